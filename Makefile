@@ -1,0 +1,79 @@
+# The verbs a newcomer types. `make run` and `make test` set up everything
+# they need on a fresh machine: uv, the Python workspace, the Kafka jars and
+# the FerretDB build.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+LOCAL := $(ROOT)/.local
+UV_VERSION := 0.13.8
+UV := $(LOCAL)/tools/bin/uv
+RUN := $(UV) run --frozen
+SERVICES := intake assessment referral notification
+
+.PHONY: help setup infra-install infra-up infra-down infra-status topics run stop status test test-unit test-integration lint fmt bench token clean
+
+help: ## list the verbs
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(UV):
+	@echo "[setup] installing uv $(UV_VERSION) into .local/tools"
+	python3 -m venv $(LOCAL)/tools
+	$(LOCAL)/tools/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+
+setup: $(UV) ## install uv and the Python workspace (from uv.lock)
+	$(UV) sync --frozen --all-packages
+
+infra-install: ## fetch the Kafka jars and build FerretDB (no-op when done)
+	infra/local.sh install
+
+infra-up: ## start Kafka and FerretDB locally (idempotent) and create the topics
+	infra/local.sh up
+	$(MAKE) --no-print-directory topics
+
+infra-down: ## stop Kafka and FerretDB
+	infra/local.sh down
+
+infra-status:
+	@infra/local.sh status
+
+topics: setup ## create the topics of contracts' catalogue
+	$(RUN) inson-topics ensure
+
+run: setup infra-up ## set up and start everything, print the URLs and a dev token
+	@scripts/services.sh start $(SERVICES)
+	@scripts/services.sh banner $(SERVICES)
+
+stop: ## stop the four services (infra-down stops Kafka and FerretDB)
+	@scripts/services.sh stop $(SERVICES)
+
+status: infra-status
+	@scripts/services.sh status $(SERVICES)
+
+token: setup ## mint a dev token: make token ROLE=supervisor SUB=sup-1 ARGS="--district 1703202"
+	@$(RUN) inson-token --role $${ROLE:-social_worker} --sub $${SUB:-dev-user} $${ARGS:-}
+
+test: setup infra-up ## set up and run every test against the real Kafka and FerretDB
+	$(RUN) pytest
+
+test-unit: setup ## tests that need no servers
+	$(RUN) pytest -m "not integration"
+
+test-integration: setup infra-up
+	$(RUN) pytest -m integration
+
+lint: setup ## ruff and mypy
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+
+fmt: setup
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+bench: setup infra-up ## benchmarks (issue 9 fills this in)
+	@echo "no benchmarks yet: see the benchmark issue"
+
+clean: stop infra-down ## stop everything and delete .local (data, logs, builds)
+	rm -rf $(LOCAL)

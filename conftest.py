@@ -1,0 +1,62 @@
+"""Fixtures shared by every test folder: the real local Kafka and FerretDB.
+
+Integration tests never skip: `make test` starts both servers first, and a
+missing server is a failure to be seen, not a silent pass.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from urllib.parse import urlparse
+
+import pytest
+from pymongo import AsyncMongoClient
+
+KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+MONGODB_URL = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    host, _, port = KAFKA.split(",")[0].rpartition(":")
+    if not _reachable(host, int(port)):
+        pytest.fail(f"Kafka is not reachable at {KAFKA}: run `make infra-up` (make test does)")
+    return KAFKA
+
+
+@pytest.fixture(scope="session")
+def mongodb_url() -> str:
+    parsed = urlparse(MONGODB_URL)
+    if not _reachable(parsed.hostname or "127.0.0.1", parsed.port or 27017):
+        pytest.fail(
+            f"MongoDB is not reachable at {MONGODB_URL}: run `make infra-up` (make test does)"
+        )
+    return MONGODB_URL
+
+
+@pytest.fixture
+async def mongo_client(mongodb_url: str) -> AsyncIterator[AsyncMongoClient[dict[str, object]]]:
+    from inson_runtime.mongo import connect
+
+    client = connect(mongodb_url)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def scratch_db(mongo_client: AsyncMongoClient[dict[str, object]]) -> AsyncIterator[str]:
+    """A database of its own for one test, dropped afterwards."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    yield name
+    await mongo_client.drop_database(name)

@@ -1,0 +1,273 @@
+"""At-least-once event consumers with dead-lettering.
+
+Offsets are committed only after a record's handler has finished its writes
+(FastStream's NACK_ON_ERROR policy: ack on success, seek back on error), and a
+new consumer group starts from the earliest offset, so no event is skipped.
+Redelivery after a crash is expected; handlers make it harmless by being
+idempotent (deterministic commit ids, version-guarded projection upserts).
+
+A record that can never be processed (not a CloudEvent, an unknown event type,
+data that fails its schema, a handler that keeps failing on it) goes to the
+dead-letter topic with the reason, and the partition moves on. A transient
+outage of Kafka or MongoDB is retried with backoff, holding the partition, so
+nothing is lost and order is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from aiokafka import ConsumerRecord, TopicPartition
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
+from inson_contracts.envelope import Envelope, EnvelopeError, from_kafka
+from inson_contracts.events import REGISTRY, Event, EventDataError, EventDeadLettered, EventRegistry
+from inson_contracts.topics import DEAD_LETTERS
+
+from inson_runtime.kafka import TRANSIENT_KAFKA_ERRORS, EventPublisher
+from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS
+from inson_runtime.observability.logging import log_context
+from inson_runtime.observability.metrics import (
+    CONSUMER_LAG,
+    EVENTS_CONSUMED,
+    HANDLER_SECONDS,
+)
+from inson_runtime.observability.metrics import (
+    DEAD_LETTERS as DEAD_LETTER_COUNT,
+)
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Event, Envelope], Awaitable[None]]
+TRANSIENT_ERRORS = (*TRANSIENT_MONGO_ERRORS, *TRANSIENT_KAFKA_ERRORS)
+_DLQ_NAMESPACE = uuid.UUID("8a0f4d5e-3c1b-4c1e-9d7e-5b0f1c2a3d4e")
+
+
+class Unprocessable(Exception):
+    """Raised by a handler for an event it can never apply: dead-letter it now."""
+
+
+@dataclass(frozen=True)
+class Backoff:
+    first_s: float = 0.2
+    max_s: float = 30.0
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.max_s, self.first_s * 2 ** max(0, attempt - 1)))
+
+
+class EventConsumer:
+    """One consumer group reading some topics and dispatching by event type."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        group_id: str,
+        topics: tuple[str, ...],
+        publisher: EventPublisher,
+        registry: EventRegistry = REGISTRY,
+        handler_attempts: int = 3,
+        backoff: Backoff = Backoff(),
+    ) -> None:
+        self.service = service
+        self.group_id = group_id
+        self.topics = topics
+        self.publisher = publisher
+        self.registry = registry
+        self.handler_attempts = handler_attempts
+        self.backoff = backoff
+        self.handlers: dict[str, Handler] = {}
+
+    def on(self, *event_classes: type[Event]) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for cls in event_classes:
+                if cls.TYPE in self.handlers:
+                    raise ValueError(f"{cls.TYPE} already has a handler in {self.group_id}")
+                self.handlers[cls.TYPE] = handler
+            return handler
+
+        return register
+
+    def subscribe(self, broker: KafkaBroker, *, max_poll_records: int = 100) -> None:
+        """Attach this consumer to the broker (before the broker starts)."""
+
+        @broker.subscriber(
+            *self.topics,
+            group_id=self.group_id,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=_raw_body,
+            max_poll_records=max_poll_records,
+        )
+        async def on_record(body: bytes, message: KafkaMessage) -> None:
+            record = message.raw_message
+            assert isinstance(record, ConsumerRecord)
+            await self.process(record)
+            _record_lag(message, record, self.service, self.group_id)
+
+    async def process(self, record: ConsumerRecord[Any, Any]) -> str:
+        """Handle one record; return the outcome. Raises only if nothing may be acked."""
+        try:
+            envelope = from_kafka(record.headers, record.value)
+        except EnvelopeError as exc:
+            return await self._dead_letter(record, None, f"not a CloudEvent: {exc}", exc)
+        handler = self.handlers.get(envelope.type)
+        if handler is None:
+            if envelope.type in self.registry:
+                # A known event this group has no interest in.
+                self._count(record, envelope.type, "ignored")
+                return "ignored"
+            reason = f"unknown event type {envelope.type!r} (a newer producer?)"
+            return await self._dead_letter(record, envelope, reason, None)
+        try:
+            event = self.registry.parse(envelope.type, envelope.data)
+        except EventDataError as exc:
+            return await self._dead_letter(record, envelope, f"invalid data: {exc}", exc)
+
+        with log_context(
+            event_id=envelope.id,
+            event_type=envelope.type,
+            correlation_id=envelope.correlationid,
+            causation_id=envelope.causationid,
+        ):
+            return await self._run_handler(handler, event, envelope, record)
+
+    async def _run_handler(
+        self, handler: Handler, event: Event, envelope: Envelope, record: ConsumerRecord[Any, Any]
+    ) -> str:
+        failures = 0
+        outages = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                await handler(event, envelope)
+            except TRANSIENT_ERRORS as exc:
+                outages += 1
+                delay = self.backoff.delay(outages)
+                log.warning(
+                    "store or broker unavailable; retrying", error=str(exc), retry_in_s=delay
+                )
+                await asyncio.sleep(delay)
+                continue
+            except Unprocessable as exc:
+                return await self._dead_letter(record, envelope, f"unprocessable: {exc}", exc)
+            except Exception as exc:
+                failures += 1
+                if failures >= self.handler_attempts:
+                    log.exception("handler keeps failing; dead-lettering", attempts=failures)
+                    reason = f"handler failed {failures} times: {type(exc).__name__}: {exc}"
+                    return await self._dead_letter(record, envelope, reason, exc)
+                await asyncio.sleep(self.backoff.delay(failures))
+                continue
+            HANDLER_SECONDS.labels(self.service, record.topic, envelope.type).observe(
+                time.perf_counter() - started
+            )
+            self._count(record, envelope.type, "applied")
+            return "applied"
+
+    async def _dead_letter(
+        self,
+        record: ConsumerRecord[Any, Any],
+        envelope: Envelope | None,
+        reason: str,
+        error: BaseException | None,
+    ) -> str:
+        dead = dead_letter_envelope(self.group_id, self.service, record, envelope, reason, error)
+        # If this publish fails the exception propagates: the record is not
+        # acked and will be redelivered, so it is never silently dropped.
+        await self.publisher.publish(DEAD_LETTERS.name, [dead])
+        log.error(
+            "event dead-lettered",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=reason,
+        )
+        short_reason = reason.split(":", 1)[0]
+        DEAD_LETTER_COUNT.labels(self.service, record.topic, short_reason).inc()
+        self._count(record, envelope.type if envelope else "unreadable", "dead_lettered")
+        return "dead_lettered"
+
+    def _count(self, record: ConsumerRecord[Any, Any], event_type: str, outcome: str) -> None:
+        EVENTS_CONSUMED.labels(self.service, record.topic, event_type, outcome).inc()
+
+
+def dead_letter_envelope(
+    group_id: str,
+    service: str,
+    record: ConsumerRecord[Any, Any],
+    envelope: Envelope | None,
+    reason: str,
+    error: BaseException | None,
+) -> Envelope:
+    value: bytes | None = record.value
+    try:
+        text, encoding = (value.decode("utf-8"), "utf-8") if value is not None else (None, "utf-8")
+    except UnicodeDecodeError:
+        text, encoding = base64.b64encode(value or b"").decode(), "base64"
+    headers = {}
+    for name, raw in record.headers or ():
+        try:
+            headers[name] = raw.decode() if isinstance(raw, bytes) else str(raw)
+        except UnicodeDecodeError:
+            headers[name] = "base64:" + base64.b64encode(raw).decode()
+    key = record.key.decode(errors="replace") if isinstance(record.key, bytes) else record.key
+    data = EventDeadLettered(
+        consumer_group=group_id,
+        reason=reason,
+        error_class=type(error).__name__ if error else "Rejected",
+        original_topic=record.topic,
+        original_partition=record.partition,
+        original_offset=record.offset,
+        original_key=key,
+        original_event_id=envelope.id if envelope else None,
+        original_event_type=envelope.type if envelope else None,
+        original_headers=headers,
+        original_value=text,
+        original_value_encoding=encoding,
+    )
+    position = f"{group_id}/{record.topic}/{record.partition}/{record.offset}"
+    return Envelope(
+        # Deterministic: dead-lettering the same record twice (a redelivery)
+        # yields the same event id, so readers of the topic can deduplicate.
+        id=str(uuid.uuid5(_DLQ_NAMESPACE, position)),
+        source=f"inson/{service}",
+        type=EventDeadLettered.TYPE,
+        time=datetime.now(UTC),
+        subject=envelope.subject if envelope else (key or position.replace(".", "_")),
+        dataschema=EventDeadLettered.dataschema(),
+        correlationid=envelope.correlationid if envelope else None,
+        causationid=envelope.id if envelope else None,
+        region=envelope.region if envelope else None,
+        district=envelope.district if envelope else None,
+        data=data.model_dump(mode="json"),
+    )
+
+
+async def _raw_body(message: StreamMessage[Any]) -> bytes:
+    # The envelope is decoded by us, so a malformed body reaches `process` and
+    # is dead-lettered instead of failing inside FastStream and looping.
+    return message.body
+
+
+def _record_lag(message: Any, record: ConsumerRecord[Any, Any], service: str, group: str) -> None:
+    consumer = getattr(message, "consumer", None)
+    highwater = getattr(consumer, "highwater", None)
+    if highwater is None:
+        return
+    end = highwater(TopicPartition(record.topic, record.partition))
+    if end is not None:
+        CONSUMER_LAG.labels(service, group, record.topic, str(record.partition)).set(
+            max(0, end - record.offset - 1)
+        )

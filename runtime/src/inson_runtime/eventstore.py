@@ -1,0 +1,227 @@
+"""An append-only event store on MongoDB, without transactions.
+
+One *commit* document per append holds every event of that append, so a
+multi-event decision is written atomically by a single-document insert. A
+unique index on (stream_id, first_version) makes two writers that loaded the
+same version race for the same key: one wins, the other gets
+:class:`ConcurrencyConflict` and may reload and retry.
+
+A commit is also the outbox record: ``published`` stays false until the relay
+has put its events on Kafka (see :mod:`inson_runtime.outbox`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import Event
+from inson_contracts.ids import new_event_id
+from pymongo import ASCENDING, AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from inson_runtime.mongo import Document
+
+
+class ConcurrencyConflict(Exception):
+    """Somebody appended to the stream since the caller loaded it."""
+
+    def __init__(self, stream_id: str, expected_version: int) -> None:
+        super().__init__(f"stream {stream_id!r} is past version {expected_version}")
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+
+
+class CorruptStream(Exception):
+    """Stored commits of a stream do not form a gap-free sequence of versions."""
+
+
+@dataclass(frozen=True)
+class Causation:
+    """Where a new event comes from: the command or event that caused it."""
+
+    source: str
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    region: str | None = None
+    district: str | None = None
+
+
+@dataclass(frozen=True)
+class Commit:
+    commit_id: str
+    stream_id: str
+    first_version: int
+    last_version: int
+    topic: str
+    events: tuple[Envelope, ...]
+    published: bool = False
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Commit:
+        return cls(
+            commit_id=doc["_id"],
+            stream_id=doc["stream_id"],
+            first_version=doc["first_version"],
+            last_version=doc["last_version"],
+            topic=doc["topic"],
+            events=tuple(Envelope.model_validate(e) for e in doc["events"]),
+            published=doc.get("published", False),
+        )
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    commit: Commit
+    # False when a commit with the same id already existed: the append had
+    # been made before (a redelivered event) and nothing new was written.
+    created: bool
+
+
+class EventStore:
+    def __init__(
+        self,
+        client: AsyncMongoClient[Document],
+        database: str,
+        *,
+        collection: str = "event_commits",
+    ) -> None:
+        self.client = client
+        self.commits: AsyncCollection[Document] = client[database][collection]
+
+    async def ensure_indexes(self) -> None:
+        await self.commits.create_index(
+            [("stream_id", ASCENDING), ("first_version", ASCENDING)],
+            unique=True,
+            name="stream_version_unique",
+        )
+        # The relay's sweep looks for unpublished commits only.
+        await self.commits.create_index(
+            [("published", ASCENDING), ("stream_id", ASCENDING), ("first_version", ASCENDING)],
+            name="outbox",
+        )
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        causation: Causation,
+        *,
+        commit_id: str | None = None,
+    ) -> AppendResult:
+        """Append ``events`` after ``expected_version`` (0 for a new stream).
+
+        ``commit_id`` makes the append idempotent: a handler reacting to event E
+        passes an id derived from E, so a redelivered E finds its commit already
+        there instead of appending the same effect twice.
+        """
+        if not events:
+            raise ValueError("an append needs at least one event")
+        if "." in stream_id or stream_id.startswith("$"):
+            # Stream ids are used as field names in projections.
+            raise ValueError(f"stream id {stream_id!r} may not contain '.' or start with '$'")
+        topics = {type(e).TOPIC for e in events}
+        if len(topics) != 1:
+            raise ValueError(f"one append goes to one topic, got {sorted(topics)}")
+        now = datetime.now(UTC)
+        envelopes = tuple(
+            Envelope(
+                id=new_event_id(),
+                source=causation.source,
+                type=type(event).TYPE,
+                time=now,
+                subject=stream_id,
+                dataschema=type(event).dataschema(),
+                correlationid=causation.correlation_id,
+                causationid=causation.causation_id,
+                streamversion=expected_version + i,
+                region=causation.region,
+                district=causation.district,
+                data=event.model_dump(mode="json"),
+            )
+            for i, event in enumerate(events, start=1)
+        )
+        commit = Commit(
+            commit_id=commit_id or envelopes[0].id,
+            stream_id=stream_id,
+            first_version=expected_version + 1,
+            last_version=expected_version + len(events),
+            topic=topics.pop(),
+            events=envelopes,
+        )
+        try:
+            await self.commits.insert_one(_to_document(commit, now))
+        except DuplicateKeyError:
+            existing = await self.commits.find_one({"_id": commit.commit_id})
+            if existing is not None:
+                return AppendResult(Commit.from_document(existing), created=False)
+            raise ConcurrencyConflict(stream_id, expected_version) from None
+        return AppendResult(commit, created=True)
+
+    async def load(self, stream_id: str, *, after_version: int = 0) -> list[Envelope]:
+        """The stream's events in version order (after ``after_version``)."""
+        cursor = self.commits.find(
+            {"stream_id": stream_id, "last_version": {"$gt": after_version}},
+            sort=[("first_version", ASCENDING)],
+        )
+        events: list[Envelope] = []
+        expected = after_version + 1
+        async for doc in cursor:
+            commit = Commit.from_document(doc)
+            for envelope in commit.events:
+                if envelope.streamversion is None or envelope.streamversion < expected:
+                    continue
+                if envelope.streamversion != expected:
+                    raise CorruptStream(
+                        f"{stream_id}: expected version {expected}, found {envelope.streamversion}"
+                    )
+                events.append(envelope)
+                expected += 1
+        return events
+
+    async def version(self, stream_id: str) -> int:
+        doc = await self.commits.find_one(
+            {"stream_id": stream_id}, sort=[("first_version", -1)], projection={"last_version": 1}
+        )
+        return int(doc["last_version"]) if doc else 0
+
+    async def unpublished(
+        self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500
+    ) -> list[Commit]:
+        query: dict[str, Any] = {"published": False}
+        if stream_id is not None:
+            query["stream_id"] = stream_id
+        if older_than is not None:
+            query["committed_at"] = {"$lt": older_than}
+        cursor = self.commits.find(
+            query, sort=[("stream_id", ASCENDING), ("first_version", ASCENDING)], limit=limit
+        )
+        return [Commit.from_document(doc) async for doc in cursor]
+
+    async def count_unpublished(self) -> int:
+        return await self.commits.count_documents({"published": False})
+
+    async def mark_published(self, commit_ids: Sequence[str]) -> None:
+        if commit_ids:
+            await self.commits.update_many(
+                {"_id": {"$in": list(commit_ids)}},
+                {"$set": {"published": True, "published_at": datetime.now(UTC)}},
+            )
+
+
+def _to_document(commit: Commit, now: datetime) -> Document:
+    return {
+        "_id": commit.commit_id,
+        "stream_id": commit.stream_id,
+        "first_version": commit.first_version,
+        "last_version": commit.last_version,
+        "topic": commit.topic,
+        "events": [e.to_document() for e in commit.events],
+        "committed_at": now,
+        "published": False,
+    }

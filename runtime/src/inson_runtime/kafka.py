@@ -1,0 +1,145 @@
+"""Kafka plumbing: the FastStream broker, topic creation, and event publishing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable, Sequence
+
+import structlog
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import (
+    KafkaConnectionError,
+    KafkaError,
+    KafkaTimeoutError,
+    NodeNotReadyError,
+    TopicAlreadyExistsError,
+)
+from faststream.kafka import KafkaBroker
+from inson_contracts.envelope import Envelope, to_kafka
+from inson_contracts.topics import CATALOGUE, Topic
+
+from inson_runtime.observability.metrics import EVENTS_PUBLISHED
+
+log = structlog.get_logger(__name__)
+
+# Errors after which Kafka may accept the same request later.
+TRANSIENT_KAFKA_ERRORS: tuple[type[Exception], ...] = (KafkaError, KafkaConnectionError, OSError)
+
+
+def make_broker(bootstrap_servers: str, *, client_id: str) -> KafkaBroker:
+    """A broker whose writes are durable and not duplicated by producer retries."""
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=2,
+        graceful_timeout=20.0,
+        log_level=logging.DEBUG,
+    )
+
+
+class EventPublisher:
+    """Puts envelopes on Kafka in binary CloudEvents mode, keyed by stream id."""
+
+    def __init__(self, broker: KafkaBroker, *, service: str) -> None:
+        self.broker = broker
+        self.service = service
+
+    async def publish(self, topic: str, envelopes: Sequence[Envelope]) -> None:
+        """Send all, then wait for every acknowledgement (acks=all).
+
+        The idempotent producer keeps records of one partition in send order,
+        so a stream's events land in version order.
+        """
+        pending = []
+        for envelope in envelopes:
+            key, headers, value = to_kafka(envelope)
+            pending.append(
+                await self.broker.publish(
+                    value,
+                    topic,
+                    key=key,
+                    headers=headers,
+                    correlation_id=envelope.correlationid or envelope.id,
+                    no_confirm=True,
+                )
+            )
+        await asyncio.gather(*pending)
+        for envelope in envelopes:
+            EVENTS_PUBLISHED.labels(self.service, topic, envelope.type).inc()
+
+
+async def ensure_topics(
+    bootstrap_servers: str,
+    topics: Iterable[Topic] = CATALOGUE,
+    *,
+    replication_factor: int = 1,
+    timeout_s: float = 60.0,
+) -> list[str]:
+    """Create missing topics with their catalogue settings; return the created names.
+
+    Retries while the broker is still starting, so it can run right after
+    ``infra-up``.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    delay = 0.5
+    while True:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="inson-topics")
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            wanted = [t for t in topics if t.name not in existing]
+            if wanted:
+                # Another process may create them at the same moment.
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics(
+                        [
+                            NewTopic(
+                                name=t.name,
+                                num_partitions=t.partitions,
+                                replication_factor=replication_factor,
+                                topic_configs=t.config(),
+                            )
+                            for t in wanted
+                        ]
+                    )
+            return [t.name for t in wanted]
+        except (KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, OSError) as exc:
+            if loop.time() > deadline:
+                raise
+            log.info("kafka not ready yet", error=str(exc))
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+        finally:
+            await admin.close()
+
+
+async def stop_reader(reader: AIOKafkaConsumer) -> None:
+    """Stop a group-less reader.
+
+    aiokafka's NoGroupCoordinator leaks the CancelledError of its own internal
+    task when a reader is stopped soon after it started; that one is not ours
+    to propagate. A cancellation of *this* task still propagates.
+    """
+    try:
+        await reader.stop()
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+
+
+async def partitions_of(reader: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    """The topic's partitions, asked of the broker.
+
+    A group-less reader has no metadata for topics it was not given, and
+    ``AIOKafkaConsumer.topics()`` does not keep what it fetched, so this asks
+    the client for a fresh cluster view (aiokafka has no public call for it).
+    """
+    cluster = await reader._client.fetch_all_metadata()
+    return [TopicPartition(topic, p) for p in sorted(cluster.partitions_for_topic(topic) or ())]

@@ -1,0 +1,158 @@
+"""HTTP side of observability: /metrics, /healthz, /readyz and a request middleware."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Final
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from inson_runtime.observability.logging import get_logger, log_context, new_correlation_id
+from inson_runtime.observability.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
+
+__all__ = [
+    "CORRELATION_HEADER",
+    "ObservabilityMiddleware",
+    "ReadinessCheck",
+    "install_observability",
+    "observability_router",
+]
+
+ReadinessCheck = Callable[[], Awaitable[bool]]
+
+CORRELATION_HEADER: Final = "X-Correlation-ID"
+_CORRELATION_HEADER_RAW: Final = CORRELATION_HEADER.lower().encode("latin-1")
+# The header is client input that ends up in every log line and in events: accept only
+# id-like values, anything else gets a fresh id.
+_VALID_CORRELATION_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
+_METHODS: Final = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# Raw paths of unmatched requests (scanners, typos) would make label values unbounded.
+_UNMATCHED_ROUTE: Final = "<unmatched>"
+
+_log = get_logger(__name__)
+
+
+def _correlation_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == _CORRELATION_HEADER_RAW:
+            candidate: str = value.decode("latin-1").strip()
+            if _VALID_CORRELATION_ID.fullmatch(candidate):
+                return candidate
+            break
+    return new_correlation_id()
+
+
+def _route_template(scope: Scope) -> str:
+    # The router stores the matched route in the (shared, mutated) scope.
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not isinstance(template, str):
+        return _UNMATCHED_ROUTE
+    return f"{scope.get('root_path', '')}{template}"
+
+
+class ObservabilityMiddleware:
+    """Pure ASGI: binds the correlation id for the request and records request metrics."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        correlation_id = _correlation_id(scope)
+        method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+        # An exception escaping the app becomes a 500 in Starlette's outermost middleware.
+        status = 500
+
+        async def send_with_header(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append(CORRELATION_HEADER, correlation_id)
+            await send(message)
+
+        started = time.perf_counter()
+        try:
+            with log_context(correlation_id=correlation_id):
+                await self.app(scope, receive, send_with_header)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = _route_template(scope)
+            HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
+            HTTP_REQUEST_SECONDS.labels(self.service, method, route).observe(elapsed)
+
+
+async def _run_check(check: ReadinessCheck, seconds: float) -> str:
+    try:
+        async with asyncio.timeout(seconds):
+            passed = await check()
+    except TimeoutError:
+        return "timeout"
+    except Exception as exc:  # a broken check means "not ready", not a 500
+        _log.warning("readiness_check_error", error=type(exc).__name__, exc_info=exc)
+        return "error"
+    return "ok" if passed is True else "failing"
+
+
+def observability_router(
+    service: str,
+    readiness_checks: Mapping[str, ReadinessCheck] | None = None,
+    *,
+    readiness_timeout: float = 2.0,
+) -> APIRouter:
+    """Routes for Prometheus and the orchestrator's probes.
+
+    `readiness_checks` is read on every probe, so checks added to the mapping later (e.g.
+    in a lifespan, once the Mongo client exists) take part.
+    """
+    checks: Mapping[str, ReadinessCheck] = {} if readiness_checks is None else readiness_checks
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        # Answering at all proves the event loop runs; dependencies belong to /readyz, or a
+        # Mongo outage would make the orchestrator restart every replica at once.
+        return {"status": "ok", "service": service}
+
+    @router.get("/readyz")
+    async def readyz() -> JSONResponse:
+        names = list(checks)
+        results = await asyncio.gather(*(_run_check(checks[n], readiness_timeout) for n in names))
+        outcome = dict(zip(names, results, strict=True))
+        failing = [name for name, result in outcome.items() if result != "ok"]
+        if failing:
+            _log.warning("not_ready", failing=failing, checks=outcome)
+            body = {"status": "not_ready", "service": service, "checks": outcome}
+            return JSONResponse({**body, "failing": failing}, status_code=503)
+        return JSONResponse({"status": "ready", "service": service, "checks": outcome})
+
+    return router
+
+
+def install_observability(
+    app: FastAPI,
+    service: str,
+    readiness_checks: Mapping[str, ReadinessCheck] | None = None,
+    *,
+    readiness_timeout: float = 2.0,
+) -> None:
+    """Add the probe and metrics routes and the request middleware; call before startup."""
+    app.include_router(
+        observability_router(service, readiness_checks, readiness_timeout=readiness_timeout)
+    )
+    app.add_middleware(ObservabilityMiddleware, service=service)

@@ -1,0 +1,173 @@
+"""Read models built from topics, live or rebuilt from scratch by replay.
+
+A projection is a named set of event handlers writing to collections it owns.
+Live, it runs as its own consumer group; a rebuild drops its collections and
+replays its topics from the first offset to the end offsets seen at start.
+
+Idempotency: a read-model document that follows one stream records the stream
+version it has applied (``_version``); :func:`apply_at_version` only moves it
+forward, so a redelivered or replayed event changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from aiokafka import AIOKafkaConsumer
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import REGISTRY, Event, EventRegistry
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from inson_runtime.consumer import EventConsumer
+from inson_runtime.kafka import EventPublisher, partitions_of, stop_reader
+from inson_runtime.mongo import Document
+
+log = structlog.get_logger(__name__)
+
+ProjectionHandler = Callable[[Event, Envelope], Awaitable[None]]
+
+
+async def apply_at_version(
+    collection: AsyncCollection[Document],
+    doc_id: str,
+    envelope: Envelope,
+    update: dict[str, Any],
+) -> bool:
+    """Apply ``update`` to the document once per stream version; True if applied.
+
+    The filter matches only a document behind this event's version; when none
+    matches, the upsert tries to insert ``doc_id`` again and the unique _id
+    index refuses it: the event was applied before.
+    """
+    version = envelope.streamversion
+    if version is None:
+        raise ValueError("apply_at_version needs an event with a stream version")
+    update = {key: dict(value) for key, value in update.items()}
+    update.setdefault("$set", {})["_version"] = version
+    try:
+        result = await collection.update_one(
+            {
+                "_id": doc_id,
+                "$or": [{"_version": {"$lt": version}}, {"_version": {"$exists": False}}],
+            },
+            update,
+            upsert=True,
+        )
+    except DuplicateKeyError:
+        return False
+    return result.modified_count == 1 or result.upserted_id is not None
+
+
+@dataclass
+class Projection:
+    """A read model: which topics it reads, which collections it owns."""
+
+    name: str
+    version: int
+    topics: tuple[str, ...]
+    collections: tuple[str, ...]
+    handlers: dict[str, ProjectionHandler] = field(default_factory=dict)
+
+    def on(self, *event_classes: type[Event]) -> Callable[[ProjectionHandler], ProjectionHandler]:
+        def register(handler: ProjectionHandler) -> ProjectionHandler:
+            for cls in event_classes:
+                self.handlers[cls.TYPE] = handler
+            return handler
+
+        return register
+
+    def group_id(self, service: str) -> str:
+        # A new version of a projection is a new group: it rebuilds from the
+        # start while the old one keeps serving.
+        return f"{service}.projection.{self.name}.v{self.version}"
+
+    def consumer(
+        self, *, service: str, publisher: EventPublisher, registry: EventRegistry = REGISTRY
+    ) -> EventConsumer:
+        consumer = EventConsumer(
+            service=service,
+            group_id=self.group_id(service),
+            topics=self.topics,
+            publisher=publisher,
+            registry=registry,
+        )
+        for event_type, handler in self.handlers.items():
+            consumer.handlers[event_type] = handler
+        return consumer
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    events: int
+    seconds: float
+    outcomes: dict[str, int]
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+
+async def rebuild(
+    projection: Projection,
+    db: AsyncDatabase[Document],
+    *,
+    bootstrap_servers: str,
+    service: str,
+    publisher: EventPublisher,
+    registry: EventRegistry = REGISTRY,
+    batch: int = 500,
+) -> RebuildReport:
+    """Drop the projection's collections and replay its topics into them.
+
+    Reads without a consumer group, so the live group's offsets are untouched.
+    Bad records are dead-lettered exactly as the live consumer would.
+    """
+    for name in projection.collections:
+        await db.drop_collection(name)
+    consumer = projection.consumer(service=service, publisher=publisher, registry=registry)
+    reader = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        client_id=f"{service}-rebuild-{projection.name}",
+    )
+    await reader.start()
+    outcomes: dict[str, int] = {}
+    started = time.perf_counter()
+    try:
+        partitions = [
+            tp for topic in projection.topics for tp in await partitions_of(reader, topic)
+        ]
+        reader.assign(partitions)
+        await reader.seek_to_beginning(*partitions)
+        end = await reader.end_offsets(partitions)
+        remaining = {tp for tp in partitions if end[tp] > 0}
+        while remaining:
+            fetched = await reader.getmany(*remaining, timeout_ms=1000, max_records=batch)
+            for tp, records in fetched.items():
+                for record in records:
+                    if record.offset >= end[tp]:
+                        continue
+                    outcome = await consumer.process(record)
+                    outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            for tp in list(remaining):
+                if await reader.position(tp) >= end[tp]:
+                    remaining.discard(tp)
+    finally:
+        await stop_reader(reader)
+    report = RebuildReport(sum(outcomes.values()), time.perf_counter() - started, outcomes)
+    log.info(
+        "projection rebuilt",
+        projection=projection.name,
+        events=report.events,
+        seconds=round(report.seconds, 3),
+        outcomes=outcomes,
+    )
+    return report

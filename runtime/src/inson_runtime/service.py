@@ -1,0 +1,213 @@
+"""What every service's composition root assembles: connections, the event
+store with its outbox relay, consumers, and the FastAPI app around them.
+
+A service's ``main.py`` builds a :class:`Runtime`, registers its handlers and
+projections on it, and calls :func:`build_app`. Nothing here knows a domain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
+from inson_contracts.events import Event
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from inson_runtime.auth import Authenticator, CurrentPrincipal, Principal, install_authenticator
+from inson_runtime.consumer import EventConsumer
+from inson_runtime.eventstore import AppendResult, Causation, ConcurrencyConflict, EventStore
+from inson_runtime.kafka import EventPublisher, make_broker
+from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS, Document, connect, ping
+from inson_runtime.observability.http import install_observability
+from inson_runtime.observability.logging import configure_logging
+from inson_runtime.outbox import OutboxRelay
+from inson_runtime.projections import Projection
+from inson_runtime.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+
+RETRY_AFTER_S = 5
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    mongo: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    store: EventStore
+    broker: KafkaBroker
+    publisher: EventPublisher
+    relay: OutboxRelay
+    consumers: list[EventConsumer] = field(default_factory=list)
+    projections: list[Projection] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    started: bool = False
+
+    @property
+    def service(self) -> str:
+        return self.settings.service_name
+
+    def consumer(self, group: str, *topics: str) -> EventConsumer:
+        """A new consumer group of this service (``<service>.<group>``)."""
+        consumer = EventConsumer(
+            service=self.service,
+            group_id=f"{self.service}.{group}",
+            topics=topics,
+            publisher=self.publisher,
+        )
+        self.consumers.append(consumer)
+        return consumer
+
+    def add_projection(self, projection: Projection) -> Projection:
+        self.projections.append(projection)
+        self.consumers.append(projection.consumer(service=self.service, publisher=self.publisher))
+        return projection
+
+    async def record(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        causation: Causation,
+        *,
+        commit_id: str | None = None,
+    ) -> AppendResult:
+        """Append to the store, then publish at once.
+
+        The append is the point of no return; a failed publish is only logged,
+        because the relay's sweep will publish the commit later.
+        """
+        result = await self.store.append(
+            stream_id, expected_version, events, causation, commit_id=commit_id
+        )
+        try:
+            await self.relay.publish_stream(stream_id)
+        except Exception as exc:
+            log.warning("publish after commit failed; the sweep will retry", error=str(exc))
+        return result
+
+    async def mongo_ready(self) -> bool:
+        return await ping(self.mongo)
+
+    async def kafka_ready(self) -> bool:
+        return bool(await self.broker.ping(timeout=2.0))
+
+    async def start(self) -> None:
+        await self.store.ensure_indexes()
+        for consumer in self.consumers:
+            consumer.subscribe(self.broker)
+        await self.broker.start()
+        self._tasks.append(
+            asyncio.create_task(
+                self.relay.run(
+                    interval_s=self.settings.outbox_sweep_interval_s,
+                    grace_s=self.settings.outbox_grace_s,
+                ),
+                name="outbox-relay",
+            )
+        )
+        self.started = True
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        # FastStream waits for in-flight handlers (graceful_timeout) and
+        # commits their offsets before closing the consumers.
+        await self.broker.stop()
+        await self.mongo.close()
+        self.started = False
+
+
+def create_runtime(settings: ServiceSettings) -> Runtime:
+    configure_logging(settings.service_name, settings.log_level, json=settings.log_json)
+    mongo = connect(settings.mongodb_url)
+    store = EventStore(mongo, settings.database_name)
+    broker = make_broker(
+        settings.kafka_bootstrap_servers, client_id=f"inson-{settings.service_name}"
+    )
+    publisher = EventPublisher(broker, service=settings.service_name)
+    return Runtime(
+        settings=settings,
+        mongo=mongo,
+        db=mongo[settings.database_name],
+        store=store,
+        broker=broker,
+        publisher=publisher,
+        relay=OutboxRelay(store, publisher, service=settings.service_name),
+    )
+
+
+def build_app(
+    runtime: Runtime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    authenticator: Authenticator | None = None,
+) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        log.info("service started", service=runtime.service)
+        try:
+            yield
+        finally:
+            log.info("service stopping", service=runtime.service)
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    install_authenticator(app, authenticator or Authenticator.from_settings())
+    install_observability(
+        app,
+        runtime.service,
+        readiness_checks={"mongodb": runtime.mongo_ready, "kafka": runtime.kafka_ready},
+    )
+    app.include_router(_whoami)
+    for router in routers:
+        app.include_router(router)
+
+    # The store being down is the caller's cue to retry, never a 500 and never
+    # a silent accept.
+    @app.exception_handler(TRANSIENT_MONGO_ERRORS[0])
+    async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        return _unavailable()
+
+    for error in TRANSIENT_MONGO_ERRORS[1:]:
+        app.add_exception_handler(error, _store_unavailable)
+
+    @app.exception_handler(ConcurrencyConflict)
+    async def _conflict(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            status_code=409,
+            content={"detail": "the record changed meanwhile; reload and try again"},
+        )
+
+    return app
+
+
+_whoami = APIRouter(tags=["auth"])
+
+
+@_whoami.get("/v1/me", summary="The caller as the token describes them")
+async def whoami(principal: CurrentPrincipal) -> Principal:
+    return principal
+
+
+def _unavailable() -> JSONResponse:
+    return JSONResponse(
+        status_code=503,
+        content={"detail": "the data store is unavailable; try again shortly"},
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )

@@ -1,0 +1,38 @@
+"""Settings every service shares, read from the environment (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Connection and runtime settings. A service subclasses this for its own."""
+
+    model_config = SettingsConfigDict(env_prefix="INSON_", extra="ignore")
+
+    service_name: str = "inson"
+    # Unprefixed names, as operators and the Makefile use them.
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "INSON_KAFKA_BOOTSTRAP_SERVERS"),
+    )
+    mongodb_url: str = Field(
+        default="mongodb://127.0.0.1:27017",
+        validation_alias=AliasChoices("MONGODB_URL", "INSON_MONGODB_URL"),
+    )
+    mongodb_database: str | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool | None = None
+    # How often the outbox relay looks for commits a crash left unpublished,
+    # and how old such a commit must be before the sweep takes it (younger
+    # ones are still being published by the request that wrote them).
+    outbox_sweep_interval_s: float = 2.0
+    outbox_grace_s: float = 1.0
+    consumer_lag_interval_s: float = 15.0
+
+    @property
+    def database_name(self) -> str:
+        return self.mongodb_database or f"inson_{self.service_name}"

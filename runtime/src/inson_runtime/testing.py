@@ -1,0 +1,101 @@
+"""Helpers for tests that run against the real local Kafka and MongoDB-wire server.
+
+Test events live on throw-away topics so runs never see each other's records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
+
+from aiokafka import AIOKafkaConsumer
+from inson_contracts.envelope import Envelope, from_kafka
+from inson_contracts.events import Event, EventRegistry
+from inson_contracts.topics import Topic
+
+from inson_runtime.kafka import ensure_topics, partitions_of, stop_reader
+
+
+def sample_event_class(topic: str) -> type[Event]:
+    """A test event type bound to a throw-away topic (the class is test-only)."""
+
+    class SampleRecorded(Event):
+        TYPE: ClassVar[str] = "uz.inson.test.sample.recorded.v1"
+        TOPIC: ClassVar[str] = topic
+        amount: int
+        note: str = ""
+
+    return SampleRecorded
+
+
+def sample_registry(event_class: type[Event]) -> EventRegistry:
+    registry = EventRegistry()
+    registry.register(event_class)
+    return registry
+
+
+async def create_test_topic(bootstrap: str, *, partitions: int = 3, prefix: str = "test") -> str:
+    name = f"{prefix}.{uuid.uuid4().hex[:10]}"
+    await ensure_topics(
+        bootstrap, [Topic(name=name, owner="test", description="test", partitions=partitions)]
+    )
+    return name
+
+
+async def wait_for(
+    predicate: Callable[[], Awaitable[bool]], *, timeout_s: float = 30.0, what: str = "condition"
+) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if await predicate():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await reader.start()
+    try:
+        parts = await partitions_of(reader, topic)
+        ends = await reader.end_offsets(parts)
+        return {tp.partition: offset for tp, offset in ends.items()}
+    finally:
+        await stop_reader(reader)
+
+
+async def read_envelopes(
+    bootstrap: str,
+    topic: str,
+    *,
+    since: dict[int, int] | None = None,
+    match: Callable[[Envelope], bool] = lambda _: True,
+) -> list[tuple[Envelope, Any]]:
+    """Every readable envelope on ``topic`` (from ``since``) up to its current end."""
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await reader.start()
+    found: list[tuple[Envelope, Any]] = []
+    try:
+        parts = await partitions_of(reader, topic)
+        reader.assign(parts)
+        ends = await reader.end_offsets(parts)
+        for tp in parts:
+            reader.seek(tp, (since or {}).get(tp.partition, 0))
+        remaining = {tp for tp in parts if await reader.position(tp) < ends[tp]}
+        while remaining:
+            batches = await reader.getmany(*remaining, timeout_ms=1000)
+            for records in batches.values():
+                for record in records:
+                    envelope = from_kafka(record.headers, record.value)
+                    if match(envelope):
+                        found.append((envelope, record))
+            for tp in list(remaining):
+                if await reader.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await stop_reader(reader)
+    return found

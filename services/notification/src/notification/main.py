@@ -1,0 +1,41 @@
+"""Composition root of the notification service: the only place that picks adapters.
+
+Citizens, workers and windows are told; partner agencies subscribe to events.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from fastapi import FastAPI
+from inson_runtime.cli import service_cli
+from inson_runtime.service import Runtime, build_app, create_runtime
+from inson_runtime.settings import ServiceSettings
+
+from notification.settings import Settings
+
+DESCRIPTION = "Citizens, workers and windows are told; partner agencies subscribe to events."
+
+
+def compose(settings: ServiceSettings) -> tuple[Runtime, FastAPI]:
+    runtime = create_runtime(settings)
+    app = build_app(
+        runtime,
+        title="Inson notification",
+        description=DESCRIPTION,
+    )
+    return runtime, app
+
+
+def create_app() -> FastAPI:
+    """ASGI factory, for `uvicorn --factory notification.main:create_app`."""
+    return compose(Settings())[1]
+
+
+def cli(argv: Sequence[str] | None = None) -> int:
+    return service_cli("inson-notification", Settings(), compose, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(cli())
