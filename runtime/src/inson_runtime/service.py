@@ -178,22 +178,7 @@ def build_app(
     for router in routers:
         app.include_router(router)
 
-    # The store being down is the caller's cue to retry, never a 500 and never
-    # a silent accept.
-    @app.exception_handler(TRANSIENT_MONGO_ERRORS[0])
-    async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        return _unavailable()
-
-    for error in TRANSIENT_MONGO_ERRORS[1:]:
-        app.add_exception_handler(error, _store_unavailable)
-
-    @app.exception_handler(ConcurrencyConflict)
-    async def _conflict(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(
-            status_code=409,
-            content={"detail": "the record changed meanwhile; reload and try again"},
-        )
-
+    install_error_handlers(app)
     return app
 
 
@@ -203,6 +188,26 @@ _whoami = APIRouter(tags=["auth"])
 @_whoami.get("/v1/me", summary="The caller as the token describes them")
 async def whoami(principal: CurrentPrincipal) -> Principal:
     return principal
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map infrastructure failures to answers a client can act on."""
+
+    # The store being down is the caller's cue to retry: never a 500, and
+    # never a silent accept.
+    async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        return _unavailable()
+
+    for error in TRANSIENT_MONGO_ERRORS:
+        app.add_exception_handler(error, store_unavailable)
+
+    async def conflict(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            status_code=409,
+            content={"detail": "the record changed meanwhile; reload and try again"},
+        )
+
+    app.add_exception_handler(ConcurrencyConflict, conflict)
 
 
 def _unavailable() -> JSONResponse:
