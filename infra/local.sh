@@ -46,7 +46,7 @@ install_kafka() {
   log "fetching Kafka broker jars from Maven Central"
   rm -rf "$KAFKA_HOME/libs"
   mkdir -p "$KAFKA_HOME"
-  (cd "$ROOT/infra/kafka" && mvn -q -B dependency:copy-dependencies \
+  (cd "$ROOT/infra/kafka" && mvn -q -B -Dstyle.color=never dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$KAFKA_HOME/libs")
   echo "$want" >"$KAFKA_HOME/libs.stamp"
 }

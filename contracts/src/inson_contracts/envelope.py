@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from inson_contracts.errors import reasons
+
 SPEC_VERSION = "1.0"
 JSON = "application/json"
 STRUCTURED_JSON = "application/cloudevents+json"
@@ -133,8 +135,4 @@ def from_kafka(
     try:
         return Envelope.model_validate(fields)
     except ValidationError as exc:
-        reasons = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'envelope'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise EnvelopeError(f"invalid envelope: {reasons}") from exc
+        raise EnvelopeError(f"invalid envelope: {reasons(exc, root='envelope')}") from exc

@@ -81,16 +81,22 @@ class Runtime:
     ) -> AppendResult:
         """Append to the store, then publish at once.
 
-        The append is the point of no return; a failed publish is only logged,
-        because the relay's sweep will publish the commit later.
+        The append is the point of no return; a failed or slow publish is only
+        logged, because the relay's sweep will publish the commit later.
         """
         result = await self.store.append(
             stream_id, expected_version, events, causation, commit_id=commit_id
         )
         try:
-            await self.relay.publish_stream(stream_id)
+            # Bounded, so a Kafka outage slows no request beyond this.
+            await asyncio.wait_for(
+                self.relay.publish_stream(stream_id), self.settings.inline_publish_timeout_s
+            )
         except Exception as exc:
-            log.warning("publish after commit failed; the sweep will retry", error=str(exc))
+            log.warning(
+                "publish after commit failed; the sweep will retry",
+                error=str(exc) or type(exc).__name__,
+            )
         return result
 
     async def mongo_ready(self) -> bool:

@@ -31,7 +31,7 @@ class ServiceSettings(BaseSettings):
     # ones are still being published by the request that wrote them).
     outbox_sweep_interval_s: float = 2.0
     outbox_grace_s: float = 1.0
-    consumer_lag_interval_s: float = 15.0
+    inline_publish_timeout_s: float = 2.0
 
     @property
     def database_name(self) -> str:

@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from inson_contracts.errors import reasons
+
 PERSONAL_DATA = "x-personal-data"
 
 
@@ -85,11 +87,7 @@ class EventRegistry:
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            reasons = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'data'}: {err['msg']}"
-                for err in exc.errors()
-            )
-            raise EventDataError(f"{event_type}: {reasons}") from exc
+            raise EventDataError(f"{event_type}: {reasons(exc, root='data')}") from exc
 
 
 # The one registry of the published language. Each events module registers its
