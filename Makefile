@@ -54,10 +54,28 @@ status: infra-status
 token: setup ## mint a dev token: make token ROLE=supervisor SUB=sup-1 ARGS="--district 1703202"
 	@$(RUN) inson-token --role $${ROLE:-social_worker} --sub $${SUB:-dev-user} $${ARGS:-}
 
-test: setup infra-up ## set up and run every test against the real Kafka and FerretDB
+test: setup infra-up contracts-tools ## set up and run every test against the real Kafka and FerretDB
 	$(RUN) pytest
 
-test-unit: setup ## tests that need no servers
+.PHONY: contracts contracts-tools
+
+contracts: setup ## regenerate the JSON schemas and asyncapi.yaml from the event classes
+	$(RUN) python -m inson_contracts generate
+
+# npm ci only when node_modules is missing or package-lock.json changed: the
+# stamp holds the hash of the lock file it installed.
+CONTRACTS_TOOLS_STAMP := $(LOCAL)/stamps/contracts-tools
+contracts-tools: ## install the AsyncAPI validator's npm packages (contracts/tools)
+	@want=$$(sha256sum contracts/tools/package-lock.json | cut -d' ' -f1); \
+	have=$$(cat $(CONTRACTS_TOOLS_STAMP) 2>/dev/null || true); \
+	if [ ! -d contracts/tools/node_modules ] || [ "$$want" != "$$have" ]; then \
+		echo "[setup] npm ci in contracts/tools"; \
+		(cd contracts/tools && npm ci --no-audit --no-fund); \
+		mkdir -p $(dir $(CONTRACTS_TOOLS_STAMP)); \
+		echo "$$want" > $(CONTRACTS_TOOLS_STAMP); \
+	fi
+
+test-unit: setup contracts-tools ## tests that need no servers
 	$(RUN) pytest -m "not integration"
 
 test-integration: setup infra-up

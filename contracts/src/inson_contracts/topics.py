@@ -14,8 +14,11 @@ FOREVER = -1
 @dataclass(frozen=True)
 class Topic:
     name: str
-    owner: str
+    owner: str  # the only service that publishes to it
     description: str
+    # What the record key holds. Kafka orders records per key, so everything
+    # that must stay in order shares one stream id.
+    key: str = "the stream id (equal to the CloudEvents subject)"
     partitions: int = 6
     # Event topics are the log of record for partners and for projection
     # rebuilds: they keep every event, forever.
@@ -67,6 +70,14 @@ CATALOGUE: tuple[Topic, ...] = (
     NOTIFICATIONS,
     DEAD_LETTERS,
 )
+
+
+def event_types(topic: Topic | str) -> list[str]:
+    """The event types a topic carries: those whose class names it as TOPIC."""
+    from inson_contracts.events import REGISTRY  # the registry imports this module
+
+    name = topic if isinstance(topic, str) else topic.name
+    return [t for t in REGISTRY.types() if name == REGISTRY.class_for(t).TOPIC]
 
 
 def by_name(name: str) -> Topic:

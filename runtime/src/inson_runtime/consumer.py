@@ -122,9 +122,13 @@ class EventConsumer:
             envelope = from_kafka(record.headers, record.value)
         except EnvelopeError as exc:
             return await self._dead_letter(record, None, f"not a CloudEvent: {exc}", exc)
-        handler = self.handlers.get(envelope.type)
+        # An older version of a type is upcast by the registry, so it goes to
+        # the handler of the current version.
+        known = envelope.type in self.registry
+        current = self.registry.current_type(envelope.type) if known else envelope.type
+        handler = self.handlers.get(current)
         if handler is None:
-            if envelope.type in self.registry:
+            if known:
                 # A known event this group has no interest in.
                 self._count(record, envelope.type, "ignored")
                 return "ignored"

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import Event
+from inson_contracts.events import REGISTRY, Event, EventRegistry
 from inson_contracts.ids import new_event_id
 from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
@@ -89,9 +89,11 @@ class EventStore:
         database: str,
         *,
         collection: str = "event_commits",
+        registry: EventRegistry = REGISTRY,
     ) -> None:
         self.client = client
         self.commits: AsyncCollection[Document] = client[database][collection]
+        self.registry = registry
 
     async def ensure_indexes(self) -> None:
         await self.commits.create_index(
@@ -125,6 +127,11 @@ class EventStore:
         if "." in stream_id or stream_id.startswith("$"):
             # Stream ids are used as field names in projections.
             raise ValueError(f"stream id {stream_id!r} may not contain '.' or start with '$'")
+        for event in events:
+            # Only the published language is published: an event class that is
+            # not the registered one for its type would reach partners unchecked.
+            if self.registry.class_for(type(event).TYPE) is not type(event):
+                raise TypeError(f"{type(event).__name__} is not the registered class of its type")
         topics = {type(e).TOPIC for e in events}
         if len(topics) != 1:
             raise ValueError(f"one append goes to one topic, got {sorted(topics)}")
@@ -157,9 +164,9 @@ class EventStore:
         try:
             await self.commits.insert_one(_to_document(commit, now))
         except DuplicateKeyError:
-            existing = await self.commits.find_one({"_id": commit.commit_id})
+            existing = await self.commit(commit.commit_id)
             if existing is not None:
-                return AppendResult(Commit.from_document(existing), created=False)
+                return AppendResult(existing, created=False)
             raise ConcurrencyConflict(stream_id, expected_version) from None
         return AppendResult(commit, created=True)
 
@@ -183,6 +190,10 @@ class EventStore:
                 events.append(envelope)
                 expected += 1
         return events
+
+    async def commit(self, commit_id: str) -> Commit | None:
+        doc = await self.commits.find_one({"_id": commit_id})
+        return Commit.from_document(doc) if doc else None
 
     async def version(self, stream_id: str) -> int:
         doc = await self.commits.find_one(

@@ -38,6 +38,9 @@ def make_broker(bootstrap_servers: str, *, client_id: str) -> KafkaBroker:
         enable_idempotence=True,
         linger_ms=2,
         graceful_timeout=20.0,
+        # FastStream's per-message access lines at DEBUG; through a plain stdlib
+        # logger so they pass the structlog formatter and its masking.
+        logger=logging.getLogger("faststream.kafka"),
         log_level=logging.DEBUG,
     )
 

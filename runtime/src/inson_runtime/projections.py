@@ -38,27 +38,25 @@ async def apply_at_version(
     doc_id: str,
     envelope: Envelope,
     update: dict[str, Any],
+    *,
+    version_field: str = "_version",
 ) -> bool:
     """Apply ``update`` to the document once per stream version; True if applied.
 
     The filter matches only a document behind this event's version; when none
     matches, the upsert tries to insert ``doc_id`` again and the unique _id
-    index refuses it: the event was applied before.
+    index refuses it: the event was applied before. A document fed by more
+    than one stream keeps a version per stream (``version_field`` such as
+    ``_versions.<stream id>``).
     """
     version = envelope.streamversion
     if version is None:
         raise ValueError("apply_at_version needs an event with a stream version")
     update = {key: dict(value) for key, value in update.items()}
-    update.setdefault("$set", {})["_version"] = version
+    update.setdefault("$set", {})[version_field] = version
+    behind = [{version_field: {"$lt": version}}, {version_field: {"$exists": False}}]
     try:
-        result = await collection.update_one(
-            {
-                "_id": doc_id,
-                "$or": [{"_version": {"$lt": version}}, {"_version": {"$exists": False}}],
-            },
-            update,
-            upsert=True,
-        )
+        result = await collection.update_one({"_id": doc_id, "$or": behind}, update, upsert=True)
     except DuplicateKeyError:
         return False
     return result.modified_count == 1 or result.upserted_id is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import structlog
@@ -21,6 +21,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from inson_runtime.auth import Authenticator, CurrentPrincipal, Principal, install_authenticator
+from inson_runtime.body_limit import BodySizeLimit
 from inson_runtime.consumer import EventConsumer
 from inson_runtime.eventstore import AppendResult, Causation, ConcurrencyConflict, EventStore
 from inson_runtime.kafka import EventPublisher, make_broker
@@ -47,6 +48,8 @@ class Runtime:
     relay: OutboxRelay
     consumers: list[EventConsumer] = field(default_factory=list)
     projections: list[Projection] = field(default_factory=list)
+    # Service-specific preparation (indexes, reference data) run at start.
+    on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     started: bool = False
 
@@ -107,6 +110,8 @@ class Runtime:
 
     async def start(self) -> None:
         await self.store.ensure_indexes()
+        for prepare in self.on_start:
+            await prepare()
         for consumer in self.consumers:
             consumer.subscribe(self.broker)
         await self.broker.start()
@@ -185,6 +190,7 @@ def build_app(
         app.include_router(router)
 
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
     return app
 
 

@@ -32,6 +32,8 @@ class ServiceSettings(BaseSettings):
     outbox_sweep_interval_s: float = 2.0
     outbox_grace_s: float = 1.0
     inline_publish_timeout_s: float = 2.0
+    # An application with a household of 30 is about 10 KB of JSON.
+    max_body_bytes: int = 64 * 1024
 
     @property
     def database_name(self) -> str:

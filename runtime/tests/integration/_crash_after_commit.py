@@ -11,13 +11,13 @@ import sys
 
 from inson_runtime.eventstore import Causation, EventStore
 from inson_runtime.mongo import connect
-from inson_runtime.testing import sample_event_class
+from inson_runtime.testing import sample_event_class, sample_registry
 
 
 async def main(mongodb_url: str, database: str, topic: str, stream: str) -> None:
-    store = EventStore(connect(mongodb_url), database)
-    await store.ensure_indexes()
     sample = sample_event_class(topic)
+    store = EventStore(connect(mongodb_url), database, registry=sample_registry(sample))
+    await store.ensure_indexes()
     await store.append(stream, 0, [sample(amount=7)], Causation(source="inson/crash-test"))
     os.kill(os.getpid(), signal.SIGKILL)
 

@@ -19,8 +19,8 @@ from inson_runtime.testing import sample_event_class, sample_registry
 
 async def main(bootstrap: str, mongodb_url: str, database: str, topic: str, group: str) -> None:
     db = connect(mongodb_url)[database]
-    store = EventStore(db.client, database)
     sample = sample_event_class(topic)
+    store = EventStore(db.client, database, registry=sample_registry(sample))
     broker = make_broker(bootstrap, client_id="crash-in-handler")
     consumer = EventConsumer(
         service="crash-test",

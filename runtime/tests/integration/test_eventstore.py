@@ -7,7 +7,7 @@ import uuid
 from typing import ClassVar
 
 import pytest
-from inson_contracts.events import Event
+from inson_contracts.events import Event, EventRegistry, UnknownEventType
 from inson_runtime.eventstore import Causation, ConcurrencyConflict, EventStore
 
 pytestmark = pytest.mark.integration
@@ -21,9 +21,18 @@ class VisitScheduled(Event):
     day: int
 
 
+REGISTRY = EventRegistry()
+REGISTRY.register(VisitScheduled)
+
+
+class Unregistered(Event):
+    TYPE: ClassVar[str] = "uz.inson.test.visit.unregistered.v1"
+    TOPIC: ClassVar[str] = "test.eventstore"
+
+
 @pytest.fixture
 async def store(mongo_client, scratch_db) -> EventStore:
-    store = EventStore(mongo_client, scratch_db)
+    store = EventStore(mongo_client, scratch_db, registry=REGISTRY)
     await store.ensure_indexes()
     return store
 
@@ -100,3 +109,8 @@ async def test_new_commits_are_unpublished_until_marked(store: EventStore) -> No
 async def test_operator_shaped_stream_ids_are_refused(store: EventStore) -> None:
     with pytest.raises(ValueError, match="may not contain"):
         await store.append("$gt", 0, [VisitScheduled(day=1)], CAUSE)
+
+
+async def test_only_registered_event_classes_are_appended(store: EventStore) -> None:
+    with pytest.raises(UnknownEventType):
+        await store.append(f"case-{uuid.uuid4()}", 0, [Unregistered()], CAUSE)

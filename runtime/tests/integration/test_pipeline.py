@@ -54,8 +54,8 @@ async def db(mongo_client, scratch_db):
 
 
 @pytest.fixture
-async def store(mongo_client, scratch_db) -> EventStore:
-    store = EventStore(mongo_client, scratch_db)
+async def store(mongo_client, scratch_db, sample) -> EventStore:
+    store = EventStore(mongo_client, scratch_db, registry=sample_registry(sample))
     await store.ensure_indexes()
     return store
 

@@ -1,6 +1,24 @@
-"""Every event type of the published language, registered in ``REGISTRY``."""
+"""Every event type of the published language, registered in ``REGISTRY``.
 
-from inson_contracts.events import platform
+Importing this package imports every events module, so ``REGISTRY`` is full.
+"""
+
+from inson_contracts.events import (
+    assessment,
+    intake,
+    notification,
+    plans,
+    platform,
+    referral,
+    registers,
+)
+from inson_contracts.events.assessment import (
+    AssessmentCompleted,
+    AssessmentRecorded,
+    HomeVisitScheduled,
+    SocialWorkerAssigned,
+    SocialWorkerReassigned,
+)
 from inson_contracts.events.base import (
     PERSONAL_DATA,
     REGISTRY,
@@ -10,16 +28,86 @@ from inson_contracts.events.base import (
     UnknownEventType,
     personal,
 )
+from inson_contracts.events.intake import (
+    ApplicationLinkConfirmed,
+    ApplicationLinkedToCase,
+    ApplicationLinkRefused,
+    ApplicationRejected,
+    ApplicationSubmitted,
+    CaseOpened,
+)
+from inson_contracts.events.notification import NotificationFailed, NotificationSent
+from inson_contracts.events.plans import (
+    PlanApproved,
+    PlanClosed,
+    PlanCompleted,
+    PlanDrafted,
+    PlanRevised,
+)
 from inson_contracts.events.platform import EventDeadLettered
+from inson_contracts.events.referral import (
+    ReferralAccepted,
+    ReferralCancelled,
+    ReferralCompleted,
+    ReferralDelivered,
+    ReferralEscalated,
+    ReferralExpired,
+    ReferralIssued,
+    ReferralRejected,
+    ReferralStarted,
+)
+from inson_contracts.events.registers import (
+    CareRegisterEntryAdded,
+    CareRegisterEntryRemoved,
+    TemporaryHousingExpired,
+    TemporaryHousingGranted,
+)
 
 __all__ = [
     "PERSONAL_DATA",
     "REGISTRY",
+    "ApplicationLinkConfirmed",
+    "ApplicationLinkRefused",
+    "ApplicationLinkedToCase",
+    "ApplicationRejected",
+    "ApplicationSubmitted",
+    "AssessmentCompleted",
+    "AssessmentRecorded",
+    "CareRegisterEntryAdded",
+    "CareRegisterEntryRemoved",
+    "CaseOpened",
     "Event",
     "EventDataError",
     "EventDeadLettered",
     "EventRegistry",
+    "HomeVisitScheduled",
+    "NotificationFailed",
+    "NotificationSent",
+    "PlanApproved",
+    "PlanClosed",
+    "PlanCompleted",
+    "PlanDrafted",
+    "PlanRevised",
+    "ReferralAccepted",
+    "ReferralCancelled",
+    "ReferralCompleted",
+    "ReferralDelivered",
+    "ReferralEscalated",
+    "ReferralExpired",
+    "ReferralIssued",
+    "ReferralRejected",
+    "ReferralStarted",
+    "SocialWorkerAssigned",
+    "SocialWorkerReassigned",
+    "TemporaryHousingExpired",
+    "TemporaryHousingGranted",
     "UnknownEventType",
+    "assessment",
+    "intake",
+    "notification",
     "personal",
+    "plans",
     "platform",
+    "referral",
+    "registers",
 ]

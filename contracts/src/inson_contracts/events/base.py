@@ -4,11 +4,12 @@ Naming convention for ``type``, held everywhere:
 ``uz.inson.<bounded context>.<entity>.<past-tense verb>.v<major>``
 e.g. ``uz.inson.intake.application.submitted.v1``. A breaking change to an
 event's data is a new class with a new major version; both stay registered
-while consumers migrate.
+while consumers migrate, or the old one is upcast to the new (``register_upcaster``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -32,7 +33,11 @@ def personal(**kwargs: Any) -> Any:
 class Event(BaseModel):
     """An immutable fact. Subclasses set TYPE and TOPIC and declare their data."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A tolerant reader: within a major version producers may add optional
+    # fields, and a partner on an older release of this package must still
+    # read the event (the unknown field is dropped, never an error). The
+    # compatibility gate keeps every other change out of a version.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     TYPE: ClassVar[str]
     TOPIC: ClassVar[str]
@@ -59,9 +64,21 @@ class EventDataError(ValueError):
     """The data does not match the registered class for its type."""
 
 
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
 class EventRegistry:
+    """Maps ``type`` to class, and older types to the class they upcast to.
+
+    Topics keep events forever, so a consumer built against v3 still meets v1
+    and v2 records when it replays. An upcaster turns the old data into the next
+    version's data; ``parse`` follows the chain to the newest class, so handlers
+    only ever see the current model and nothing old is dead-lettered.
+    """
+
     def __init__(self) -> None:
         self._by_type: dict[str, type[Event]] = {}
+        self._upcasters: dict[str, tuple[str, Upcaster]] = {}
 
     def register(self, *classes: type[Event]) -> None:
         for cls in classes:
@@ -70,20 +87,71 @@ class EventRegistry:
                 raise ValueError(f"event type {cls.TYPE} registered twice")
             self._by_type[cls.TYPE] = cls
 
-    def __contains__(self, event_type: str) -> bool:
-        return event_type in self._by_type
+    def register_upcaster(
+        self, old_type: str | type[Event], new_class: type[Event], fn: Upcaster
+    ) -> None:
+        """Read ``old_type`` records as ``new_class``: ``fn`` maps old data to new data.
+
+        Pass the old *class* instead of its type string to have old data
+        validated by it before ``fn`` runs (and to keep its schema published);
+        with a bare string ``fn`` receives the data as it came off the wire.
+        """
+        old_class = None if isinstance(old_type, str) else old_type
+        old = old_type if isinstance(old_type, str) else old_type.TYPE
+        if old in self._upcasters:
+            raise ValueError(f"{old} already has an upcaster")
+        step: str | None = new_class.TYPE
+        while step is not None:
+            if step == old:
+                raise ValueError(f"upcasting {old} to {new_class.TYPE} would loop")
+            step = self._upcasters[step][0] if step in self._upcasters else None
+        self.register(new_class, *([old_class] if old_class else []))
+        self._upcasters[old] = (new_class.TYPE, fn)
+
+    def __contains__(self, event_type: object) -> bool:
+        return event_type in self._by_type or event_type in self._upcasters
 
     def types(self) -> list[str]:
+        """Types with a registered class (each has a published schema)."""
         return sorted(self._by_type)
 
+    def classes(self) -> list[type[Event]]:
+        """Every registered class, including old versions kept for their schema."""
+        return [self._by_type[t] for t in self.types()]
+
+    def upcastable_types(self) -> list[str]:
+        return sorted(self._upcasters)
+
+    def current_type(self, event_type: str) -> str:
+        """The type a record of ``event_type`` is read as, after upcasting."""
+        if event_type not in self:
+            raise UnknownEventType(f"unknown event type {event_type!r}")
+        while event_type in self._upcasters:
+            event_type = self._upcasters[event_type][0]
+        return event_type
+
     def class_for(self, event_type: str) -> type[Event]:
-        try:
-            return self._by_type[event_type]
-        except KeyError:
-            raise UnknownEventType(f"unknown event type {event_type!r}") from None
+        """The class ``parse`` returns for ``event_type`` (the newest, for old types)."""
+        return self._by_type[self.current_type(event_type)]
 
     def parse(self, event_type: str, data: dict[str, Any]) -> Event:
-        cls = self.class_for(event_type)
+        self.current_type(event_type)  # raises UnknownEventType first
+        while event_type in self._upcasters:
+            old_class = self._by_type.get(event_type)
+            if old_class is not None:
+                data = self._validate(old_class, event_type, data).model_dump(mode="json")
+            new_type, fn = self._upcasters[event_type]
+            try:
+                data = fn(dict(data))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise EventDataError(
+                    f"{event_type}: cannot upcast to {new_type}: {type(exc).__name__}: {exc}"
+                ) from exc
+            event_type = new_type
+        return self._validate(self._by_type[event_type], event_type, data)
+
+    @staticmethod
+    def _validate(cls: type[Event], event_type: str, data: dict[str, Any]) -> Event:
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

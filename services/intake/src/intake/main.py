@@ -13,20 +13,25 @@ from inson_runtime.cli import service_cli
 from inson_runtime.service import Runtime, build_app, create_runtime
 from inson_runtime.settings import ServiceSettings
 
+from intake.adapters.people import PersonIndex
+from intake.api.routes import router
+from intake.handlers.commands import Intake
+from intake.projections.views import ensure_view_indexes, intake_views
 from intake.settings import Settings
 
 DESCRIPTION = (
-    "Applications from tablets, windows, the portal and proactive identification become cases."
+    "Applications from tablets, windows, the portal and proactive identification become "
+    "cases: validated, deduplicated per person, event-sourced and published."
 )
 
 
 def compose(settings: ServiceSettings) -> tuple[Runtime, FastAPI]:
     runtime = create_runtime(settings)
-    app = build_app(
-        runtime,
-        title="Inson intake",
-        description=DESCRIPTION,
-    )
+    people = PersonIndex(runtime.db)
+    runtime.add_projection(intake_views(runtime.db))
+    runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
+    app = build_app(runtime, title="Inson intake", description=DESCRIPTION, routers=[router])
+    app.state.intake = Intake(runtime, people)
     return runtime, app
 
 

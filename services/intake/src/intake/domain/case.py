@@ -1,0 +1,255 @@
+"""The case as intake sees it: pure decisions over its events, no I/O.
+
+``evolve`` folds a case stream's events into a :class:`Case`; each ``decide_*``
+function takes the current case and a command and returns the new events, or
+raises :class:`IntakeRuleViolation` when the command is not allowed now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from inson_contracts.events import (
+    ApplicationLinkConfirmed,
+    ApplicationLinkedToCase,
+    ApplicationLinkRefused,
+    ApplicationRejected,
+    ApplicationSubmitted,
+    CaseOpened,
+    Event,
+)
+from inson_contracts.events.intake import CaseMatch, RejectionReason
+from inson_contracts.events.values import Actor
+
+
+class IntakeRuleViolation(Exception):
+    """The command contradicts what the case already says (HTTP 409)."""
+
+
+class ApplicationStatus(StrEnum):
+    OPENED_CASE = "opened_case"
+    LINKED = "linked"
+    PENDING_CONFIRMATION = "pending_confirmation"
+    MOVED_TO_OWN_CASE = "moved_to_own_case"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Application:
+    """What a case remembers of each application it holds."""
+
+    application_id: str
+    status: ApplicationStatus
+    # None in a case opened for an application whose likely match was
+    # refused: the application itself is recorded in the case it left.
+    submitted: ApplicationSubmitted | None
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    version: int = 0
+    opened: bool = False
+    district: str | None = None
+    mahalla: str | None = None
+    circumstances: frozenset[str] = frozenset()
+    applications: dict[str, Application] = field(default_factory=dict)
+
+    def with_circumstances(self, more: Iterable[str]) -> Case:
+        return replace(self, circumstances=self.circumstances | frozenset(more))
+
+    def application(self, application_id: str) -> Application:
+        try:
+            return self.applications[application_id]
+        except KeyError:
+            raise IntakeRuleViolation(
+                f"application {application_id} is not in case {self.case_id}"
+            ) from None
+
+
+def evolve(case: Case, event: Event) -> Case:
+    case = replace(case, version=case.version + 1)
+    match event:
+        case ApplicationSubmitted():
+            status = ApplicationStatus.OPENED_CASE if not case.opened else ApplicationStatus.LINKED
+            apps = {
+                **case.applications,
+                event.application_id: Application(event.application_id, status, event),
+            }
+            return replace(case, applications=apps)
+        case CaseOpened():
+            apps = case.applications
+            if event.application_id not in apps:
+                opened = Application(event.application_id, ApplicationStatus.OPENED_CASE, None)
+                apps = {**apps, event.application_id: opened}
+            return replace(
+                case,
+                opened=True,
+                district=event.district,
+                mahalla=event.mahalla,
+                circumstances=frozenset(event.circumstances),
+                applications=apps,
+            )
+        case ApplicationLinkedToCase():
+            status = (
+                ApplicationStatus.PENDING_CONFIRMATION
+                if event.needs_confirmation
+                else ApplicationStatus.LINKED
+            )
+            return _with_status(case, event.application_id, status).with_circumstances(
+                event.new_circumstances
+            )
+        case ApplicationLinkConfirmed():
+            return _with_status(case, event.application_id, ApplicationStatus.LINKED)
+        case ApplicationLinkRefused():
+            return _with_status(case, event.application_id, ApplicationStatus.MOVED_TO_OWN_CASE)
+        case ApplicationRejected():
+            return _with_status(case, event.application_id, ApplicationStatus.REJECTED)
+    return case
+
+
+def _with_status(case: Case, application_id: str, status: ApplicationStatus) -> Case:
+    app = case.application(application_id)
+    return replace(
+        case, applications={**case.applications, application_id: replace(app, status=status)}
+    )
+
+
+def replay(case_id: str, events: Iterable[Event]) -> Case:
+    case = Case(case_id)
+    for event in events:
+        case = evolve(case, event)
+    return case
+
+
+@dataclass(frozen=True)
+class Match:
+    """The existing case an application belongs to, and how sure we are."""
+
+    case_id: str
+    how: CaseMatch
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.how is CaseMatch.LIKELY_SAME_PERSON
+
+
+def decide_submission(
+    case: Case, submitted: ApplicationSubmitted, match: Match | None
+) -> list[Event]:
+    """Open the case, or join the existing one the application matched."""
+    if submitted.application_id in case.applications:
+        return []  # already recorded: a retry decided again
+    if not case.opened:
+        # A new case; also the repair of a case whose identity was reserved
+        # by a request that crashed before it wrote the case.
+        return [submitted, _case_opened(case.case_id, submitted)]
+    if match is None:
+        raise IntakeRuleViolation(
+            f"case {case.case_id} exists; an application joins it only by a match"
+        )
+    new = [c for c in submitted.circumstances if c not in case.circumstances]
+    linked = ApplicationLinkedToCase(
+        application_id=submitted.application_id,
+        case_id=case.case_id,
+        match=match.how,
+        needs_confirmation=match.needs_confirmation,
+        new_circumstances=new,
+        linked_at=submitted.submitted_at,
+    )
+    return [submitted, linked]
+
+
+def decide_confirm_link(
+    case: Case, application_id: str, actor: Actor, now: datetime
+) -> list[Event]:
+    app = case.application(application_id)
+    if app.status is ApplicationStatus.LINKED:
+        return []  # confirming twice changes nothing
+    if app.status is not ApplicationStatus.PENDING_CONFIRMATION:
+        raise IntakeRuleViolation(
+            f"application {application_id} is {app.status}, not awaiting confirmation"
+        )
+    return [
+        ApplicationLinkConfirmed(
+            application_id=application_id,
+            case_id=case.case_id,
+            confirmed_by=actor,
+            confirmed_at=now,
+        )
+    ]
+
+
+def decide_refuse_link(
+    case: Case, application_id: str, new_case_id: str, actor: Actor, now: datetime
+) -> list[Event]:
+    """The first half of a refusal; the new case opens with :func:`decide_open_moved`."""
+    app = case.application(application_id)
+    if app.status is ApplicationStatus.MOVED_TO_OWN_CASE:
+        return []
+    if app.status is not ApplicationStatus.PENDING_CONFIRMATION:
+        raise IntakeRuleViolation(
+            f"application {application_id} is {app.status}, not awaiting confirmation"
+        )
+    return [
+        ApplicationLinkRefused(
+            application_id=application_id,
+            case_id=case.case_id,
+            new_case_id=new_case_id,
+            refused_by=actor,
+            refused_at=now,
+        )
+    ]
+
+
+def decide_open_moved(new_case: Case, submitted: ApplicationSubmitted) -> list[Event]:
+    """Open the case of an application whose likely match was refused."""
+    if new_case.opened:
+        return []
+    return [_case_opened(new_case.case_id, submitted)]
+
+
+def decide_rejection(
+    case: Case,
+    application_id: str,
+    reason: RejectionReason,
+    explanation: str | None,
+    actor: Actor,
+    now: datetime,
+) -> list[Event]:
+    app = case.application(application_id)
+    if app.status is ApplicationStatus.REJECTED:
+        return []
+    if app.status not in (ApplicationStatus.LINKED, ApplicationStatus.PENDING_CONFIRMATION):
+        # The application that opened the case ends with the case (its plan
+        # is closed), not by rejection.
+        raise IntakeRuleViolation(
+            f"application {application_id} is {app.status} and cannot be rejected"
+        )
+    return [
+        ApplicationRejected(
+            application_id=application_id,
+            case_id=case.case_id,
+            reason=reason,
+            explanation=explanation,
+            rejected_by=actor,
+            rejected_at=now,
+        )
+    ]
+
+
+def _case_opened(case_id: str, submitted: ApplicationSubmitted) -> CaseOpened:
+    return CaseOpened(
+        case_id=case_id,
+        application_id=submitted.application_id,
+        region=submitted.address.region,
+        district=submitted.address.district,
+        mahalla=submitted.address.mahalla,
+        circumstances=submitted.circumstances,
+        household_size=1 + len(submitted.household),
+        language=submitted.applicant.language,
+        opened_at=submitted.submitted_at,
+    )

@@ -1,0 +1,194 @@
+"""Intake's read models, built from its own topic.
+
+- ``cases``: one document per case, for the case lists of workers and supervisors;
+- ``applications``: one per application, whichever case it ended in;
+- ``people``: the applicant and household members of every application, for
+  the likely-match search by birth date and name.
+
+Each update is guarded by the stream version (see ``apply_at_version``), so a
+redelivered or replayed event changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import (
+    ApplicationLinkConfirmed,
+    ApplicationLinkedToCase,
+    ApplicationLinkRefused,
+    ApplicationRejected,
+    ApplicationSubmitted,
+    CaseOpened,
+    Event,
+)
+from inson_contracts.topics import INTAKE_CASES
+from inson_runtime.mongo import Document
+from inson_runtime.projections import Projection, apply_at_version
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+CASES = "cases"
+APPLICATIONS = "applications"
+PEOPLE = "people"
+
+
+def intake_views(db: AsyncDatabase[Document]) -> Projection:
+    projection = Projection(
+        name="intake-views",
+        version=1,
+        topics=(INTAKE_CASES.name,),
+        collections=(CASES, APPLICATIONS, PEOPLE),
+    )
+    cases, applications, people = db[CASES], db[APPLICATIONS], db[PEOPLE]
+
+    async def on_application(app_id: str, envelope: Envelope, update: dict[str, Any]) -> None:
+        # An application's document is fed by the stream it was submitted in
+        # and, after a refused link, by the stream of its own new case.
+        field = f"_versions.{envelope.subject}"
+        await apply_at_version(applications, app_id, envelope, update, version_field=field)
+
+    @projection.on(ApplicationSubmitted)
+    async def submitted(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, ApplicationSubmitted)
+        applicant = event.applicant
+        await on_application(
+            event.application_id,
+            envelope,
+            {
+                "$set": {
+                    "case_id": envelope.subject.removeprefix("case-"),
+                    "channel": event.channel.value,
+                    "district": event.address.district,
+                    "mahalla": event.address.mahalla,
+                    "submitted_at": event.submitted_at,
+                    "submitted_by": event.submitted_by.id,
+                    "circumstances": [c.value for c in event.circumstances],
+                    "applicant": _person(
+                        applicant.name.model_dump(), applicant.birth_date.isoformat()
+                    ),
+                    "household_size": 1 + len(event.household),
+                },
+                "$setOnInsert": {"status": "submitted"},
+            },
+        )
+        members = [(applicant.name, applicant.birth_date, applicant.pinfl)] + [
+            (m.name, m.birth_date, m.pinfl) for m in event.household
+        ]
+        for i, (name, birth, pinfl) in enumerate(members):
+            await people.update_one(
+                {"_id": f"{event.application_id}:{i}"},
+                {
+                    "$set": {
+                        "application_id": event.application_id,
+                        "case_id": envelope.subject.removeprefix("case-"),
+                        "birth_date": birth.isoformat(),
+                        "last_name": name.last_name,
+                        "first_name": name.first_name,
+                        "patronymic": name.patronymic,
+                        "has_pinfl": pinfl is not None,
+                    }
+                },
+                upsert=True,
+            )
+
+    @projection.on(CaseOpened)
+    async def opened(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, CaseOpened)
+        await apply_at_version(
+            cases,
+            event.case_id,
+            envelope,
+            {
+                "$set": {
+                    "status": "open",
+                    "region": event.region,
+                    "district": event.district,
+                    "mahalla": event.mahalla,
+                    "circumstances": [c.value for c in event.circumstances],
+                    "household_size": event.household_size,
+                    "language": event.language.value,
+                    "opened_at": event.opened_at,
+                    "opening_application_id": event.application_id,
+                },
+                "$setOnInsert": {"pending_confirmations": 0},
+                "$inc": {"applications": 1},
+            },
+        )
+        await on_application(
+            event.application_id,
+            envelope,
+            {"$set": {"status": "opened_case", "case_id": event.case_id}},
+        )
+
+    @projection.on(ApplicationLinkedToCase)
+    async def linked(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, ApplicationLinkedToCase)
+        pending = 1 if event.needs_confirmation else 0
+        await apply_at_version(
+            cases,
+            event.case_id,
+            envelope,
+            {
+                "$inc": {"applications": 1, "pending_confirmations": pending},
+                "$addToSet": {
+                    "circumstances": {"$each": [c.value for c in event.new_circumstances]}
+                },
+            },
+        )
+        status = "pending_confirmation" if event.needs_confirmation else "linked"
+        await on_application(
+            event.application_id,
+            envelope,
+            {"$set": {"status": status, "match": event.match.value}},
+        )
+
+    @projection.on(ApplicationLinkConfirmed)
+    async def confirmed(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, ApplicationLinkConfirmed)
+        await apply_at_version(
+            cases, event.case_id, envelope, {"$inc": {"pending_confirmations": -1}}
+        )
+        await on_application(event.application_id, envelope, {"$set": {"status": "linked"}})
+
+    @projection.on(ApplicationLinkRefused)
+    async def refused(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, ApplicationLinkRefused)
+        await apply_at_version(
+            cases,
+            event.case_id,
+            envelope,
+            {"$inc": {"pending_confirmations": -1, "applications": -1}},
+        )
+        # Only a note here: the new case's CaseOpened (another stream, maybe
+        # already applied) sets the application's status and case.
+        await on_application(
+            event.application_id, envelope, {"$set": {"moved_from": event.case_id}}
+        )
+        await people.update_many(
+            {"application_id": event.application_id}, {"$set": {"case_id": event.new_case_id}}
+        )
+
+    @projection.on(ApplicationRejected)
+    async def rejected(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, ApplicationRejected)
+        await on_application(
+            event.application_id,
+            envelope,
+            {"$set": {"status": "rejected", "rejection_reason": event.reason.value}},
+        )
+
+    return projection
+
+
+def _person(name: dict[str, Any], birth_date: str) -> dict[str, Any]:
+    return {**name, "birth_date": birth_date}
+
+
+async def ensure_view_indexes(db: AsyncDatabase[Document]) -> None:
+    await db[CASES].create_index([("district", ASCENDING), ("opened_at", DESCENDING)])
+    await db[CASES].create_index([("mahalla", ASCENDING), ("opened_at", DESCENDING)])
+    await db[APPLICATIONS].create_index([("district", ASCENDING), ("submitted_at", DESCENDING)])
+    await db[APPLICATIONS].create_index([("mahalla", ASCENDING), ("submitted_at", DESCENDING)])
+    await db[PEOPLE].create_index("birth_date")

@@ -1,0 +1,238 @@
+"""Intake end to end on the real Kafka and FerretDB: POST -> event on Kafka with
+the contract's headers -> projection; one person, one case; retries; a publish
+that never happened is made good by the outbox sweep."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from inson_contracts.codes.mahallas import mahallas_of
+from inson_contracts.events import REGISTRY, ApplicationSubmitted, CaseOpened
+from inson_contracts.topics import INTAKE_CASES
+from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.mongo import connect
+from inson_runtime.testing import end_offsets, read_envelopes, wait_for
+from intake.main import compose
+from intake.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+DISTRICT = "1735207"
+MAHALLA = mahallas_of(DISTRICT)[0].code
+
+
+def person(pinfl: str | None, last: str, first: str, born: date) -> dict[str, Any]:
+    applicant: dict[str, Any] = {
+        "name": {"last_name": last, "first_name": first},
+        "birth_date": born.isoformat(),
+        "sex": "female",
+        "language": "uz-Cyrl",
+    }
+    if pinfl:
+        applicant["pinfl"] = pinfl
+    return {
+        "channel": "mahalla_tablet",
+        "applicant": applicant,
+        "address": {"region": "1735", "district": DISTRICT, "mahalla": MAHALLA},
+        "circumstances": ["lonely_elderly"],
+        "consent": {"given": True, "text_version": "2026-01"},
+    }
+
+
+def fresh_pinfl(born: date) -> str:
+    serial = uuid.uuid4().int % 10**7
+    return f"4{born:%d%m%y}{serial:07d}"
+
+
+@pytest.fixture
+async def service(
+    kafka_bootstrap: str, mongodb_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[Any, httpx.AsyncClient, AuthSettings]]:
+    auth = AuthSettings(dev_key_path=tmp_path / "key.pem")
+    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(auth.dev_key_path))
+    settings = Settings(
+        service_name=f"intake-test-{uuid.uuid4().hex[:8]}",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        mongodb_url=mongodb_url,
+        outbox_sweep_interval_s=0.5,
+        outbox_grace_s=0.2,
+    )
+    runtime, app = compose(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
+            yield runtime, http, auth
+    cleanup = connect(mongodb_url)
+    await cleanup.drop_database(settings.database_name)
+    await cleanup.close()
+
+
+def headers(auth: AuthSettings, key: str | None = None) -> dict[str, str]:
+    jwt = mint_dev_token(
+        sub="worker-1", role="social_worker", mahallas=[MAHALLA], district=DISTRICT, settings=auth
+    )
+    out = {"Authorization": f"Bearer {jwt}"}
+    if key:
+        out["Idempotency-Key"] = key
+    return out
+
+
+async def test_an_application_becomes_a_case_on_kafka_and_in_the_projection(
+    service, kafka_bootstrap
+) -> None:
+    _, http, auth = service
+    born = date(1950, 4, 12)
+    start = await end_offsets(kafka_bootstrap, INTAKE_CASES.name)
+
+    response = await http.post(
+        "/v1/applications",
+        json=person(fresh_pinfl(born), "Qodirova", "Zulfiya", born),
+        headers=headers(auth),
+    )
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["outcome"] == "case_opened"
+    stream = f"case-{body['case_id']}"
+    records = await read_envelopes(
+        kafka_bootstrap, INTAKE_CASES.name, since=start, match=lambda e: e.subject == stream
+    )
+    assert [e.type for e, _ in records] == [ApplicationSubmitted.TYPE, CaseOpened.TYPE]
+    envelope, record = records[1]
+    header_names = {name for name, _ in record.headers}
+    assert {
+        "ce_id",
+        "ce_type",
+        "ce_source",
+        "ce_specversion",
+        "ce_subject",
+        "ce_time",
+        "ce_streamversion",
+    } <= header_names
+    assert record.key == stream.encode()
+    assert envelope.source == "inson/intake" and envelope.district == DISTRICT
+    opened = REGISTRY.parse(envelope.type, envelope.data)
+    assert isinstance(opened, CaseOpened) and opened.mahalla == MAHALLA
+
+    async def visible() -> bool:
+        got = await http.get(f"/v1/applications/{body['application_id']}", headers=headers(auth))
+        return got.status_code == 200 and got.json()["status"] == "opened_case"
+
+    await wait_for(visible, what="the application in the projection")
+    case = (await http.get(f"/v1/cases/{body['case_id']}", headers=headers(auth))).json()
+    assert case["status"] == "open" and case["applications"] == 1
+    listed = (
+        await http.get("/v1/cases", params={"mahalla": MAHALLA}, headers=headers(auth))
+    ).json()
+    assert body["case_id"] in [c["id"] for c in listed["items"]]
+
+
+async def test_two_applications_for_one_person_make_one_case(service) -> None:
+    _, http, auth = service
+    born = date(1949, 7, 1)
+    pinfl = fresh_pinfl(born)
+
+    first = await http.post(
+        "/v1/applications", json=person(pinfl, "Rahimov", "Bahodir", born), headers=headers(auth)
+    )
+    again = person(pinfl, "Рахимов", "Баходир", born)
+    again["circumstances"] = ["needs_care_by_others"]
+    second = await http.post("/v1/applications", json=again, headers=headers(auth))
+
+    assert first.status_code == second.status_code == 201
+    assert second.json()["case_id"] == first.json()["case_id"]
+    assert second.json()["outcome"] == "linked"
+    assert second.json()["application_id"] != first.json()["application_id"]
+
+
+async def test_without_pinfl_a_similar_name_is_linked_for_a_worker_to_confirm(service) -> None:
+    runtime, http, auth = service
+    born = date(1931, 1, 1) + timedelta(days=uuid.uuid4().int % 20000)
+    first = await http.post(
+        "/v1/applications", json=person(None, "Gʻulomov", "Ismoil", born), headers=headers(auth)
+    )
+    exact = await http.post(
+        "/v1/applications", json=person(None, "Ғуломов", "Исмоил", born), headers=headers(auth)
+    )
+    assert exact.json()["case_id"] == first.json()["case_id"]
+    assert exact.json()["outcome"] == "linked"
+
+    async def people_indexed() -> bool:
+        return await runtime.db["people"].count_documents({"birth_date": born.isoformat()}) >= 1
+
+    await wait_for(people_indexed, what="the people projection")
+    likely = await http.post(
+        "/v1/applications", json=person(None, "Gulomov", "Ismail", born), headers=headers(auth)
+    )
+    assert likely.json()["case_id"] == first.json()["case_id"]
+    assert likely.json()["outcome"] == "linked_pending_confirmation"
+
+    refused = await http.post(
+        f"/v1/cases/{first.json()['case_id']}/applications/{likely.json()['application_id']}/refuse-link",
+        headers=headers(auth),
+    )
+    assert refused.status_code == 200, refused.text
+    assert refused.json()["new_case_id"] != first.json()["case_id"]
+
+
+async def test_a_retry_with_the_same_key_returns_the_first_answer_and_creates_nothing(
+    service,
+) -> None:
+    runtime, http, auth = service
+    born = date(1960, 2, 2)
+    body = person(fresh_pinfl(born), "Tursunova", "Gulnora", born)
+    key = f"tablet-7-{uuid.uuid4().hex}"
+
+    first = await http.post("/v1/applications", json=body, headers=headers(auth, key))
+    retry = await http.post("/v1/applications", json=body, headers=headers(auth, key))
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert len(await runtime.store.load(f"case-{first.json()['case_id']}")) == 2
+    other = {**body, "circumstances": ["homeless"]}
+    reused = await http.post("/v1/applications", json=other, headers=headers(auth, key))
+    assert reused.status_code == 409
+
+
+async def test_a_publish_that_never_happened_arrives_once_through_the_sweep(
+    service, kafka_bootstrap, monkeypatch
+) -> None:
+    runtime, http, auth = service
+    start = await end_offsets(kafka_bootstrap, INTAKE_CASES.name)
+
+    async def crashed(stream_id: str) -> int:
+        raise ConnectionError("process died before publishing")
+
+    monkeypatch.setattr(runtime.relay, "publish_stream", crashed)
+    born = date(1955, 5, 5)
+    response = await http.post(
+        "/v1/applications",
+        json=person(fresh_pinfl(born), "Aliyeva", "Nodira", born),
+        headers=headers(auth),
+    )
+    assert response.status_code == 201
+    stream = f"case-{response.json()['case_id']}"
+
+    async def on_kafka() -> bool:
+        found = await read_envelopes(
+            kafka_bootstrap, INTAKE_CASES.name, since=start, match=lambda e: e.subject == stream
+        )
+        return len(found) >= 2
+
+    await wait_for(on_kafka, timeout_s=30, what="the sweep to publish")
+    await wait_for(lambda: _nothing_pending(runtime), what="the commit marked published")
+    found = await read_envelopes(
+        kafka_bootstrap, INTAKE_CASES.name, since=start, match=lambda e: e.subject == stream
+    )
+    assert [e.type for e, _ in found] == [ApplicationSubmitted.TYPE, CaseOpened.TYPE]
+
+
+async def _nothing_pending(runtime: Any) -> bool:
+    return await runtime.store.count_unpublished() == 0
