@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from inson_contracts.events import Event
+from pydantic import BaseModel
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -35,6 +37,26 @@ from inson_runtime.settings import ServiceSettings
 log = structlog.get_logger(__name__)
 
 RETRY_AFTER_S = 5
+
+
+class Problem(BaseModel):
+    """An error answer: what went wrong, in words a caller can act on."""
+
+    detail: str
+
+
+# Answers any route may give, published in every service's OpenAPI.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The body is not parseable JSON"},
+    401: {"model": Problem, "description": "No valid bearer token"},
+    403: {"model": Problem, "description": "The token's role or scope does not allow this"},
+    413: {"model": Problem, "description": "The request body is too large"},
+    503: {
+        "model": Problem,
+        "description": "The data store is unavailable; retry after Retry-After seconds",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    },
+}
 
 
 @dataclass
@@ -177,7 +199,13 @@ def build_app(
             log.info("service stopping", service=runtime.service)
             await runtime.stop()
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        responses=COMMON_RESPONSES,
+    )
     app.state.runtime = runtime
     install_authenticator(app, authenticator or Authenticator.from_settings())
     install_observability(

@@ -148,7 +148,7 @@ def test_a_bad_idempotency_key_is_422(client: TestClient, auth: AuthSettings) ->
     headers = {**token(auth), "Idempotency-Key": "short"}
     response = client.post("/v1/applications", json=valid_application(), headers=headers)
     assert response.status_code == 422
-    assert "Idempotency-Key" in response.json()["detail"]
+    assert response.json()["detail"][0]["loc"] == ["header", "idempotency-key"]
 
 
 def test_without_a_token_401_and_with_the_wrong_role_403(

@@ -236,3 +236,36 @@ async def test_a_publish_that_never_happened_arrives_once_through_the_sweep(
 
 async def _nothing_pending(runtime: Any) -> bool:
     return await runtime.store.count_unpublished() == 0
+
+
+async def test_each_caller_sees_only_their_own_area(service) -> None:
+    _, http, auth = service
+    born = date(1944, 9, 9)
+    made = await http.post(
+        "/v1/applications",
+        json=person(fresh_pinfl(born), "Usmonova", "Karomat", born),
+        headers=headers(auth),
+    )
+    case_id = made.json()["case_id"]
+
+    def as_(role: str, **scope: Any) -> dict[str, str]:
+        jwt = mint_dev_token(sub=f"{role}-x", role=role, settings=auth, **scope)
+        return {"Authorization": f"Bearer {jwt}"}
+
+    async def shown(who: dict[str, str]) -> int:
+        return (await http.get(f"/v1/cases/{case_id}", headers=who)).status_code
+
+    await wait_for(lambda: _is(shown(headers(auth)), 200), what="the case in the projection")
+    assert await shown(as_("supervisor", district=DISTRICT)) == 200
+    assert await shown(as_("admin")) == 200
+    assert await shown(as_("social_worker", mahallas=["1735207002"], district=DISTRICT)) == 404
+    assert await shown(as_("supervisor", district="1703236")) == 404
+    assert await shown(as_("partner_admin")) == 403
+    other = await http.get(
+        "/v1/cases", headers=as_("supervisor", district="1703236"), params={"page_size": 100}
+    )
+    assert case_id not in [c["id"] for c in other.json()["items"]]
+
+
+async def _is(status: Any, wanted: int) -> bool:
+    return bool(await status == wanted)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from inson_contracts.events.intake import Applicant, Consent
 from inson_contracts.events.values import Actor, Address, HouseholdMember, PersonName
 from inson_contracts.ids import uuid7
 from inson_runtime.auth import Principal, Role, require_roles
+from inson_runtime.service import Problem
 
 from intake.api.deps import DbDep, IntakeDep, check_in_area, visible_area
 from intake.api.schemas import ApplicationIn, Page, RefusalOut, RejectionIn, SubmissionOut
@@ -21,6 +21,13 @@ from intake.handlers.commands import IdempotencyKeyReused, UnknownCase, derived_
 from intake.projections.views import APPLICATIONS, CASES
 
 router = APIRouter(prefix="/v1", tags=["intake"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Not found in your area"}
+}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such case"},
+    409: {"model": Problem, "description": "Not allowed in the application's current state"},
+}
 
 Submitter = Annotated[
     Principal,
@@ -33,7 +40,6 @@ Reader = Annotated[
     Principal,
     Depends(require_roles(Role.SOCIAL_WORKER, Role.WINDOW_OPERATOR, Role.SUPERVISOR, Role.ADMIN)),
 ]
-_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
 
 def _actor(principal: Principal) -> Actor:
@@ -45,7 +51,9 @@ def _actor(principal: Principal) -> Actor:
     status_code=201,
     response_model=SubmissionOut,
     summary="Submit an application; it opens a case or joins the person's open case",
-    responses={409: {"description": "Idempotency-Key reused for a different application"}},
+    responses={
+        409: {"model": Problem, "description": "Idempotency-Key reused for a different application"}
+    },
 )
 async def submit_application(
     body: ApplicationIn,
@@ -54,11 +62,12 @@ async def submit_application(
     response: Response,
     idempotency_key: Annotated[
         str | None,
-        Header(description="Send the same key when retrying: nothing is created twice."),
+        Header(
+            pattern=r"^[A-Za-z0-9._:-]{8,128}$",
+            description="Send the same key when retrying: nothing is created twice.",
+        ),
     ] = None,
 ) -> SubmissionOut:
-    if idempotency_key is not None and not _KEY.fullmatch(idempotency_key):
-        raise HTTPException(422, "Idempotency-Key must be 8-128 letters, digits or ._:-")
     if principal.role is Role.WINDOW_OPERATOR and body.channel is not Channel.SERVICE_WINDOW:
         raise HTTPException(403, "a window operator submits through the service_window channel")
     if principal.role is Role.SOCIAL_WORKER:
@@ -126,6 +135,7 @@ async def _case_in_area(intake: IntakeDep, principal: Principal, case_id: str) -
 @router.post(
     "/cases/{case_id}/applications/{application_id}/confirm-link",
     status_code=204,
+    responses=CONFLICT,
     summary="Confirm that a likely match is the same person",
 )
 async def confirm_link(
@@ -138,6 +148,7 @@ async def confirm_link(
 @router.post(
     "/cases/{case_id}/applications/{application_id}/refuse-link",
     response_model=RefusalOut,
+    responses=CONFLICT,
     summary="Not the same person: the application opens a case of its own",
 )
 async def refuse_link(
@@ -151,6 +162,7 @@ async def refuse_link(
 @router.post(
     "/cases/{case_id}/applications/{application_id}/reject",
     status_code=204,
+    responses=CONFLICT,
     summary="Reject a further application of a case (withdrawn, duplicate, ...)",
 )
 async def reject_application(
@@ -193,7 +205,7 @@ async def list_applications(
     return await _page(db[APPLICATIONS], query, "submitted_at", page, page_size)
 
 
-@router.get("/applications/{application_id}", summary="One application")
+@router.get("/applications/{application_id}", responses=NOT_FOUND, summary="One application")
 async def get_application(application_id: str, principal: Reader, db: DbDep) -> dict[str, Any]:
     return await _one(db[APPLICATIONS], application_id, principal, "application")
 
@@ -212,7 +224,7 @@ async def list_cases(
     return await _page(db[CASES], query, "opened_at", page, page_size)
 
 
-@router.get("/cases/{case_id}", summary="One case")
+@router.get("/cases/{case_id}", responses=NOT_FOUND, summary="One case")
 async def get_case(case_id: str, principal: Reader, db: DbDep) -> dict[str, Any]:
     return await _one(db[CASES], case_id, principal, "case")
 

@@ -137,7 +137,35 @@ class ConsentIn(Strict):
     text_version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
 
 
+EXAMPLE_APPLICATION = {
+    "channel": "mahalla_tablet",
+    "applicant": {
+        "pinfl": "30101850123456",
+        "name": {"last_name": "Karimova", "first_name": "Dilnoza", "patronymic": "Rustamovna"},
+        "birth_date": "1985-01-30",
+        "sex": "female",
+        "phone": "+998901234567",
+        "language": "uz-Latn",
+    },
+    "address": {"region": "1735", "district": "1735207", "mahalla": "1735207001"},
+    "household": [
+        {
+            "relation": "child",
+            "name": {"last_name": "Karimov", "first_name": "Aziz"},
+            "birth_date": "2015-05-01",
+            "sex": "male",
+        }
+    ],
+    "circumstances": ["low_income", "child_at_risk"],
+    "consent": {"given": True, "text_version": "2026-01"},
+}
+
+
 class ApplicationIn(Strict):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"examples": [EXAMPLE_APPLICATION]}
+    )
+
     channel: Channel
     applicant: ApplicantIn
     address: AddressIn
