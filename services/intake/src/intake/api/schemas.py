@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from inson_contracts.codes import UnknownCode, district, region
 from inson_contracts.codes.channels import Channel
@@ -137,7 +137,7 @@ class ConsentIn(Strict):
     text_version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
 
 
-EXAMPLE_APPLICATION = {
+EXAMPLE_APPLICATION: dict[str, Any] = {
     "channel": "mahalla_tablet",
     "applicant": {
         "pinfl": "30101850123456",
@@ -163,7 +163,7 @@ EXAMPLE_APPLICATION = {
 
 class ApplicationIn(Strict):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, json_schema_extra={"examples": [EXAMPLE_APPLICATION]}
+        extra="forbid", frozen=True, json_schema_extra={"examples": [dict(EXAMPLE_APPLICATION)]}
     )
 
     channel: Channel
