@@ -127,6 +127,7 @@ async def test_an_application_becomes_a_case_on_kafka_and_in_the_projection(
     await wait_for(visible, what="the application in the projection")
     case = (await http.get(f"/v1/cases/{body['case_id']}", headers=headers(auth))).json()
     assert case["status"] == "open" and case["applications"] == 1
+    assert case["applicant"]["last_name"] == "Qodirova"
     listed = (
         await http.get("/v1/cases", params={"mahalla": MAHALLA}, headers=headers(auth))
     ).json()

@@ -96,6 +96,10 @@ def intake_views(db: AsyncDatabase[Document]) -> Projection:
     @projection.on(CaseOpened)
     async def opened(event: Event, envelope: Envelope) -> None:
         assert isinstance(event, CaseOpened)
+        # The opening application was projected before (same stream, earlier
+        # version, or the stream the application left): the worker's list
+        # shows whom the case is about.
+        opening = await applications.find_one({"_id": event.application_id}, {"applicant": 1})
         await apply_at_version(
             cases,
             event.case_id,
@@ -111,6 +115,7 @@ def intake_views(db: AsyncDatabase[Document]) -> Projection:
                     "language": event.language.value,
                     "opened_at": event.opened_at,
                     "opening_application_id": event.application_id,
+                    "applicant": (opening or {}).get("applicant"),
                 },
                 "$setOnInsert": {"pending_confirmations": 0},
                 "$inc": {"applications": 1},
