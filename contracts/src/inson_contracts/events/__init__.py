@@ -42,6 +42,7 @@ from inson_contracts.events.plans import (
     PlanClosed,
     PlanCompleted,
     PlanDrafted,
+    PlanItemCompleted,
     PlanRevised,
 )
 from inson_contracts.events.platform import EventDeadLettered
@@ -87,6 +88,7 @@ __all__ = [
     "PlanClosed",
     "PlanCompleted",
     "PlanDrafted",
+    "PlanItemCompleted",
     "PlanRevised",
     "ReferralAccepted",
     "ReferralCancelled",

@@ -81,6 +81,19 @@ class PlanRevised(Event):
     revised_at: datetime
 
 
+class PlanItemCompleted(Event):
+    """The referral for one item of the plan was completed."""
+
+    TYPE: ClassVar[str] = "uz.inson.assessment.planitem.completed.v1"
+    TOPIC: ClassVar[str] = ASSESSMENT_PLANS.name
+
+    case_id: Id
+    plan_id: Id
+    item_id: Id
+    referral_id: Id
+    completed_at: datetime
+
+
 class PlanCompleted(Event):
     """Every item of the plan was delivered: the goal was reached."""
 
@@ -118,4 +131,6 @@ class PlanClosed(Event):
     closed_at: datetime
 
 
-REGISTRY.register(PlanDrafted, PlanApproved, PlanRevised, PlanCompleted, PlanClosed)
+REGISTRY.register(
+    PlanDrafted, PlanApproved, PlanRevised, PlanItemCompleted, PlanCompleted, PlanClosed
+)

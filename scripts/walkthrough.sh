@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# One family from application to an approved individual plan, through the
+# running services' APIs (start them with `make run` first).
+#
+#   scripts/walkthrough.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOKEN_CMD=("$ROOT/.local/tools/bin/uv" run --frozen inson-token)
+INTAKE=http://127.0.0.1:8001
+ASSESSMENT=http://127.0.0.1:8002
+DISTRICT=1735207   # Beruniy
+MAHALLA=1735207003 # a generated placeholder mahalla of Beruniy
+
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+step() { printf '\n== %s\n' "$*"; }
+
+step "A social worker takes the application on a tablet in the mahalla"
+WORKER_AT_INTAKE=$("${TOKEN_CMD[@]}" --role social_worker --sub tablet-user --mahalla $MAHALLA --district $DISTRICT)
+SUBMITTED=$(curl -fsS -X POST $INTAKE/v1/applications \
+  -H "Authorization: Bearer $WORKER_AT_INTAKE" -H "Idempotency-Key: walkthrough-$(date +%s)" \
+  -H "Content-Type: application/json" -d @- <<JSON
+{"channel": "mahalla_tablet",
+ "applicant": {"name": {"last_name": "Saidova", "first_name": "Muhabbat"},
+               "birth_date": "1949-05-17", "sex": "female", "language": "uz-Latn"},
+ "address": {"region": "1735", "district": "$DISTRICT", "mahalla": "$MAHALLA"},
+ "circumstances": ["lonely_elderly", "needs_care_by_others", "disability"],
+ "consent": {"given": true, "text_version": "2026-01"}}
+JSON
+)
+echo "$SUBMITTED"
+CASE=$(echo "$SUBMITTED" | json '["case_id"]')
+
+step "Assessment assigns a social worker who covers the mahalla and schedules the home visit"
+SUPERVISOR=$("${TOKEN_CMD[@]}" --role supervisor --sub sup-$DISTRICT --district $DISTRICT)
+for _ in $(seq 1 60); do
+  FILE=$(curl -fsS $ASSESSMENT/v1/case-files/$CASE -H "Authorization: Bearer $SUPERVISOR" 2>/dev/null || true)
+  [[ -n "$FILE" ]] && echo "$FILE" | grep -q visit_at && break
+  sleep 0.5
+done
+echo "$FILE"
+WORKER_ID=$(echo "$FILE" | json '["worker_id"]')
+WORKER=$("${TOKEN_CMD[@]}" --role social_worker --sub "$WORKER_ID" --mahalla $MAHALLA --district $DISTRICT)
+
+step "The worker visits, records the household's situation; it is scored and a plan is drafted"
+curl -fsS -X POST $ASSESSMENT/v1/cases/$CASE/assessment/complete \
+  -H "Authorization: Bearer $WORKER" -H "Content-Type: application/json" -d @- <<'JSON' | python3 -m json.tool
+{"situation": {
+  "members": [{"member_ref": "m1", "age": 77, "sex": "female", "disability_group": "group_2",
+               "needs_help_with_daily_living": true, "chronic_illness": true, "employment": "pensioner"}],
+  "income_sources": [{"kind": "pension", "monthly_amount_uzs": 950000}],
+  "housing": "needs_repair",
+  "resources": {"relatives_support": false}}}
+JSON
+
+step "The Inson center supervisor approves the plan"
+curl -fsS -X POST $ASSESSMENT/v1/cases/$CASE/plan/approve -H "Authorization: Bearer $SUPERVISOR"
+sleep 1
+curl -fsS $ASSESSMENT/v1/case-files/$CASE -H "Authorization: Bearer $SUPERVISOR" | python3 -m json.tool
+echo
+echo "Case $CASE: plan approved. Its events are on inson.assessment.plans.v1."

@@ -1,0 +1,446 @@
+"""Assessment's HTTP API: the worker's tablet and the supervisor's desk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from inson_contracts.codes.circumstances import Circumstance
+from inson_contracts.events import (
+    CareRegisterEntryAdded,
+    CareRegisterEntryRemoved,
+    Event,
+    PlanClosed,
+    PlanDrafted,
+    SocialWorkerReassigned,
+    TemporaryHousingGranted,
+)
+from inson_contracts.events.assessment import AssignmentReason, HouseholdSituation
+from inson_contracts.events.plans import ClosureReason
+from inson_contracts.events.registers import CareRegisterCategory, CareRegisterRemovalReason
+from inson_contracts.events.values import Actor, PlanItem
+from inson_runtime.auth import Principal, Role, require_roles
+from inson_runtime.service import Problem
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assessment.domain import case_file as rules
+from assessment.domain.assignment import NoWorkerCovers, choose_worker
+from assessment.domain.case_file import CaseFile, CaseFileRuleViolation
+from assessment.handlers.commands import Assessments, UnknownCaseFile, derived_id
+from assessment.projections.views import CASE_FACTS, CASE_FILES
+from assessment.reference.workers import workers_covering
+
+router = APIRouter(prefix="/v1", tags=["assessment"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "No such case file"},
+    409: {"model": Problem, "description": "Not allowed in the case file's current state"},
+}
+Worker = Annotated[
+    Principal, Depends(require_roles(Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ADMIN))
+]
+Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN))]
+DRAFTS = "assessment_drafts"
+
+
+def _assessments(request: Request) -> Assessments:
+    service: Assessments = request.app.state.assessments
+    return service
+
+
+Service = Annotated[Assessments, Depends(_assessments)]
+
+
+def _actor(principal: Principal) -> Actor:
+    return Actor(id=principal.sub, role=principal.role.value)
+
+
+async def _file_for(service: Assessments, principal: Principal, case_id: str) -> CaseFile:
+    try:
+        file = await service.load_existing(case_id)
+    except UnknownCaseFile:
+        raise HTTPException(404, f"no case file {case_id}") from None
+    scope = principal.scope
+    if (
+        principal.role is Role.SOCIAL_WORKER
+        and file.worker_id != principal.sub
+        and file.mahalla not in scope.mahallas
+    ):
+        raise HTTPException(403, "this case is assigned to another social worker")
+    if principal.role is Role.SUPERVISOR and scope.district != file.district:
+        raise HTTPException(403, f"district {file.district} is outside your scope")
+    return file
+
+
+async def _decide(
+    service: Assessments,
+    file: CaseFile,
+    build: Callable[[], list[Event]],
+    *,
+    commit_id: str | None = None,
+) -> None:
+    try:
+        events = build()
+    except CaseFileRuleViolation as exc:
+        raise HTTPException(409, str(exc)) from None
+    except ValidationError as exc:
+        raise HTTPException(
+            422, jsonable_encoder(exc.errors(include_url=False, include_context=False))
+        ) from None
+    await service.record(file, events, commit_id=commit_id)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompletionIn(Strict):
+    situation: HouseholdSituation | None = Field(
+        default=None, description="Omit to complete the saved draft."
+    )
+
+
+class AssessmentOut(BaseModel):
+    assessment_id: str
+    need_score: float
+    need_level: str
+    score_model: str
+    contributions: list[dict[str, Any]]
+    eligible_services: list[str]
+    plan_items: list[PlanItem]
+
+
+@router.put("/cases/{case_id}/assessment/draft", status_code=204, responses=ERRORS)
+async def save_draft(
+    case_id: str, principal: Worker, service: Service, draft: Annotated[dict[str, Any], Body()]
+) -> None:
+    """Save the questionnaire as far as it goes; nothing is validated until completion."""
+    await _file_for(service, principal, case_id)
+    await service.runtime.db[DRAFTS].replace_one(
+        {"_id": case_id},
+        {"draft": draft, "saved_by": principal.sub, "saved_at": datetime.now(UTC)},
+        upsert=True,
+    )
+
+
+@router.get("/cases/{case_id}/assessment/draft", responses=ERRORS)
+async def get_draft(case_id: str, principal: Worker, service: Service) -> dict[str, Any]:
+    await _file_for(service, principal, case_id)
+    doc = await service.runtime.db[DRAFTS].find_one({"_id": case_id})
+    if doc is None:
+        raise HTTPException(404, "no draft saved for this case")
+    return {"draft": doc["draft"], "saved_by": doc["saved_by"], "saved_at": doc["saved_at"]}
+
+
+@router.post("/cases/{case_id}/assessment/complete", response_model=AssessmentOut, responses=ERRORS)
+async def complete_assessment(
+    case_id: str, body: CompletionIn, principal: Worker, service: Service
+) -> AssessmentOut:
+    """Validate the questionnaire, score it, find eligible services, draft the plan."""
+    file = await _file_for(service, principal, case_id)
+    situation = body.situation
+    if situation is None:
+        doc = await service.runtime.db[DRAFTS].find_one({"_id": case_id})
+        if doc is None:
+            raise HTTPException(422, "no situation given and no draft saved")
+        try:
+            situation = HouseholdSituation.model_validate(doc["draft"])
+        except ValidationError as exc:
+            errors = jsonable_encoder(exc.errors(include_url=False, include_context=False))
+            raise HTTPException(422, [{**e, "loc": ["draft", *e["loc"]]} for e in errors]) from None
+    facts = await service.runtime.db[CASE_FACTS].find_one({"_id": case_id}) or {}
+    circumstances = [Circumstance(c) for c in facts.get("circumstances", [])]
+    worker_id = file.worker_id or principal.sub
+    recorded, completed, draft = service.assess(file, situation, circumstances, worker_id)
+    await _decide(service, file, lambda: rules.decide_completion(file, recorded, completed, draft))
+    await service.runtime.db[DRAFTS].delete_one({"_id": case_id})
+    return AssessmentOut(
+        assessment_id=completed.assessment_id,
+        need_score=completed.need_score,
+        need_level=completed.need_level.value,
+        score_model=completed.score_model,
+        contributions=[c.model_dump() for c in completed.contributions],
+        eligible_services=list(completed.eligible_services),
+        plan_items=list(draft.items) if draft else [],
+    )
+
+
+class PlanEditIn(Strict):
+    items: list[PlanItem] = Field(min_length=1, max_length=50)
+
+
+@router.put("/cases/{case_id}/plan/draft", status_code=204, responses=ERRORS)
+async def edit_plan(case_id: str, body: PlanEditIn, principal: Worker, service: Service) -> None:
+    file = await _file_for(service, principal, case_id)
+    plan_id = file.plan.plan_id if file.plan else ""
+    await _decide(
+        service,
+        file,
+        lambda: rules.decide_plan_edit(
+            file,
+            PlanDrafted(
+                case_id=case_id,
+                plan_id=plan_id,
+                assessment_id=file.assessment_id or "none",
+                items=body.items,
+                drafted_by=principal.sub,
+                drafted_at=datetime.now(UTC),
+            ),
+        ),
+    )
+
+
+@router.post("/cases/{case_id}/plan/approve", status_code=204, responses=ERRORS)
+async def approve_plan(case_id: str, principal: Supervisor, service: Service) -> None:
+    file = await _file_for(service, principal, case_id)
+    await _decide(
+        service, file, lambda: [rules.approved_plan(file, _actor(principal), datetime.now(UTC))]
+    )
+
+
+class RevisionIn(Strict):
+    items: list[PlanItem] = Field(max_length=50)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/cases/{case_id}/plan/revise", status_code=204, responses=ERRORS)
+async def revise_plan(case_id: str, body: RevisionIn, principal: Worker, service: Service) -> None:
+    file = await _file_for(service, principal, case_id)
+    now = datetime.now(UTC)
+    await _decide(
+        service,
+        file,
+        lambda: [rules.revised_plan(file, body.items, body.reason, _actor(principal), now)],
+    )
+
+
+class ClosureIn(Strict):
+    reason: ClosureReason
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("/cases/{case_id}/plan/close", status_code=204, responses=ERRORS)
+async def close_plan(case_id: str, body: ClosureIn, principal: Worker, service: Service) -> None:
+    file = await _file_for(service, principal, case_id)
+    plan_id = file.plan.plan_id if file.plan else ""
+    await _decide(
+        service,
+        file,
+        lambda: rules.decide_closure(
+            file,
+            PlanClosed(
+                case_id=case_id,
+                plan_id=plan_id,
+                reason=body.reason,
+                note=body.note,
+                closed_by=_actor(principal),
+                closed_at=datetime.now(UTC),
+            ),
+        ),
+    )
+
+
+class ReassignIn(Strict):
+    to_social_worker_id: str | None = Field(
+        default=None, description="Omit to pick the least loaded."
+    )
+    reason: AssignmentReason = AssignmentReason.SUPERVISOR_DECISION
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("/cases/{case_id}/reassign", status_code=204, responses=ERRORS)
+async def reassign(case_id: str, body: ReassignIn, principal: Supervisor, service: Service) -> None:
+    file = await _file_for(service, principal, case_id)
+    current = file.require_assigned()
+    covering = workers_covering(file.mahalla or "")
+    target = body.to_social_worker_id
+    if target is None:
+        loads = await service.caseloads.of([w.worker_id for w in covering])
+        try:
+            target = choose_worker(file.mahalla or "", covering, loads, exclude={current}).worker_id
+        except NoWorkerCovers:
+            raise HTTPException(409, "no other social worker covers this mahalla") from None
+    if target == current:
+        raise HTTPException(409, "the case is already with that social worker")
+    await _decide(
+        service,
+        file,
+        lambda: [
+            SocialWorkerReassigned(
+                case_id=case_id,
+                from_social_worker_id=current,
+                to_social_worker_id=target,
+                reason=body.reason,
+                note=body.note,
+                reassigned_by=_actor(principal),
+                reassigned_at=datetime.now(UTC),
+            )
+        ],
+    )
+
+
+class CareEntryIn(Strict):
+    category: CareRegisterCategory
+    decision_ref: str = Field(min_length=1, max_length=64)
+    pinfl: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
+
+
+@router.post("/cases/{case_id}/care-register", status_code=201, responses=ERRORS)
+async def add_to_care_register(
+    case_id: str, body: CareEntryIn, principal: Supervisor, service: Service
+) -> dict[str, str]:
+    file = await _file_for(service, principal, case_id)
+    entry_id = derived_id("care", case_id, body.category.value, body.decision_ref)
+    await _decide(
+        service,
+        file,
+        lambda: rules.decide_care_entry(
+            file,
+            CareRegisterEntryAdded(
+                case_id=case_id,
+                entry_id=entry_id,
+                pinfl=body.pinfl,
+                category=body.category,
+                district=file.district or "",
+                decision_ref=body.decision_ref,
+                decided_by=_actor(principal),
+                decided_at=datetime.now(UTC),
+            ),
+        ),
+    )
+    return {"entry_id": entry_id}
+
+
+class CareRemovalIn(Strict):
+    reason: CareRegisterRemovalReason
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("/cases/{case_id}/care-register/{entry_id}/remove", status_code=204, responses=ERRORS)
+async def remove_from_care_register(
+    case_id: str, entry_id: str, body: CareRemovalIn, principal: Supervisor, service: Service
+) -> None:
+    file = await _file_for(service, principal, case_id)
+    await _decide(
+        service,
+        file,
+        lambda: rules.decide_care_removal(
+            file,
+            CareRegisterEntryRemoved(
+                case_id=case_id,
+                entry_id=entry_id,
+                reason=body.reason,
+                note=body.note,
+                decided_by=_actor(principal),
+                decided_at=datetime.now(UTC),
+            ),
+        ),
+    )
+
+
+class HousingIn(Strict):
+    institution_code: str = Field(min_length=1, max_length=32)
+    valid_from: date
+    valid_until: date
+    pinfl: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
+
+
+@router.post("/cases/{case_id}/temporary-housing", status_code=201, responses=ERRORS)
+async def grant_temporary_housing(
+    case_id: str, body: HousingIn, principal: Supervisor, service: Service
+) -> dict[str, str]:
+    """Register a homeless person at an institution for at most six months."""
+    file = await _file_for(service, principal, case_id)
+    registration_id = derived_id("housing", case_id, body.valid_from.isoformat())
+    await _decide(
+        service,
+        file,
+        lambda: rules.decide_housing(
+            file,
+            TemporaryHousingGranted(
+                case_id=case_id,
+                registration_id=registration_id,
+                pinfl=body.pinfl,
+                institution_code=body.institution_code,
+                valid_from=body.valid_from,
+                valid_until=body.valid_until,
+                decided_by=_actor(principal),
+                decided_at=datetime.now(UTC),
+            ),
+        ),
+    )
+    return {"registration_id": registration_id}
+
+
+@router.get("/case-files", summary="Case files in your area: caseload, visits due, plans by status")
+async def list_case_files(
+    principal: Worker,
+    service: Service,
+    worker_id: Annotated[str | None, Query(max_length=64)] = None,
+    plan_status: Annotated[
+        str | None, Query(pattern=r"^(none|drafted|approved|completed|closed)$")
+    ] = None,
+    visit_due_before: datetime | None = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    query: list[dict[str, Any]] = [_area(principal)]
+    if worker_id:
+        query.append({"worker_id": worker_id})
+    if plan_status:
+        query.append({"plan_status": plan_status})
+    if visit_due_before:
+        query.extend([{"visit_at": {"$lte": visit_due_before}}, {"assessed": False}])
+    files = service.runtime.db[CASE_FILES]
+    total = await files.count_documents({"$and": query})
+    cursor = files.find(
+        {"$and": query}, sort=[("_id", 1)], skip=(page - 1) * page_size, limit=page_size
+    )
+    items = [_public(d) async for d in cursor]
+    return {"items": items, "page": page, "page_size": page_size, "total": total}
+
+
+@router.get("/case-files/overdue-items", summary="Plan items past their due date, not completed")
+async def overdue_items(principal: Worker, service: Service) -> list[dict[str, Any]]:
+    today = datetime.now(UTC).date().isoformat()
+    found = []
+    query = {"$and": [_area(principal), {"plan_status": "approved"}]}
+    async for doc in service.runtime.db[CASE_FILES].find(query).limit(1000):
+        done = set(doc.get("completed_items", []))
+        for item in doc.get("items", []):
+            if item.get("due_by") and item["due_by"] < today and item["item_id"] not in done:
+                found.append({"case_id": doc["_id"], "worker_id": doc.get("worker_id"), **item})
+    return found
+
+
+@router.get("/case-files/{case_id}", responses=ERRORS)
+async def get_case_file(case_id: str, principal: Worker, service: Service) -> dict[str, Any]:
+    doc = await service.runtime.db[CASE_FILES].find_one(
+        {"$and": [{"_id": case_id}, _area(principal)]}
+    )
+    if doc is None:
+        raise HTTPException(404, f"no case file {case_id} in your area")
+    return _public(doc)
+
+
+def _area(principal: Principal) -> dict[str, Any]:
+    if principal.role is Role.ADMIN:
+        return {}
+    if principal.role is Role.SOCIAL_WORKER:
+        return {
+            "$or": [
+                {"worker_id": principal.sub},
+                {"mahalla": {"$in": list(principal.scope.mahallas)}},
+            ]
+        }
+    if principal.scope.district:
+        return {"district": principal.scope.district}
+    raise HTTPException(403, "your token's scope covers no district")
+
+
+def _public(doc: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in doc.items() if not k.startswith("_")}
+    out["case_id"] = doc["_id"]
+    return out

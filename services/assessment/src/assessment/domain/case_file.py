@@ -1,0 +1,334 @@
+"""The social worker's case file: pure decisions over the assessment stream.
+
+One stream per case (``assessment-<case_id>``) holds the assignment, the home
+visit, the assessment, the register decisions and the plan, so every decision
+about a case is checked against everything already decided about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from inson_contracts.events import (
+    AssessmentCompleted,
+    AssessmentRecorded,
+    CareRegisterEntryAdded,
+    CareRegisterEntryRemoved,
+    Event,
+    HomeVisitScheduled,
+    PlanApproved,
+    PlanClosed,
+    PlanCompleted,
+    PlanDrafted,
+    PlanItemCompleted,
+    PlanRevised,
+    SocialWorkerAssigned,
+    SocialWorkerReassigned,
+    TemporaryHousingExpired,
+    TemporaryHousingGranted,
+)
+from inson_contracts.events.values import PlanItem
+
+
+class CaseFileRuleViolation(Exception):
+    """The command contradicts the case file (HTTP 409)."""
+
+
+class PlanStatus(StrEnum):
+    NONE = "none"
+    DRAFTED = "drafted"
+    APPROVED = "approved"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Plan:
+    plan_id: str
+    status: PlanStatus
+    version: int = 0  # 0 while only drafted
+    items: tuple[PlanItem, ...] = ()
+    completed_items: frozenset[str] = frozenset()
+
+    @property
+    def open_items(self) -> list[str]:
+        return [i.item_id for i in self.items if i.item_id not in self.completed_items]
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    case_id: str
+    version: int = 0
+    district: str | None = None
+    mahalla: str | None = None
+    worker_id: str | None = None
+    visit_id: str | None = None
+    assessment_id: str | None = None
+    completed_assessment: AssessmentCompleted | None = None
+    plan: Plan | None = None
+    care_entries: dict[str, CareRegisterEntryAdded] = field(default_factory=dict)
+    housing: dict[str, TemporaryHousingGranted] = field(default_factory=dict)
+
+    @property
+    def region(self) -> str | None:
+        # SOATO district codes begin with their region's code.
+        return self.district[:4] if self.district else None
+
+    def require_assigned(self) -> str:
+        if self.worker_id is None:
+            raise CaseFileRuleViolation(f"case {self.case_id} has no social worker yet")
+        return self.worker_id
+
+
+def evolve(file: CaseFile, event: Event) -> CaseFile:
+    file = replace(file, version=file.version + 1)
+    match event:
+        case SocialWorkerAssigned():
+            return replace(
+                file,
+                worker_id=event.social_worker_id,
+                district=event.district,
+                mahalla=event.mahalla,
+            )
+        case SocialWorkerReassigned():
+            return replace(file, worker_id=event.to_social_worker_id)
+        case HomeVisitScheduled():
+            return replace(file, visit_id=event.visit_id)
+        case AssessmentRecorded():
+            return replace(file, assessment_id=event.assessment_id)
+        case AssessmentCompleted():
+            return replace(file, completed_assessment=event)
+        case PlanDrafted():
+            return replace(
+                file, plan=Plan(event.plan_id, PlanStatus.DRAFTED, 0, tuple(event.items))
+            )
+        case PlanApproved() | PlanRevised():
+            completed = file.plan.completed_items if file.plan else frozenset()
+            ids = {i.item_id for i in event.items}
+            plan = Plan(
+                event.plan_id,
+                PlanStatus.APPROVED,
+                event.plan_version,
+                tuple(event.items),
+                completed & ids,
+            )
+            return replace(file, plan=plan)
+        case PlanItemCompleted():
+            assert file.plan is not None
+            return replace(
+                file,
+                plan=replace(
+                    file.plan, completed_items=file.plan.completed_items | {event.item_id}
+                ),
+            )
+        case PlanCompleted():
+            assert file.plan is not None
+            return replace(file, plan=replace(file.plan, status=PlanStatus.COMPLETED))
+        case PlanClosed():
+            assert file.plan is not None
+            return replace(file, plan=replace(file.plan, status=PlanStatus.CLOSED))
+        case CareRegisterEntryAdded():
+            return replace(file, care_entries={**file.care_entries, event.entry_id: event})
+        case CareRegisterEntryRemoved():
+            return replace(
+                file,
+                care_entries={k: v for k, v in file.care_entries.items() if k != event.entry_id},
+            )
+        case TemporaryHousingGranted():
+            return replace(file, housing={**file.housing, event.registration_id: event})
+        case TemporaryHousingExpired():
+            return replace(
+                file, housing={k: v for k, v in file.housing.items() if k != event.registration_id}
+            )
+    return file
+
+
+def replay(case_id: str, events: Iterable[Event]) -> CaseFile:
+    file = CaseFile(case_id)
+    for event in events:
+        file = evolve(file, event)
+    return file
+
+
+def decide_assignment(
+    file: CaseFile,
+    *,
+    worker_id: str,
+    mahalla: str,
+    district: str,
+    caseload_after: int,
+    visit_id: str,
+    visit_at: datetime,
+    now: datetime,
+) -> list[Event]:
+    if file.worker_id is not None:
+        return []  # a redelivered "case opened": already assigned
+    return [
+        SocialWorkerAssigned(
+            case_id=file.case_id,
+            social_worker_id=worker_id,
+            mahalla=mahalla,
+            district=district,
+            caseload_after=caseload_after,
+            assigned_at=now,
+        ),
+        HomeVisitScheduled(
+            case_id=file.case_id,
+            visit_id=visit_id,
+            social_worker_id=worker_id,
+            scheduled_for=visit_at,
+            scheduled_at=now,
+        ),
+    ]
+
+
+def decide_completion(
+    file: CaseFile,
+    recorded: AssessmentRecorded,
+    completed: AssessmentCompleted,
+    draft: PlanDrafted | None,
+) -> list[Event]:
+    """Record the visit's questionnaire, its score, and the plan drawn from it."""
+    worker = file.require_assigned()
+    if recorded.social_worker_id != worker:
+        raise CaseFileRuleViolation(f"case {file.case_id} is assigned to another social worker")
+    if file.plan is not None and file.plan.status is not PlanStatus.DRAFTED:
+        raise CaseFileRuleViolation("the plan is already in force: revise it instead")
+    events: list[Event] = [recorded, completed]
+    if draft is not None:
+        events.append(draft)
+    return events
+
+
+def decide_plan_edit(file: CaseFile, draft: PlanDrafted) -> list[Event]:
+    if file.plan is None or file.plan.status is not PlanStatus.DRAFTED:
+        raise CaseFileRuleViolation("only a drafted plan can be edited")
+    if draft.plan_id != file.plan.plan_id:
+        raise CaseFileRuleViolation("that is not this case's plan")
+    return [draft]
+
+
+def approved_plan(file: CaseFile, approved_by: object, now: datetime) -> PlanApproved:
+    """The approval of the drafted plan (raises if there is none)."""
+    plan = file.plan
+    if plan is None or plan.status is not PlanStatus.DRAFTED:
+        raise CaseFileRuleViolation("there is no drafted plan to approve")
+    assert file.district and file.mahalla and file.worker_id and file.region
+    return PlanApproved(
+        case_id=file.case_id,
+        plan_id=plan.plan_id,
+        plan_version=1,
+        region=file.region,
+        district=file.district,
+        mahalla=file.mahalla,
+        social_worker_id=file.worker_id,
+        items=list(plan.items),
+        approved_by=approved_by,
+        approved_at=now,
+    )
+
+
+def revised_plan(
+    file: CaseFile, items: list[PlanItem], reason: str, revised_by: object, now: datetime
+) -> PlanRevised:
+    plan = file.plan
+    if plan is None or plan.status is not PlanStatus.APPROVED:
+        raise CaseFileRuleViolation("only a plan in force can be revised")
+    assert file.district and file.mahalla and file.worker_id and file.region
+    ids = [i.item_id for i in items]
+    if len(set(ids)) != len(ids):
+        raise CaseFileRuleViolation("plan items must have distinct item ids")
+    return PlanRevised(
+        case_id=file.case_id,
+        plan_id=plan.plan_id,
+        plan_version=plan.version + 1,
+        region=file.region,
+        district=file.district,
+        mahalla=file.mahalla,
+        social_worker_id=file.worker_id,
+        items=items,
+        reason=reason,
+        revised_by=revised_by,
+        revised_at=now,
+    )
+
+
+def decide_item_completed(
+    file: CaseFile, item_id: str, referral_id: str, now: datetime
+) -> list[Event]:
+    """A referral was completed: its item is done, and the plan when all are."""
+    plan = file.plan
+    if plan is None or plan.status is not PlanStatus.APPROVED:
+        return []  # closed or completed meanwhile: nothing left to track
+    if item_id in plan.completed_items or item_id not in {i.item_id for i in plan.items}:
+        return []  # redelivered, or an item a revision withdrew
+    done: list[Event] = [
+        PlanItemCompleted(
+            case_id=file.case_id,
+            plan_id=plan.plan_id,
+            item_id=item_id,
+            referral_id=referral_id,
+            completed_at=now,
+        )
+    ]
+    if set(plan.open_items) == {item_id}:
+        done.append(
+            PlanCompleted(
+                case_id=file.case_id,
+                plan_id=plan.plan_id,
+                plan_version=plan.version,
+                completed_by=file.worker_id or "system",
+                completed_at=now,
+            )
+        )
+    return done
+
+
+def decide_closure(file: CaseFile, closed: PlanClosed) -> list[Event]:
+    plan = file.plan
+    if plan is None:
+        raise CaseFileRuleViolation("there is no plan to close")
+    if plan.status is PlanStatus.CLOSED:
+        return []
+    return [closed]
+
+
+def decide_housing(file: CaseFile, granted: TemporaryHousingGranted) -> list[Event]:
+    overlapping = [
+        g
+        for g in file.housing.values()
+        if g.valid_from <= granted.valid_until and granted.valid_from <= g.valid_until
+    ]
+    if overlapping:
+        raise CaseFileRuleViolation("a temporary housing registration already covers that period")
+    return [granted]
+
+
+def decide_housing_expiry(file: CaseFile, registration_id: str, today: date) -> list[Event]:
+    granted = file.housing.get(registration_id)
+    if granted is None or granted.valid_until > today:
+        return []
+    return [
+        TemporaryHousingExpired(
+            case_id=file.case_id, registration_id=registration_id, expired_on=granted.valid_until
+        )
+    ]
+
+
+def decide_care_entry(file: CaseFile, added: CareRegisterEntryAdded) -> list[Event]:
+    if any(e.category == added.category for e in file.care_entries.values()):
+        raise CaseFileRuleViolation(f"the person is already on the register as {added.category}")
+    return [added]
+
+
+def decide_care_removal(file: CaseFile, removed: CareRegisterEntryRemoved) -> list[Event]:
+    if removed.entry_id not in file.care_entries:
+        raise CaseFileRuleViolation(f"no register entry {removed.entry_id} in this case")
+    return [removed]
+
+
+def due_by(today: date, target_days: int) -> date:
+    return today + timedelta(days=target_days)

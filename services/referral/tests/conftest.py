@@ -1,0 +1,226 @@
+"""Fixtures of the referral tests: a movable clock, plan events, and the service's
+handlers on a FerretDB database of their own without Kafka (``offline``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from inson_contracts.codes.mahallas import mahallas_of
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import REGISTRY, Event, PlanApproved, PlanClosed, PlanRevised
+from inson_contracts.events.plans import ClosureReason
+from inson_contracts.events.values import Actor, PlanItem
+from inson_contracts.ids import new_event_id
+from inson_runtime.kafka import partitions_of, stop_reader
+from inson_runtime.mongo import connect
+from inson_runtime.service import Runtime
+from referral.domain.referral import Referral
+from referral.domain.routing import referral_id
+from referral.handlers.commands import Referrals, referral_stream
+from referral.handlers.deadlines import DeadlineWatch
+from referral.main import compose
+from referral.projections.views import ensure_view_indexes
+from referral.settings import Settings
+
+DISTRICT = "1735207"  # Beruniy: one center, two windows
+MAHALLA = mahallas_of(DISTRICT)[2].code
+SUPERVISOR = Actor(id=f"sup-{DISTRICT}", role="supervisor")
+
+
+class Clock:
+    """The handlers' clock, moved by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, by: timedelta) -> None:
+        self.now += by
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime.now(UTC).replace(microsecond=0))
+
+
+class Plans:
+    """Plan events as the assessment service publishes them."""
+
+    def __init__(self, case_id: str, plan_id: str) -> None:
+        self.case_id, self.plan_id = case_id, plan_id
+
+    def approved(self, items: list[PlanItem], mahalla: str = MAHALLA) -> PlanApproved:
+        return PlanApproved(
+            case_id=self.case_id,
+            plan_id=self.plan_id,
+            plan_version=1,
+            region=DISTRICT[:4],
+            district=mahalla[:7],
+            mahalla=mahalla,
+            social_worker_id=f"sw-{DISTRICT}-01",
+            items=items,
+            approved_by=SUPERVISOR,
+            approved_at=datetime.now(UTC),
+        )
+
+    def revised(self, items: list[PlanItem], version: int = 2) -> PlanRevised:
+        return PlanRevised(
+            case_id=self.case_id,
+            plan_id=self.plan_id,
+            plan_version=version,
+            region=DISTRICT[:4],
+            district=DISTRICT,
+            mahalla=MAHALLA,
+            social_worker_id=f"sw-{DISTRICT}-01",
+            items=items,
+            reason="the family moved in with a relative",
+            revised_by=SUPERVISOR,
+            revised_at=datetime.now(UTC),
+        )
+
+    def closed(self) -> PlanClosed:
+        return PlanClosed(
+            case_id=self.case_id,
+            plan_id=self.plan_id,
+            reason=ClosureReason.MOVED_AWAY,
+            closed_by=SUPERVISOR,
+            closed_at=datetime.now(UTC),
+        )
+
+    def envelope(self, event: Event, version: int = 1) -> Envelope:
+        return Envelope(
+            id=new_event_id(),
+            source="inson/assessment",
+            type=event.TYPE,
+            time=datetime.now(UTC),
+            subject=f"assessment-{self.case_id}",
+            streamversion=version,
+            region=DISTRICT[:4],
+            district=DISTRICT,
+            data=event.model_dump(mode="json"),
+        )
+
+    def referral(self, item_id: str) -> str:
+        return referral_id(self.plan_id, item_id)
+
+
+@pytest.fixture
+def plans() -> Callable[[], Plans]:
+    return lambda: Plans(f"case-{uuid.uuid4().hex[:12]}", f"plan-{uuid.uuid4().hex[:12]}")
+
+
+class Offline:
+    """The service as composed, on its own database, with Kafka left out.
+
+    Plan events go straight to the policy consumer's handlers and the store's
+    commits straight to the projection's, so a test decides when the read
+    models catch up. A publish after a commit fails at once and is only
+    logged, as the runtime does while Kafka is away.
+    """
+
+    def __init__(self, runtime: Runtime, referrals: Referrals, watch: DeadlineWatch) -> None:
+        self.runtime, self.referrals, self.watch = runtime, referrals, watch
+        self.db = runtime.db
+
+    async def deliver(self, event: Event, envelope: Envelope) -> None:
+        policy = next(c for c in self.runtime.consumers if c.group_id.endswith("policy.plans"))
+        await policy.handlers[event.TYPE](event, envelope)
+
+    async def project(self) -> None:
+        """Apply every commit to the read models; applying one twice changes nothing."""
+        handlers = self.runtime.projections[0].handlers
+        cursor = self.runtime.store.commits.find({}, sort=[("stream_id", 1), ("first_version", 1)])
+        async for doc in cursor:
+            for raw in doc["events"]:
+                envelope = Envelope.model_validate(raw)
+                await handlers[envelope.type](
+                    REGISTRY.parse(envelope.type, envelope.data), envelope
+                )
+
+    async def load(self, rid: str) -> Referral:
+        return await self.referrals.load(rid)
+
+    async def events(self, rid: str) -> list[str]:
+        return [e.type.split(".")[4] for e in await self.runtime.store.load(referral_stream(rid))]
+
+    async def commits(self) -> int:
+        return await self.runtime.store.commits.count_documents({})
+
+
+async def offline_service(settings: Settings, clock: Clock) -> Offline:
+    runtime, app = compose(settings, clock=clock)
+    await runtime.store.ensure_indexes()
+    await ensure_view_indexes(runtime.db)
+    return Offline(runtime, app.state.referrals, app.state.deadlines)
+
+
+def offline_settings(mongodb_url: str, database: str) -> Settings:
+    return Settings(
+        service_name=f"referral-offline-{uuid.uuid4().hex[:8]}",
+        mongodb_url=mongodb_url,
+        mongodb_database=database,
+        inline_publish_timeout_s=0.05,
+        expire_after_days=30,
+    )
+
+
+@pytest.fixture
+async def offline(mongodb_url: str, clock: Clock) -> AsyncIterator[Offline]:
+    database = f"test_referral_{uuid.uuid4().hex[:10]}"
+    service = await offline_service(offline_settings(mongodb_url, database), clock)
+    yield service
+    await service.runtime.mongo.drop_database(database)
+    await service.runtime.mongo.close()
+
+
+class SharedDatabase:
+    """Several instances of the service on one database: a restart, or two replicas."""
+
+    def __init__(self, mongodb_url: str) -> None:
+        self.mongodb_url = mongodb_url
+        self.database = f"test_referral_{uuid.uuid4().hex[:10]}"
+        self.instances: list[Offline] = []
+
+    async def instance(self, clock: Clock) -> Offline:
+        settings = offline_settings(self.mongodb_url, self.database)
+        service = await offline_service(settings, clock)
+        self.instances.append(service)
+        return service
+
+
+@pytest.fixture
+async def shared_database(mongodb_url: str) -> AsyncIterator[SharedDatabase]:
+    shared = SharedDatabase(mongodb_url)
+    yield shared
+    for service in shared.instances:
+        await service.runtime.mongo.close()
+    cleanup = connect(mongodb_url)
+    await cleanup.drop_database(shared.database)
+    await cleanup.close()
+
+
+async def start_groups_at_end(bootstrap: str, runtime: Runtime) -> None:
+    """Commit the current end offsets for every consumer group of ``runtime``.
+
+    A fresh group would otherwise replay every plan ever published on the
+    shared topic and issue referrals (and publish them) for plans of earlier
+    runs; the test's own events come after this point.
+    """
+    for consumer in runtime.consumers:
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=consumer.group_id, enable_auto_commit=False
+        )
+        await reader.start()
+        try:
+            parts = [tp for topic in consumer.topics for tp in await partitions_of(reader, topic)]
+            reader.assign(parts)
+            ends = await reader.end_offsets(parts)
+            await reader.commit(dict(ends))
+        finally:
+            await stop_reader(reader)
