@@ -72,6 +72,7 @@ class Runtime:
     projections: list[Projection] = field(default_factory=list)
     # Service-specific preparation (indexes, reference data) run at start.
     on_start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    periodic: list[tuple[str, float, Callable[[], Awaitable[None]]]] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     started: bool = False
 
@@ -124,6 +125,26 @@ class Runtime:
             )
         return result
 
+    def every(self, name: str, interval_s: float, job: Callable[[], Awaitable[None]]) -> None:
+        """Run ``job`` every ``interval_s`` while the service runs (deadlines, expiries).
+
+        Jobs keep their state in the store, not in memory, so a restart loses
+        nothing; an outage is logged and the job simply runs again next time.
+        """
+        self.periodic.append((name, interval_s, job))
+
+    async def _repeat(
+        self, name: str, interval_s: float, job: Callable[[], Awaitable[None]]
+    ) -> None:
+        while True:
+            try:
+                await job()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("periodic job failed; it runs again next interval", job=name)
+            await asyncio.sleep(interval_s)
+
     async def mongo_ready(self) -> bool:
         return await ping(self.mongo)
 
@@ -146,6 +167,8 @@ class Runtime:
                 name="outbox-relay",
             )
         )
+        for name, interval_s, job in self.periodic:
+            self._tasks.append(asyncio.create_task(self._repeat(name, interval_s, job), name=name))
         self.started = True
 
     async def stop(self) -> None:

@@ -70,6 +70,12 @@ def compose(settings: ServiceSettings) -> tuple[Runtime, FastAPI]:
             file, done, commit_id=f"item-done:{envelope.id}", cause=envelope.id
         )
 
+    async def expire_housing() -> None:
+        await assessments.expire_housing()
+
+    interval = getattr(settings, "housing_expiry_interval_s", 60.0)
+    runtime.every("housing-expiry", interval, expire_housing)
+
     app = build_app(runtime, title="Inson assessment", description=DESCRIPTION, routers=[router])
     app.state.assessments = assessments
     return runtime, app

@@ -24,7 +24,8 @@ from inson_contracts.events.registers import CareRegisterCategory, CareRegisterR
 from inson_contracts.events.values import Actor, PlanItem
 from inson_runtime.auth import Principal, Role, require_roles
 from inson_runtime.service import Problem
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from inson_runtime.validation import forbid_unknown
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assessment.domain import case_file as rules
 from assessment.domain.assignment import NoWorkerCovers, choose_worker
@@ -101,6 +102,11 @@ class CompletionIn(Strict):
         default=None, description="Omit to complete the saved draft."
     )
 
+    @field_validator("situation", mode="before")
+    @classmethod
+    def _strict(cls, value: Any) -> Any:
+        return forbid_unknown(HouseholdSituation, value)
+
 
 class AssessmentOut(BaseModel):
     assessment_id: str
@@ -146,8 +152,11 @@ async def complete_assessment(
         if doc is None:
             raise HTTPException(422, "no situation given and no draft saved")
         try:
+            forbid_unknown(HouseholdSituation, doc["draft"])
             situation = HouseholdSituation.model_validate(doc["draft"])
-        except ValidationError as exc:
+        except ValueError as exc:
+            if not isinstance(exc, ValidationError):
+                raise HTTPException(422, [{"loc": ["draft"], "msg": str(exc)}]) from None
             errors = jsonable_encoder(exc.errors(include_url=False, include_context=False))
             raise HTTPException(422, [{**e, "loc": ["draft", *e["loc"]]} for e in errors]) from None
     facts = await service.runtime.db[CASE_FACTS].find_one({"_id": case_id}) or {}
@@ -167,8 +176,15 @@ async def complete_assessment(
     )
 
 
+def _strict_items(value: Any) -> Any:
+    for item in value if isinstance(value, list) else []:
+        forbid_unknown(PlanItem, item)
+    return value
+
+
 class PlanEditIn(Strict):
     items: list[PlanItem] = Field(min_length=1, max_length=50)
+    _items = field_validator("items", mode="before")(lambda cls, v: _strict_items(v))
 
 
 @router.put("/cases/{case_id}/plan/draft", status_code=204, responses=ERRORS)
@@ -202,6 +218,7 @@ async def approve_plan(case_id: str, principal: Supervisor, service: Service) ->
 
 class RevisionIn(Strict):
     items: list[PlanItem] = Field(max_length=50)
+    _items = field_validator("items", mode="before")(lambda cls, v: _strict_items(v))
     reason: str = Field(min_length=1, max_length=2000)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from inson_contracts.codes.circumstances import Circumstance
@@ -29,9 +30,16 @@ from inson_runtime.service import Runtime
 
 from assessment.adapters.caseload import Caseloads
 from assessment.domain.assignment import choose_worker, schedule_home_visit
-from assessment.domain.case_file import CaseFile, decide_assignment, due_by, replay
+from assessment.domain.case_file import (
+    CaseFile,
+    decide_assignment,
+    decide_housing_expiry,
+    due_by,
+    replay,
+)
 from assessment.domain.eligibility import eligible_services
 from assessment.domain.scoring import score
+from assessment.projections.views import HOUSING
 from assessment.reference.workers import workers_covering
 
 SOURCE = "inson/assessment"
@@ -114,12 +122,27 @@ class Assessments:
                 visit_at=schedule_home_visit(now, urgent=urgent),
                 now=now,
             )
-            file = CaseFile(opened.case_id, district=opened.district, mahalla=opened.mahalla)
+            # Located now, so the events carry the region and district partners filter on.
+            file = replace(file, district=opened.district, mahalla=opened.mahalla)
             try:
                 await self.record(file, events, commit_id=f"assign:{event_id}", cause=event_id)
             except ConcurrencyConflict:
                 continue
             return
+
+    async def expire_housing(self) -> int:
+        """Publish the expiry of every temporary housing registration now due."""
+        today = self.clock().date()
+        due = self.runtime.db[HOUSING].find(
+            {"expired": False, "valid_until": {"$lte": today.isoformat()}}
+        )
+        expired = 0
+        async for registration in due.limit(500):
+            file = await self.load(registration["case_id"])
+            events = decide_housing_expiry(file, registration["_id"], today)
+            await self.record(file, events, commit_id=f"housing-expired:{registration['_id']}")
+            expired += len(events)
+        return expired
 
     def assess(
         self,

@@ -26,6 +26,8 @@ from inson_contracts.events import (
     ReferralIssued,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
+    TemporaryHousingExpired,
+    TemporaryHousingGranted,
 )
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, REFERRALS
 from inson_runtime.mongo import Document
@@ -34,15 +36,19 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 CASE_FILES = "case_files"
+HOUSING = "housing_registrations"
 CASE_FACTS = "case_facts"
 REFERRAL_ITEMS = "referral_items"
 
 
 def case_files_view(db: AsyncDatabase[Document]) -> Projection:
     projection = Projection(
-        name="case-files", version=1, topics=(ASSESSMENT_PLANS.name,), collections=(CASE_FILES,)
+        name="case-files",
+        version=1,
+        topics=(ASSESSMENT_PLANS.name,),
+        collections=(CASE_FILES, HOUSING),
     )
-    files = db[CASE_FILES]
+    files, housing = db[CASE_FILES], db[HOUSING]
 
     async def update(case_id: str, envelope: Envelope, changes: dict[str, object]) -> None:
         await apply_at_version(files, case_id, envelope, {"$set": changes})
@@ -132,6 +138,25 @@ def case_files_view(db: AsyncDatabase[Document]) -> Projection:
     async def plan_closed(event: Event, envelope: Envelope) -> None:
         assert isinstance(event, PlanClosed)
         await update(event.case_id, envelope, {"plan_status": "closed", "open": False})
+
+    @projection.on(TemporaryHousingGranted)
+    async def housed(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, TemporaryHousingGranted)
+        await housing.update_one(
+            {"_id": event.registration_id},
+            {
+                "$set": {"case_id": event.case_id, "valid_until": event.valid_until.isoformat()},
+                "$setOnInsert": {"expired": False},
+            },
+            upsert=True,
+        )
+
+    @projection.on(TemporaryHousingExpired)
+    async def housing_ended(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, TemporaryHousingExpired)
+        await housing.update_one(
+            {"_id": event.registration_id}, {"$set": {"expired": True}}, upsert=True
+        )
 
     return projection
 

@@ -1,0 +1,55 @@
+"""Strict input over tolerant contract models.
+
+Event classes drop unknown fields, so an older reader keeps reading newer
+events. An API that takes a contract model as its input must not: a field the
+caller misspelt, or a ``$where`` smuggled into a body, is an error to report,
+not something to drop silently.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def _models(annotation: Any) -> list[tuple[type[BaseModel], bool]]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _models(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _models(arg)]
+    if origin in (list, tuple, set, frozenset):
+        return [(m, True) for arg in typing.get_args(annotation) for m, _ in _models(arg)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(annotation, False)]
+    return []
+
+
+def unknown_fields(model: type[BaseModel], data: Any, path: str = "") -> list[str]:
+    """Dotted paths of keys in ``data`` that ``model`` (and its nested models) do not declare."""
+    if not isinstance(data, dict):
+        return []
+    found: list[str] = []
+    fields = model.model_fields
+    known = set(fields) | {f.alias for f in fields.values() if f.alias}
+    for key, value in data.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in known:
+            found.append(where)
+            continue
+        for inner, in_list in _models(fields[key].annotation):
+            items = value if in_list and isinstance(value, list) else [value]
+            for i, item in enumerate(items):
+                found.extend(unknown_fields(inner, item, f"{where}.{i}" if in_list else where))
+    return found
+
+
+def forbid_unknown(model: type[BaseModel], data: Any) -> Any:
+    """A ``mode="before"`` validator body: refuse undeclared keys, naming them."""
+    unknown = unknown_fields(model, data)
+    if unknown:
+        raise ValueError(f"unknown field(s): {', '.join(unknown)}")
+    return data
