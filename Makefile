@@ -55,6 +55,9 @@ token: setup ## mint a dev token: make token ROLE=supervisor SUB=sup-1 ARGS="--d
 	@$(RUN) inson-token --role $${ROLE:-social_worker} --sub $${SUB:-dev-user} $${ARGS:-}
 
 test: setup infra-up contracts-tools ## set up and run every test against the real Kafka and FerretDB
+	@# Services left running by `make run` share the topics and would react to
+	@# the tests' events (assign workers, send messages), so they are stopped.
+	@scripts/services.sh stop $(SERVICES)
 	$(RUN) pytest
 
 .PHONY: contracts contracts-tools
@@ -78,7 +81,8 @@ contracts-tools: ## install the AsyncAPI validator's npm packages (contracts/too
 test-unit: setup contracts-tools ## tests that need no servers
 	$(RUN) pytest -m "not integration"
 
-test-integration: setup infra-up
+test-integration: setup infra-up contracts-tools
+	@scripts/services.sh stop $(SERVICES)
 	$(RUN) pytest -m integration
 
 lint: setup ## ruff and mypy

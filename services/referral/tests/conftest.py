@@ -4,17 +4,22 @@ handlers on a FerretDB database of their own without Kafka (``offline``)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
+from fastapi import FastAPI
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import REGISTRY, Event, PlanApproved, PlanClosed, PlanRevised
 from inson_contracts.events.plans import ClosureReason
 from inson_contracts.events.values import Actor, PlanItem
 from inson_contracts.ids import new_event_id
+from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.kafka import partitions_of, stop_reader
 from inson_runtime.mongo import connect
 from inson_runtime.service import Runtime
@@ -124,9 +129,16 @@ class Offline:
     logged, as the runtime does while Kafka is away.
     """
 
-    def __init__(self, runtime: Runtime, referrals: Referrals, watch: DeadlineWatch) -> None:
-        self.runtime, self.referrals, self.watch = runtime, referrals, watch
+    def __init__(self, runtime: Runtime, app: FastAPI) -> None:
+        self.runtime, self.app = runtime, app
+        self.referrals: Referrals = app.state.referrals
+        self.watch: DeadlineWatch = app.state.deadlines
         self.db = runtime.db
+
+    def http(self) -> httpx.AsyncClient:
+        """The API in process, without the lifespan: no Kafka, the same database."""
+        transport = httpx.ASGITransport(app=self.app)
+        return httpx.AsyncClient(transport=transport, base_url="http://referral")
 
     async def deliver(self, event: Event, envelope: Envelope) -> None:
         policy = next(c for c in self.runtime.consumers if c.group_id.endswith("policy.plans"))
@@ -157,7 +169,7 @@ async def offline_service(settings: Settings, clock: Clock) -> Offline:
     runtime, app = compose(settings, clock=clock)
     await runtime.store.ensure_indexes()
     await ensure_view_indexes(runtime.db)
-    return Offline(runtime, app.state.referrals, app.state.deadlines)
+    return Offline(runtime, app)
 
 
 def offline_settings(mongodb_url: str, database: str) -> Settings:
@@ -171,7 +183,25 @@ def offline_settings(mongodb_url: str, database: str) -> Settings:
 
 
 @pytest.fixture
-async def offline(mongodb_url: str, clock: Clock) -> AsyncIterator[Offline]:
+def auth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AuthSettings:
+    """A dev signing key of the test's own, set before the app is composed."""
+    settings = AuthSettings(dev_key_path=tmp_path / "key.pem")
+    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(settings.dev_key_path))
+    return settings
+
+
+def bearer(auth: AuthSettings, role: str, sub: str, **scope: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_dev_token(sub=sub, role=role, settings=auth, **scope)}"}
+
+
+@pytest.fixture
+def token(auth: AuthSettings) -> Callable[..., dict[str, str]]:
+    """Authorization headers: ``token("window_operator", "op-1", service_center=...)``."""
+    return lambda role, sub, **scope: bearer(auth, role, sub, **scope)
+
+
+@pytest.fixture
+async def offline(mongodb_url: str, clock: Clock, auth: AuthSettings) -> AsyncIterator[Offline]:
     database = f"test_referral_{uuid.uuid4().hex[:10]}"
     service = await offline_service(offline_settings(mongodb_url, database), clock)
     yield service
@@ -195,7 +225,7 @@ class SharedDatabase:
 
 
 @pytest.fixture
-async def shared_database(mongodb_url: str) -> AsyncIterator[SharedDatabase]:
+async def shared_database(mongodb_url: str, auth: AuthSettings) -> AsyncIterator[SharedDatabase]:
     shared = SharedDatabase(mongodb_url)
     yield shared
     for service in shared.instances:
@@ -203,6 +233,12 @@ async def shared_database(mongodb_url: str) -> AsyncIterator[SharedDatabase]:
     cleanup = connect(mongodb_url)
     await cleanup.drop_database(shared.database)
     await cleanup.close()
+
+
+@pytest.fixture
+def skip_history(kafka_bootstrap: str) -> Callable[[Runtime], Awaitable[None]]:
+    """Start a service's consumer groups at the topics' current ends (see below)."""
+    return lambda runtime: start_groups_at_end(kafka_bootstrap, runtime)
 
 
 async def start_groups_at_end(bootstrap: str, runtime: Runtime) -> None:
