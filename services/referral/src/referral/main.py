@@ -5,7 +5,6 @@ Referrals routed to Social service windows, their lifecycle and deadlines.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
@@ -20,8 +19,9 @@ from inson_runtime.settings import ServiceSettings
 
 from referral.adapters.plans import PlanItems
 from referral.api import board, routes
-from referral.handlers.commands import Clock, PlanInForce, Referrals, utc_now
+from referral.handlers.commands import Clock, Referrals, utc_now
 from referral.handlers.deadlines import DeadlineWatch
+from referral.handlers.plans import PlanInForce
 from referral.projections.views import ensure_view_indexes, referral_views
 from referral.reference.centers import service_centers
 from referral.settings import Settings
@@ -50,13 +50,9 @@ def compose(settings: ServiceSettings, *, clock: Clock = utc_now) -> tuple[Runti
         # A bad replacement directory stops the start, not the first plan.
         service_centers()
 
-    async def watch_deadlines() -> None:
-        # Runtime has no stop hook, but its stop() cancels every task in
-        # `_tasks`: registered there, the watch ends with the runtime.
-        task = asyncio.create_task(watch.run(config.deadline_interval_s), name="deadlines")
-        runtime._tasks.append(task)
-
-    runtime.on_start.extend([check_directory, watch_deadlines])
+    runtime.on_start.append(check_directory)
+    # A periodic job of the runtime: started with it, cancelled by its stop().
+    runtime.every("deadlines", config.deadline_interval_s, watch.sweep)
 
     plans = runtime.consumer("policy.plans", ASSESSMENT_PLANS.name)
 

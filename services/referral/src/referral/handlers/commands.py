@@ -8,19 +8,14 @@ deadline task or a second instance creates nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from inson_contracts.codes.errors import UnknownCode
-from inson_contracts.codes.service_model import ProviderType
-from inson_contracts.codes.services import service
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import REGISTRY, Event, PlanApproved, PlanClosed, PlanRevised
-from inson_contracts.events.referral import CancellationReason, ReferralExpired
+from inson_contracts.events import REGISTRY, Event, PlanClosed
+from inson_contracts.events.referral import CancellationReason, ReferralEscalated
 from inson_contracts.events.values import PlanItem
-from inson_runtime.consumer import Unprocessable
 from inson_runtime.eventstore import AppendResult, Causation, ConcurrencyConflict
 from inson_runtime.observability.logging import current_correlation_id
 from inson_runtime.service import Runtime
@@ -45,8 +40,8 @@ from referral.domain.routing import (
     referral_id,
     withdrawn_items,
 )
+from referral.handlers.plans import PlanInForce, routable
 from referral.projections.views import open_by_window
-from referral.reference.centers import center_serving
 
 log = structlog.get_logger(__name__)
 
@@ -61,29 +56,6 @@ def utc_now() -> datetime:
 
 def referral_stream(rid: str) -> str:
     return f"referral-{rid}"
-
-
-@dataclass(frozen=True)
-class PlanInForce:
-    """What the policy needs of an approved or revised plan: the same for both."""
-
-    case_id: str
-    plan_id: str
-    plan_version: int
-    district: str
-    mahalla: str
-    items: Sequence[PlanItem]
-
-    @classmethod
-    def of(cls, event: PlanApproved | PlanRevised) -> PlanInForce:
-        return cls(
-            event.case_id,
-            event.plan_id,
-            event.plan_version,
-            event.district,
-            event.mahalla,
-            event.items,
-        )
 
 
 class Referrals:
@@ -114,7 +86,7 @@ class Referrals:
 
     async def on_plan_in_force(self, plan: PlanInForce, cause: Envelope) -> None:
         """Refer every item of the plan; withdraw the items a revision dropped."""
-        points = _routable(plan)  # all or nothing: a dead-lettered plan is replayed whole
+        points = routable(plan)  # all or nothing: a dead-lettered plan is replayed whole
         record = await self.plans.get(plan.plan_id)
         if record.closed or plan.plan_version < record.version:
             log.info("plan event superseded; nothing to refer", plan_id=plan.plan_id)
@@ -235,13 +207,13 @@ class Referrals:
         events = decide_deadline(referral, self.clock(), self.expire_after)
         if not events or referral.issued is None:
             return []
-        event = events[0]
         # One commit per level: whichever process or restart decides it
         # first writes it, every other attempt finds it there.
-        level = getattr(event, "escalation_level", 0)
-        commit_id = (
-            f"expire:{rid}" if isinstance(event, ReferralExpired) else f"escalate:{rid}:{level}"
-        )
+        match events[0]:
+            case ReferralEscalated(escalation_level=level):
+                commit_id = f"escalate:{rid}:{level}"
+            case _:
+                commit_id = f"expire:{rid}"
         try:
             result = await self._record(
                 referral, events, referral.issued.destination.district, commit_id
@@ -275,22 +247,3 @@ class Referrals:
             causation,
             commit_id=commit_id,
         )
-
-
-def _routable(plan: PlanInForce) -> dict[str, ServicePoint]:
-    """The service center of each window item; Unprocessable if any item cannot be routed.
-
-    A plan naming a service or district the reference data does not know is
-    dead-lettered whole, to be replayed once the data is fixed, rather than
-    half-referred.
-    """
-    points: dict[str, ServicePoint] = {}
-    for item in plan.items:
-        try:
-            service(item.service_code)
-            if item.provider_type is ProviderType.SOCIAL_SERVICE_WINDOW:
-                center = center_serving(plan.district, plan.mahalla)
-                points[item.item_id] = ServicePoint(center.code, center.window_codes)
-        except UnknownCode as exc:
-            raise Unprocessable(f"plan {plan.plan_id} item {item.item_id}: {exc}") from None
-    return points

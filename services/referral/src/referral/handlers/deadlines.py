@@ -1,4 +1,7 @@
-"""The deadline task: escalate referrals not accepted in time, expire those never taken up.
+"""The deadline job: escalate referrals not accepted in time, expire those never taken up.
+
+It runs as a periodic job of the runtime (``Runtime.every``), every
+``deadline_interval_s`` seconds while the service runs.
 
 Due times are read from the ``deadlines`` read model, never kept in memory,
 so a restart loses nothing; the decision itself is made on the referral's
@@ -9,10 +12,8 @@ only costs a reload that decides nothing.
 
 from __future__ import annotations
 
-import asyncio
-
 import structlog
-from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS, Document
+from inson_runtime.mongo import Document
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -55,16 +56,8 @@ class DeadlineWatch:
             appended += len(await self.referrals.enforce_deadline(rid))
         return appended
 
-    async def run(self, interval_s: float) -> None:
-        """Sweep every ``interval_s`` seconds until cancelled."""
-        while True:
-            try:
-                appended = await self.sweep_once()
-                if appended:
-                    log.info("deadlines enforced", events=appended)
-            except TRANSIENT_MONGO_ERRORS as exc:
-                log.warning("store unavailable; deadlines wait for the next sweep", error=str(exc))
-            except Exception:
-                # One bad referral must not end the task that watches them all.
-                log.exception("deadline sweep failed; trying again at the next sweep")
-            await asyncio.sleep(interval_s)
+    async def sweep(self) -> None:
+        """One run of the periodic job (``Runtime.every``), which logs and retries failures."""
+        appended = await self.sweep_once()
+        if appended:
+            log.info("deadlines enforced", events=appended)
