@@ -99,3 +99,24 @@ async def read_envelopes(
     finally:
         await stop_reader(reader)
     return found
+
+
+async def start_groups_at_end(bootstrap: str, groups: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Commit the current end offsets for each (group, topics) pair.
+
+    A fresh consumer group starts from the earliest offset, so a service
+    started in a test would otherwise replay every event earlier test runs left
+    on the shared topics, and react to them; the test's own events come after
+    this point.
+    """
+    for group, topics in groups:
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+        )
+        await reader.start()
+        try:
+            parts = [tp for topic in topics for tp in await partitions_of(reader, topic)]
+            reader.assign(parts)
+            await reader.commit(dict(await reader.end_offsets(parts)))
+        finally:
+            await stop_reader(reader)
