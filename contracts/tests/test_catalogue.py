@@ -79,3 +79,26 @@ def test_topic_names_are_unique_and_event_topics_keep_events_forever() -> None:
         assert topic.retention_ms == FOREVER
         assert topic.config()["retention.ms"] == "-1"
         assert topic.config()["retention.bytes"] == "-1"
+
+
+def test_contracts_depend_on_pydantic_alone() -> None:
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert [
+        d.split(">")[0].split("=")[0].strip() for d in pyproject["project"]["dependencies"]
+    ] == ["pydantic"]
+    # Importing the whole package, in a fresh interpreter, pulls in no other
+    # third-party or platform module.
+    probe = (
+        "import sys, inson_contracts.events, inson_contracts.codes, inson_contracts.envelope;"
+        "import inson_contracts.codes.mahallas as m; m.mahallas();"
+        "mods = {n.split('.')[0] for n in sys.modules};"
+        "others = {'inson_runtime', 'pymongo', 'aiokafka', 'faststream', 'fastapi', 'structlog'};"
+        "print(sorted(mods & others))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
