@@ -54,7 +54,7 @@ status: infra-status
 token: setup ## mint a dev token: make token ROLE=supervisor SUB=sup-1 ARGS="--district 1703202"
 	@$(RUN) inson-token --role $${ROLE:-social_worker} --sub $${SUB:-dev-user} $${ARGS:-}
 
-test: setup infra-up contracts-tools ## set up and run every test against the real Kafka and FerretDB
+test: setup infra-up contracts-tools browser-tools ## set up and run every test against the real Kafka and FerretDB
 	@# Services left running by `make run` share the topics and would react to
 	@# the tests' events (assign workers, send messages), so they are stopped.
 	@scripts/services.sh stop $(SERVICES)
@@ -78,10 +78,24 @@ contracts-tools: ## install the AsyncAPI validator's npm packages (contracts/too
 		echo "$$want" > $(CONTRACTS_TOOLS_STAMP); \
 	fi
 
+.PHONY: browser-tools
+
+# Debian's Chromium, which the window console's browser test drives through
+# Playwright (executable_path=/usr/bin/chromium: Playwright downloads no browser
+# here). DejaVu is named so Cyrillic and Uzbek Latin's ʻ render, whatever fonts
+# the image has.
+browser-tools: ## install Debian's chromium for the browser tests (no-op when present)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "[setup] apt-get install chromium"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get update; \
+		$$sudo apt-get install -y --no-install-recommends chromium fonts-dejavu-core; \
+	fi
+
 test-unit: setup contracts-tools ## tests that need no servers
 	$(RUN) pytest -m "not integration"
 
-test-integration: setup infra-up contracts-tools
+test-integration: setup infra-up contracts-tools browser-tools
 	@scripts/services.sh stop $(SERVICES)
 	$(RUN) pytest -m integration
 

@@ -19,6 +19,7 @@ from inson_runtime.settings import ServiceSettings
 
 from referral.adapters.plans import PlanItems
 from referral.api import board, routes
+from referral.console import install as install_console
 from referral.handlers.commands import Clock, Referrals, utc_now
 from referral.handlers.deadlines import DeadlineWatch
 from referral.handlers.plans import PlanInForce
@@ -73,6 +74,7 @@ def compose(settings: ServiceSettings, *, clock: Clock = utc_now) -> tuple[Runti
         routers=[routes.router, board.router],
     )
     board.install_referral_errors(app)
+    install_console(app)
     app.state.referrals = referrals
     app.state.deadlines = watch
     return runtime, app

@@ -1,0 +1,143 @@
+"""The window console: one page, its label catalogue, its operator's windows, its assets.
+
+The page holds no data and needs no token: it is the same for everyone, and
+the script calls the JSON API with the operator's bearer token, as any other
+client does. So the console adds no way in and no session of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from inson_contracts.codes.errors import UnknownCode
+from inson_contracts.codes.names import Language, LocalizedName
+from inson_contracts.events.referral import RejectionCode
+from inson_runtime.auth import Principal, Role, require_roles
+from inson_runtime.service import Problem
+from pydantic import BaseModel
+from starlette.responses import Response
+from starlette.types import Scope
+
+from referral.console.labels import DEFAULT_LANGUAGE, LANGUAGE_NAMES, catalogue_json, label
+from referral.reference.centers import Window, service_center
+
+HERE = Path(__file__).parent
+STATIC_URL = "/console/static"
+
+# Only the console's own files may run or style the page: no inline script or
+# style, no remote origin. The token lives in the page's sessionStorage, so a
+# script injected from anywhere else must not get to run next to it.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # The page is small; always fetching it means a release is seen at once.
+    "Cache-Control": "no-store",
+}
+
+router = APIRouter(tags=["window console"])
+templates = Jinja2Templates(directory=HERE / "templates")
+
+Operator = Annotated[Principal, Depends(require_roles(Role.WINDOW_OPERATOR))]
+LanguageTag = Annotated[str | None, Query(alias="lang", max_length=16)]
+
+
+class OperatorCenter(BaseModel):
+    """The operator's Public Services Center and its windows, from the directory."""
+
+    code: str
+    name: LocalizedName
+    placeholder: bool
+    windows: list[Window]
+
+
+def _language(tag: str | None) -> Language:
+    for language in Language:
+        if tag is not None and tag.strip().lower() == language.value.lower():
+            return language
+    return DEFAULT_LANGUAGE
+
+
+@router.get("/console", response_class=HTMLResponse, include_in_schema=False)
+async def console(request: Request, lang: LanguageTag = None) -> Response:
+    language = _language(lang)
+
+    def t(key: str) -> str:
+        return label(key, language)
+
+    context: dict[str, Any] = {
+        "lang": language.value,
+        "t": t,
+        "languages": [(tag.value, text) for tag, text in LANGUAGE_NAMES.items()],
+        "rejection_codes": [code.value for code in RejectionCode],
+        "static": STATIC_URL,
+    }
+    return templates.TemplateResponse(request, "console.html", context, headers=PAGE_HEADERS)
+
+
+@router.get("/console/labels.json", include_in_schema=False)
+async def labels() -> JSONResponse:
+    # Public text, but revalidated like the script that reads it: a release's
+    # new key must never meet an old catalogue.
+    return JSONResponse(catalogue_json(), headers={"Cache-Control": "no-cache"})
+
+
+@router.get(
+    "/console/api/center",
+    response_model=OperatorCenter,
+    responses={
+        403: {"model": Problem, "description": "The token names no service center"},
+        404: {"model": Problem, "description": "The token's center is not in the directory"},
+    },
+    summary="The caller's service center and its windows, for the console's window choice",
+)
+async def operator_center(principal: Operator) -> OperatorCenter:
+    code = principal.scope.service_center
+    if not code:
+        raise HTTPException(403, "your token's scope names no service center")
+    try:
+        center = service_center(code)
+    except UnknownCode as exc:
+        raise HTTPException(404, str(exc)) from None
+    return OperatorCenter(
+        code=center.code,
+        name=center.name,
+        placeholder=center.placeholder,
+        windows=list(center.windows),
+    )
+
+
+class _Assets(StaticFiles):
+    """The console's files, never sniffed into another type, revalidated on each load."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        # ETag revalidation: cheap, and a new release's script is never mixed
+        # with an old page.
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
+def install(app: FastAPI) -> None:
+    """Serve the console at /console and its files under /console/static/."""
+    app.include_router(router)
+    app.mount(STATIC_URL, _Assets(directory=HERE / "static"), name="console-static")

@@ -1,0 +1,130 @@
+// The open referral: its facts and history, and the buttons its status allows.
+
+import { badge, el, localName, t, when } from "./i18n.js";
+
+// Mirrors the API's state machine for the buttons; the API keeps the last
+// word and answers 409 with the current state.
+const ACTIONS = {
+  issued: ["accept", "reject"], delivered: ["accept", "reject"],
+  accepted: ["start", "reject"], started: ["complete"],
+};
+const $ = (id) => document.getElementById(id);
+
+// api(method, url, body) -> {status, data}; changed() runs after every answered action.
+export function createDetail(api, changed) {
+  let shown = null;
+  let selected = null;
+
+  function render(d, keepForm) {
+    shown = d;
+    $("detail-pick").hidden = true;
+    $("detail-body").hidden = false;
+    $("detail-body").dataset.status = d.status;
+    $("d-service").replaceChildren(localName(d.service_name) || d.service_code, " ", el("span", "code", d.service_code));
+    $("d-priority").replaceWith(Object.assign(badge("priority", d.priority), { id: "d-priority" }));
+    $("d-status").replaceWith(Object.assign(badge("status", d.status), { id: "d-status" }));
+    $("d-overdue").hidden = !d.overdue;
+    $("d-due").textContent = when(d.accept_by);
+    $("d-issued").textContent = when(d.issued_at);
+    $("d-center").textContent = localName(d.center_name) || d.service_center || "";
+    $("d-window").textContent = localName(d.window_name) || d.window || "";
+    $("d-case").textContent = d.case_id;
+    $("d-id").textContent = d.id;
+    const allowed = ACTIONS[d.status] || [];
+    for (const b of $("actions").querySelectorAll("button[data-action]")) {
+      b.hidden = !allowed.includes(b.dataset.action);
+    }
+    $("detail-closed").hidden = allowed.length > 0;
+    if (!keepForm) showForm(null);
+    $("d-history").replaceChildren(...(d.history || []).map((h) => {
+      const li = el("li");
+      li.append(el("span", "time", when(h.at)), el("span", "what", t(`event.${h.type}`)));
+      if (h.by) li.append(el("span", "by", h.by));
+      return li;
+    }));
+  }
+
+  function showForm(id) {
+    for (const f of ["reject-form", "complete-form"]) $(f).hidden = f !== id;
+    $("actions").hidden = Boolean(id) || !(shown && (ACTIONS[shown.status] || []).length);
+  }
+
+  function message(key, bad, extra) {
+    $("detail-message").hidden = !key;
+    $("detail-message").textContent = key ? t(key) + (extra ? `: ${extra}` : "") : "";
+    $("detail-message").classList.toggle("bad", Boolean(bad));
+  }
+
+  async function open(id) {
+    if (selected !== id) message(null);
+    selected = id;
+    const res = await api("GET", `/v1/referrals/${encodeURIComponent(id)}`);
+    if (selected !== id) return; // another referral was opened meanwhile
+    if (res.status === 200) render(res.data);
+    else if (res.status !== 401) message(res.status === 404 ? "error.not_found" : "error.generic", true);
+  }
+
+  function close() {
+    shown = null;
+    selected = null;
+    message(null);
+    $("detail-body").hidden = true;
+    $("detail-pick").hidden = false;
+  }
+
+  async function act(action, body) {
+    const id = shown.id;
+    const buttons = document.querySelectorAll("#detail button");
+    for (const b of buttons) b.disabled = true;
+    try {
+      const res = await api("POST", `/v1/referrals/${encodeURIComponent(id)}/${action}`, body);
+      if (res.status === 200) message("action.done", false, t(`status.${res.data.status}`));
+      else if (res.status === 409) message("error.conflict", true, t(`status.${res.data.status}`));
+      else if (res.status === 422) message("reject.reason_needed", true);
+      else if (res.status !== 401) message("error.generic", true);
+      if (res.status === 200 || res.status === 409) {
+        await open(id);
+        changed();
+      }
+      return res.status === 200;
+    } catch (_) {
+      message("queue.offline", true);
+      return false;
+    } finally {
+      for (const b of buttons) b.disabled = false;
+    }
+  }
+
+  function onAction(event) {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    message(null);
+    const action = button.dataset.action;
+    if (action === "reject" || action === "complete") showForm(`${action}-form`);
+    else act(action);
+  }
+
+  async function onReject(event) {
+    event.preventDefault();
+    const reason = $("reject-reason").value.trim();
+    if (!reason) return message("reject.reason_needed", true);
+    if (await act("reject", { code: $("reject-code").value, reason })) $("reject-reason").value = "";
+  }
+
+  async function onComplete(event) {
+    event.preventDefault();
+    const note = $("complete-note").value.trim();
+    if (await act("complete", note ? { note } : undefined)) $("complete-note").value = "";
+  }
+
+  $("actions").addEventListener("click", onAction);
+  $("reject-form").addEventListener("submit", onReject);
+  $("complete-form").addEventListener("submit", onComplete);
+  for (const b of document.querySelectorAll("[data-back]")) b.addEventListener("click", () => showForm(null));
+
+  return {
+    open, close,
+    selected: () => selected,
+    relabel: () => { if (shown) render(shown, true); },
+  };
+}

@@ -1,0 +1,329 @@
+"""The window console in a real headless Chromium against the referral service
+serving HTTP on a free port, on the real Kafka and FerretDB: a PlanApproved on
+the assessment topic -> the operator signs in for their window -> the referrals
+appear in the queue without a reload -> accept, start, complete with a note ->
+the referral leaves the open queue, and the API says it is completed.
+
+Chromium is Debian's (/usr/bin/chromium, `make browser-tools`); Playwright
+downloads no browser of its own here. Screenshots go to .local/screenshots/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from inson_contracts.codes.mahallas import mahallas_of
+from inson_contracts.codes.names import Language
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import PlanApproved
+from inson_contracts.events.values import PlanItem
+from inson_contracts.topics import ASSESSMENT_PLANS
+from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.kafka import EventPublisher, make_broker
+from inson_runtime.mongo import connect
+from playwright.async_api import Browser, Page, Route, async_playwright, expect
+from referral.console import install as install_console
+from referral.console.labels import label
+from referral.console.routes import OperatorCenter
+from referral.domain.routing import ServicePoint, choose_window, referral_id
+from referral.main import compose
+from referral.reference.centers import center_serving
+from referral.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
+
+DISTRICT = "1735207"  # Beruniy: one center, two windows
+MAHALLA = mahallas_of(DISTRICT)[7].code
+WAIT_MS = 30_000  # the referral crosses Kafka twice (plan in, projection) before it shows
+
+
+@contextlib.asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """``app`` behind uvicorn on 127.0.0.1 and a port the OS chose; yields its base URL."""
+    # Bound here and handed over, so no other process can take the port in between.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    http = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on"))
+    task = asyncio.create_task(http.serve(sockets=[sock]))
+    try:
+        async with asyncio.timeout(30):
+            while not http.started:
+                if task.done():
+                    task.result()  # raises why it stopped
+                    pytest.fail("the server stopped while starting")
+                await asyncio.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        http.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=30)
+        sock.close()
+
+
+@pytest.fixture
+async def server(
+    kafka_bootstrap: str, mongodb_url: str, auth: AuthSettings, skip_history: Any
+) -> AsyncIterator[str]:
+    """The composed referral service, serving HTTP, on the real Kafka and FerretDB."""
+    settings = Settings(
+        service_name=f"referral-console-{uuid.uuid4().hex[:8]}",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        mongodb_url=mongodb_url,
+        outbox_sweep_interval_s=0.5,
+        outbox_grace_s=0.2,
+    )
+    runtime, app = compose(settings)
+    await skip_history(runtime)
+    try:
+        async with serving(app) as base:
+            yield base
+    finally:
+        cleanup = connect(mongodb_url)
+        await cleanup.drop_database(settings.database_name)
+        await cleanup.close()
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Debian's Chromium; a failure, not a skip, when it is missing."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser-tools` (make test does)")
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+WINDOW_ITEMS = [  # in the order the policy refers them
+    PlanItem(
+        item_id=item_id, service_code=code, provider_type="social_service_window", priority=prio
+    )
+    for item_id, code, prio in (
+        ("item-wheelchair", "REHAB-02", "emergency"),
+        ("item-cash", "CASH-01", "urgent"),
+        ("item-documents", "HOUSE-06", "routine"),
+    )
+]
+
+
+def windows_of(plan: PlanApproved, point: ServicePoint) -> dict[str, str]:
+    """referral id -> window, as routing spreads the items over an empty center's windows."""
+    loads: dict[str, int] = {}
+    chosen: dict[str, str] = {}
+    for item in plan.items:
+        window = choose_window(point, loads)
+        loads[window] = loads.get(window, 0) + 1
+        chosen[referral_id(plan.plan_id, item.item_id)] = window
+    return chosen
+
+
+async def publish(bootstrap: str, envelope: Envelope) -> None:
+    """Play the assessment service: its event, on its topic, as its relay sends it."""
+    broker = make_broker(bootstrap, client_id="test-assessment-console")
+    await broker.connect()
+    try:
+        await EventPublisher(broker, service="test").publish(ASSESSMENT_PLANS.name, [envelope])
+    finally:
+        await broker.stop()
+
+
+async def shoot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    await page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+async def test_an_operator_serves_a_referral_from_the_console(
+    server: str, browser: Browser, auth: AuthSettings, kafka_bootstrap: str, plans: Any
+) -> None:
+    center = center_serving(DISTRICT, MAHALLA)
+    plan_events = plans()
+    plan = plan_events.approved(WINDOW_ITEMS, MAHALLA)
+    routed = windows_of(plan, ServicePoint(center.code, center.window_codes))
+    first = referral_id(plan.plan_id, plan.items[0].item_id)
+    window = routed[first]
+    mine = [rid for rid, w in routed.items() if w == window]
+    token = mint_dev_token(
+        sub="op-console-1",
+        role="window_operator",
+        service_center=center.code,
+        district=DISTRICT,
+        settings=auth,
+    )
+
+    page = await browser.new_page(viewport={"width": 1360, "height": 860}, locale="uz-UZ")
+    problems: list[str] = []  # CSP violations and script errors show up here
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+
+    answer = await page.goto(f"{server}/console")
+    assert answer is not None and answer.status == 200
+    assert "default-src 'self'" in (await answer.all_headers())["content-security-policy"]
+    await expect(page.locator("body[data-ready=true]")).to_be_attached()
+
+    # Sign in: the token, then one of the windows its center lists.
+    await page.fill("#token", token)
+    await expect(page.locator(f"#window option[value='{window}']")).to_be_attached()
+    await page.select_option("#window", window)
+    await page.click("#signin-submit")
+    await expect(page.locator("#desk")).to_be_visible()
+    await expect(page.locator("#queue-empty")).to_be_visible()
+    stored = await page.evaluate(
+        "() => [sessionStorage.getItem('inson.console.token'), Object.keys(localStorage)]"
+    )
+    assert stored == [token, ["inson.console.lang"]]  # the token in sessionStorage only
+
+    # The plan is approved only now: the rows must come by polling, not by a reload.
+    await publish(kafka_bootstrap, plan_events.envelope(plan))
+    for rid in mine:
+        row = page.locator(f"tr[data-referral-id='{rid}']")
+        await expect(row).to_be_visible(timeout=WAIT_MS)
+    rows = page.locator("#queue-rows tr")
+    await expect(rows).to_have_count(len(mine))
+    first_row = page.locator(f"tr[data-referral-id='{first}']")
+    await expect(first_row).to_contain_text("Favqulodda")  # emergency, in uz-Latn
+    await expect(first_row).to_contain_text("REHAB-02")
+
+    await first_row.click()
+    await expect(page.locator("#d-status")).to_have_class("badge status-delivered")
+    await expect(page.locator("#d-id")).to_have_text(first)
+    await shoot(page, "window-console.png")
+
+    await page.click("button[data-lang='uz-Cyrl']")
+    await expect(page.locator("h1")).to_have_text("Ижтимоий хизмат дарчаси")
+    await expect(first_row).to_contain_text("Фавқулодда")
+    await shoot(page, "window-console-uz-cyrl.png")
+    await page.click("button[data-lang='uz-Latn']")
+
+    accept = page.locator("button[data-action='accept']")
+    await accept.click()
+    await expect(page.locator("#d-status")).to_have_class("badge status-accepted")
+    await page.click("button[data-action='start']")
+    await expect(page.locator("#d-status")).to_have_class("badge status-started")
+    await page.click("button[data-action='complete']")
+    await page.fill("#complete-note", "Nogironlik aravachasi topshirildi")
+    await page.click("#complete-form button[type=submit]")
+    await expect(page.locator("#d-status")).to_have_class("badge status-completed")
+    await expect(page.locator("#detail-closed")).to_be_visible()
+    # Completed is not open: the next poll drops the row, the others stay.
+    await expect(first_row).to_have_count(0, timeout=10_000)
+    await expect(rows).to_have_count(len(mine) - 1)
+    await expect(page.locator("#detail-message")).to_contain_text(
+        label("status.completed", Language.UZ_LATN)
+    )
+
+    async with httpx.AsyncClient(base_url=server) as api:
+        got = await api.get(f"/v1/referrals/{first}", headers={"Authorization": f"Bearer {token}"})
+    assert got.status_code == 200, got.text
+    assert got.json()["status"] == "completed"
+    assert got.json()["accepted_by"] == "op-console-1"
+    assert problems == []
+
+
+HOSTILE = '<img src=x id=injected onerror="document.title=1">'
+
+
+def _queue_item(now: datetime) -> dict[str, Any]:
+    """A referral as /v1/queue answers it, overdue and escalated, with markup in its name."""
+    return {
+        "id": "ref-overdue-1",
+        "status": "delivered",
+        "case_id": "case-overdue",
+        "service_code": "CASH-01",
+        "service_name": {"uz_latn": HOSTILE, "uz_cyrl": HOSTILE, "ru": HOSTILE},
+        "priority": "urgent",
+        "provider_type": "social_service_window",
+        "district": DISTRICT,
+        "service_center": f"psc-{DISTRICT}",
+        "window": f"psc-{DISTRICT}-w1",
+        "issued_at": now.replace(year=now.year - 1).isoformat(),
+        "accept_by": now.replace(day=1, month=1).isoformat(),
+        "overdue": True,
+        "escalation_level": 1,
+    }
+
+
+async def test_overdue_rows_stand_out_and_api_text_stays_text(browser: Browser) -> None:
+    """The page's own rendering, on answers the test fakes: no Kafka, no store."""
+    app = FastAPI()
+    install_console(app)
+    center = center_serving(DISTRICT, MAHALLA)
+    answers = {"queue": 200}
+
+    async def fake_api(route: Route) -> None:
+        url = route.request.url
+        if "/console/api/center" in url:
+            await route.fulfill(
+                json=OperatorCenter.model_validate(
+                    {**center.model_dump(mode="json"), "windows": center.windows}
+                ).model_dump(mode="json")
+            )
+        elif answers["queue"] == 200:
+            item = _queue_item(datetime.now(UTC))
+            await route.fulfill(json={"items": [item], "page": 1, "page_size": 100, "total": 1})
+        else:
+            await route.fulfill(status=401, json={"detail": "token expired"})
+
+    async with serving(app) as base:
+        page = await browser.new_page(viewport={"width": 1360, "height": 700})
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        await page.route(lambda url: "/v1/queue" in url or "/console/api/" in url, fake_api)
+        await page.goto(f"{base}/console")
+        await expect(page.locator("body[data-ready=true]")).to_be_attached()
+        await page.fill("#token", "not-checked-by-the-fake")
+        await expect(page.locator("#window option[value='psc-1735207-w1']")).to_be_attached()
+        await page.click("#signin-submit")
+
+        row = page.locator("tr[data-referral-id='ref-overdue-1']")
+        await expect(row).to_have_class("row overdue")
+        await expect(row).to_contain_text(HOSTILE)  # shown as text, never parsed
+        await expect(row).to_contain_text(label("due.overdue", Language.UZ_LATN))
+        await expect(row).to_contain_text(label("due.escalated", Language.UZ_LATN))
+        assert await page.locator("#injected, #queue-rows img").count() == 0
+        assert await page.title() == label("app.title", Language.UZ_LATN)
+        await shoot(page, "window-console-overdue.png")
+
+        # A token that stops working signs the operator out, and says why.
+        answers["queue"] = 401
+        await expect(page.locator("#signin")).to_be_visible(timeout=5_000)
+        await expect(page.locator("#signin-error")).to_have_text(
+            label("signin.expired", Language.UZ_LATN)
+        )
+        assert await page.evaluate("() => sessionStorage.getItem('inson.console.token')") is None
+        assert problems == []
