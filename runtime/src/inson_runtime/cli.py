@@ -57,6 +57,7 @@ async def _rebuild(runtime: Runtime, name: str | None) -> int:
             bootstrap_servers=runtime.settings.kafka_bootstrap_servers,
             service=runtime.service,
             publisher=runtime.publisher,
+            security=runtime.settings.kafka_security(),
         )
     finally:
         await runtime.broker.stop()

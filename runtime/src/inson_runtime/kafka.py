@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -18,6 +21,7 @@ from aiokafka.errors import (
     TopicAlreadyExistsError,
 )
 from faststream.kafka import KafkaBroker
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from inson_contracts.envelope import Envelope, to_kafka
 from inson_contracts.topics import CATALOGUE, Topic
 
@@ -29,11 +33,65 @@ log = structlog.get_logger(__name__)
 TRANSIENT_KAFKA_ERRORS: tuple[type[Exception], ...] = (KafkaError, KafkaConnectionError, OSError)
 
 
-def make_broker(bootstrap_servers: str, *, client_id: str) -> KafkaBroker:
+@dataclass(frozen=True)
+class KafkaSecurity:
+    """How to reach a secured cluster (Strimzi in production: SASL_SSL, SCRAM-SHA-512)."""
+
+    protocol: str = "PLAINTEXT"  # PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
+    sasl_mechanism: str | None = None  # SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN
+    username: str | None = None
+    password: str | None = None
+    ssl_cafile: str | None = None
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if self.protocol not in ("SSL", "SASL_SSL"):
+            return None
+        return ssl.create_default_context(cafile=self.ssl_cafile)
+
+    def for_faststream(self) -> BaseSecurity | None:
+        context = self.ssl_context()
+        if not self.protocol.startswith("SASL"):
+            return BaseSecurity(ssl_context=context, use_ssl=True) if context else None
+        if not (self.username and self.password):
+            raise ValueError("SASL needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD")
+        kinds: dict[str | None, type[SASLPlaintext | SASLScram256 | SASLScram512]] = {
+            "PLAIN": SASLPlaintext,
+            "SCRAM-SHA-256": SASLScram256,
+            "SCRAM-SHA-512": SASLScram512,
+        }
+        if self.sasl_mechanism not in kinds:
+            raise ValueError(f"unsupported KAFKA_SASL_MECHANISM {self.sasl_mechanism!r}")
+        return kinds[self.sasl_mechanism](
+            self.username, self.password, ssl_context=context, use_ssl=context is not None
+        )
+
+    def for_aiokafka(self) -> dict[str, Any]:
+        """Keyword arguments for aiokafka's consumers and admin client."""
+        if self.protocol == "PLAINTEXT":
+            return {}
+        options: dict[str, Any] = {"security_protocol": self.protocol}
+        if self.ssl_context() is not None:
+            options["ssl_context"] = self.ssl_context()
+        if self.protocol.startswith("SASL"):
+            options |= {
+                "sasl_mechanism": self.sasl_mechanism,
+                "sasl_plain_username": self.username,
+                "sasl_plain_password": self.password,
+            }
+        return options
+
+
+PLAINTEXT = KafkaSecurity()
+
+
+def make_broker(
+    bootstrap_servers: str, *, client_id: str, security: KafkaSecurity = PLAINTEXT
+) -> KafkaBroker:
     """A broker whose writes are durable and not duplicated by producer retries."""
     return KafkaBroker(
         bootstrap_servers,
         client_id=client_id,
+        security=security.for_faststream(),
         acks="all",
         enable_idempotence=True,
         linger_ms=2,
@@ -82,6 +140,7 @@ async def ensure_topics(
     *,
     replication_factor: int = 1,
     timeout_s: float = 60.0,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> list[str]:
     """Create missing topics with their catalogue settings; return the created names.
 
@@ -92,7 +151,9 @@ async def ensure_topics(
     deadline = loop.time() + timeout_s
     delay = 0.5
     while True:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="inson-topics")
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=bootstrap_servers, client_id="inson-topics", **security.for_aiokafka()
+        )
         try:
             await admin.start()
             existing = set(await admin.list_topics())

@@ -25,7 +25,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from inson_runtime.consumer import EventConsumer
-from inson_runtime.kafka import EventPublisher, partitions_of, stop_reader
+from inson_runtime.kafka import (
+    PLAINTEXT,
+    EventPublisher,
+    KafkaSecurity,
+    partitions_of,
+    stop_reader,
+)
 from inson_runtime.mongo import Document
 
 log = structlog.get_logger(__name__)
@@ -120,6 +126,7 @@ async def rebuild(
     publisher: EventPublisher,
     registry: EventRegistry = REGISTRY,
     batch: int = 500,
+    security: KafkaSecurity = PLAINTEXT,
 ) -> RebuildReport:
     """Drop the projection's collections and replay its topics into them.
 
@@ -135,6 +142,7 @@ async def rebuild(
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         client_id=f"{service}-rebuild-{projection.name}",
+        **security.for_aiokafka(),
     )
     await reader.start()
     outcomes: dict[str, int] = {}

@@ -190,7 +190,9 @@ def create_runtime(settings: ServiceSettings) -> Runtime:
     mongo = connect(settings.mongodb_url)
     store = EventStore(mongo, settings.database_name)
     broker = make_broker(
-        settings.kafka_bootstrap_servers, client_id=f"inson-{settings.service_name}"
+        settings.kafka_bootstrap_servers,
+        client_id=f"inson-{settings.service_name}",
+        security=settings.kafka_security(),
     )
     publisher = EventPublisher(broker, service=settings.service_name)
     return Runtime(

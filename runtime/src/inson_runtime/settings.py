@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from inson_runtime.kafka import KafkaSecurity
 
 
 class ServiceSettings(BaseSettings):
@@ -16,6 +18,28 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:9092",
         validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "INSON_KAFKA_BOOTSTRAP_SERVERS"),
+    )
+    # A secured cluster (Strimzi with TLS and SCRAM in production); plaintext
+    # by default, as the local broker is.
+    kafka_security_protocol: str = Field(
+        default="PLAINTEXT",
+        pattern=r"^(PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL)$",
+        validation_alias=AliasChoices("KAFKA_SECURITY_PROTOCOL", "INSON_KAFKA_SECURITY_PROTOCOL"),
+    )
+    kafka_sasl_mechanism: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_SASL_MECHANISM", "INSON_KAFKA_SASL_MECHANISM"),
+    )
+    kafka_sasl_username: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_SASL_USERNAME", "INSON_KAFKA_SASL_USERNAME"),
+    )
+    kafka_sasl_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_SASL_PASSWORD", "INSON_KAFKA_SASL_PASSWORD"),
+    )
+    kafka_ssl_cafile: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_SSL_CAFILE", "INSON_KAFKA_SSL_CAFILE")
     )
     mongodb_url: str = Field(
         default="mongodb://127.0.0.1:27017",
@@ -34,6 +58,16 @@ class ServiceSettings(BaseSettings):
     inline_publish_timeout_s: float = 2.0
     # An application with a household of 30 is about 10 KB of JSON.
     max_body_bytes: int = 64 * 1024
+
+    def kafka_security(self) -> KafkaSecurity:
+        password = self.kafka_sasl_password.get_secret_value() if self.kafka_sasl_password else None
+        return KafkaSecurity(
+            protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_sasl_username,
+            password=password,
+            ssl_cafile=self.kafka_ssl_cafile,
+        )
 
     @property
     def database_name(self) -> str:

@@ -22,7 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{topic.name}\tpartitions={topic.partitions}\tretention.ms={topic.retention_ms}")
         return 0
     settings = ServiceSettings()
-    created = asyncio.run(ensure_topics(settings.kafka_bootstrap_servers))
+    created = asyncio.run(
+        ensure_topics(settings.kafka_bootstrap_servers, security=settings.kafka_security())
+    )
     for name in created:
         print(f"created {name}")
     print(f"{len(CATALOGUE)} catalogue topics present on {settings.kafka_bootstrap_servers}")
