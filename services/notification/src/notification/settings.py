@@ -3,8 +3,54 @@
 from __future__ import annotations
 
 from inson_runtime.settings import ServiceSettings
+from pydantic import SecretStr
 
 
 class Settings(ServiceSettings):
     service_name: str = "notification"
     http_port: int = 8004
+
+    # Channels. One left unconfigured fails its messages at once, each with
+    # a NotificationFailed saying so, instead of queueing them for nobody.
+    sms_gateway_url: str | None = None
+    sms_gateway_token: SecretStr = SecretStr("")
+    telegram_api_base: str | None = None
+    telegram_bot_token: SecretStr = SecretStr("")
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "Inson <noreply@inson.example>"
+    smtp_username: str | None = None
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    channel_timeout_s: float = 10.0
+
+    # Token buckets per channel: sustained messages per second and burst.
+    sms_rate_per_s: float = 10.0
+    sms_burst: int = 20
+    telegram_rate_per_s: float = 25.0
+    telegram_burst: int = 30
+    email_rate_per_s: float = 5.0
+    email_burst: int = 10
+
+    # Message retries: attempt n waits first * 2**(n-1) seconds, capped.
+    message_max_attempts: int = 8
+    message_backoff_first_s: float = 2.0
+    message_backoff_max_s: float = 600.0
+    # A message marked "sending" longer than this was lost with its process:
+    # the retry job sends it again. Longer than any channel call may take.
+    message_lease_s: float = 60.0
+    message_retry_interval_s: float = 5.0
+    # Older events are history (a new consumer group reads topics from the
+    # start): telling someone today of last month's visit helps nobody.
+    max_event_age_s: float = 2 * 24 * 3600.0
+    # How long an event waits for the read model to learn its case's contact.
+    recipient_wait_s: float = 3600.0
+    recipient_recheck_s: float = 5.0
+
+    # Partner webhooks.
+    webhook_interval_s: float = 2.0
+    webhook_timeout_s: float = 10.0
+    webhook_lease_s: float = 60.0
+    webhook_concurrency: int = 8
+    # Production partners are reached over TLS only; set false for local work.
+    webhook_require_https: bool = True

@@ -1,0 +1,107 @@
+"""What the partner API accepts and answers. Strict on input: unknown fields are errors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Generic, TypeVar
+
+from inson_contracts.codes.geography import DISTRICTS_BY_CODE, REGIONS_BY_CODE
+from inson_contracts.events.values import DistrictCode, RegionCode
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    UrlConstraints,
+)
+
+from notification.partners.subscriptions import subscribable_types
+
+T = TypeVar("T")
+
+
+def _known_region(code: str) -> str:
+    if code not in REGIONS_BY_CODE:
+        raise ValueError(f"unknown region {code}")
+    return code
+
+
+def _known_district(code: str) -> str:
+    if code not in DISTRICTS_BY_CODE:
+        raise ValueError(f"unknown district {code}")
+    return code
+
+
+def _subscribable(event_type: str) -> str:
+    if event_type not in subscribable_types():
+        raise ValueError(f"{event_type!r} is not an event type partners can subscribe to")
+    return event_type
+
+
+WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2048)]
+KnownRegion = Annotated[RegionCode, AfterValidator(_known_region)]
+KnownDistrict = Annotated[DistrictCode, AfterValidator(_known_district)]
+EventType = Annotated[str, Field(max_length=128), AfterValidator(_subscribable)]
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: WebhookUrl = Field(description="Where deliveries are POSTed.")
+    event_types: list[EventType] = Field(min_length=1, max_length=100)
+    regions: list[KnownRegion] = Field(default_factory=list, max_length=20)
+    districts: list[KnownDistrict] = Field(default_factory=list, max_length=250)
+    # Unconstrained here and checked by the route: a validation error would
+    # echo the input, and this input is a secret.
+    secret: SecretStr | None = Field(
+        default=None,
+        description="A Standard Webhooks secret (whsec_ + base64 of 24-64 bytes); "
+        "one is generated when omitted. Returned only in this call's answer.",
+    )
+    description: str | None = Field(default=None, max_length=200)
+
+
+class SubscriptionOut(BaseModel):
+    id: str
+    url: str
+    event_types: list[str]
+    regions: list[str]
+    districts: list[str]
+    description: str | None
+    created_by: str
+    created_at: datetime
+
+
+class SubscriptionCreated(SubscriptionOut):
+    secret: str = Field(description="Keep it: it is never shown again.")
+
+
+class SubscriptionDetail(SubscriptionOut):
+    deliveries: dict[str, int] = Field(description="Deliveries by state.")
+
+
+class DeliveryOut(BaseModel):
+    event_id: str
+    event_type: str
+    subject: str
+    version: int
+    time: datetime
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    delivered_at: datetime | None = None
+    dead_at: datetime | None = None
+
+
+class ReplayOut(BaseModel):
+    requeued: int = Field(description="Events queued again; dead deliveries are retried too.")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    page: int
+    page_size: int
+    total: int

@@ -1,0 +1,86 @@
+"""Channels that are HTTP APIs: an SMS gateway and a Telegram-style bot API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from inson_contracts.events.notification import MessageChannel
+
+from notification.channels.base import DeliveryError, OutgoingMessage, retryable_status
+
+
+async def _post(
+    client: httpx.AsyncClient, url: str, body: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
+    try:
+        return await client.post(url, json=body, headers=headers)
+    except httpx.TimeoutException:
+        raise DeliveryError("provider timed out", retryable=True) from None
+    except httpx.HTTPError as exc:
+        # The class name only: messages of some transport errors carry the
+        # URL, and the Telegram URL carries the bot token.
+        raise DeliveryError(f"provider unreachable: {type(exc).__name__}", retryable=True) from None
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _check(response: httpx.Response) -> None:
+    if response.is_success:
+        return
+    raise DeliveryError(
+        f"provider answered HTTP {response.status_code}",
+        retryable=retryable_status(response.status_code),
+    )
+
+
+class SmsGateway:
+    """POST {to, text} as JSON with a bearer token; the gateway answers {id} or nothing."""
+
+    kind = MessageChannel.SMS
+
+    def __init__(self, client: httpx.AsyncClient, url: str, token: str) -> None:
+        self.client = client
+        self.url = url
+        self.token = token
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            # A gateway that deduplicates drops the copy a crash makes us resend.
+            "Idempotency-Key": message.notification_id,
+        }
+        response = await _post(
+            self.client, self.url, {"to": message.address, "text": message.text}, headers
+        )
+        _check(response)
+        provider_id = _json(response).get("id")
+        return str(provider_id)[:128] if provider_id is not None else None
+
+
+class TelegramBot:
+    """POST {base}/bot{token}/sendMessage {chat_id, text}, as the Telegram Bot API."""
+
+    kind = MessageChannel.TELEGRAM
+
+    def __init__(self, client: httpx.AsyncClient, base_url: str, token: str) -> None:
+        self.client = client
+        self.url = f"{base_url.rstrip('/')}/bot{token}/sendMessage"
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        response = await _post(
+            self.client, self.url, {"chat_id": message.address, "text": message.text}, {}
+        )
+        _check(response)
+        body = _json(response)
+        if body.get("ok") is False:
+            raise DeliveryError("bot API answered ok=false", retryable=False)
+        result = body.get("result")
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        return str(message_id) if message_id is not None else None

@@ -1,0 +1,232 @@
+"""The delivery log: one document per message, written before the message is sent.
+
+``_id`` is the notification id, derived from (cause event id, recipient
+kind, channel), so a redelivered event finds its message already there and
+sends nothing. The entry is inserted with status ``sending`` and a lease
+*before* the channel is called; a process that dies in between leaves it
+``sending`` with a lease that runs out, and the retry job claims and sends it
+again (at least once to the provider; never again once it is ``sent``).
+
+Each attempt's outcome is pushed onto the entry and turned into a
+NotificationSent / NotificationFailed event afterwards (``unrecorded`` marks
+entries whose outcomes are not all events yet), so an outage of the event
+store never costs an outcome.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from inson_contracts.codes.names import Language
+from inson_contracts.envelope import Envelope
+from inson_contracts.events.notification import MessageChannel, RecipientKind
+from inson_runtime.mongo import Document
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from notification.domain.templates import Template
+
+DELIVERIES = "deliveries"
+DEFERRED = "deferred_events"
+_IDS = uuid.UUID("0b6c9d1e-7f3a-4e25-9a8d-3c1f5e7b2d40")
+
+
+def notification_id(cause_event_id: str, kind: RecipientKind, channel: MessageChannel) -> str:
+    return str(uuid.uuid5(_IDS, f"{cause_event_id}/{kind.value}/{channel.value}"))
+
+
+class Status(StrEnum):
+    SENDING = "sending"
+    SENT = "sent"
+    RETRYING = "failed-retryable"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    attempt: int
+    at: datetime
+    sent: bool
+    final: bool
+    reason: str | None = None
+    provider_message_id: str | None = None
+
+    def to_document(self) -> Document:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Outcome:
+        return cls(
+            attempt=int(doc["attempt"]),
+            at=doc["at"],
+            sent=bool(doc["sent"]),
+            final=bool(doc["final"]),
+            reason=doc.get("reason"),
+            provider_message_id=doc.get("provider_message_id"),
+        )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: str
+    cause_event_id: str
+    cause_type: str
+    case_id: str | None
+    correlation_id: str | None
+    region: str | None
+    district: str | None
+    kind: RecipientKind
+    recipient_ref: str
+    channel: MessageChannel
+    address: str
+    language: Language
+    template: Template
+    params: dict[str, str]
+    attempts: int = 1
+
+    def to_document(self) -> Document:
+        doc = dict(self.__dict__)
+        doc["_id"] = doc.pop("id")
+        return doc
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Delivery:
+        fields: dict[str, Any] = {k: doc.get(k) for k in cls.__dataclass_fields__ if k != "id"}
+        fields["kind"] = RecipientKind(fields["kind"])
+        fields["channel"] = MessageChannel(fields["channel"])
+        fields["language"] = Language(fields["language"])
+        fields["template"] = Template(fields["template"])
+        return cls(id=doc["_id"], **fields)
+
+
+class DeliveryLog:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.deliveries = db[DELIVERIES]
+
+    async def ensure_indexes(self) -> None:
+        await self.deliveries.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
+        await self.deliveries.create_index([("cause_event_id", ASCENDING), ("kind", ASCENDING)])
+        await self.deliveries.create_index([("unrecorded", ASCENDING), ("updated_at", ASCENDING)])
+
+    async def planned(self, cause_event_id: str, kind: RecipientKind) -> bool:
+        """True if the event already has a message for this kind of recipient.
+
+        Asked before choosing a channel, so a contact point that changed
+        between two deliveries of one event cannot yield a second message
+        on another channel.
+        """
+        found = await self.deliveries.find_one(
+            {"cause_event_id": cause_event_id, "kind": kind.value}, {"_id": 1}
+        )
+        return found is not None
+
+    async def insert(self, delivery: Delivery, now: datetime, lease_s: float) -> bool:
+        """Write the entry as ``sending``; False if it existed (nothing to do here)."""
+        doc = delivery.to_document() | {
+            "status": Status.SENDING.value,
+            "due_at": now + timedelta(seconds=lease_s),
+            "created_at": now,
+            "updated_at": now,
+            "outcomes": [],
+            "recorded": 0,
+            "unrecorded": False,
+        }
+        try:
+            await self.deliveries.insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def claim_due(self, now: datetime, lease_s: float) -> Delivery | None:
+        """Take one entry whose retry is due or whose sender's lease ran out."""
+        doc = await self.deliveries.find_one_and_update(
+            {
+                "status": {"$in": [Status.SENDING.value, Status.RETRYING.value]},
+                "due_at": {"$lte": now},
+            },
+            {
+                "$set": {
+                    "status": Status.SENDING.value,
+                    "due_at": now + timedelta(seconds=lease_s),
+                    "updated_at": now,
+                },
+                "$inc": {"attempts": 1},
+            },
+            sort=[("due_at", ASCENDING)],
+            return_document=ReturnDocument.AFTER,
+        )
+        return Delivery.from_document(doc) if doc else None
+
+    async def settle(
+        self, delivery: Delivery, status: Status, outcome: Outcome, due_at: datetime | None
+    ) -> bool:
+        """Record an attempt's result; False if another claim overtook this one."""
+        result = await self.deliveries.update_one(
+            # Only the holder of this attempt: a sender whose lease ran out
+            # and was re-claimed does not overwrite the newer attempt.
+            {"_id": delivery.id, "status": Status.SENDING.value, "attempts": delivery.attempts},
+            {
+                "$set": {
+                    "status": status.value,
+                    "due_at": due_at,
+                    "updated_at": outcome.at,
+                    "unrecorded": True,
+                },
+                "$push": {"outcomes": outcome.to_document()},
+            },
+        )
+        return result.modified_count == 1
+
+    async def get(self, delivery_id: str) -> Document | None:
+        return await self.deliveries.find_one({"_id": delivery_id})
+
+    async def unrecorded(self, older_than: datetime, limit: int = 100) -> list[Document]:
+        cursor = self.deliveries.find(
+            {"unrecorded": True, "updated_at": {"$lte": older_than}}, limit=limit
+        )
+        return [doc async for doc in cursor]
+
+    async def mark_recorded(self, delivery_id: str, count: int) -> None:
+        await self.deliveries.update_one(
+            {"_id": delivery_id, "outcomes": {"$size": count}},
+            {"$set": {"recorded": count, "unrecorded": False}},
+        )
+        # More outcomes arrived meanwhile: leave ``unrecorded`` set for them.
+        await self.deliveries.update_one(
+            {"_id": delivery_id, "recorded": {"$lt": count}}, {"$set": {"recorded": count}}
+        )
+
+
+class DeferredEvents:
+    """Events whose recipient the read model does not know yet, waiting for it."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.events = db[DEFERRED]
+
+    async def park(self, envelope: Envelope, now: datetime, wait_s: float) -> None:
+        await self.events.update_one(
+            {"_id": envelope.id},
+            {
+                "$setOnInsert": {
+                    "envelope": envelope.to_document(),
+                    "give_up_at": now + timedelta(seconds=wait_s),
+                    "due_at": now,
+                }
+            },
+            upsert=True,
+        )
+
+    async def due(self, now: datetime, limit: int = 100) -> list[Document]:
+        cursor = self.events.find({"due_at": {"$lte": now}}, sort=[("due_at", 1)], limit=limit)
+        return [doc async for doc in cursor]
+
+    async def later(self, event_id: str, at: datetime) -> None:
+        await self.events.update_one({"_id": event_id}, {"$set": {"due_at": at}})
+
+    async def drop(self, event_id: str) -> None:
+        await self.events.delete_one({"_id": event_id})

@@ -1,0 +1,212 @@
+"""Events in, messages out: rules -> recipients -> delivery log -> channel -> events.
+
+The policy consumer calls :meth:`Notifier.on_event`; the periodic job
+``message-retries`` calls :meth:`Notifier.retry_due`, which sends what is due
+again (retries, and entries a crash left ``sending``), turns outcomes into
+NotificationSent / NotificationFailed events, and takes up events that were
+waiting for their recipient to become known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+
+import structlog
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import REGISTRY, Event
+from inson_contracts.events.notification import MessageChannel
+from inson_runtime.observability.metrics import get_or_create
+from prometheus_client import Counter
+
+from notification.channels.base import Channel, DeliveryError, OutgoingMessage
+from notification.delivery.log import (
+    DeferredEvents,
+    Delivery,
+    DeliveryLog,
+    Outcome,
+    Status,
+    notification_id,
+)
+from notification.delivery.outcomes import OutcomeRecorder
+from notification.delivery.recipients import NotKnownYet, Recipients, Target
+from notification.domain.backoff import message_delay_s
+from notification.domain.rules import Intent, intents_for
+from notification.messages.catalogue import render, subject
+from notification.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+MESSAGES = get_or_create(
+    Counter,
+    "inson_notification_messages_total",
+    "Message attempts by channel and outcome (sent, retrying, failed).",
+    ("channel", "outcome"),
+)
+
+
+class Notifier:
+    def __init__(
+        self,
+        *,
+        deliveries: DeliveryLog,
+        deferred: DeferredEvents,
+        recipients: Recipients,
+        channels: Mapping[MessageChannel, Channel],
+        recorder: OutcomeRecorder,
+        settings: Settings,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.deliveries = deliveries
+        self.deferred = deferred
+        self.recipients = recipients
+        self.channels = channels
+        self.recorder = recorder
+        self.settings = settings
+        self.clock = clock
+
+    async def on_event(self, event: Event, envelope: Envelope) -> None:
+        now = self.clock()
+        if now - envelope.time > timedelta(seconds=self.settings.max_event_age_s):
+            log.debug("event too old to tell anyone about", event_type=envelope.type)
+            return
+        if not await self._handle(event, envelope, now):
+            await self.deferred.park(envelope, now, self.settings.recipient_wait_s)
+
+    async def _handle(self, event: Event, envelope: Envelope, now: datetime) -> bool:
+        """Plan and send the event's messages; False if some recipient is not known yet."""
+        complete = True
+        for intent in intents_for(event, envelope.subject):
+            if await self.deliveries.planned(envelope.id, intent.kind):
+                continue
+            try:
+                target = await self.recipients.resolve(intent)
+            except NotKnownYet:
+                complete = False
+                continue
+            if target is None:
+                log.info(
+                    "recipient has no contact point", kind=intent.kind, template=intent.template
+                )
+                continue
+            delivery = _delivery(intent, target, envelope)
+            if await self.deliveries.insert(delivery, now, self.settings.message_lease_s):
+                await self._attempt(delivery)
+            # Not inserted: a redelivery. The entry's owner (this handler
+            # before a crash, or the retry job) settles it.
+        return complete
+
+    async def _attempt(self, delivery: Delivery) -> None:
+        settings = self.settings
+        if delivery.attempts > settings.message_max_attempts:
+            # Claimed again after the last attempt's sender died: give up.
+            reason = f"gave up after {settings.message_max_attempts} attempts"
+            await self._settle(delivery, Status.FAILED, sent=False, final=True, reason=reason)
+            return
+        try:
+            text = render(delivery.template, delivery.language, delivery.params)
+            message = OutgoingMessage(
+                delivery.id, delivery.address, text, subject(delivery.language)
+            )
+        except (LookupError, ValueError) as exc:
+            # A catalogue or a rule out of step with the templates: no retry
+            # can mend that, and a message with a hole in it is worse than none.
+            log.exception("message cannot be written", template=delivery.template)
+            reason = f"message cannot be written: {type(exc).__name__}"
+            await self._settle(delivery, Status.FAILED, sent=False, final=True, reason=reason)
+            return
+        try:
+            provider_id = await self.channels[delivery.channel].send(message)
+        except DeliveryError as exc:
+            reason, retryable = exc.reason, exc.retryable
+        except Exception as exc:
+            # A bug or an unforeseen library error: retried, and loud.
+            log.exception("channel failed unexpectedly", channel=delivery.channel)
+            reason, retryable = f"unexpected error: {type(exc).__name__}", True
+        else:
+            await self._settle(delivery, Status.SENT, sent=True, final=True, provider=provider_id)
+            return
+        final = not retryable or delivery.attempts >= settings.message_max_attempts
+        due = None
+        if not final:
+            delay = message_delay_s(
+                delivery.attempts,
+                first_s=settings.message_backoff_first_s,
+                max_s=settings.message_backoff_max_s,
+            )
+            due = self.clock() + timedelta(seconds=delay)
+        status = Status.FAILED if final else Status.RETRYING
+        await self._settle(delivery, status, sent=False, final=final, reason=reason, due=due)
+
+    async def _settle(
+        self,
+        delivery: Delivery,
+        status: Status,
+        *,
+        sent: bool,
+        final: bool,
+        reason: str | None = None,
+        provider: str | None = None,
+        due: datetime | None = None,
+    ) -> None:
+        outcome = Outcome(delivery.attempts, self.clock(), sent, final, reason, provider)
+        if not await self.deliveries.settle(delivery, status, outcome, due):
+            return
+        MESSAGES.labels(delivery.channel.value, "retrying" if not final else status.value).inc()
+        log.info(
+            "message attempt settled",
+            notification_id=delivery.id,
+            channel=delivery.channel,
+            template=delivery.template,
+            status=status,
+            attempt=delivery.attempts,
+            reason=reason,
+        )
+        try:
+            await self.recorder.record(delivery.id)
+        except Exception as exc:
+            # The outcome is safe in the log; the retry job records it later.
+            log.warning("recording the outcome failed; retried later", error=type(exc).__name__)
+
+    async def retry_due(self, batch: int = 100) -> None:
+        """The periodic job: resend what is due, record outcomes, take up waiting events."""
+        for _ in range(batch):
+            delivery = await self.deliveries.claim_due(self.clock(), self.settings.message_lease_s)
+            if delivery is None:
+                break
+            await self._attempt(delivery)
+        await self.recorder.sweep(self.clock())
+        await self._take_up_waiting()
+
+    async def _take_up_waiting(self) -> None:
+        now = self.clock()
+        for doc in await self.deferred.due(now):
+            envelope = Envelope.model_validate(doc["envelope"])
+            event = REGISTRY.parse(envelope.type, envelope.data)
+            if await self._handle(event, envelope, now):
+                await self.deferred.drop(envelope.id)
+            elif now >= doc["give_up_at"]:
+                log.warning("recipient never became known; not told", event_type=envelope.type)
+                await self.deferred.drop(envelope.id)
+            else:
+                wait = timedelta(seconds=self.settings.recipient_recheck_s)
+                await self.deferred.later(envelope.id, now + wait)
+
+
+def _delivery(intent: Intent, target: Target, envelope: Envelope) -> Delivery:
+    return Delivery(
+        id=notification_id(envelope.id, intent.kind, target.channel),
+        cause_event_id=envelope.id,
+        cause_type=envelope.type,
+        case_id=intent.case_id,
+        correlation_id=envelope.correlationid or envelope.id,
+        region=envelope.region,
+        district=envelope.district,
+        kind=intent.kind,
+        recipient_ref=target.ref,
+        channel=target.channel,
+        address=target.address,
+        language=target.language,
+        template=intent.template,
+        params=dict(intent.params),
+    )

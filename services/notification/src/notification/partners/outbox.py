@@ -1,0 +1,275 @@
+"""Webhook deliveries: every event kept for replay, and one ordered queue per partner and case.
+
+``partner_events`` keeps every event of the partner topics the service has
+seen (``_id`` = event id, so a redelivered record is stored once). Replays
+read it by time through an index rather than reading the topics again: a
+replay of one subscription since Tuesday is one query, not a scan of every
+partition from offset 0, and it needs no consumer group of its own.
+
+``webhook_outbox`` holds one entry per (subscription, event). Entries of one
+subscription and one subject (the stream: a case, a referral) form a queue
+ordered by stream version: only its head is ever sent, and the next one only
+after the head was delivered, so a partner sees a case's events strictly in
+order, one in flight at a time. A head that exhausted its retry schedule is
+``dead`` and the entries behind it ``blocked``, visible through the API,
+until a replay releases them: order is never bought by dropping an event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from inson_contracts.envelope import Envelope
+from inson_runtime.mongo import Document
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from notification.partners.subscriptions import Subscription
+
+PARTNER_EVENTS = "partner_events"
+OUTBOX = "webhook_outbox"
+QUEUE_ORDER = [("version", ASCENDING), ("time", ASCENDING), ("event_id", ASCENDING)]
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    DELIVERING = "delivering"
+    DELIVERED = "delivered"
+    DEAD = "dead"
+    BLOCKED = "blocked"  # behind a dead entry of the same queue
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    subscription_id: str
+    subject: str
+    event_id: str
+    state: State
+    due_at: datetime
+    attempts: int
+    first_attempt_at: datetime | None
+    generation: int
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Entry:
+        return cls(
+            id=doc["_id"],
+            subscription_id=doc["subscription_id"],
+            subject=doc["subject"],
+            event_id=doc["event_id"],
+            state=State(doc["state"]),
+            due_at=doc["due_at"],
+            attempts=int(doc.get("attempts", 0)),
+            first_attempt_at=doc.get("first_attempt_at"),
+            generation=int(doc.get("generation", 0)),
+        )
+
+
+def _entry_id(subscription_id: str, event_id: str) -> str:
+    return f"{subscription_id}:{event_id}"
+
+
+class PartnerOutbox:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.events = db[PARTNER_EVENTS]
+        self.entries = db[OUTBOX]
+
+    async def ensure_indexes(self) -> None:
+        await self.events.create_index([("time", ASCENDING)])
+        await self.entries.create_index([("state", ASCENDING), ("due_at", ASCENDING)])
+        await self.entries.create_index(
+            [
+                ("subscription_id", ASCENDING),
+                ("subject", ASCENDING),
+                ("state", ASCENDING),
+                *QUEUE_ORDER,
+            ]
+        )
+        await self.entries.create_index(
+            [("subscription_id", ASCENDING), ("state", ASCENDING), ("time", ASCENDING)]
+        )
+
+    async def remember(self, envelope: Envelope) -> None:
+        await self.events.update_one(
+            {"_id": envelope.id},
+            {"$setOnInsert": {"envelope": envelope.to_document(), "time": envelope.time}},
+            upsert=True,
+        )
+
+    async def envelope(self, event_id: str) -> Document | None:
+        doc = await self.events.find_one({"_id": event_id})
+        return doc["envelope"] if doc else None
+
+    async def enqueue(self, subscription: Subscription, envelope: Envelope, now: datetime) -> None:
+        """Queue the event for the subscription; a second enqueue changes nothing."""
+        await self.entries.update_one(
+            {"_id": _entry_id(subscription.id, envelope.id)},
+            {"$setOnInsert": _new_entry(subscription, envelope, now)},
+            upsert=True,
+        )
+
+    async def replay(self, subscription: Subscription, since: datetime, now: datetime) -> int:
+        """Queue again every matching event since ``since`` and release dead queues."""
+        count = 0
+        cursor = self.events.find({"time": {"$gte": since}}, sort=[("time", ASCENDING)])
+        async for doc in cursor:
+            envelope = Envelope.model_validate(doc["envelope"])
+            if not subscription.matches(envelope):
+                continue
+            fresh = _new_entry(subscription, envelope, now)
+            again = {key: fresh.pop(key) for key in _RESET}
+            del fresh["generation"]
+            await self.entries.update_one(
+                {"_id": _entry_id(subscription.id, envelope.id)},
+                # A replay bumps the generation, so an attempt in flight now
+                # cannot mark the re-queued entry delivered when it returns.
+                {"$set": again, "$setOnInsert": fresh, "$inc": {"generation": 1}},
+                upsert=True,
+            )
+            count += 1
+        await self.entries.update_many(
+            {
+                "subscription_id": subscription.id,
+                "state": {"$in": [State.DEAD.value, State.BLOCKED.value]},
+            },
+            {
+                "$set": {
+                    "state": State.PENDING.value,
+                    "due_at": now,
+                    "attempts": 0,
+                    "first_attempt_at": None,
+                }
+            },
+        )
+        return count
+
+    async def due_queues(self, now: datetime, limit: int = 500) -> list[tuple[str, str]]:
+        """(subscription, subject) queues with an entry due, oldest due first."""
+        cursor = self.entries.find(
+            {
+                "state": {"$in": [State.PENDING.value, State.DELIVERING.value]},
+                "due_at": {"$lte": now},
+            },
+            {"subscription_id": 1, "subject": 1},
+            sort=[("due_at", ASCENDING)],
+            limit=limit,
+        )
+        queues: dict[tuple[str, str], None] = {}
+        async for doc in cursor:
+            queues[(doc["subscription_id"], doc["subject"])] = None
+        return list(queues)
+
+    async def head(self, subscription_id: str, subject: str) -> Entry | None:
+        doc = await self.entries.find_one(
+            {
+                "subscription_id": subscription_id,
+                "subject": subject,
+                "state": {"$ne": State.DELIVERED.value},
+            },
+            sort=QUEUE_ORDER,
+        )
+        return Entry.from_document(doc) if doc else None
+
+    async def hold_behind(self, head: Entry, until: datetime | None) -> None:
+        """Park the rest of the head's queue: until ``until``, or blocked when None (dead)."""
+        rest = {
+            "subscription_id": head.subscription_id,
+            "subject": head.subject,
+            "state": State.PENDING.value,
+            "_id": {"$ne": head.id},
+        }
+        if until is None:
+            await self.entries.update_many(rest, {"$set": {"state": State.BLOCKED.value}})
+        else:
+            rest["due_at"] = {"$lt": until}
+            await self.entries.update_many(rest, {"$set": {"due_at": until}})
+
+    async def claim(self, head: Entry, now: datetime, lease_s: float) -> bool:
+        result = await self.entries.update_one(
+            {
+                "_id": head.id,
+                "generation": head.generation,
+                "state": {"$in": [State.PENDING.value, State.DELIVERING.value]},
+                "due_at": {"$lte": now},
+            },
+            {
+                "$set": {
+                    "state": State.DELIVERING.value,
+                    "due_at": now + timedelta(seconds=lease_s),
+                }
+            },
+        )
+        return result.modified_count == 1
+
+    async def delivered(self, head: Entry, now: datetime) -> None:
+        await self._settle(
+            head, {"state": State.DELIVERED.value, "delivered_at": now, "last_error": None}
+        )
+
+    async def failed(
+        self,
+        head: Entry,
+        now: datetime,
+        first_attempt_at: datetime,
+        retry_at: datetime | None,
+        error: str,
+    ) -> None:
+        update: dict[str, Any] = {"first_attempt_at": first_attempt_at, "last_error": error}
+        if retry_at is None:
+            update |= {"state": State.DEAD.value, "dead_at": now}
+        else:
+            update |= {"state": State.PENDING.value, "due_at": retry_at}
+        await self._settle(head, update)
+
+    async def _settle(self, head: Entry, update: dict[str, Any]) -> None:
+        await self.entries.update_one(
+            {"_id": head.id, "generation": head.generation, "state": State.DELIVERING.value},
+            {"$set": update, "$inc": {"attempts": 1}},
+        )
+
+    async def page(
+        self, subscription_id: str, state: State | None, *, skip: int, limit: int
+    ) -> tuple[list[Document], int]:
+        query: dict[str, Any] = {"subscription_id": subscription_id}
+        if state is not None:
+            query["state"] = state.value
+        total = await self.entries.count_documents(query)
+        cursor = self.entries.find(
+            query, sort=[("time", ASCENDING), ("_id", ASCENDING)], skip=skip, limit=limit
+        )
+        return [doc async for doc in cursor], total
+
+    async def counts(self, subscription_id: str) -> dict[str, int]:
+        return {
+            state.value: await self.entries.count_documents(
+                {"subscription_id": subscription_id, "state": state.value}
+            )
+            for state in State
+        }
+
+    async def forget(self, subscription_id: str) -> None:
+        await self.entries.delete_many({"subscription_id": subscription_id})
+
+
+_RESET = ("state", "due_at", "attempts", "first_attempt_at", "last_error")
+
+
+def _new_entry(subscription: Subscription, envelope: Envelope, now: datetime) -> Document:
+    return {
+        "subscription_id": subscription.id,
+        "subject": envelope.subject,
+        "event_id": envelope.id,
+        "event_type": envelope.type,
+        "version": envelope.streamversion or 0,
+        "time": envelope.time,
+        "state": State.PENDING.value,
+        "due_at": now,
+        "attempts": 0,
+        "first_attempt_at": None,
+        "last_error": None,
+        "generation": 0,
+    }

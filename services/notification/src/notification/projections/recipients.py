@@ -1,0 +1,97 @@
+"""The ``recipients`` read model: per case, how to reach its citizen and who its worker is.
+
+- ``recipients``: ``_id`` = case id; ``phone``, ``email`` (the contract carries
+  no e-mail yet, so it stays empty until one does), ``language``,
+  ``worker_id``. Fed by the case's intake stream and its assessment stream,
+  each guarded by its own stream version.
+- ``application_contacts``: ``_id`` = application id; the applicant's phone
+  and language, for a case opened later from that application (an
+  application whose likely match was refused opens a case in a new stream).
+
+Only what a message needs is kept: no names, no PINFL, no address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import (
+    ApplicationSubmitted,
+    CaseOpened,
+    Event,
+    SocialWorkerAssigned,
+    SocialWorkerReassigned,
+)
+from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES
+from inson_runtime.mongo import Document
+from inson_runtime.projections import Projection, apply_at_version
+from pymongo.asynchronous.database import AsyncDatabase
+
+RECIPIENTS = "recipients"
+APPLICATION_CONTACTS = "application_contacts"
+
+
+def recipients_view(db: AsyncDatabase[Document]) -> Projection:
+    projection = Projection(
+        name="recipients",
+        version=1,
+        topics=(INTAKE_CASES.name, ASSESSMENT_PLANS.name),
+        collections=(RECIPIENTS, APPLICATION_CONTACTS),
+    )
+    recipients, contacts = db[RECIPIENTS], db[APPLICATION_CONTACTS]
+
+    async def apply(case_id: str, envelope: Envelope, update: dict[str, Any]) -> None:
+        field = f"_versions.{envelope.subject}"
+        await apply_at_version(recipients, case_id, envelope, update, version_field=field)
+
+    @projection.on(ApplicationSubmitted)
+    async def submitted(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, ApplicationSubmitted)
+        applicant = event.applicant
+        contact: dict[str, Any] = {"language": applicant.language.value}
+        if applicant.phone:
+            contact["phone"] = applicant.phone
+        await contacts.update_one({"_id": event.application_id}, {"$set": contact}, upsert=True)
+        # The latest application of a case brings the latest phone; one
+        # without a phone leaves the one known before.
+        await apply(envelope.subject.removeprefix("case-"), envelope, {"$set": contact})
+        if applicant.phone:
+            # A case opened from this application in another stream may have
+            # been projected first (its partition ran ahead).
+            await recipients.update_many(
+                {"opening_application_id": event.application_id, "phone": {"$exists": False}},
+                {"$set": {"phone": applicant.phone}},
+            )
+
+    @projection.on(CaseOpened)
+    async def opened(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, CaseOpened)
+        await apply(
+            event.case_id,
+            envelope,
+            {
+                "$set": {
+                    "language": event.language.value,
+                    "opening_application_id": event.application_id,
+                }
+            },
+        )
+        known = await contacts.find_one({"_id": event.application_id})
+        if known and known.get("phone"):
+            await recipients.update_one(
+                {"_id": event.case_id, "phone": {"$exists": False}},
+                {"$set": {"phone": known["phone"]}},
+            )
+
+    @projection.on(SocialWorkerAssigned)
+    async def assigned(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, SocialWorkerAssigned)
+        await apply(event.case_id, envelope, {"$set": {"worker_id": event.social_worker_id}})
+
+    @projection.on(SocialWorkerReassigned)
+    async def reassigned(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, SocialWorkerReassigned)
+        await apply(event.case_id, envelope, {"$set": {"worker_id": event.to_social_worker_id}})
+
+    return projection

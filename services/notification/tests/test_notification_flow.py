@@ -1,0 +1,524 @@
+"""The notification service end to end on the real Kafka and FerretDB, with local servers
+playing the SMS gateway, the Telegram bot API, the SMTP relay and a partner: contract
+events published as the other services publish them become exactly one message each,
+in the citizen's language, and NotificationSent events on Kafka."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer
+from aiosmtpd.controller import Controller
+from fastapi import FastAPI
+from inson_contracts.codes.names import CYRILLIC
+from inson_contracts.codes.service_model import ProviderType
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import (
+    REGISTRY,
+    ApplicationSubmitted,
+    CaseOpened,
+    NotificationFailed,
+    NotificationSent,
+)
+from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, NOTIFICATIONS, REFERRALS
+from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.kafka import EventPublisher, make_broker, partitions_of, stop_reader
+from inson_runtime.mongo import connect
+from inson_runtime.service import Runtime
+from inson_runtime.testing import read_envelopes, wait_for
+from notification.delivery.log import DEFERRED, DELIVERIES
+from notification.delivery.notifier import Notifier
+from notification.domain.rules import short_ref
+from notification.domain.signing import verify
+from notification.main import compose
+from notification.projections.recipients import RECIPIENTS
+from notification.reference.contacts import CONTACTS_FILE_ENV, reload_directory
+from notification.settings import Settings
+
+from .conftest import (
+    APPLICANT_NAME,
+    DISTRICT,
+    SUPERVISOR,
+    WINDOW,
+    WORKER,
+    Clock,
+    FakeHttp,
+    Mailbox,
+    Samples,
+    free_port,
+    fresh_phone,
+    serving,
+)
+
+pytestmark = pytest.mark.integration
+
+WORKER_CHAT, SUPERVISOR_CHAT = "5550001", "5550002"
+WINDOW_MAIL = "darcha-1@staff.inson.example"
+BOT_TOKEN = "123:TEST"
+
+
+@dataclass
+class Service:
+    runtime: Runtime
+    app: FastAPI
+    http: httpx.AsyncClient
+    clock: Clock
+    auth: AuthSettings
+    publisher: EventPublisher
+    sms: FakeHttp
+    telegram: FakeHttp
+    partner: FakeHttp
+    mailbox: Mailbox
+    kafka: str
+
+    @property
+    def notifier(self) -> Notifier:
+        notifier: Notifier = self.app.state.notifier
+        return notifier
+
+    async def publish(self, topic: str, *envelopes: Envelope) -> None:
+        await self.publisher.publish(topic, list(envelopes))
+
+    def sms_to(self, phone: str) -> list[str]:
+        """What the gateway accepted for ``phone`` (refused attempts left out)."""
+        return [
+            r.json()["text"]
+            for r in self.sms.requests
+            if r.json()["to"] == phone and r.status == 200
+        ]
+
+    def chats(self, chat_id: str, ref: str) -> list[str]:
+        texts = [r.json()["text"] for r in self.telegram.requests]
+        return [
+            t
+            for r, t in zip(self.telegram.requests, texts, strict=True)
+            if r.json()["chat_id"] == chat_id and ref in t
+        ]
+
+    def bearer(self, sub: str, role: str = "partner_admin") -> dict[str, str]:
+        token = mint_dev_token(sub=sub, role=role, settings=self.auth)
+        return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+async def service(
+    kafka_bootstrap: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Service]:
+    folder = tmp_path_factory.mktemp("notification")
+    contacts = folder / "contacts.json"
+    contacts.write_text(
+        json.dumps(
+            {
+                "placeholder": True,
+                "social_worker": {WORKER: {"chat_id": WORKER_CHAT}},
+                "window": {WINDOW: {"email": WINDOW_MAIL}},
+                "supervisor": {SUPERVISOR: {"chat_id": SUPERVISOR_CHAT, "language": "ru"}},
+            }
+        )
+    )
+    auth = AuthSettings(dev_key_path=folder / "key.pem")
+    mailbox, smtp_port = Mailbox(), free_port()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    broker = make_broker(kafka_bootstrap, client_id="test-notification-publisher")
+    await broker.connect()
+    clock = Clock()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("INSON_AUTH_DEV_KEY_PATH", str(auth.dev_key_path))
+        env.setenv(CONTACTS_FILE_ENV, str(contacts))
+        reload_directory()
+        async with (
+            serving(FakeHttp(reply={"id": "gw"})) as sms,
+            serving(FakeHttp(reply={"ok": True, "result": {"message_id": 7}})) as telegram,
+            serving(FakeHttp()) as partner,
+        ):
+            settings = Settings(
+                service_name=f"notification-test-{uuid.uuid4().hex[:8]}",
+                kafka_bootstrap_servers=kafka_bootstrap,
+                mongodb_url=mongodb_url,
+                outbox_sweep_interval_s=0.5,
+                outbox_grace_s=0.2,
+                sms_gateway_url=f"{sms.url}/sms",
+                sms_gateway_token="gw-token",
+                telegram_api_base=telegram.url,
+                telegram_bot_token=BOT_TOKEN,
+                smtp_host="127.0.0.1",
+                smtp_port=smtp_port,
+                message_backoff_first_s=60,
+                sms_rate_per_s=1000,
+                telegram_rate_per_s=1000,
+                email_rate_per_s=1000,
+                # The tests run the retry job themselves, when they mean to.
+                message_retry_interval_s=3600,
+                webhook_interval_s=0.2,
+                webhook_require_https=False,
+            )
+            runtime, app = compose(settings, clock=clock)
+            await start_at_the_end(runtime, kafka_bootstrap)
+            async with app.router.lifespan_context(app):
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://n") as http:
+                    yield Service(
+                        runtime,
+                        app,
+                        http,
+                        clock,
+                        auth,
+                        EventPublisher(broker, service="test"),
+                        sms,
+                        telegram,
+                        partner,
+                        mailbox,
+                        kafka_bootstrap,
+                    )
+        reload_directory()
+    await broker.stop()
+    smtp.stop()
+    cleanup = connect(mongodb_url)
+    await cleanup.drop_database(settings.database_name)
+    await cleanup.close()
+
+
+async def start_at_the_end(runtime: Runtime, bootstrap: str) -> None:
+    """Commit the service's new groups at the current end of the shared topics.
+
+    They would start from the first offset, and every earlier run of every
+    service's tests is on these topics: reading all of it first is time spent
+    on nothing this test looks at.
+    """
+    for consumer in runtime.consumers:
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=consumer.group_id, enable_auto_commit=False
+        )
+        await reader.start()
+        try:
+            parts = [tp for topic in consumer.topics for tp in await partitions_of(reader, topic)]
+            reader.assign(parts)
+            ends = await reader.end_offsets(parts)
+            await reader.commit(dict(ends.items()))
+        finally:
+            await stop_reader(reader)
+
+
+@pytest.fixture(autouse=True)
+def real_time(service: Service) -> None:
+    service.clock.offset = timedelta()
+
+
+async def notification_events(service: Service, cause: Envelope) -> list[Any]:
+    found = await read_envelopes(
+        service.kafka,
+        NOTIFICATIONS.name,
+        match=lambda e: e.data.get("cause_event_id") == cause.id,
+    )
+    return [REGISTRY.parse(e.type, e.data) for e, _ in found]
+
+
+async def test_an_application_reaches_the_citizen_once_in_their_language(
+    service: Service, samples: Samples
+) -> None:
+    phone, second_phone = fresh_phone(), fresh_phone()
+    submitted = samples.submitted(phone, "uz-Cyrl")
+    case = f"case-{samples.case_id}"
+    first = samples.envelope(submitted, case, 1)
+    opened = samples.envelope(samples.opened(submitted.application_id), case, 2)
+
+    await service.publish(INTAKE_CASES.name, first, opened)
+    await wait_for(lambda: _true(service.sms_to(phone)), what="the SMS to the applicant")
+
+    # The same record again (a producer retry, a replay), then a later
+    # application in the same stream: once that is told, the copy was seen.
+    later = samples.envelope(samples.submitted(second_phone, "ru"), case, 3)
+    await service.publish(INTAKE_CASES.name, first, later)
+    await wait_for(lambda: _true(service.sms_to(second_phone)), what="the second SMS")
+
+    (text,) = service.sms_to(phone)
+    assert text.startswith("Инсон: аризангиз қабул қилинди") and short_ref(samples.case_id) in text
+    assert APPLICANT_NAME.last_name not in text and phone not in text
+    assert CYRILLIC.search(text)
+    assert service.sms_to(second_phone)[0].startswith("Инсон: ваше заявление принято")
+    request = next(r for r in service.sms.requests if r.json()["to"] == phone)
+    assert request.headers["authorization"] == "Bearer gw-token"
+
+    async def sent_on_kafka() -> bool:
+        return bool(await notification_events(service, first))
+
+    await wait_for(sent_on_kafka, what="NotificationSent on Kafka")
+    (sent,) = await notification_events(service, first)
+    assert isinstance(sent, NotificationSent)
+    assert (sent.recipient_kind, sent.channel, sent.language) == ("citizen", "sms", "uz-Cyrl")
+    assert sent.case_id == samples.case_id and sent.attempts == 1
+    assert sent.provider_message_id == "gw" and sent.template == "citizen.application_received"
+    assert await service.runtime.db[DELIVERIES].count_documents({"cause_event_id": first.id}) == 1
+
+
+async def test_a_visit_told_before_the_case_is_known_waits_for_it(
+    service: Service, samples: Samples
+) -> None:
+    phone = fresh_phone()
+    visit = samples.envelope(
+        samples.visit(datetime(2026, 12, 1, 5, 30, tzinfo=UTC)), f"assessment-{samples.case_id}"
+    )
+    await service.publish(ASSESSMENT_PLANS.name, visit)
+
+    async def parked() -> bool:
+        return await service.runtime.db[DEFERRED].find_one({"_id": visit.id}) is not None
+
+    await wait_for(parked, what="the visit waiting for its case")
+    submitted = samples.submitted(phone, "ru")
+    case = f"case-{samples.case_id}"
+    await service.publish(
+        INTAKE_CASES.name,
+        samples.envelope(submitted, case, 1),
+        samples.envelope(samples.opened(submitted.application_id, "ru"), case, 2),
+    )
+
+    async def told() -> bool:
+        service.clock.advance(timedelta(seconds=6))  # past the waiting event's next look
+        await service.notifier.retry_due()
+        return len(service.sms_to(phone)) == 2
+
+    await wait_for(told, what="the visit SMS once the case is known")
+    received, visit_text = service.sms_to(phone)
+    assert received.startswith("Инсон: ваше заявление принято")
+    assert "1 декабря 2026\u202fг. в 10:30" in visit_text  # Babel: a narrow no-break space
+    assert await service.runtime.db[DEFERRED].find_one({"_id": visit.id}) is None
+
+
+async def test_workers_supervisors_and_windows_are_told_on_their_channels(
+    service: Service, samples: Samples
+) -> None:
+    ref, referral_ref = short_ref(samples.case_id), short_ref(samples.referral_id)
+    assessment = f"assessment-{samples.case_id}"
+    await service.publish(ASSESSMENT_PLANS.name, samples.envelope(samples.assigned(), assessment))
+    await wait_for(lambda: _true(service.chats(WORKER_CHAT, ref)), what="the worker's chat")
+    assert service.chats(WORKER_CHAT, ref) == [f"Inson: sizga yangi murojaat biriktirildi: {ref}."]
+    assert service.telegram.requests[-1].path == f"/bot{BOT_TOKEN}/sendMessage"
+
+    async def worker_known() -> bool:
+        doc = await service.runtime.db[RECIPIENTS].find_one({"_id": samples.case_id})
+        return bool(doc and doc.get("worker_id") == WORKER)
+
+    await wait_for(worker_known, what="the case's worker in the read model")
+    referral = f"referral-{samples.referral_id}"
+    await service.publish(
+        REFERRALS.name,
+        samples.envelope(samples.issued(ProviderType.SOCIAL_SERVICE_WINDOW), referral, 1),
+        samples.envelope(samples.delivered(), referral, 2),
+        samples.envelope(samples.escalated(), referral, 3),
+    )
+
+    def mails() -> list[str]:
+        return [m.get_content() for m in service.mailbox.messages if referral_ref in str(m)]
+
+    await wait_for(lambda: _true(mails()), what="the window's e-mail")
+    await wait_for(
+        lambda: _true(service.chats(SUPERVISOR_CHAT, referral_ref)), what="the supervisor"
+    )
+    (mail,) = [m for m in service.mailbox.messages if referral_ref in m.get_content()]
+    assert mail["To"] == WINDOW_MAIL and mail["Subject"] == "Inson: xabarnoma"
+    assert "xizmat HOME-01" in mail.get_content()
+    (escalation,) = service.chats(WORKER_CHAT, referral_ref)
+    assert "rahbarga yuborildi (1-bosqich)" in escalation
+    (to_supervisor,) = service.chats(SUPERVISOR_CHAT, referral_ref)
+    assert to_supervisor.startswith("Инсон: направление")  # the supervisor reads Russian
+
+
+async def test_an_outage_is_retried_and_a_crash_before_sending_is_made_good(
+    service: Service, samples: Samples
+) -> None:
+    phone = fresh_phone()
+    service.sms.fail_first = len(service.sms.requests) + 1  # the next request fails
+    first = samples.envelope(samples.submitted(phone, "uz-Latn"), f"case-{samples.case_id}")
+    await service.publish(INTAKE_CASES.name, first)
+
+    async def failed_once() -> bool:
+        doc = await service.runtime.db[DELIVERIES].find_one({"cause_event_id": first.id})
+        return bool(doc and doc["status"] == "failed-retryable")
+
+    await wait_for(failed_once, what="the first attempt to fail")
+    await service.notifier.retry_due()
+    assert service.sms_to(phone) == []  # not due yet: the backoff holds
+    service.clock.advance(timedelta(seconds=61))
+    await service.notifier.retry_due()
+    assert len(service.sms_to(phone)) == 1
+    await service.notifier.retry_due()
+    assert len(service.sms_to(phone)) == 1
+
+    async def both_recorded() -> bool:
+        return len(await notification_events(service, first)) == 2
+
+    await wait_for(both_recorded, what="NotificationFailed then NotificationSent")
+    failed, sent = await notification_events(service, first)
+    assert isinstance(failed, NotificationFailed) and not failed.final and failed.attempts == 1
+    assert failed.reason == "provider answered HTTP 503"
+    assert isinstance(sent, NotificationSent) and sent.attempts == 2
+    entry = await service.runtime.db[DELIVERIES].find_one({"cause_event_id": first.id})
+    assert entry is not None and entry["status"] == "sent"
+    assert (entry["recorded"], entry["unrecorded"]) == (2, False)
+
+    # A process died between writing "sending" and calling the gateway; and
+    # another entry was sent before: the job sends the first, never the second.
+    log = service.runtime.db[DELIVERIES]
+    crashed = await log.find_one({"cause_event_id": first.id})
+    assert crashed is not None
+    lost_phone = fresh_phone()
+    past = service.clock() - timedelta(minutes=5)
+    for n, status in enumerate(("sending", "sent")):
+        await log.insert_one(
+            crashed
+            | {
+                "_id": f"crash-{n}-{uuid.uuid4()}",
+                "cause_event_id": f"e-{n}-{uuid.uuid4()}",
+                "address": lost_phone,
+                "status": status,
+                "attempts": 1,
+                "due_at": past,
+                "outcomes": [],
+                "recorded": 0,
+                "unrecorded": False,
+            }
+        )
+    # And one whose text cannot be written (a template out of step): failed for good.
+    broken = crashed | {"_id": f"broken-{uuid.uuid4()}", "cause_event_id": f"e-{uuid.uuid4()}"}
+    await log.insert_one(broken | {"status": "sending", "due_at": past, "params": {}})
+    await service.notifier.retry_due()
+    await service.notifier.retry_due()
+    assert len(service.sms_to(lost_phone)) == 1
+    assert await log.count_documents({"address": lost_phone, "status": "sent"}) == 2
+    given_up = await log.find_one({"_id": broken["_id"]})
+    assert given_up is not None and given_up["status"] == "failed"
+    assert given_up["outcomes"][-1]["reason"] == "message cannot be written: KeyError"
+
+
+async def test_a_partner_subscription_gets_signed_events_in_order_and_can_replay(
+    service: Service, samples: Samples
+) -> None:
+    partner = service.bearer("partner-sos")
+    created = await service.http.post(
+        "/v1/subscriptions",
+        headers=partner,
+        json={
+            "url": f"{service.partner.url}/inson",
+            "event_types": [ApplicationSubmitted.TYPE, CaseOpened.TYPE],
+            "districts": [DISTRICT],
+            "description": "SOS Children's Villages",
+        },
+    )
+    assert created.status_code == 201, created.text
+    subscription = created.json()
+    secret = subscription["secret"]
+    assert secret.startswith("whsec_")
+    service.partner.fail_first = len(service.partner.requests) + 2
+
+    samples.now = datetime.now(UTC)
+    submitted = samples.submitted(None)
+    case = f"case-{samples.case_id}"
+    events = [
+        samples.envelope(submitted, case, 1),
+        samples.envelope(samples.opened(submitted.application_id), case, 2),
+    ]
+    await service.publish(INTAKE_CASES.name, *events)
+
+    def delivered() -> list[dict[str, Any]]:
+        return [
+            r.json()
+            for r in service.partner.requests
+            if r.json()["subject"] == case
+            and verify(
+                secret,
+                r.headers["webhook-id"],
+                int(r.headers["webhook-timestamp"]),
+                r.body,
+                r.headers["webhook-signature"],
+            )
+        ]
+
+    async def caught_up() -> bool:
+        service.clock.advance(timedelta(seconds=10))  # through the backoff, quickly
+        return len(delivered()) >= 4  # two failed attempts, then both events
+
+    path = f"/v1/subscriptions/{subscription['id']}"
+
+    async def both_delivered() -> bool:
+        detail = (await service.http.get(path, headers=partner)).json()
+        return bool(detail["deliveries"]["delivered"] == 2)
+
+    await wait_for(caught_up, what="the partner's deliveries")
+    await wait_for(both_delivered, what="the deliveries marked delivered")
+    assert [e["streamversion"] for e in delivered()] == [1, 1, 1, 2]
+    assert delivered()[-1]["id"] == events[1].id and delivered()[-1]["data"]["case_id"]
+    detail = (await service.http.get(path, headers=partner)).json()
+    assert "secret" not in detail and detail["deliveries"]["dead"] == 0
+    listed = (await service.http.get("/v1/subscriptions", headers=partner)).json()
+    assert [s["id"] for s in listed["items"]] == [subscription["id"]]
+    assert "secret" not in listed["items"][0]
+    done = (await service.http.get(f"{path}/deliveries", headers=partner)).json()
+    assert [d["state"] for d in done["items"]] == ["delivered", "delivered"]
+
+    since = (samples.now - timedelta(seconds=1)).isoformat()
+    replay = await service.http.post(f"{path}/replay", params={"since": since}, headers=partner)
+    # Other runs on the shared topics may add theirs; this case's two are among them.
+    assert replay.status_code == 202 and replay.json()["requeued"] >= 2
+    await wait_for(lambda: _true(len(delivered()) >= 6), what="the replay")
+    assert [e["streamversion"] for e in delivered()[4:]] == [1, 2]
+
+    assert (await service.http.delete(path, headers=partner)).status_code == 204
+    assert (await service.http.get(path, headers=partner)).status_code == 404
+
+
+async def test_the_partner_api_is_for_partner_admins_and_keeps_secrets(
+    service: Service,
+) -> None:
+    body = {"url": "https://partner.example/hook", "event_types": [CaseOpened.TYPE]}
+    assert (await service.http.post("/v1/subscriptions", json=body)).status_code == 401
+    worker = service.bearer(WORKER, role="social_worker")
+    assert (await service.http.get("/v1/subscriptions", headers=worker)).status_code == 403
+    mine, theirs = service.bearer("partner-a"), service.bearer("partner-b")
+
+    bad_secret = "whsec_tooshort-but-secret"
+    refused = await service.http.post(
+        "/v1/subscriptions", headers=mine, json=body | {"secret": bad_secret}
+    )
+    assert refused.status_code == 422 and bad_secret not in refused.text
+    unknown = await service.http.post(
+        "/v1/subscriptions", headers=mine, json=body | {"event_types": ["uz.inson.x.y.z.v1"]}
+    )
+    assert unknown.status_code == 422
+    nowhere = await service.http.post(
+        "/v1/subscriptions", headers=mine, json=body | {"districts": ["9999999"]}
+    )
+    assert nowhere.status_code == 422
+
+    partners = service.app.state.partners
+    service.app.state.partners = replace(partners, require_https=True)
+    try:
+        plain = await service.http.post(
+            "/v1/subscriptions", headers=mine, json=body | {"url": "http://partner.example/h"}
+        )
+        assert plain.status_code == 422
+        created = await service.http.post("/v1/subscriptions", headers=mine, json=body)
+        assert created.status_code == 201
+    finally:
+        service.app.state.partners = partners
+    path = f"/v1/subscriptions/{created.json()['id']}"
+    assert (await service.http.get(path, headers=theirs)).status_code == 404
+    assert (await service.http.delete(path, headers=theirs)).status_code == 404
+    naive = await service.http.post(
+        f"{path}/replay", params={"since": "2026-01-01T00:00:00"}, headers=mine
+    )
+    assert naive.status_code == 422
+    types = (await service.http.get("/v1/event-types", headers=mine)).json()
+    assert CaseOpened.TYPE in types and NotificationSent.TYPE not in types
+    assert (await service.http.delete(path, headers=mine)).status_code == 204
+
+
+async def _true(value: object) -> bool:
+    return bool(value)

@@ -1,0 +1,237 @@
+"""Partner webhooks on FerretDB and a real local receiver, with the clock moved by the test:
+retries with backoff, strict order per case, one in flight, dead after the schedule,
+replay, and signatures checked here with hmac independently."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import ApplicationSubmitted, CaseOpened, SocialWorkerAssigned
+from inson_runtime.mongo import connect
+from notification.domain.backoff import webhook_delay
+from notification.domain.signing import new_secret
+from notification.partners.outbox import PartnerOutbox, State
+from notification.partners.subscriptions import Subscription, SubscriptionStore
+from notification.partners.worker import WebhookWorker
+
+from .conftest import DISTRICT, Clock, FakeHttp, Received, Samples, fresh_phone
+
+pytestmark = pytest.mark.integration
+
+TYPES = [ApplicationSubmitted.TYPE, CaseOpened.TYPE, SocialWorkerAssigned.TYPE]
+
+
+@dataclass
+class Partners:
+    store: SubscriptionStore
+    outbox: PartnerOutbox
+    worker: WebhookWorker
+    clock: Clock
+
+    async def subscribe(self, url: str, **filters: Any) -> Subscription:
+        return await self.store.create(
+            owner="partner-unicef",
+            url=url,
+            secret=new_secret(),
+            event_types=filters.pop("event_types", TYPES),
+            regions=filters.pop("regions", []),
+            districts=filters.pop("districts", [DISTRICT]),
+            description=None,
+            now=self.clock(),
+        )
+
+    async def feed(self, *envelopes: Envelope) -> None:
+        """What the service's partner consumer does with each event."""
+        for envelope in envelopes:
+            await self.outbox.remember(envelope)
+            for subscription in await self.store.matching(envelope):
+                await self.outbox.enqueue(subscription, envelope, self.clock())
+
+
+@pytest.fixture
+async def partners(mongodb_url: str, clock: Clock) -> AsyncIterator[Partners]:
+    client = connect(mongodb_url)
+    name = f"test_webhooks_{Samples().case_id[:8]}"
+    db = client[name]
+    store, outbox = SubscriptionStore(db), PartnerOutbox(db)
+    await store.ensure_indexes()
+    await outbox.ensure_indexes()
+    async with httpx.AsyncClient() as http:
+        worker = WebhookWorker(
+            outbox=outbox, subscriptions=store, client=http, clock=clock, timeout_s=5
+        )
+        yield Partners(store, outbox, worker, clock)
+    await client.drop_database(name)
+    await client.close()
+
+
+def case_stream(samples: Samples, clock: Clock) -> list[Envelope]:
+    """A case's intake and assessment streams, as recorded, times after the subscription."""
+    samples.now = clock() + timedelta(seconds=1)
+    submitted = samples.submitted(fresh_phone())
+    case = f"case-{samples.case_id}"
+    return [
+        samples.envelope(submitted, case, 1),
+        samples.envelope(samples.opened(submitted.application_id), case, 2),
+        samples.envelope(samples.assigned(), f"assessment-{samples.case_id}", 1),
+    ]
+
+
+def check_signature(secret: str, request: Received) -> None:
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{request.headers['webhook-id']}.{request.headers['webhook-timestamp']}."
+    mac = hmac.new(key, signed.encode() + request.body, hashlib.sha256).digest()
+    assert request.headers["webhook-signature"] == "v1," + base64.b64encode(mac).decode()
+
+
+def sent_order(receiver: FakeHttp) -> list[tuple[str, int]]:
+    return [(r.json()["subject"], r.json()["streamversion"]) for r in receiver.requests]
+
+
+async def test_a_partner_that_fails_at_first_gets_every_event_signed_and_in_order(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    subscription = await partners.subscribe(webhook_receiver.url + "/hooks/inson")
+    first, second = Samples(), Samples()
+    events = case_stream(first, partners.clock) + case_stream(second, partners.clock)
+    await partners.feed(*events)
+    webhook_receiver.fail_first = 3
+    webhook_receiver.delay_s = 0.02
+
+    await partners.worker.tick()
+    for step in (5, 30, 120):  # the schedule's first waits
+        partners.clock.advance(timedelta(seconds=step))
+        await partners.worker.tick()
+
+    delivered = webhook_receiver.requests[3:]
+    assert len(delivered) == len(events)
+    assert {r.headers["webhook-id"] for r in delivered} == {e.id for e in events}
+    # Within each stream strictly in version order, every attempt included.
+    for stream in {e.subject for e in events}:
+        versions = [v for s, v in sent_order(webhook_receiver) if s == stream]
+        assert versions == sorted(versions), (stream, versions)
+    by_id = {e.id: e for e in events}
+    for request in webhook_receiver.requests:
+        check_signature(subscription.secret, request)
+        assert request.path == "/hooks/inson"
+        assert request.headers["content-type"] == "application/cloudevents+json"
+        body = request.json()
+        assert body == json.loads(json.dumps(by_id[body["id"]].to_document()))
+        assert body["specversion"] == "1.0" and "data" in body
+    counts = await partners.outbox.counts(subscription.id)
+    assert counts[State.DELIVERED] == len(events)
+
+
+async def test_one_delivery_per_case_is_in_flight_while_cases_go_side_by_side(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    await partners.subscribe(webhook_receiver.url)
+    cases = [Samples() for _ in range(4)]
+    await partners.feed(*(e for case in cases for e in case_stream(case, partners.clock)[:2]))
+    webhook_receiver.delay_s = 0.1
+
+    await partners.worker.tick()
+
+    assert len(webhook_receiver.requests) == 8
+    assert 1 < webhook_receiver.max_in_flight <= 4  # never two of one case at once
+    for case in cases:
+        stream = f"case-{case.case_id}"
+        assert [v for s, v in sent_order(webhook_receiver) if s == stream] == [1, 2]
+
+
+async def test_a_delivery_is_given_up_after_a_day_visibly_and_a_replay_catches_up(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    subscription = await partners.subscribe(webhook_receiver.url)
+    samples = Samples()
+    submitted, opened, assigned = case_stream(samples, partners.clock)
+    await partners.feed(submitted, opened, assigned)
+    webhook_receiver.fail_first = 10**6  # down for good
+
+    await partners.worker.tick()
+    for attempt in range(1, 40):
+        partners.clock.advance(webhook_delay(attempt) + timedelta(seconds=1))
+        await partners.worker.tick()
+
+    dead, _ = await partners.outbox.page(subscription.id, State.DEAD, skip=0, limit=10)
+    blocked, _ = await partners.outbox.page(subscription.id, State.BLOCKED, skip=0, limit=10)
+    assert [d["event_id"] for d in dead] == [submitted.id, assigned.id]
+    assert [b["event_id"] for b in blocked] == [opened.id]  # never sent ahead of its case
+    assert dead[0]["attempts"] == 19 and dead[0]["last_error"] == "HTTP 503"
+    attempts = len(webhook_receiver.requests)
+    assert {r.headers["webhook-id"] for r in webhook_receiver.requests} == {
+        submitted.id,
+        assigned.id,
+    }
+
+    partners.clock.advance(timedelta(hours=10))
+    await partners.worker.tick()
+    assert len(webhook_receiver.requests) == attempts  # dead stays dead until asked
+
+    webhook_receiver.fail_first = attempts  # the partner is back
+    requeued = await partners.outbox.replay(
+        subscription, samples.now + timedelta(days=1), partners.clock()
+    )
+    assert requeued == 0  # nothing that recent, but the dead ones are released
+    await partners.worker.tick()
+    caught_up = sent_order(webhook_receiver)[attempts:]
+    assert sorted(caught_up) == sorted(
+        [(submitted.subject, 1), (opened.subject, 2), (assigned.subject, 1)]
+    )
+    assert [v for s, v in caught_up if s == submitted.subject] == [1, 2]
+
+
+async def test_a_replay_delivers_again_in_order_from_the_given_time(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    subscription = await partners.subscribe(webhook_receiver.url)
+    samples = Samples()
+    events = case_stream(samples, partners.clock)
+    await partners.feed(*events)
+    await partners.worker.tick()
+    assert len(webhook_receiver.requests) == 3
+
+    requeued = await partners.outbox.replay(subscription, samples.now, partners.clock())
+    await partners.worker.tick()
+
+    assert requeued == 3
+    again = webhook_receiver.requests[3:]
+    assert sorted(r.headers["webhook-id"] for r in again) == sorted(e.id for e in events)
+    assert [
+        r.json()["streamversion"] for r in again if r.json()["subject"] == events[0].subject
+    ] == [1, 2]
+
+
+async def test_subscriptions_receive_only_their_types_and_area_from_their_creation_on(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    before = Samples()
+    early = case_stream(before, partners.clock)
+    early = [e.model_copy(update={"time": partners.clock() - timedelta(minutes=1)}) for e in early]
+    cases_only = await partners.subscribe(
+        webhook_receiver.url, event_types=[CaseOpened.TYPE], districts=[]
+    )
+    elsewhere = await partners.subscribe(webhook_receiver.url, districts=["1703236"])
+    by_region = await partners.subscribe(webhook_receiver.url, districts=[], regions=["1735"])
+    samples = Samples()
+    events = case_stream(samples, partners.clock)
+
+    await partners.feed(*early, *events)
+
+    assert (await partners.outbox.counts(cases_only.id))[State.PENDING] == 1
+    assert (await partners.outbox.counts(elsewhere.id))[State.PENDING] == 0
+    assert (await partners.outbox.counts(by_region.id))[State.PENDING] == 3
+    # A replay reaches back before the subscription existed.
+    assert await partners.outbox.replay(cases_only, early[0].time, partners.clock()) == 2
+    await partners.outbox.forget(cases_only.id)
+    assert (await partners.outbox.counts(cases_only.id))[State.PENDING] == 0
