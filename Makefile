@@ -54,7 +54,7 @@ status: infra-status
 token: setup ## mint a dev token: make token ROLE=supervisor SUB=sup-1 ARGS="--district 1703202"
 	@$(RUN) inson-token --role $${ROLE:-social_worker} --sub $${SUB:-dev-user} $${ARGS:-}
 
-test: setup infra-up contracts-tools browser-tools ## set up and run every test against the real Kafka and FerretDB
+test: setup infra-up contracts-tools browser-tools k8s-tools ## set up and run every test against the real Kafka and FerretDB
 	@# Services left running by `make run` share the topics and would react to
 	@# the tests' events (assign workers, send messages), so they are stopped.
 	@scripts/services.sh stop $(SERVICES)
@@ -91,6 +91,17 @@ browser-tools: ## install Debian's chromium for the browser tests (no-op when pr
 		$$sudo apt-get update; \
 		$$sudo apt-get install -y --no-install-recommends chromium fonts-dejavu-core; \
 	fi
+
+.PHONY: k8s k8s-tools
+
+# kustomize from the Go module proxy and the operators' CRDs (Go modules,
+# Maven Central) into .local/; the script's stamp makes a second run a no-op.
+k8s-tools: ## install kustomize and fetch the operators' CRDs (deploy/; no-op when done)
+	@deploy/tools/fetch-tools.sh
+
+k8s: setup k8s-tools ## regenerate deploy/k8s from the code, render every overlay and validate it
+	$(RUN) python deploy/tools/generate.py
+	$(RUN) python deploy/tools/validate.py
 
 test-unit: setup contracts-tools ## tests that need no servers
 	$(RUN) pytest -m "not integration"
