@@ -10,7 +10,7 @@ import contextlib
 import json
 import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
@@ -274,6 +274,8 @@ class FakeHttp:
     delay_s: float = 0.0
     in_flight: int = 0
     max_in_flight: int = 0
+    # A partner that checks what it is sent: False answers 401.
+    verifier: Callable[[dict[str, str], bytes], bool] | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         assert scope["type"] == "http"
@@ -292,6 +294,8 @@ class FakeHttp:
             self.in_flight -= 1
         failing = len(self.requests) < self.fail_first
         status = self.fail_status if failing else 200
+        if self.verifier is not None and not self.verifier(headers, body):
+            failing, status = True, 401
         self.requests.append(Received(scope["path"], headers, body, status))
         payload = json.dumps({"error": "down"} if failing else self.reply).encode()
         await send(

@@ -70,3 +70,11 @@ def test_generated_secrets_are_well_formed_and_distinct() -> None:
 def test_malformed_secrets_are_refused(secret: str) -> None:
     with pytest.raises(BadSecret):
         signing_key(secret)
+
+
+def test_a_replayed_delivery_is_refused_once_outside_the_tolerance() -> None:
+    secret = new_secret()
+    header = sign(secret, "e1", 1_000_000, b"{}")
+    assert verify(secret, "e1", 1_000_000, b"{}", header, now=1_000_000 + 299)
+    assert not verify(secret, "e1", 1_000_000, b"{}", header, now=1_000_000 + 301)
+    assert not verify(secret, "e1", 1_000_000, b"{}", header, now=1_000_000 - 301)

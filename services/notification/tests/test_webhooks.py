@@ -19,7 +19,7 @@ from inson_contracts.envelope import Envelope
 from inson_contracts.events import ApplicationSubmitted, CaseOpened, SocialWorkerAssigned
 from inson_runtime.mongo import connect
 from notification.domain.backoff import webhook_delay
-from notification.domain.signing import new_secret
+from notification.domain.signing import new_secret, sign, verify
 from notification.partners.outbox import PartnerOutbox, State
 from notification.partners.subscriptions import Subscription, SubscriptionStore
 from notification.partners.worker import WebhookWorker
@@ -235,3 +235,50 @@ async def test_subscriptions_receive_only_their_types_and_area_from_their_creati
     assert await partners.outbox.replay(cases_only, early[0].time, partners.clock()) == 2
     await partners.outbox.forget(cases_only.id)
     assert (await partners.outbox.counts(cases_only.id))[State.PENDING] == 0
+
+
+async def test_a_partner_that_verifies_refuses_forged_and_replayed_deliveries(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    subscription = await partners.subscribe(webhook_receiver.url + "/hooks/inson")
+
+    def partner_check(headers: dict[str, str], body: bytes) -> bool:
+        # What a partner does, with the Standard Webhooks 5-minute tolerance.
+        return verify(
+            subscription.secret,
+            headers["webhook-id"],
+            int(headers["webhook-timestamp"]),
+            body,
+            headers["webhook-signature"],
+            now=int(partners.clock().timestamp()),
+        )
+
+    webhook_receiver.verifier = partner_check
+    await partners.feed(*case_stream(Samples(), partners.clock))
+    await partners.worker.tick()
+    genuine = list(webhook_receiver.requests)
+    assert len(genuine) == 3 and all(r.status == 200 for r in genuine)
+
+    captured = genuine[0]
+    keep = ("webhook-id", "webhook-timestamp", "webhook-signature", "content-type")
+    headers = {name: captured.headers[name] for name in keep}
+    async with httpx.AsyncClient(base_url=webhook_receiver.url) as http:
+        forged = {
+            **headers,
+            "webhook-signature": sign(
+                new_secret(),
+                headers["webhook-id"],
+                int(headers["webhook-timestamp"]),
+                captured.body,
+            ),
+        }
+        assert (
+            await http.post("/hooks/inson", content=captured.body, headers=forged)
+        ).status_code == 401
+        tampered = captured.body.replace(b'"specversion"', b'"specversion" ')
+        assert (
+            await http.post("/hooks/inson", content=tampered, headers=headers)
+        ).status_code == 401
+        partners.clock.advance(timedelta(minutes=10))
+        replayed = await http.post("/hooks/inson", content=captured.body, headers=headers)
+        assert replayed.status_code == 401

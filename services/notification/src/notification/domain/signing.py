@@ -52,8 +52,27 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def verify(secret: str, msg_id: str, timestamp: int, body: bytes, header: str) -> bool:
-    """True if any ``v1`` signature in ``header`` matches (several during key rotation)."""
+TOLERANCE_S = 300  # the Standard Webhooks recommendation
+
+
+def verify(
+    secret: str,
+    msg_id: str,
+    timestamp: int,
+    body: bytes,
+    header: str,
+    *,
+    now: int | None = None,
+    tolerance_s: int = TOLERANCE_S,
+) -> bool:
+    """True if any ``v1`` signature in ``header`` matches (several during key rotation).
+
+    With ``now``, a timestamp further than ``tolerance_s`` from it is refused
+    even when correctly signed: a captured delivery replayed later must not
+    pass. Partners verify this way; our retries sign afresh with a new timestamp.
+    """
+    if now is not None and abs(now - timestamp) > tolerance_s:
+        return False
     expected = sign(secret, msg_id, timestamp, body)
     return any(
         hmac.compare_digest(candidate, expected)
