@@ -119,8 +119,9 @@ fmt: setup
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
-bench: setup infra-up ## benchmarks (issue 9 fills this in)
-	@echo "no benchmarks yet: see the benchmark issue"
+bench: setup infra-up ## the platform against raw Kafka/MongoDB baselines; figures to bench/results/
+	@scripts/services.sh stop $(SERVICES)
+	$(RUN) python -m bench
 
 clean: stop infra-down ## stop everything and delete .local (data, logs, builds)
 	rm -rf $(LOCAL)

@@ -1,0 +1,42 @@
+"""A smoke run of `make bench`: the harness runs end to end and writes its figures.
+
+Its numbers mean nothing at these counts; `make bench` measures.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_the_benchmark_runs_and_writes_its_figures(kafka_bootstrap: str, mongodb_url: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for row in (
+        "B1 raw Kafka produce",
+        "B2 raw MongoDB bulk upserts",
+        "P1 service hop",
+        "P3 projection rebuild",
+    ):
+        assert row in done.stdout
+    written = Path(done.stdout.strip().splitlines()[-1].removeprefix("figures written to "))
+    record = json.loads(written.read_text())
+    assert record["quick"] is True and len(record["commit"]) == 40
+    assert record["results"]["P3_rebuild"]["events"] == record["counts"]["p3_events"]
+    assert record["results"]["P3_rebuild"]["complete_streams"] == record["counts"]["p3_streams"]
+    written.unlink()
