@@ -30,12 +30,13 @@ async def test_service_serves_probes_and_guards_its_api(
     service: str, kafka_bootstrap: str, mongodb_url: str, tmp_path: Path
 ) -> None:
     port = free_port()
+    database = f"test_start_{service}_{port}"
     key_path = tmp_path / "dev-key.pem"
     env = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "MONGODB_URL": mongodb_url,
-        "INSON_MONGODB_DATABASE": f"test_start_{service}",
+        "INSON_MONGODB_DATABASE": database,
         "INSON_AUTH_DEV_KEY_PATH": str(key_path),
         "INSON_LOG_JSON": "true",
     }
@@ -89,3 +90,7 @@ async def test_service_serves_probes_and_guards_its_api(
     assert process.returncode in (0, -signal.SIGTERM), output.decode()[-2000:]
     assert b'"service stopping"' in output
     assert b"Application shutdown complete." in output
+    from pymongo import MongoClient
+
+    with MongoClient(mongodb_url) as client:
+        client.drop_database(database)

@@ -77,6 +77,7 @@ def running_intake(
     yield base, auth
     process.terminate()
     process.wait(timeout=30)
+    _drop(mongodb_url, f"inson_{env['INSON_SERVICE_NAME']}")
     print(f"\nschemathesis: {len(RAN)} cases ran against intake's OpenAPI:")
     for outcome, count in sorted(Counter(RAN).items()):
         print(f"  {count:4d}  {outcome}")
@@ -125,3 +126,10 @@ def test_intake_api_has_no_5xx_and_keeps_to_its_schema(
             strategy = operation.as_strategy(generation_mode=mode, phase=phase)
             _exercise(strategy, operation.label, mode.value, headers)
     assert len(RAN) >= 100
+
+
+def _drop(url: str, database: str) -> None:
+    from pymongo import MongoClient
+
+    with MongoClient(url) as client:
+        client.drop_database(database)
