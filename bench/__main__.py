@@ -25,8 +25,16 @@ from bench.raw import kafka_hop, kafka_produce_consume, mongo_upserts
 
 # Sized for FerretDB on SQLite, whose upserts run at hundreds per second here:
 # the 100k/1M-event rebuilds would take hours on it (see BENCHMARKS.md).
-FULL = {"produce": 20_000, "hops": 300, "singles": 2_000, "bulk": 5_000, "p1_latency": 200,
-        "p1_backlog": 300, "p3_events": 5_000, "p3_streams": 500}
+FULL = {
+    "produce": 20_000,
+    "hops": 300,
+    "singles": 2_000,
+    "bulk": 5_000,
+    "p1_latency": 200,
+    "p1_backlog": 300,
+    "p3_events": 5_000,
+    "p3_streams": 500,
+}
 QUICK = {
     "produce": 300,
     "hops": 10,

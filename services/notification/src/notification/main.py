@@ -21,6 +21,7 @@ from inson_runtime.cli import service_cli
 from inson_runtime.service import Runtime, build_app, create_runtime
 from inson_runtime.settings import ServiceSettings
 
+from notification.api.messages import router as messages_router
 from notification.api.routes import Partners, router
 from notification.channels.base import Channel, Unconfigured
 from notification.channels.http import SmsGateway, TelegramBot
@@ -140,7 +141,12 @@ def compose(settings: ServiceSettings, *, clock: Clock = _utc_now) -> tuple[Runt
     runtime.every("message-retries", config.message_retry_interval_s, notifier.retry_due)
     runtime.every("webhook-deliveries", config.webhook_interval_s, webhooks.tick)
 
-    app = build_app(runtime, title="Inson notification", description=DESCRIPTION, routers=[router])
+    app = build_app(
+        runtime,
+        title="Inson notification",
+        description=DESCRIPTION,
+        routers=[router, messages_router],
+    )
     app.state.partners = Partners(subscriptions, outbox, clock, config.webhook_require_https)
     app.state.notifier = notifier
     app.state.webhooks = webhooks
