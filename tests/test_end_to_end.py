@@ -35,7 +35,7 @@ MAHALLA = mahallas_of(DISTRICT)[5].code
 @contextlib.asynccontextmanager
 async def running(compose: Any, settings: Any, bootstrap: str) -> AsyncIterator[httpx.AsyncClient]:
     runtime, app = compose(settings)
-    await start_groups_at_end(bootstrap, [(c.group_id, c.topics) for c in runtime.consumers])
+    await start_groups_at_end(bootstrap, runtime.consumers)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:

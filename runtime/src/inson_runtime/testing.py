@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
 from aiokafka import AIOKafkaConsumer
@@ -16,6 +16,7 @@ from inson_contracts.envelope import Envelope, from_kafka
 from inson_contracts.events import Event, EventRegistry
 from inson_contracts.topics import Topic
 
+from inson_runtime.consumer import EventConsumer
 from inson_runtime.kafka import ensure_topics, partitions_of, stop_reader
 
 
@@ -101,21 +102,21 @@ async def read_envelopes(
     return found
 
 
-async def start_groups_at_end(bootstrap: str, groups: list[tuple[str, tuple[str, ...]]]) -> None:
-    """Commit the current end offsets for each (group, topics) pair.
+async def start_groups_at_end(bootstrap: str, consumers: Iterable[EventConsumer]) -> None:
+    """Commit the current end offsets for each consumer's group and topics.
 
     A fresh consumer group starts from the earliest offset, so a service
     started in a test would otherwise replay every event earlier test runs left
     on the shared topics, and react to them; the test's own events come after
     this point.
     """
-    for group, topics in groups:
+    for consumer in consumers:
         reader = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+            bootstrap_servers=bootstrap, group_id=consumer.group_id, enable_auto_commit=False
         )
         await reader.start()
         try:
-            parts = [tp for topic in topics for tp in await partitions_of(reader, topic)]
+            parts = [tp for topic in consumer.topics for tp in await partitions_of(reader, topic)]
             reader.assign(parts)
             await reader.commit(dict(await reader.end_offsets(parts)))
         finally:

@@ -8,24 +8,10 @@ not something to drop silently.
 
 from __future__ import annotations
 
-import types
-import typing
 from typing import Any
 
+from inson_contracts.personal import models_in
 from pydantic import BaseModel
-
-
-def _models(annotation: Any) -> list[tuple[type[BaseModel], bool]]:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _models(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [m for arg in typing.get_args(annotation) for m in _models(arg)]
-    if origin in (list, tuple, set, frozenset):
-        return [(m, True) for arg in typing.get_args(annotation) for m, _ in _models(arg)]
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [(annotation, False)]
-    return []
 
 
 def unknown_fields(model: type[BaseModel], data: Any, path: str = "") -> list[str]:
@@ -40,7 +26,7 @@ def unknown_fields(model: type[BaseModel], data: Any, path: str = "") -> list[st
         if key not in known:
             found.append(where)
             continue
-        for inner, in_list in _models(fields[key].annotation):
+        for inner, in_list in models_in(fields[key].annotation):
             items = value if in_list and isinstance(value, list) else [value]
             for i, item in enumerate(items):
                 found.extend(unknown_fields(inner, item, f"{where}.{i}" if in_list else where))

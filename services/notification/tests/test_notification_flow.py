@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 from inson_contracts.codes.names import CYRILLIC
@@ -29,10 +28,10 @@ from inson_contracts.events import (
 )
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, NOTIFICATIONS, REFERRALS
 from inson_runtime.auth import AuthSettings, mint_dev_token
-from inson_runtime.kafka import EventPublisher, make_broker, partitions_of, stop_reader
+from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
 from inson_runtime.service import Runtime
-from inson_runtime.testing import read_envelopes, wait_for
+from inson_runtime.testing import read_envelopes, start_groups_at_end, wait_for
 from notification.delivery.log import DEFERRED, DELIVERIES
 from notification.delivery.notifier import Notifier
 from notification.domain.rules import short_ref
@@ -161,7 +160,7 @@ async def service(
                 webhook_require_https=False,
             )
             runtime, app = compose(settings, clock=clock)
-            await start_at_the_end(runtime, kafka_bootstrap)
+            await start_groups_at_end(kafka_bootstrap, runtime.consumers)
             async with app.router.lifespan_context(app):
                 transport = httpx.ASGITransport(app=app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://n") as http:
@@ -184,27 +183,6 @@ async def service(
     cleanup = connect(mongodb_url)
     await cleanup.drop_database(settings.database_name)
     await cleanup.close()
-
-
-async def start_at_the_end(runtime: Runtime, bootstrap: str) -> None:
-    """Commit the service's new groups at the current end of the shared topics.
-
-    They would start from the first offset, and every earlier run of every
-    service's tests is on these topics: reading all of it first is time spent
-    on nothing this test looks at.
-    """
-    for consumer in runtime.consumers:
-        reader = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, group_id=consumer.group_id, enable_auto_commit=False
-        )
-        await reader.start()
-        try:
-            parts = [tp for topic in consumer.topics for tp in await partitions_of(reader, topic)]
-            reader.assign(parts)
-            ends = await reader.end_offsets(parts)
-            await reader.commit(dict(ends.items()))
-        finally:
-            await stop_reader(reader)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
 from fastapi import FastAPI
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.envelope import Envelope
@@ -20,9 +19,9 @@ from inson_contracts.events.plans import ClosureReason
 from inson_contracts.events.values import Actor, PlanItem
 from inson_contracts.ids import new_event_id
 from inson_runtime.auth import AuthSettings, mint_dev_token
-from inson_runtime.kafka import partitions_of, stop_reader
 from inson_runtime.mongo import connect
 from inson_runtime.service import Runtime
+from inson_runtime.testing import start_groups_at_end
 from referral.domain.referral import Referral
 from referral.domain.routing import referral_id
 from referral.handlers.commands import Referrals, referral_stream
@@ -238,25 +237,6 @@ async def shared_database(mongodb_url: str, auth: AuthSettings) -> AsyncIterator
 @pytest.fixture
 def skip_history(kafka_bootstrap: str) -> Callable[[Runtime], Awaitable[None]]:
     """Start a service's consumer groups at the topics' current ends (see below)."""
-    return lambda runtime: start_groups_at_end(kafka_bootstrap, runtime)
-
-
-async def start_groups_at_end(bootstrap: str, runtime: Runtime) -> None:
-    """Commit the current end offsets for every consumer group of ``runtime``.
-
-    A fresh group would otherwise replay every plan ever published on the
-    shared topic and issue referrals (and publish them) for plans of earlier
-    runs; the test's own events come after this point.
-    """
-    for consumer in runtime.consumers:
-        reader = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, group_id=consumer.group_id, enable_auto_commit=False
-        )
-        await reader.start()
-        try:
-            parts = [tp for topic in consumer.topics for tp in await partitions_of(reader, topic)]
-            reader.assign(parts)
-            ends = await reader.end_offsets(parts)
-            await reader.commit(dict(ends))
-        finally:
-            await stop_reader(reader)
+    # A fresh group would otherwise replay every plan earlier runs left on the
+    # shared topic, and issue (and publish) referrals for them.
+    return lambda runtime: start_groups_at_end(kafka_bootstrap, runtime.consumers)
