@@ -24,7 +24,7 @@ from inson_contracts.topics import ASSESSMENT_PLANS, REFERRALS
 from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
-from inson_runtime.testing import end_offsets, read_envelopes, wait_for
+from inson_runtime.testing import end_offsets, read_envelopes, start_groups_at_end, wait_for
 from intake.main import compose as compose_intake
 from intake.settings import Settings as IntakeSettings
 
@@ -53,6 +53,8 @@ SITUATION = {
 @contextlib.asynccontextmanager
 async def running(compose: Any, settings: Any) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     runtime, app = compose(settings)
+    # Only this test's events: not the history earlier runs left on the topics.
+    await start_groups_at_end(settings.kafka_bootstrap_servers, runtime.consumers)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:

@@ -17,7 +17,7 @@ from inson_contracts.events import REGISTRY, ApplicationSubmitted, CaseOpened
 from inson_contracts.topics import INTAKE_CASES
 from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.mongo import connect
-from inson_runtime.testing import end_offsets, read_envelopes, wait_for
+from inson_runtime.testing import end_offsets, read_envelopes, start_groups_at_end, wait_for
 from intake.main import compose
 from intake.settings import Settings
 
@@ -64,6 +64,8 @@ async def service(
         outbox_grace_s=0.2,
     )
     runtime, app = compose(settings)
+    # Only this test's events: not the history earlier runs left on the topic.
+    await start_groups_at_end(kafka_bootstrap, runtime.consumers)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://intake") as http:
