@@ -55,13 +55,22 @@ export function createDetail(api, changed) {
     $("detail-message").classList.toggle("bad", Boolean(bad));
   }
 
-  async function open(id) {
+  // `expected`: the status an action just answered. The detail is read from a
+  // projection that may lag the action by a moment, so it is read again
+  // (briefly) until it shows that status, rather than showing the old one.
+  async function open(id, expected) {
     if (selected !== id) message(null);
     selected = id;
-    const res = await api("GET", `/v1/referrals/${encodeURIComponent(id)}`);
-    if (selected !== id) return; // another referral was opened meanwhile
-    if (res.status === 200) render(res.data);
-    else if (res.status !== 401) message(res.status === 404 ? "error.not_found" : "error.generic", true);
+    for (let tries = 0; ; tries++) {
+      const res = await api("GET", `/v1/referrals/${encodeURIComponent(id)}`);
+      if (selected !== id) return; // another referral was opened meanwhile
+      if (res.status !== 200) {
+        if (res.status !== 401) message(res.status === 404 ? "error.not_found" : "error.generic", true);
+        return;
+      }
+      if (!expected || res.data.status === expected || tries >= 20) return render(res.data);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   function close() {
@@ -83,7 +92,7 @@ export function createDetail(api, changed) {
       else if (res.status === 422) message("reject.reason_needed", true);
       else if (res.status !== 401) message("error.generic", true);
       if (res.status === 200 || res.status === 409) {
-        await open(id);
+        await open(id, res.data.status);
         changed();
       }
       return res.status === 200;
