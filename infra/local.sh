@@ -10,14 +10,31 @@
 #
 # KAFKA_BOOTSTRAP_SERVERS / MONGODB_URL, when set, point at servers run by
 # somebody else: the matching local server is then neither built nor started.
+#
+# INSON_INFRA_INSTANCE=<name> runs a second, independent pair of servers that
+# share the installed binaries but have their own data, PID files and ports
+# (INSON_KAFKA_PORT, INSON_KAFKA_CONTROLLER_PORT, INSON_FERRET_PORT). The fault
+# suite uses one so it can stop and start "the broker" and "the store" without
+# pulling them from under every other test.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="${INSON_LOCAL_DIR:-$ROOT/.local}"
 KAFKA_HOME="$LOCAL/kafka"
 FERRET_HOME="$LOCAL/ferretdb"
-KAFKA_PORT=9092
-FERRET_PORT=27017
+INSTANCE="${INSON_INFRA_INSTANCE:-}"
+if [[ -n "$INSTANCE" ]]; then
+  [[ "$INSTANCE" =~ ^[a-z0-9-]+$ ]] || { echo "INSON_INFRA_INSTANCE must be [a-z0-9-]+" >&2; exit 2; }
+  STATE="$LOCAL/instances/$INSTANCE"
+  KAFKA_STATE="$STATE/kafka"
+  FERRET_STATE="$STATE/ferretdb"
+else
+  KAFKA_STATE="$KAFKA_HOME"
+  FERRET_STATE="$FERRET_HOME"
+fi
+KAFKA_PORT="${INSON_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${INSON_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+FERRET_PORT="${INSON_FERRET_PORT:-27017}"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -87,13 +104,15 @@ wait_port() {
 up_kafka() {
   if kafka_external; then log "Kafka: external ($KAFKA_BOOTSTRAP_SERVERS), nothing started"; return; fi
   install_kafka
-  local pidfile="$KAFKA_HOME/kafka.pid" data="$KAFKA_HOME/data" logs="$KAFKA_HOME/logs"
+  local pidfile="$KAFKA_STATE/kafka.pid" data="$KAFKA_STATE/data" logs="$KAFKA_STATE/logs"
   if pid_alive "$pidfile" && port_open $KAFKA_PORT; then
     log "Kafka: already up (pid $(cat "$pidfile"))"; return
   fi
   port_open $KAFKA_PORT && die "port $KAFKA_PORT is taken by a process this script did not start"
   mkdir -p "$data" "$logs"
-  sed "s#@DATA_DIR@#$data#" "$ROOT/infra/kafka/server.properties.in" >"$KAFKA_HOME/server.properties"
+  sed -e "s#@DATA_DIR@#$data#" -e "s#@PORT@#$KAFKA_PORT#g" \
+    -e "s#@CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" \
+    "$ROOT/infra/kafka/server.properties.in" >"$KAFKA_STATE/server.properties"
   local cp="$KAFKA_HOME/libs/*"
   local jvm=(-Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20
     -Djava.awt.headless=true
@@ -102,18 +121,21 @@ up_kafka() {
     local cluster_id
     cluster_id=$(java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)
     java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool format --ignore-formatted \
-      -t "$cluster_id" -c "$KAFKA_HOME/server.properties" >>"$logs/storage-format.log" 2>&1 \
+      -t "$cluster_id" -c "$KAFKA_STATE/server.properties" >>"$logs/storage-format.log" 2>&1 \
       || die "formatting Kafka storage failed (log: $logs/storage-format.log)"
   fi
+  # A restart appends to server.log: only lines written after this point count.
+  local log_from; log_from=$(( $(stat -c %s "$logs/server.log" 2>/dev/null || echo 0) + 1 ))
   log "Kafka: starting on 127.0.0.1:$KAFKA_PORT"
-  setsid nohup java -cp "$cp" "${jvm[@]}" kafka.Kafka "$KAFKA_HOME/server.properties" \
+  setsid nohup java -cp "$cp" "${jvm[@]}" kafka.Kafka "$KAFKA_STATE/server.properties" \
     >"$logs/stdout.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
   wait_port Kafka $KAFKA_PORT "$pidfile" "$logs/stdout.log" 120
   # The port opens before the broker has registered with its controller.
   local i
   for ((i = 0; i < 240; i++)); do
-    grep -q "Kafka Server started" "$logs/server.log" 2>/dev/null && { log "Kafka: up"; return; }
+    tail -c "+$log_from" "$logs/server.log" 2>/dev/null | grep -q "Kafka Server started" \
+      && { log "Kafka: up"; return; }
     sleep 0.25
   done
   die "Kafka opened its port but never reported 'started' (log: $logs/server.log)"
@@ -122,7 +144,7 @@ up_kafka() {
 up_ferretdb() {
   if mongo_external; then log "MongoDB: external, nothing started"; return; fi
   install_ferretdb
-  local pidfile="$FERRET_HOME/ferretdb.pid" data="$FERRET_HOME/data"
+  local pidfile="$FERRET_STATE/ferretdb.pid" data="$FERRET_STATE/data"
   if pid_alive "$pidfile" && port_open $FERRET_PORT; then
     log "FerretDB: already up (pid $(cat "$pidfile"))"; return
   fi
@@ -130,9 +152,9 @@ up_ferretdb() {
   mkdir -p "$data"
   log "FerretDB: starting on 127.0.0.1:$FERRET_PORT"
   setsid nohup "$FERRET_HOME/bin/ferretdb" --listen-addr "127.0.0.1:$FERRET_PORT" \
-    --sqlite-url "file:$data/" >"$FERRET_HOME/ferretdb.log" 2>&1 </dev/null &
+    --sqlite-url "file:$data/" >"$FERRET_STATE/ferretdb.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
-  wait_port FerretDB $FERRET_PORT "$pidfile" "$FERRET_HOME/ferretdb.log" 60
+  wait_port FerretDB $FERRET_PORT "$pidfile" "$FERRET_STATE/ferretdb.log" 60
   log "FerretDB: up"
 }
 
@@ -154,7 +176,7 @@ stop_pidfile() {
 
 status() {
   local name pidfile port
-  for spec in "Kafka:$KAFKA_HOME/kafka.pid:$KAFKA_PORT" "FerretDB:$FERRET_HOME/ferretdb.pid:$FERRET_PORT"; do
+  for spec in "Kafka:$KAFKA_STATE/kafka.pid:$KAFKA_PORT" "FerretDB:$FERRET_STATE/ferretdb.pid:$FERRET_PORT"; do
     IFS=: read -r name pidfile port <<<"$spec"
     if pid_alive "$pidfile" && port_open "$port"; then
       echo "$name: up (pid $(cat "$pidfile"), 127.0.0.1:$port)"
@@ -171,9 +193,9 @@ case "$cmd:$what" in
   up:all) up_ferretdb; up_kafka ;;
   up:kafka) up_kafka ;;
   up:ferretdb) up_ferretdb ;;
-  down:all) stop_pidfile Kafka "$KAFKA_HOME/kafka.pid"; stop_pidfile FerretDB "$FERRET_HOME/ferretdb.pid" ;;
-  down:kafka) stop_pidfile Kafka "$KAFKA_HOME/kafka.pid" ;;
-  down:ferretdb) stop_pidfile FerretDB "$FERRET_HOME/ferretdb.pid" ;;
+  down:all) stop_pidfile Kafka "$KAFKA_STATE/kafka.pid"; stop_pidfile FerretDB "$FERRET_STATE/ferretdb.pid" ;;
+  down:kafka) stop_pidfile Kafka "$KAFKA_STATE/kafka.pid" ;;
+  down:ferretdb) stop_pidfile FerretDB "$FERRET_STATE/ferretdb.pid" ;;
   status:*) status ;;
   *) die "usage: $0 {install|up|down|status} [kafka|ferretdb]" ;;
 esac
