@@ -5,6 +5,7 @@ Importing this package imports every events module, so ``REGISTRY`` is full.
 
 from inson_contracts.events import (
     assessment,
+    edits,
     intake,
     notification,
     plans,
@@ -27,6 +28,12 @@ from inson_contracts.events.base import (
     EventRegistry,
     UnknownEventType,
     personal,
+)
+from inson_contracts.events.edits import (
+    ConflictResolution,
+    EditConflicted,
+    EditConflictResolved,
+    EditedCommand,
 )
 from inson_contracts.events.intake import (
     ApplicationLinkConfirmed,
@@ -77,6 +84,10 @@ __all__ = [
     "CareRegisterEntryAdded",
     "CareRegisterEntryRemoved",
     "CaseOpened",
+    "ConflictResolution",
+    "EditConflictResolved",
+    "EditConflicted",
+    "EditedCommand",
     "Event",
     "EventDataError",
     "EventDeadLettered",
@@ -105,6 +116,7 @@ __all__ = [
     "TemporaryHousingGranted",
     "UnknownEventType",
     "assessment",
+    "edits",
     "intake",
     "notification",
     "personal",

@@ -17,7 +17,7 @@ from inson_runtime.service import Runtime, build_app, create_runtime
 from inson_runtime.settings import ServiceSettings
 
 from assessment.adapters.caseload import Caseloads
-from assessment.api.routes import router
+from assessment.api.routes import install_conflict_answer, router
 from assessment.domain.case_file import decide_item_completed
 from assessment.handlers.commands import Assessments
 from assessment.projections.views import (
@@ -78,6 +78,7 @@ def compose(settings: ServiceSettings) -> tuple[Runtime, FastAPI]:
 
     app = build_app(runtime, title="Inson assessment", description=DESCRIPTION, routers=[router])
     app.state.assessments = assessments
+    install_conflict_answer(app)
     return runtime, app
 
 

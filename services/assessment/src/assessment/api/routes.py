@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.events import (
     CareRegisterEntryAdded,
     CareRegisterEntryRemoved,
+    ConflictResolution,
+    EditConflicted,
+    EditedCommand,
     Event,
     PlanClosed,
     PlanDrafted,
@@ -23,6 +29,7 @@ from inson_contracts.events.plans import ClosureReason
 from inson_contracts.events.registers import CareRegisterCategory, CareRegisterRemovalReason
 from inson_contracts.events.values import Actor, PlanItem
 from inson_runtime.auth import Principal, Role, require_roles
+from inson_runtime.eventstore import AppendResult
 from inson_runtime.service import Problem
 from inson_runtime.validation import forbid_unknown
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -30,15 +37,47 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assessment.domain import case_file as rules
 from assessment.domain.assignment import NoWorkerCovers, choose_worker
 from assessment.domain.case_file import CaseFile, CaseFileRuleViolation
-from assessment.handlers.commands import Assessments, UnknownCaseFile, derived_id
+from assessment.domain.offline import (
+    Reconciled,
+    conflicted,
+    decide_resolution,
+    plan_items,
+    reconcile_answers,
+    reconcile_items,
+)
+from assessment.handlers.commands import Assessments, StaleBaseAhead, UnknownCaseFile, derived_id
 from assessment.projections.views import CASE_FACTS, CASE_FILES
 from assessment.reference.workers import workers_covering
 
+_T = TypeVar("_T")
 router = APIRouter(prefix="/v1", tags=["assessment"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such case file"},
     409: {"model": Problem, "description": "Not allowed in the case file's current state"},
 }
+# A tablet command based on a stale version whose changes overlap newer ones.
+TABLET_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    409: {
+        "description": (
+            "Not allowed in the case file's current state; or, with `conflict_id` in the "
+            "body, the command was based on a stale `base_version`, overlapped newer changes "
+            "and was recorded as a conflict (not applied; do not retry: resolve it)"
+        )
+    },
+}
+# Answer headers for tablets: the stream version after the command (the next
+# command's base_version), and the base a stale command was merged from.
+VERSION_HEADER = "X-Inson-Version"
+MERGED_HEADER = "X-Inson-Merged-From"
+BaseVersion = Field(
+    default=None,
+    ge=0,
+    description=(
+        "The case file version (X-Inson-Version) the tablet based this command on. "
+        "Omitted: applied to the current version."
+    ),
+)
 Worker = Annotated[
     Principal, Depends(require_roles(Role.SOCIAL_WORKER, Role.SUPERVISOR, Role.ADMIN))
 ]
@@ -63,6 +102,25 @@ async def _file_for(service: Assessments, principal: Principal, case_id: str) ->
         file = await service.load_existing(case_id)
     except UnknownCaseFile:
         raise HTTPException(404, f"no case file {case_id}") from None
+    return _in_scope(principal, file)
+
+
+async def _files_for(
+    service: Assessments, principal: Principal, case_id: str, base_version: int | None
+) -> tuple[CaseFile, CaseFile | None]:
+    """The case file now and, for a tablet command, as it was at its base version."""
+    if base_version is None:
+        return await _file_for(service, principal, case_id), None
+    try:
+        file, base = await service.load_with_base(case_id, base_version)
+    except StaleBaseAhead as exc:
+        raise HTTPException(422, [{"loc": ["body", "base_version"], "msg": str(exc)}]) from None
+    if file.worker_id is None:
+        raise HTTPException(404, f"no case file {case_id}")
+    return _in_scope(principal, file), base
+
+
+def _in_scope(principal: Principal, file: CaseFile) -> CaseFile:
     scope = principal.scope
     if (
         principal.role is Role.SOCIAL_WORKER
@@ -81,7 +139,8 @@ async def _decide(
     build: Callable[[], list[Event]],
     *,
     commit_id: str | None = None,
-) -> None:
+    response: Response | None = None,
+) -> AppendResult | None:
     try:
         events = build()
     except CaseFileRuleViolation as exc:
@@ -90,7 +149,119 @@ async def _decide(
         raise HTTPException(
             422, jsonable_encoder(exc.errors(include_url=False, include_context=False))
         ) from None
-    await service.record(file, events, commit_id=commit_id)
+    result = await service.record(file, events, commit_id=commit_id)
+    if response is not None:
+        version = result.commit.last_version if result else file.version
+        response.headers[VERSION_HEADER] = str(version)
+    return result
+
+
+class ConflictRecorded(Exception):
+    """A stale tablet command was recorded as a conflict instead of being applied."""
+
+    def __init__(self, conflict: EditConflicted) -> None:
+        super().__init__(conflict.conflict_id)
+        self.conflict = conflict
+
+
+def conflict_view(conflict: EditConflicted) -> dict[str, Any]:
+    """A conflict as the tablet and the supervisor see it: the three values side by side."""
+    return {
+        "conflict_id": conflict.conflict_id,
+        "command": conflict.command.value,
+        "base_version": conflict.base_version,
+        "current_version": conflict.current_version,
+        "fields": [
+            {
+                "path": f.path,
+                "base": json.loads(f.base),
+                "current": json.loads(f.current),
+                "submitted": json.loads(f.submitted),
+            }
+            for f in conflict.fields
+        ],
+        "proposed_situation": (
+            conflict.proposed_situation.model_dump(mode="json")
+            if conflict.proposed_situation
+            else None
+        ),
+        "proposed_items": (
+            [i.model_dump(mode="json") for i in conflict.proposed_items]
+            if conflict.proposed_items is not None
+            else None
+        ),
+        "proposed_reason": conflict.proposed_reason,
+        "submitted_by": conflict.submitted_by.model_dump(),
+        "submitted_at": conflict.submitted_at.isoformat(),
+    }
+
+
+def install_conflict_answer(app: FastAPI) -> None:
+    async def answer(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ConflictRecorded)
+        detail = (
+            "the case file changed since base_version on the same answers or plan items; "
+            "the command was recorded as a conflict for a worker or supervisor to resolve"
+        )
+        return JSONResponse(
+            status_code=409, content={"detail": detail, **conflict_view(exc.conflict)}
+        )
+
+    app.add_exception_handler(ConflictRecorded, answer)
+
+
+async def _stale(
+    service: Assessments,
+    principal: Principal,
+    file: CaseFile,
+    base: CaseFile | None,
+    command: EditedCommand,
+    reconcile: Callable[[CaseFile], Reconciled[Any]],
+    response: Response,
+    *,
+    reason: str | None = None,
+) -> Any:
+    """Merge a tablet command over newer data, or record the conflict and stop (409).
+
+    Returns the (possibly merged) content to apply. A retried command finds
+    its conflict by id (derived from the command) and gets the same answer.
+    """
+    if base is None or base.version == file.version:
+        return None
+    merged = reconcile(base)
+    response.headers[MERGED_HEADER] = str(base.version)
+    if not merged.conflicts:
+        return merged.merged
+    proposal = merged.merged
+    body = json.dumps(jsonable_encoder([proposal, reason]), sort_keys=True)
+    conflict_id = derived_id(
+        "conflict",
+        file.case_id,
+        str(base.version),
+        command.value,
+        principal.sub,
+        hashlib.sha256(body.encode()).hexdigest(),
+    )
+    situation = proposal if command is EditedCommand.ASSESSMENT_COMPLETION else None
+    items = None if command is EditedCommand.ASSESSMENT_COMPLETION else proposal
+    event = conflicted(
+        file,
+        conflict_id=conflict_id,
+        command=command,
+        base_version=base.version,
+        clashes=merged.conflicts,
+        submitted_by=_actor(principal),
+        now=datetime.now(UTC),
+        situation=situation,
+        items=items,
+        reason=reason,
+    )
+    result = await service.record(file, [event], commit_id=f"conflict:{conflict_id}")
+    if result is not None and not result.created:
+        # The same command again: the conflict as first recorded.
+        first = result.commit.events[0]
+        event = EditConflicted.model_validate(first.data)
+    raise ConflictRecorded(event)
 
 
 class Strict(BaseModel):
@@ -101,6 +272,7 @@ class CompletionIn(Strict):
     situation: HouseholdSituation | None = Field(
         default=None, description="Omit to complete the saved draft."
     )
+    base_version: int | None = BaseVersion
 
     @field_validator("situation", mode="before")
     @classmethod
@@ -140,12 +312,14 @@ async def get_draft(case_id: str, principal: Worker, service: Service) -> dict[s
     return {"draft": doc["draft"], "saved_by": doc["saved_by"], "saved_at": doc["saved_at"]}
 
 
-@router.post("/cases/{case_id}/assessment/complete", response_model=AssessmentOut, responses=ERRORS)
+@router.post(
+    "/cases/{case_id}/assessment/complete", response_model=AssessmentOut, responses=TABLET_ERRORS
+)
 async def complete_assessment(
-    case_id: str, body: CompletionIn, principal: Worker, service: Service
+    case_id: str, body: CompletionIn, principal: Worker, service: Service, response: Response
 ) -> AssessmentOut:
     """Validate the questionnaire, score it, find eligible services, draft the plan."""
-    file = await _file_for(service, principal, case_id)
+    file, base = await _files_for(service, principal, case_id, body.base_version)
     situation = body.situation
     if situation is None:
         doc = await service.runtime.db[DRAFTS].find_one({"_id": case_id})
@@ -159,11 +333,24 @@ async def complete_assessment(
                 raise HTTPException(422, [{"loc": ["draft"], "msg": str(exc)}]) from None
             errors = jsonable_encoder(exc.errors(include_url=False, include_context=False))
             raise HTTPException(422, [{**e, "loc": ["draft", *e["loc"]]} for e in errors]) from None
-    facts = await service.runtime.db[CASE_FACTS].find_one({"_id": case_id}) or {}
-    circumstances = [Circumstance(c) for c in facts.get("circumstances", [])]
-    worker_id = file.worker_id or principal.sub
-    recorded, completed, draft = service.assess(file, situation, circumstances, worker_id)
-    await _decide(service, file, lambda: rules.decide_completion(file, recorded, completed, draft))
+    submitted = situation
+    merged = await _stale(
+        service,
+        principal,
+        file,
+        base,
+        EditedCommand.ASSESSMENT_COMPLETION,
+        lambda b: reconcile_answers(b.situation, file.situation, submitted),
+        response,
+    )
+    situation = merged or situation
+    recorded, completed, draft = await _assessed(service, file, situation, principal)
+    await _decide(
+        service,
+        file,
+        lambda: rules.decide_completion(file, recorded, completed, draft),
+        response=response,
+    )
     await service.runtime.db[DRAFTS].delete_one({"_id": case_id})
     return AssessmentOut(
         assessment_id=completed.assessment_id,
@@ -176,6 +363,15 @@ async def complete_assessment(
     )
 
 
+async def _assessed(
+    service: Assessments, file: CaseFile, situation: HouseholdSituation, principal: Principal
+) -> tuple[Any, Any, PlanDrafted | None]:
+    facts = await service.runtime.db[CASE_FACTS].find_one({"_id": file.case_id}) or {}
+    circumstances = [Circumstance(c) for c in facts.get("circumstances", [])]
+    worker_id = file.worker_id or principal.sub
+    return service.assess(file, situation, circumstances, worker_id)
+
+
 def _strict_items(value: Any) -> Any:
     for item in value if isinstance(value, list) else []:
         forbid_unknown(PlanItem, item)
@@ -185,25 +381,41 @@ def _strict_items(value: Any) -> Any:
 class PlanEditIn(Strict):
     items: list[PlanItem] = Field(min_length=1, max_length=50)
     _items = field_validator("items", mode="before")(lambda cls, v: _strict_items(v))
+    base_version: int | None = BaseVersion
 
 
-@router.put("/cases/{case_id}/plan/draft", status_code=204, responses=ERRORS)
-async def edit_plan(case_id: str, body: PlanEditIn, principal: Worker, service: Service) -> None:
-    file = await _file_for(service, principal, case_id)
-    plan_id = file.plan.plan_id if file.plan else ""
+@router.put("/cases/{case_id}/plan/draft", status_code=204, responses=TABLET_ERRORS)
+async def edit_plan(
+    case_id: str, body: PlanEditIn, principal: Worker, service: Service, response: Response
+) -> None:
+    file, base = await _files_for(service, principal, case_id, body.base_version)
+    merged = await _stale(
+        service,
+        principal,
+        file,
+        base,
+        EditedCommand.PLAN_EDIT,
+        lambda b: reconcile_items(plan_items(b), plan_items(file), body.items),
+        response,
+    )
     await _decide(
         service,
         file,
-        lambda: rules.decide_plan_edit(
-            file,
-            PlanDrafted(
-                case_id=case_id,
-                plan_id=plan_id,
-                assessment_id=file.assessment_id or "none",
-                items=body.items,
-                drafted_by=principal.sub,
-                drafted_at=datetime.now(UTC),
-            ),
+        lambda: _plan_edit(file, merged or body.items, principal.sub),
+        response=response,
+    )
+
+
+def _plan_edit(file: CaseFile, items: list[PlanItem], drafted_by: str) -> list[Event]:
+    return rules.decide_plan_edit(
+        file,
+        PlanDrafted(
+            case_id=file.case_id,
+            plan_id=file.plan.plan_id if file.plan else "",
+            assessment_id=file.assessment_id or "none",
+            items=items,
+            drafted_by=drafted_by,
+            drafted_at=datetime.now(UTC),
         ),
     )
 
@@ -220,17 +432,106 @@ class RevisionIn(Strict):
     items: list[PlanItem] = Field(max_length=50)
     _items = field_validator("items", mode="before")(lambda cls, v: _strict_items(v))
     reason: str = Field(min_length=1, max_length=2000)
+    base_version: int | None = BaseVersion
 
 
-@router.post("/cases/{case_id}/plan/revise", status_code=204, responses=ERRORS)
-async def revise_plan(case_id: str, body: RevisionIn, principal: Worker, service: Service) -> None:
-    file = await _file_for(service, principal, case_id)
+@router.post("/cases/{case_id}/plan/revise", status_code=204, responses=TABLET_ERRORS)
+async def revise_plan(
+    case_id: str, body: RevisionIn, principal: Worker, service: Service, response: Response
+) -> None:
+    file, base = await _files_for(service, principal, case_id, body.base_version)
+    merged = await _stale(
+        service,
+        principal,
+        file,
+        base,
+        EditedCommand.PLAN_REVISION,
+        lambda b: reconcile_items(plan_items(b), plan_items(file), body.items),
+        response,
+        reason=body.reason,
+    )
     now = datetime.now(UTC)
+    items = body.items if merged is None else merged
     await _decide(
         service,
         file,
-        lambda: [rules.revised_plan(file, body.items, body.reason, _actor(principal), now)],
+        lambda: [rules.revised_plan(file, items, body.reason, _actor(principal), now)],
+        response=response,
     )
+
+
+@router.get("/cases/{case_id}/conflicts", responses=ERRORS)
+async def list_conflicts(case_id: str, principal: Worker, service: Service) -> list[dict[str, Any]]:
+    """Open conflicts of stale tablet edits, with the base, current and submitted values."""
+    file = await _file_for(service, principal, case_id)
+    return [conflict_view(c) for c in file.conflicts.values()]
+
+
+class ResolutionIn(Strict):
+    resolution: ConflictResolution
+
+
+@router.post("/cases/{case_id}/conflicts/{conflict_id}/resolve", status_code=204, responses=ERRORS)
+async def resolve_conflict(
+    case_id: str,
+    conflict_id: str,
+    body: ResolutionIn,
+    principal: Worker,
+    service: Service,
+    response: Response,
+) -> None:
+    """Keep the current data, or apply the tablet's proposal (merged again over anything newer)."""
+    file = await _file_for(service, principal, case_id)
+    conflict = file.conflicts.get(conflict_id)
+    if conflict is None:
+        raise HTTPException(404, f"no open conflict {conflict_id} in this case")
+    applied: list[Event] = []
+    now = datetime.now(UTC)
+    if body.resolution is ConflictResolution.TAKE_SUBMITTED:
+        file, then = await _files_for(service, principal, case_id, conflict.current_version)
+        assert then is not None
+        if conflict.command is EditedCommand.ASSESSMENT_COMPLETION:
+            assert conflict.proposed_situation is not None
+            situation = _settled(
+                reconcile_answers(then.situation, file.situation, conflict.proposed_situation)
+            )
+            recorded, completed, draft = await _assessed(service, file, situation, principal)
+            applied = _or_409(lambda: rules.decide_completion(file, recorded, completed, draft))
+        else:
+            assert conflict.proposed_items is not None
+            items = _settled(
+                reconcile_items(plan_items(then), plan_items(file), conflict.proposed_items)
+            )
+            if conflict.command is EditedCommand.PLAN_EDIT:
+                applied = _or_409(lambda: _plan_edit(file, items, principal.sub))
+            else:
+                reason = conflict.proposed_reason or "resolved conflict"
+                applied = _or_409(
+                    lambda: [rules.revised_plan(file, items, reason, _actor(principal), now)]
+                )
+    await _decide(
+        service,
+        file,
+        lambda: decide_resolution(
+            file, conflict_id, body.resolution, applied, _actor(principal), now
+        ),
+        commit_id=f"resolve:{conflict_id}",
+        response=response,
+    )
+
+
+def _settled(merged: Reconciled[_T]) -> _T:
+    if merged.conflicts:
+        paths = ", ".join(f.path for f in merged.conflicts)
+        raise HTTPException(409, f"the same answers or items changed again since ({paths}): reload")
+    return merged.merged
+
+
+def _or_409(build: Callable[[], list[Event]]) -> list[Event]:
+    try:
+        return build()
+    except CaseFileRuleViolation as exc:
+        raise HTTPException(409, str(exc)) from None
 
 
 class ClosureIn(Strict):
@@ -460,4 +761,6 @@ def _area(principal: Principal) -> dict[str, Any]:
 def _public(doc: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in doc.items() if not k.startswith("_")}
     out["case_id"] = doc["_id"]
+    # The projection's stream version: a tablet's base_version for its next command.
+    out["version"] = doc.get("_version")
     return out

@@ -17,6 +17,8 @@ from inson_contracts.events import (
     AssessmentRecorded,
     CareRegisterEntryAdded,
     CareRegisterEntryRemoved,
+    EditConflicted,
+    EditConflictResolved,
     Event,
     HomeVisitScheduled,
     PlanApproved,
@@ -30,6 +32,7 @@ from inson_contracts.events import (
     TemporaryHousingExpired,
     TemporaryHousingGranted,
 )
+from inson_contracts.events.assessment import HouseholdSituation
 from inson_contracts.events.values import PlanItem
 
 
@@ -67,10 +70,13 @@ class CaseFile:
     worker_id: str | None = None
     visit_id: str | None = None
     assessment_id: str | None = None
+    situation: HouseholdSituation | None = None
     completed_assessment: AssessmentCompleted | None = None
     plan: Plan | None = None
     care_entries: dict[str, CareRegisterEntryAdded] = field(default_factory=dict)
     housing: dict[str, TemporaryHousingGranted] = field(default_factory=dict)
+    # Stale tablet edits waiting for a person to settle them (see offline.py).
+    conflicts: dict[str, EditConflicted] = field(default_factory=dict)
 
     @property
     def region(self) -> str | None:
@@ -98,7 +104,7 @@ def evolve(file: CaseFile, event: Event) -> CaseFile:
         case HomeVisitScheduled():
             return replace(file, visit_id=event.visit_id)
         case AssessmentRecorded():
-            return replace(file, assessment_id=event.assessment_id)
+            return replace(file, assessment_id=event.assessment_id, situation=event.situation)
         case AssessmentCompleted():
             return replace(file, completed_assessment=event)
         case PlanDrafted():
@@ -142,6 +148,13 @@ def evolve(file: CaseFile, event: Event) -> CaseFile:
         case TemporaryHousingExpired():
             return replace(
                 file, housing={k: v for k, v in file.housing.items() if k != event.registration_id}
+            )
+        case EditConflicted():
+            return replace(file, conflicts={**file.conflicts, event.conflict_id: event})
+        case EditConflictResolved():
+            return replace(
+                file,
+                conflicts={k: v for k, v in file.conflicts.items() if k != event.conflict_id},
             )
     return file
 

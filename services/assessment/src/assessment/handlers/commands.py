@@ -59,6 +59,15 @@ class UnknownCaseFile(LookupError):
     pass
 
 
+class StaleBaseAhead(ValueError):
+    """A command claims a base version the case file never had."""
+
+    def __init__(self, base_version: int, version: int) -> None:
+        super().__init__(
+            f"base_version {base_version} is ahead of the case file (version {version})"
+        )
+
+
 class Assessments:
     def __init__(
         self,
@@ -73,6 +82,14 @@ class Assessments:
     async def load(self, case_id: str) -> CaseFile:
         envelopes = await self.runtime.store.load(stream(case_id))
         return replay(case_id, (REGISTRY.parse(e.type, e.data) for e in envelopes))
+
+    async def load_with_base(self, case_id: str, base_version: int) -> tuple[CaseFile, CaseFile]:
+        """The case file now, and as it was at ``base_version`` (a tablet's base), in one read."""
+        envelopes = await self.runtime.store.load(stream(case_id))
+        if base_version > len(envelopes):
+            raise StaleBaseAhead(base_version, len(envelopes))
+        events = [REGISTRY.parse(e.type, e.data) for e in envelopes]
+        return replay(case_id, events), replay(case_id, events[:base_version])
 
     async def load_existing(self, case_id: str) -> CaseFile:
         file = await self.load(case_id)

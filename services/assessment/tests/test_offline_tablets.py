@@ -1,0 +1,270 @@
+"""Two tablets editing one assessment offline, on the real FerretDB and Kafka:
+each stale command is merged or recorded as a conflict, never a silent overwrite."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from assessment.handlers.commands import Assessments
+from assessment.main import compose
+from assessment.settings import Settings
+from inson_contracts.codes.mahallas import mahallas_of
+from inson_contracts.events import (
+    REGISTRY,
+    AssessmentRecorded,
+    CaseOpened,
+    EditConflicted,
+    EditConflictResolved,
+    PlanDrafted,
+)
+from inson_contracts.topics import ASSESSMENT_PLANS
+from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.mongo import connect
+from inson_runtime.testing import end_offsets, read_envelopes, start_groups_at_end, wait_for
+
+pytestmark = pytest.mark.integration
+
+DISTRICT = "1735207"
+MAHALLA = mahallas_of(DISTRICT)[2].code
+SITUATION: dict[str, Any] = {
+    "members": [
+        {
+            "member_ref": "m1",
+            "age": 74,
+            "sex": "female",
+            "disability_group": "group_2",
+            "needs_help_with_daily_living": True,
+            "chronic_illness": True,
+            "employment": "pensioner",
+        },
+    ],
+    "income_sources": [{"kind": "pension", "monthly_amount_uzs": 900000}],
+    "housing": "needs_repair",
+    "resources": {"relatives_support": False, "livestock": False},
+}
+
+
+@contextlib.asynccontextmanager
+async def assessment_service(
+    kafka: str, mongodb_url: str
+) -> AsyncIterator[tuple[Assessments, httpx.AsyncClient]]:
+    settings = Settings(
+        service_name=f"assessment-{uuid.uuid4().hex[:8]}",
+        kafka_bootstrap_servers=kafka,
+        mongodb_url=mongodb_url,
+        outbox_sweep_interval_s=0.5,
+        outbox_grace_s=0.2,
+    )
+    runtime, app = compose(settings)
+    await start_groups_at_end(kafka, runtime.consumers)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:
+                yield app.state.assessments, http
+    finally:
+        cleanup = connect(mongodb_url)
+        await cleanup.drop_database(settings.database_name)
+        await cleanup.close()
+
+
+async def open_case(assessments: Assessments) -> str:
+    """The assignment policy, run as intake's "case opened" would run it."""
+    case_id = f"case-{uuid.uuid4().hex[:12]}"
+    opened = CaseOpened(
+        case_id=case_id,
+        application_id=f"app-{case_id}",
+        region=DISTRICT[:4],
+        district=DISTRICT,
+        mahalla=MAHALLA,
+        circumstances=["lonely_elderly", "disability"],
+        household_size=1,
+        language="uz-Latn",
+        opened_at=datetime.now(UTC),
+    )
+    await assessments.on_case_opened(opened, f"evt-{case_id}")
+    return case_id
+
+
+def bearer(auth: AuthSettings, role: str, sub: str) -> dict[str, str]:
+    token = mint_dev_token(sub=sub, role=role, settings=auth, district=DISTRICT, mahallas=[MAHALLA])
+    return {"Authorization": f"Bearer {token}"}
+
+
+def changed(**answers: Any) -> dict[str, Any]:
+    situation = {**SITUATION, "resources": dict(SITUATION["resources"])}
+    for key, value in answers.items():
+        if key.startswith("resources_"):
+            situation["resources"][key.removeprefix("resources_")] = value
+        else:
+            situation[key] = value
+    return situation
+
+
+async def test_two_tablets_merge_or_conflict_never_overwrite(
+    kafka_bootstrap: str, mongodb_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    auth = AuthSettings(dev_key_path=tmp_path / "key.pem")
+    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(auth.dev_key_path))
+    plans_start = await end_offsets(kafka_bootstrap, ASSESSMENT_PLANS.name)
+    async with assessment_service(kafka_bootstrap, mongodb_url) as (assessments, http):
+        case_id = await open_case(assessments)
+        file = await assessments.load_existing(case_id)
+        worker = bearer(auth, "social_worker", file.worker_id or "")
+        supervisor = bearer(auth, "supervisor", "sup-1")
+        url = f"/v1/cases/{case_id}"
+
+        first = await http.post(
+            f"{url}/assessment/complete",
+            json={"situation": SITUATION, "base_version": file.version},
+            headers=worker,
+        )
+        assert first.status_code == 200, first.text
+        base = int(first.headers["X-Inson-Version"])
+
+        # Both tablets go offline at `base`. Tablet A syncs first: housing worsened.
+        a = await http.post(
+            f"{url}/assessment/complete",
+            json={"situation": changed(housing="unsafe"), "base_version": base},
+            headers=worker,
+        )
+        assert a.status_code == 200, a.text
+        assert "X-Inson-Merged-From" not in a.headers
+        # Tablet B, same base, another answer: merged, A's answer kept.
+        b = await http.post(
+            f"{url}/assessment/complete",
+            json={"situation": changed(resources_livestock=True), "base_version": base},
+            headers=supervisor,
+        )
+        assert b.status_code == 200, b.text
+        assert b.headers["X-Inson-Merged-From"] == str(base)
+        now = await assessments.load(case_id)
+        assert now.situation is not None
+        assert now.situation.housing.value == "unsafe"
+        assert now.situation.resources.livestock is True
+        merged_version = now.version
+
+        # Tablet B again from the old base, on the answer A changed: a conflict.
+        c = await http.post(
+            f"{url}/assessment/complete",
+            json={"situation": changed(housing="overcrowded"), "base_version": base},
+            headers=supervisor,
+        )
+        assert c.status_code == 409, c.text
+        answer = c.json()
+        assert answer["base_version"] == base and answer["current_version"] == merged_version
+        assert answer["fields"] == [
+            {
+                "path": "housing",
+                "base": "needs_repair",
+                "current": "unsafe",
+                "submitted": "overcrowded",
+            }
+        ]
+        conflict_id = answer["conflict_id"]
+        # Nothing was applied over A's answer.
+        after = await assessments.load(case_id)
+        assert after.situation is not None and after.situation.housing.value == "unsafe"
+        assert list(after.conflicts) == [conflict_id]
+        # The tablet's retry is the same conflict, not a second one.
+        again = await http.post(
+            f"{url}/assessment/complete",
+            json={"situation": changed(housing="overcrowded"), "base_version": base},
+            headers=supervisor,
+        )
+        assert again.status_code == 409 and again.json()["conflict_id"] == conflict_id
+        assert list((await assessments.load(case_id)).conflicts) == [conflict_id]
+
+        listed = await http.get(f"{url}/conflicts", headers=worker)
+        assert listed.status_code == 200
+        assert [c["conflict_id"] for c in listed.json()] == [conflict_id]
+        assert listed.json()[0]["proposed_situation"]["housing"] == "overcrowded"
+        assert listed.json()[0]["proposed_situation"]["resources"]["livestock"] is True
+
+        # The supervisor takes the tablet's version: applied with the resolution, atomically.
+        resolved = await http.post(
+            f"{url}/conflicts/{conflict_id}/resolve",
+            json={"resolution": "take_submitted"},
+            headers=supervisor,
+        )
+        assert resolved.status_code == 204, resolved.text
+        final = await assessments.load(case_id)
+        assert final.conflicts == {}
+        assert final.situation is not None and final.situation.housing.value == "overcrowded"
+        twice = await http.post(
+            f"{url}/conflicts/{conflict_id}/resolve",
+            json={"resolution": "keep_current"},
+            headers=supervisor,
+        )
+        assert twice.status_code == 404
+
+        # Plan items: tablets changing different items merge; the same item conflicts.
+        drafted = final.plan
+        assert drafted is not None and len(drafted.items) >= 2
+        items = [i.model_dump(mode="json") for i in drafted.items]
+        plan_base = final.version
+        first_item, second_item = items[0]["item_id"], items[1]["item_id"]
+        edit_a = [{**items[0], "priority": "emergency"}, *items[1:]]
+        edit_b = [items[0], {**items[1], "goal": "repair the roof"}, *items[2:]]
+        ra = await http.put(
+            f"{url}/plan/draft", json={"items": edit_a, "base_version": plan_base}, headers=worker
+        )
+        assert ra.status_code == 204, ra.text
+        rb = await http.put(
+            f"{url}/plan/draft", json={"items": edit_b, "base_version": plan_base}, headers=worker
+        )
+        assert rb.status_code == 204, rb.text
+        plan = (await assessments.load(case_id)).plan
+        assert plan is not None
+        by_id = {i.item_id: i for i in plan.items}
+        assert by_id[first_item].priority.value == "emergency"
+        assert by_id[second_item].goal == "repair the roof"
+        # Another field of the item A changed: items are compared whole.
+        clash = [{**items[0], "goal": "first things first"}, *items[1:]]
+        rc = await http.put(
+            f"{url}/plan/draft", json={"items": clash, "base_version": plan_base}, headers=worker
+        )
+        assert rc.status_code == 409, rc.text
+        assert [f["path"] for f in rc.json()["fields"]] == [f"items/{first_item}"]
+        plan_after = (await assessments.load(case_id)).plan
+        assert plan_after is not None and plan_after.items == plan.items
+        kept = await http.post(
+            f"{url}/conflicts/{rc.json()['conflict_id']}/resolve",
+            json={"resolution": "keep_current"},
+            headers=worker,
+        )
+        assert kept.status_code == 204, kept.text
+        ahead = await http.put(
+            f"{url}/plan/draft", json={"items": items, "base_version": 10_000}, headers=worker
+        )
+        assert ahead.status_code == 422 and "base_version" in ahead.text
+
+        # The conflicts and their resolutions are published like every decision.
+        subject = f"assessment-{case_id}"
+
+        async def published() -> bool:
+            found = await read_envelopes(
+                kafka_bootstrap,
+                ASSESSMENT_PLANS.name,
+                since=plans_start,
+                match=lambda e: e.subject == subject,
+            )
+            return len(found) == (await assessments.load(case_id)).version
+
+        await wait_for(published, timeout_s=30, what="the case's events on Kafka")
+        found = await read_envelopes(
+            kafka_bootstrap,
+            ASSESSMENT_PLANS.name,
+            since=plans_start,
+            match=lambda e: e.subject == subject,
+        )
+        kinds = [type(REGISTRY.parse(e.type, e.data)) for e, _ in found]
+        assert kinds.count(EditConflicted) == 2 and kinds.count(EditConflictResolved) == 2
+        assert kinds.count(AssessmentRecorded) == 4 and PlanDrafted in kinds
