@@ -69,14 +69,14 @@ async def service_hop(bootstrap: str, mongo_url: str, count: int, backlog: int) 
     async def handle(event: Any, env: Envelope) -> None:
         stream = f"hop-{env.subject}"
         version = len(await store.load(stream))
-        await store.append(
+        result = await store.append(
             stream,
             version,
             [outgoing(amount=event.amount)],
             Causation(source="inson/bench", causation_id=env.id),
             commit_id=f"hop:{env.id}",
         )
-        await relay.publish_stream(stream)
+        await relay.publish_stream(stream, result.commit if result.created else None)
 
     consumer.subscribe(broker)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)

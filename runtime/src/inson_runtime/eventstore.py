@@ -6,8 +6,16 @@ unique index on (stream_id, first_version) makes two writers that loaded the
 same version race for the same key: one wins, the other gets
 :class:`ConcurrencyConflict` and may reload and retry.
 
-A commit is also the outbox record: ``published`` stays false until the relay
-has put its events on Kafka (see :mod:`inson_runtime.outbox`).
+Commits are immutable. Which of them still wait for Kafka is kept beside them
+in a small *outbox* collection: one marker per commit, written before the
+commit and deleted once the relay has published it (see
+:mod:`inson_runtime.outbox`). The relay's sweep therefore reads the handful of
+pending markers, never the whole, ever-growing commit collection: on
+FerretDB v1, which uses no index for reads (BENCHMARKS.md), a query on the
+commits costs a scan of all of them.
+
+A marker without a commit (a crash between the two inserts, or an append that
+lost a race) is harmless: the sweep drops it once it is old enough.
 """
 
 from __future__ import annotations
@@ -59,7 +67,6 @@ class Commit:
     last_version: int
     topic: str
     events: tuple[Envelope, ...]
-    published: bool = False
 
     @classmethod
     def from_document(cls, doc: Document) -> Commit:
@@ -70,7 +77,6 @@ class Commit:
             last_version=doc["last_version"],
             topic=doc["topic"],
             events=tuple(Envelope.model_validate(e) for e in doc["events"]),
-            published=doc.get("published", False),
         )
 
 
@@ -93,6 +99,7 @@ class EventStore:
     ) -> None:
         self.client = client
         self.commits: AsyncCollection[Document] = client[database][collection]
+        self.outbox: AsyncCollection[Document] = client[database][f"{collection}_outbox"]
         self.registry = registry
 
     async def ensure_indexes(self) -> None:
@@ -101,11 +108,7 @@ class EventStore:
             unique=True,
             name="stream_version_unique",
         )
-        # The relay's sweep looks for unpublished commits only.
-        await self.commits.create_index(
-            [("published", ASCENDING), ("stream_id", ASCENDING), ("first_version", ASCENDING)],
-            name="outbox",
-        )
+        await self.outbox.create_index([("stream_id", ASCENDING)], name="outbox_stream")
 
     async def append(
         self,
@@ -161,14 +164,35 @@ class EventStore:
             topic=topics.pop(),
             events=envelopes,
         )
+        # The marker first: a commit must never exist without one, or a crash
+        # right after the insert would leave it unpublished for good.
+        marked = await self._mark_pending(commit, now)
         try:
             await self.commits.insert_one(_to_document(commit, now))
         except DuplicateKeyError:
             existing = await self.commit(commit.commit_id)
             if existing is not None:
+                # Made before (a redelivered cause). A marker we just added
+                # costs at most one duplicate record on Kafka, never an effect.
                 return AppendResult(existing, created=False)
+            if marked:
+                await self.outbox.delete_one({"_id": commit.commit_id})
             raise ConcurrencyConflict(stream_id, expected_version) from None
         return AppendResult(commit, created=True)
+
+    async def _mark_pending(self, commit: Commit, now: datetime) -> bool:
+        try:
+            await self.outbox.insert_one(
+                {
+                    "_id": commit.commit_id,
+                    "stream_id": commit.stream_id,
+                    "first_version": commit.first_version,
+                    "marked_at": now,
+                }
+            )
+        except DuplicateKeyError:
+            return False  # the same commit id is already pending
+        return True
 
     async def load(self, stream_id: str, *, after_version: int = 0) -> list[Envelope]:
         """The stream's events in version order (after ``after_version``)."""
@@ -204,25 +228,30 @@ class EventStore:
     async def unpublished(
         self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500
     ) -> list[Commit]:
-        query: dict[str, Any] = {"published": False}
+        """Commits not yet on Kafka, by stream and version (read from the outbox)."""
+        markers = await self.pending_markers(
+            stream_id=stream_id, older_than=older_than, limit=limit
+        )
+        commits = [c for c in [await self.commit(m["_id"]) for m in markers] if c is not None]
+        return sorted(commits, key=lambda c: (c.stream_id, c.first_version))
+
+    async def pending_markers(
+        self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500
+    ) -> list[Document]:
+        query: dict[str, Any] = {}
         if stream_id is not None:
             query["stream_id"] = stream_id
         if older_than is not None:
-            query["committed_at"] = {"$lt": older_than}
-        cursor = self.commits.find(
-            query, sort=[("stream_id", ASCENDING), ("first_version", ASCENDING)], limit=limit
-        )
-        return [Commit.from_document(doc) async for doc in cursor]
+            query["marked_at"] = {"$lt": older_than}
+        cursor = self.outbox.find(query, sort=[("marked_at", ASCENDING)], limit=limit)
+        return [doc async for doc in cursor]
 
     async def count_unpublished(self) -> int:
-        return await self.commits.count_documents({"published": False})
+        return await self.outbox.count_documents({})
 
     async def mark_published(self, commit_ids: Sequence[str]) -> None:
-        if commit_ids:
-            await self.commits.update_many(
-                {"_id": {"$in": list(commit_ids)}},
-                {"$set": {"published": True, "published_at": datetime.now(UTC)}},
-            )
+        for commit_id in commit_ids:
+            await self.outbox.delete_one({"_id": commit_id})
 
 
 def _to_document(commit: Commit, now: datetime) -> Document:
@@ -234,5 +263,4 @@ def _to_document(commit: Commit, now: datetime) -> Document:
         "topic": commit.topic,
         "events": [e.to_document() for e in commit.events],
         "committed_at": now,
-        "published": False,
     }

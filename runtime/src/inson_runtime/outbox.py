@@ -11,6 +11,7 @@ duplicate record, never a double effect.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
 import structlog
@@ -19,6 +20,12 @@ from inson_runtime.eventstore import Commit, EventStore
 from inson_runtime.kafka import TRANSIENT_KAFKA_ERRORS, EventPublisher
 from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS
 from inson_runtime.observability.metrics import OUTBOX_PENDING
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # PyMongo hands back naive UTC datetimes unless the client is tz-aware.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
 
 log = structlog.get_logger(__name__)
 
@@ -31,6 +38,10 @@ class OutboxRelay:
         # One stream is published by one task at a time in this process, so a
         # request's inline publish and the sweep don't interleave its events.
         self._locks: dict[str, asyncio.Lock] = {}
+        # Per stream, the version up to which this process itself has published
+        # every commit. An append right after it has nothing older pending, so
+        # its publish needs no outbox read. Bounded; a miss only costs a read.
+        self._published_upto: OrderedDict[str, int] = OrderedDict()
 
     def _lock(self, stream_id: str) -> asyncio.Lock:
         lock = self._locks.get(stream_id)
@@ -40,30 +51,81 @@ class OutboxRelay:
             lock = self._locks[stream_id] = asyncio.Lock()
         return lock
 
-    async def publish_stream(self, stream_id: str) -> int:
-        """Publish every unpublished commit of one stream, oldest first."""
+    async def publish_stream(self, stream_id: str, appended: Commit | None = None) -> int:
+        """Publish every unpublished commit of one stream, oldest first.
+
+        ``appended`` is the commit the caller has just written: it is published
+        from memory, so the common case (nothing else pending) reads no commit.
+        """
         async with self._lock(stream_id):
-            commits = await self.store.unpublished(stream_id=stream_id)
-            await self._publish(commits)
-            return len(commits)
+            if appended is not None and (
+                appended.first_version == 1
+                or self._published_upto.get(stream_id) == appended.first_version - 1
+            ):
+                await self._publish([appended])
+                return 1
+            markers = await self.store.pending_markers(stream_id=stream_id)
+            commits: dict[str, Commit] = {}
+            for marker in markers:
+                if appended is not None and marker["_id"] == appended.commit_id:
+                    commits[appended.commit_id] = appended
+                elif (commit := await self.store.commit(marker["_id"])) is not None:
+                    commits[commit.commit_id] = commit
+            if appended is not None:
+                # Even if a sweep dropped its marker meanwhile: publish it.
+                commits[appended.commit_id] = appended
+            ordered = sorted(commits.values(), key=lambda c: c.first_version)
+            await self._publish(ordered)
+            return len(ordered)
 
     async def _publish(self, commits: list[Commit]) -> None:
         for commit in commits:
             await self.publisher.publish(commit.topic, commit.events)
             await self.store.mark_published([commit.commit_id])
+            self._remember(commit)
 
-    async def sweep_once(self, *, grace_s: float = 0.0) -> int:
-        """Publish commits older than ``grace_s`` that nobody published."""
-        older_than = datetime.now(UTC) - timedelta(seconds=grace_s)
+    def _remember(self, commit: Commit) -> None:
+        upto = self._published_upto.get(commit.stream_id, 0)
+        if commit.first_version == upto + 1 or commit.first_version == 1:
+            self._published_upto[commit.stream_id] = commit.last_version
+            self._published_upto.move_to_end(commit.stream_id)
+            if len(self._published_upto) > 50_000:
+                self._published_upto.popitem(last=False)
+
+    async def sweep_once(self, *, grace_s: float = 0.0, orphan_after_s: float = 60.0) -> int:
+        """Publish commits older than ``grace_s`` that nobody published.
+
+        A marker whose commit never appeared (the writer crashed between the
+        two inserts, or lost a race) is dropped after ``orphan_after_s``: long
+        enough that a slow writer's insert cannot still be on its way.
+        """
+        now = datetime.now(UTC)
+        older_than = now - timedelta(seconds=grace_s)
+        orphan_before = now - timedelta(seconds=max(grace_s, orphan_after_s))
         total = 0
+        seen: set[str] = set()
         while True:
-            commits = await self.store.unpublished(older_than=older_than)
-            if not commits:
+            markers = [
+                m
+                for m in await self.store.pending_markers(older_than=older_than)
+                if m["stream_id"] not in seen
+            ]
+            if not markers:
                 return total
-            for stream_id in dict.fromkeys(c.stream_id for c in commits):
+            for stream_id in dict.fromkeys(m["stream_id"] for m in markers):
+                seen.add(stream_id)
                 async with self._lock(stream_id):
                     # Re-read under the lock: the writer may have published meanwhile.
-                    fresh = await self.store.unpublished(stream_id=stream_id, older_than=older_than)
+                    fresh: list[Commit] = []
+                    for marker in await self.store.pending_markers(
+                        stream_id=stream_id, older_than=older_than
+                    ):
+                        commit = await self.store.commit(marker["_id"])
+                        if commit is not None:
+                            fresh.append(commit)
+                        elif _as_utc(marker["marked_at"]) < orphan_before:
+                            await self.store.mark_published([marker["_id"]])
+                    fresh.sort(key=lambda c: c.first_version)
                     await self._publish(fresh)
                     total += len(fresh)
 

@@ -116,7 +116,8 @@ class Runtime:
         try:
             # Bounded, so a Kafka outage slows no request beyond this.
             await asyncio.wait_for(
-                self.relay.publish_stream(stream_id), self.settings.inline_publish_timeout_s
+                self.relay.publish_stream(stream_id, result.commit if result.created else None),
+                self.settings.inline_publish_timeout_s,
             )
         except Exception as exc:
             log.warning(

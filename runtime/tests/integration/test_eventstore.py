@@ -114,3 +114,25 @@ async def test_operator_shaped_stream_ids_are_refused(store: EventStore) -> None
 async def test_only_registered_event_classes_are_appended(store: EventStore) -> None:
     with pytest.raises(UnknownEventType):
         await store.append(f"case-{uuid.uuid4()}", 0, [Unregistered()], CAUSE)
+
+
+async def test_a_lost_race_leaves_no_pending_marker(store: EventStore) -> None:
+    stream = f"case-{uuid.uuid4()}"
+    await store.append(stream, 0, [VisitScheduled(day=1)], CAUSE)
+    with pytest.raises(ConcurrencyConflict):
+        await store.append(stream, 0, [VisitScheduled(day=2)], CAUSE)
+
+    pending = await store.pending_markers(stream_id=stream)
+    assert len(pending) == 1  # only the winner's commit waits for the relay
+
+
+async def test_the_sweep_reads_the_outbox_not_the_commits(store: EventStore) -> None:
+    """Published commits leave the outbox, so its size is what is pending."""
+    streams = [f"case-{uuid.uuid4()}" for _ in range(3)]
+    results = [await store.append(s, 0, [VisitScheduled(day=1)], CAUSE) for s in streams]
+    assert await store.count_unpublished() == 3
+
+    await store.mark_published([r.commit.commit_id for r in results[:2]])
+
+    assert await store.count_unpublished() == 1
+    assert await store.commits.count_documents({}) == 3  # commits themselves never change

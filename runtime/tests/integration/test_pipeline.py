@@ -11,6 +11,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -317,3 +318,19 @@ async def test_a_rebuilt_projection_equals_the_live_one(
     assert report.events == 60 and report.outcomes == {"applied": 60}
     assert rebuilt == live
     assert len(rebuilt) == 20
+
+
+async def test_a_marker_whose_commit_never_came_is_dropped_once_old(store, relay) -> None:
+    """A writer that died between the marker and the commit leaves an orphan."""
+    stream = f"case-{uuid.uuid4()}"
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    await store.outbox.insert_one(
+        {"_id": "never-written", "stream_id": stream, "first_version": 1, "marked_at": long_ago}
+    )
+    recent = {"_id": "being-written", "stream_id": stream, "first_version": 1}
+    await store.outbox.insert_one({**recent, "marked_at": datetime.now(UTC)})
+
+    assert await relay.sweep_once(grace_s=0, orphan_after_s=60) == 0
+
+    left = [m["_id"] for m in await store.pending_markers(stream_id=stream)]
+    assert left == ["being-written"]  # a young one may still get its commit
