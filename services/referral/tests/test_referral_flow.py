@@ -5,6 +5,7 @@ headers; other centers see nothing, an illegal step is answered 409 with the sta
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -227,6 +228,45 @@ async def test_a_plan_item_reaches_the_window_and_is_served_through_the_api(
     assert [w["window"] for w in board.json()["windows"]] == [f"{CENTER}-w1", f"{CENTER}-w2"]
     assert (await http.get(f"/v1/centers/{CENTER}/board", headers=stranger)).status_code == 403
     assert (await http.get("/v1/centers/psc-0000000/board", headers=operator)).status_code == 404
+
+
+async def test_a_cases_referrals_as_of_a_past_moment(service, kafka_bootstrap) -> None:
+    """The referral states a decision was taken against, rebuilt from the store."""
+    _, http, auth = service
+    operator = bearer(auth, "window_operator", "op-7", service_center=CENTER, district=DISTRICT)
+    supervisor = bearer(auth, "supervisor", f"sup-{DISTRICT}", district=DISTRICT)
+    elsewhere = bearer(auth, "supervisor", "sup-1703202", district="1703202")
+    plan = approved_plan()
+    window_ref = referral_id(plan.plan_id, "item-cash-01")
+    url = f"/v1/cases/{plan.case_id}/referrals/as-of"
+    before = datetime.now(UTC)
+    await publish_plan(kafka_bootstrap, plan)
+
+    async def delivered() -> bool:
+        got = await http.get(f"/v1/referrals/{window_ref}", headers=operator)
+        return got.status_code == 200 and got.json()["status"] == "delivered"
+
+    await wait_for(delivered, timeout_s=60, what="the referral delivered to the window")
+    moment = datetime.now(UTC)
+    await asyncio.sleep(0.01)
+    for step in ("accept", "start"):
+        done = await http.post(f"/v1/referrals/{window_ref}/{step}", headers=operator)
+        assert done.status_code == 200, done.text
+
+    async def states(at: datetime, headers: dict[str, str]) -> httpx.Response:
+        return await http.get(url, params={"at": at.isoformat()}, headers=headers)
+
+    then = await states(moment, supervisor)
+    assert then.status_code == 200, then.text
+    by_id = {r["referral_id"]: r for r in then.json()}
+    assert by_id[window_ref]["status"] == "delivered"
+    assert by_id[window_ref]["item_id"] == "item-cash-01" and by_id[window_ref]["plan_version"] == 1
+    assert len(by_id) == 2
+    now = {r["referral_id"]: r for r in (await states(datetime.now(UTC), supervisor)).json()}
+    assert now[window_ref]["status"] == "started"
+    assert (await states(before, supervisor)).status_code == 404
+    assert (await states(moment, elsewhere)).status_code == 404
+    assert (await states(moment, operator)).status_code == 403
 
 
 async def test_the_deadline_task_starts_and_stops_with_the_service(

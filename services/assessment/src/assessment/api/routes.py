@@ -692,6 +692,69 @@ async def grant_temporary_housing(
     return {"registration_id": registration_id}
 
 
+@router.get(
+    "/cases/{case_id}/as-of",
+    responses=ERRORS,
+    summary="The case file as it was known at a past moment, rebuilt from the event store",
+)
+async def case_as_of(
+    case_id: str,
+    principal: Worker,
+    service: Service,
+    at: Annotated[datetime, Query(description="RFC 3339 with a UTC offset")],
+) -> dict[str, Any]:
+    """What the worker and supervisor knew when a decision was taken: the assessment
+    with its score and contributions, the plan version in force and its items.
+
+    Referral states are the referral service's: its
+    ``GET /v1/cases/{case_id}/referrals/as-of?at=`` answers for the same moment.
+    """
+    if at.tzinfo is None:
+        raise HTTPException(422, [{"loc": ["query", "at"], "msg": "at must carry a UTC offset"}])
+    await _file_for(service, principal, case_id)  # scope is judged on today's case file
+    then, last_event_at = await service.load_as_of(case_id, at)
+    if then.version == 0:
+        raise HTTPException(404, f"nothing was recorded about case {case_id} by {at.isoformat()}")
+    return as_of_view(then, at, last_event_at)
+
+
+def as_of_view(file: CaseFile, at: datetime, last_event_at: datetime | None) -> dict[str, Any]:
+    completed = file.completed_assessment
+    plan = file.plan
+    return {
+        "case_id": file.case_id,
+        "at": at,
+        "version": file.version,
+        "last_event_at": last_event_at,
+        "worker_id": file.worker_id,
+        "district": file.district,
+        "mahalla": file.mahalla,
+        "assessment": None
+        if completed is None
+        else {
+            "assessment_id": completed.assessment_id,
+            "situation": file.situation.model_dump(mode="json") if file.situation else None,
+            "score_model": completed.score_model,
+            "need_score": completed.need_score,
+            "need_level": completed.need_level.value,
+            "contributions": [c.model_dump(mode="json") for c in completed.contributions],
+            "eligible_services": list(completed.eligible_services),
+            "completed_by": completed.completed_by,
+            "completed_at": completed.completed_at,
+        },
+        "plan": None
+        if plan is None
+        else {
+            "plan_id": plan.plan_id,
+            "status": plan.status.value,
+            "version": plan.version,
+            "items": [i.model_dump(mode="json") for i in plan.items],
+            "completed_items": sorted(plan.completed_items),
+        },
+        "open_conflicts": sorted(file.conflicts),
+    }
+
+
 @router.get("/case-files", summary="Case files in your area: caseload, visits due, plans by status")
 async def list_case_files(
     principal: Worker,

@@ -91,6 +91,22 @@ class Assessments:
         events = [REGISTRY.parse(e.type, e.data) for e in envelopes]
         return replay(case_id, events), replay(case_id, events[:base_version])
 
+    async def load_as_of(self, case_id: str, at: datetime) -> tuple[CaseFile, datetime | None]:
+        """The case file as it was known at ``at``: its events committed at or before it.
+
+        An event's ``time`` is its commit's time in this store, and a stream's
+        commits are in time order, so the fold stops at the first later one.
+        Returns the file and the time of the last event it folded.
+        """
+        envelopes = await self.runtime.store.load(stream(case_id))
+        known = []
+        for envelope in envelopes:
+            if envelope.time > at:
+                break
+            known.append(envelope)
+        file = replay(case_id, (REGISTRY.parse(e.type, e.data) for e in known))
+        return file, (known[-1].time if known else None)
+
     async def load_existing(self, case_id: str) -> CaseFile:
         file = await self.load(case_id)
         if file.worker_id is None:

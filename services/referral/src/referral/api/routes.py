@@ -13,6 +13,7 @@ from inson_contracts.events.values import Actor, Priority
 from inson_runtime.auth import Principal, Role, require_roles
 from inson_runtime.service import Problem
 
+from referral.adapters.plans import PLAN_ITEMS
 from referral.api.deps import DbDep, ReferralsDep, check_center, may_see, visible_referrals
 from referral.api.schemas import (
     NoteIn,
@@ -33,6 +34,7 @@ from referral.domain.referral import (
     Start,
     Status,
 )
+from referral.domain.routing import referral_id
 from referral.projections.views import OPEN_STATUSES, REFERRALS
 from referral.reference.centers import center_of_window, service_center
 
@@ -55,6 +57,7 @@ QUEUE: dict[int | str, dict[str, Any]] = {
 Reader = Annotated[
     Principal, Depends(require_roles(Role.WINDOW_OPERATOR, Role.SUPERVISOR, Role.ADMIN))
 ]
+Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN))]
 Operator = Annotated[Principal, Depends(require_roles(Role.WINDOW_OPERATOR, Role.ADMIN))]
 ReferralId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_:-]{1,64}$")]
 Code = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
@@ -132,6 +135,54 @@ async def get_referral(
             names = {w.code: w.name for w in center.windows}
             detail["window_name"] = names.get(doc.get("window") or "")
     return ReferralDetail.model_validate(detail)
+
+
+@router.get(
+    "/cases/{case_id}/referrals/as-of",
+    summary="A case's referrals and their states as they stood at a past moment",
+)
+async def referrals_as_of(
+    case_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_:-]{1,64}$")],
+    principal: Supervisor,
+    db: DbDep,
+    referrals: ReferralsDep,
+    at: Annotated[datetime, Query(description="RFC 3339 with a UTC offset")],
+) -> list[dict[str, Any]]:
+    """Rebuilt from this service's event store, for reviewing a decision as it was taken
+    (the assessment service's ``/v1/cases/{case_id}/as-of`` gives the plan of that moment).
+
+    The referrals of a case are found through the plan policy's own record of
+    the items it referred (written before anything is issued), not a projection
+    that may lag.
+    """
+    if at.tzinfo is None:
+        raise HTTPException(422, [{"loc": ["query", "at"], "msg": "at must carry a UTC offset"}])
+    found: list[dict[str, Any]] = []
+    async for plan in db[PLAN_ITEMS].find({"case_id": case_id}).sort("_id", 1):
+        for item_id in plan.get("items", []):
+            referral = await referrals.load_as_of(referral_id(plan["_id"], item_id), at)
+            issued = referral.issued
+            if issued is None or referral.status is None:
+                continue  # not issued yet at that moment
+            if not may_see(principal, issued.destination):
+                continue
+            found.append(
+                {
+                    "referral_id": referral.referral_id,
+                    "plan_id": issued.plan_id,
+                    "plan_version": issued.plan_version,
+                    "item_id": issued.item_id,
+                    "service_code": issued.service_code,
+                    "destination": issued.destination.model_dump(mode="json"),
+                    "status": referral.status.value,
+                    "escalation_level": referral.escalation_level,
+                    "version": referral.version,
+                }
+            )
+    if not found and principal.role is not Role.ADMIN:
+        # Indistinguishable from a case outside the caller's district, on purpose.
+        raise HTTPException(404, f"no referrals of case {case_id} in your area by that moment")
+    return found
 
 
 def _public(doc: dict[str, Any], now: datetime) -> dict[str, Any]:

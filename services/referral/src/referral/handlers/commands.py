@@ -76,6 +76,12 @@ class Referrals:
         envelopes = await self.runtime.store.load(referral_stream(rid))
         return replay(rid, (REGISTRY.parse(e.type, e.data) for e in envelopes))
 
+    async def load_as_of(self, rid: str, at: datetime) -> Referral:
+        """The referral as it stood at ``at``: the events committed at or before it."""
+        envelopes = await self.runtime.store.load(referral_stream(rid))
+        known = [e for e in envelopes if e.time <= at]
+        return replay(rid, (REGISTRY.parse(e.type, e.data) for e in known))
+
     async def load_issued(self, rid: str) -> Referral:
         referral = await self.load(rid)
         if referral.issued is None:

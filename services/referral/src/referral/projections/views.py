@@ -37,6 +37,7 @@ from inson_runtime.projections import Projection, apply_at_version
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from referral.adapters.plans import PLAN_ITEMS
 from referral.domain.deadlines import escalation_due_at
 from referral.domain.referral import OPEN, Status
 
@@ -204,3 +205,5 @@ async def ensure_view_indexes(db: AsyncDatabase[Document]) -> None:
     await db[REFERRALS].create_index([("window", ASCENDING), ("status", ASCENDING)])
     await db[DEADLINES].create_index([("open", ASCENDING), ("next_escalation_at", ASCENDING)])
     await db[DEADLINES].create_index([("open", ASCENDING), ("issued_at", ASCENDING)])
+    # The plan policy's own record, looked up by case for the as-of view.
+    await db[PLAN_ITEMS].create_index([("case_id", ASCENDING)])

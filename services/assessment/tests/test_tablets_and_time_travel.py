@@ -1,8 +1,10 @@
-"""Two tablets editing one assessment offline, on the real FerretDB and Kafka:
-each stale command is merged or recorded as a conflict, never a silent overwrite."""
+"""On the real FerretDB and Kafka: two tablets editing one assessment offline
+(each stale command is merged or recorded as a conflict, never a silent
+overwrite), and the case file as it was known at a past moment."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -268,3 +270,76 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         kinds = [type(REGISTRY.parse(e.type, e.data)) for e, _ in found]
         assert kinds.count(EditConflicted) == 2 and kinds.count(EditConflictResolved) == 2
         assert kinds.count(AssessmentRecorded) == 4 and PlanDrafted in kinds
+
+
+async def test_as_of_a_past_moment_gives_the_plan_and_score_of_that_moment(
+    kafka_bootstrap: str, mongodb_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    auth = AuthSettings(dev_key_path=tmp_path / "key.pem")
+    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(auth.dev_key_path))
+    async with assessment_service(kafka_bootstrap, mongodb_url) as (assessments, http):
+        case_id = await open_case(assessments)
+        file = await assessments.load_existing(case_id)
+        worker = bearer(auth, "social_worker", file.worker_id or "")
+        supervisor = bearer(auth, "supervisor", "sup-1")
+        url = f"/v1/cases/{case_id}"
+
+        async def as_of(at: datetime) -> httpx.Response:
+            return await http.get(f"{url}/as-of", params={"at": at.isoformat()}, headers=supervisor)
+
+        await asyncio.sleep(0.01)
+        before_visit = datetime.now(UTC)
+        completed = await http.post(
+            f"{url}/assessment/complete", json={"situation": SITUATION}, headers=worker
+        )
+        assert completed.status_code == 200, completed.text
+        scored = completed.json()
+        approved = await http.post(f"{url}/plan/approve", headers=supervisor)
+        assert approved.status_code == 204, approved.text
+        await asyncio.sleep(0.01)
+        decided = datetime.now(UTC)
+        await asyncio.sleep(0.01)
+        first_items = scored["plan_items"]
+        assert len(first_items) >= 2
+        revised = await http.post(
+            f"{url}/plan/revise",
+            json={"items": first_items[1:], "reason": "the family moved in with relatives"},
+            headers=worker,
+        )
+        assert revised.status_code == 204, revised.text
+
+        then = await as_of(decided)
+        assert then.status_code == 200, then.text
+        past = then.json()
+        assert past["plan"]["version"] == 1 and past["plan"]["status"] == "approved"
+        assert [i["item_id"] for i in past["plan"]["items"]] == [i["item_id"] for i in first_items]
+        assert past["assessment"]["need_score"] == scored["need_score"]
+        assert past["assessment"]["contributions"] == scored["contributions"]
+        assert past["assessment"]["situation"]["housing"] == SITUATION["housing"]
+        assert datetime.fromisoformat(past["last_event_at"]) <= decided
+
+        today = (await as_of(datetime.now(UTC))).json()
+        assert today["plan"]["version"] == 2
+        assert [i["item_id"] for i in today["plan"]["items"]] == [
+            i["item_id"] for i in first_items[1:]
+        ]
+        assert today["version"] == past["version"] + 1
+
+        early = (await as_of(before_visit)).json()
+        assert early["assessment"] is None and early["plan"] is None
+        assert early["worker_id"] == file.worker_id
+
+        assert (await as_of(datetime(2020, 1, 1, tzinfo=UTC))).status_code == 404
+        naive = await http.get(
+            f"{url}/as-of", params={"at": "2026-01-01T10:00:00"}, headers=supervisor
+        )
+        assert naive.status_code == 422
+        elsewhere = mint_dev_token(
+            sub="sup-2", role="supervisor", settings=auth, district="1703202"
+        )
+        outside = await http.get(
+            f"{url}/as-of",
+            params={"at": decided.isoformat()},
+            headers={"Authorization": f"Bearer {elsewhere}"},
+        )
+        assert outside.status_code == 403
