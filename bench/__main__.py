@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import platform
 import subprocess
@@ -20,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.endtoend import end_to_end
+from bench.growth import growth
 from bench.platform import projection_rebuild, service_hop
 from bench.raw import kafka_hop, kafka_produce_consume, mongo_upserts
 
@@ -34,7 +37,12 @@ FULL = {
     "p1_backlog": 300,
     "p3_events": 5_000,
     "p3_streams": 500,
+    "p2_seconds": 20,
+    "p4_samples": 20,
+    "p4_seeds": 5,
 }
+# P2's named rates, then a ladder climbed while the rate holds; P4's store sizes.
+FULL_RATES = {"p2_rates": [10, 50], "p2_search": [0.5, 1, 2, 5], "p4_sizes": [100, 1_000, 3_000]}
 QUICK = {
     "produce": 300,
     "hops": 10,
@@ -44,10 +52,16 @@ QUICK = {
     "p1_backlog": 50,
     "p3_events": 300,
     "p3_streams": 50,
+    "p2_seconds": 3,
+    "p4_samples": 3,
+    "p4_seeds": 2,
 }
+QUICK_RATES = {"p2_rates": [1], "p2_search": [], "p4_sizes": [2, 20]}
 
 
-async def measure(counts: dict[str, int], bootstrap: str, mongo: str) -> dict[str, Any]:
+async def measure(
+    counts: dict[str, int], rates: dict[str, list[Any]], bootstrap: str, mongo: str
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
     print("B1 raw Kafka produce/consume ...", file=sys.stderr)
     results["B1_kafka"] = await kafka_produce_consume(bootstrap, counts["produce"])
@@ -62,6 +76,14 @@ async def measure(counts: dict[str, int], bootstrap: str, mongo: str) -> dict[st
     print("P3 projection rebuild ...", file=sys.stderr)
     results["P3_rebuild"] = await projection_rebuild(
         bootstrap, mongo, counts["p3_events"], counts["p3_streams"]
+    )
+    print("P2 end to end ...", file=sys.stderr)
+    results["P2_end_to_end"] = await end_to_end(
+        bootstrap, mongo, rates["p2_rates"], counts["p2_seconds"], rates["p2_search"]
+    )
+    print("P4 growth ...", file=sys.stderr)
+    results["P4_growth"] = await growth(
+        bootstrap, mongo, rates["p4_sizes"], counts["p4_samples"], counts["p4_seeds"]
     )
     return results
 
@@ -97,7 +119,8 @@ def table(r: dict[str, Any]) -> str:
             f"{r['P3_rebuild']['events_per_s']:,.0f} events/s over {r['P3_rebuild']['events']:,} events, peak RSS {r['P3_rebuild']['peak_rss_mb']:.0f} MB",
             f"{rebuild_ratio:.2f}x bulk ceiling (target >= 0.5x): {'holds' if rebuild_ratio >= 0.5 else 'MISSED'}",
         ),
-        ("P2 end to end, P4 growth", "not measured yet", "see BENCHMARKS.md"),
+        *p2_rows(r["P2_end_to_end"]),
+        *p4_rows(r["P4_growth"]),
     ]
     width = max(len(a) for a, _, _ in rows)
     return "\n".join(
@@ -105,14 +128,81 @@ def table(r: dict[str, Any]) -> str:
     )
 
 
+def _ms(p: dict[str, float] | None) -> str:
+    if not p:
+        return "-"
+    return f"p50 {p['p50_ms']:,.0f} / p95 {p['p95_ms']:,.0f} / p99 {p['p99_ms']:,.0f} ms"
+
+
+def p2_rows(p2: dict[str, Any]) -> list[tuple[str, str, str]]:
+    rows = []
+    for run in p2["runs"]:
+        stages = ", ".join(
+            f"{stage} p99 {run[stage]['p99_ms']:,.0f}"
+            for stage in ("intake_api", "assignment", "worker_api", "referrals", "visible")
+            if stage in run
+        )
+        verdict = ""
+        if run["rate_per_s"] == 50:
+            whole = run.get("whole")
+            ok = bool(whole) and run["failed"] == 0 and whole["p99_ms"] <= 250
+            verdict = f"whole p99 <= 250 ms at 50/s: {'holds' if ok else 'MISSED'}"
+        rows.append(
+            (
+                f"P2 end to end at {run['rate_per_s']}/s for {run['seconds']} s",
+                f"{run['completed']}/{run['applications']} done ({run['failed']} failed or late); "
+                f"whole {_ms(run.get('whole'))}; {stages} ms; "
+                f"{'held' if run['held'] else 'not held'}",
+                verdict,
+            )
+        )
+    highest = p2["highest_held"]
+    rows.append(
+        (
+            "P2 highest rate held (ladder)",
+            f"{highest['rate_per_s']}/s, whole {_ms(highest.get('whole'))}"
+            if highest
+            else ("none of the ladder's rates held" if p2["ladder"] else "no ladder in this run"),
+            "",
+        )
+    )
+    return rows
+
+
+def p4_rows(p4: dict[str, Any]) -> list[tuple[str, str, str]]:
+    rows = [
+        (
+            f"P4 at {point['cases']:,} cases",
+            f"intake POST {_ms(point['intake_post'])}; window queue {_ms(point['window_queue'])}",
+            "",
+        )
+        for point in p4["points"]
+    ]
+    first, last = p4["points"][0]["cases"], p4["points"][-1]["cases"]
+    worst = max(p4["intake_p99_ratio"], p4["queue_p99_ratio"])
+    rows.append(
+        (
+            f"P4 growth {first:,} -> {last:,} cases",
+            f"p99 x{p4['intake_p99_ratio']:.2f} intake, x{p4['queue_p99_ratio']:.2f} queue",
+            f"p99 at the largest <= 1.5x the smallest: {'holds' if worst <= 1.5 else 'MISSED'}",
+        )
+    )
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="a smoke run with tiny counts")
     args = parser.parse_args()
+    # The services composed here (to place their consumer groups) log like
+    # services; the table is what this command prints.
+    os.environ.setdefault("INSON_LOG_LEVEL", "WARNING")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     mongo = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
     counts = QUICK if args.quick else FULL
-    results = asyncio.run(measure(counts, bootstrap, mongo))
+    rates = QUICK_RATES if args.quick else FULL_RATES
+    results = asyncio.run(measure(counts, rates, bootstrap, mongo))
     print(table(results))
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=False
@@ -122,6 +212,7 @@ def main() -> int:
         "time": datetime.now(UTC).isoformat(),
         "quick": args.quick,
         "counts": counts,
+        "rates": rates,
         "machine": {
             "cpus": os.cpu_count(),
             "platform": platform.platform(),

@@ -23,7 +23,7 @@ def test_the_benchmark_runs_and_writes_its_figures(kafka_bootstrap: str, mongodb
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -32,6 +32,8 @@ def test_the_benchmark_runs_and_writes_its_figures(kafka_bootstrap: str, mongodb
         "B2 raw MongoDB bulk upserts",
         "P1 service hop",
         "P3 projection rebuild",
+        "P2 end to end at 1/s",
+        "P4 growth 2 -> 20 cases",
     ):
         assert row in done.stdout
     written = Path(done.stdout.strip().splitlines()[-1].removeprefix("figures written to "))
@@ -39,4 +41,9 @@ def test_the_benchmark_runs_and_writes_its_figures(kafka_bootstrap: str, mongodb
     assert record["quick"] is True and len(record["commit"]) == 40
     assert record["results"]["P3_rebuild"]["events"] == record["counts"]["p3_events"]
     assert record["results"]["P3_rebuild"]["complete_streams"] == record["counts"]["p3_streams"]
+    p2 = record["results"]["P2_end_to_end"]["runs"][0]
+    assert p2["applications"] == p2["completed"] + p2["failed"] == 3
+    assert p2["completed"] >= 1 and p2["whole"]["p99_ms"] > 0  # a referral became visible
+    sizes = [p["cases"] for p in record["results"]["P4_growth"]["points"]]
+    assert sizes == [2, 20]
     written.unlink()

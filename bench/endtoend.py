@@ -1,0 +1,427 @@
+"""P2: the whole path at a fixed arrival rate, on real service processes.
+
+Applications are submitted over HTTP on an open-loop schedule (the i-th at
+``start + i / rate``, whether or not earlier ones are done). A scripted worker
+completes each assessment through the API as soon as the assignment event
+appears on Kafka, and a supervisor approves the plan; the run then waits until
+every referral of the plan answers from the referral service's read model,
+which is what the window queue is served from.
+
+Stages (each from the previous one's end):
+  intake_api      POST /v1/applications answered
+  assignment      SocialWorkerAssigned seen on the assessment topic
+  worker_api      assessment completed + plan approved through the API
+  referrals       every ReferralIssued of the plan seen on the referral topic
+  visible         every referral of the plan readable from the referral API
+and ``whole``: submission to the last referral visible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from inson_contracts.codes.mahallas import mahallas_of
+from inson_contracts.envelope import from_kafka
+from inson_contracts.topics import CATALOGUE
+from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.kafka import partitions_of, stop_reader
+from inson_runtime.mongo import connect
+from inson_runtime.testing import start_groups_at_end
+
+from bench.raw import percentiles
+
+DISTRICT = "1735207"
+REGION = "1735"
+STAGES = ("intake_api", "assignment", "worker_api", "referrals", "visible")
+PORTS = {"intake": 18101, "assessment": 18102, "referral": 18103}
+ASSIGNED = "uz.inson.assessment.worker.assigned.v1"
+ISSUED = "uz.inson.referral.referral.issued.v1"
+
+
+@dataclass
+class Journey:
+    started: float
+    marks: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+    def stage_seconds(self) -> dict[str, float]:
+        out, previous = {}, self.started
+        for stage in STAGES:
+            if stage not in self.marks:
+                break
+            out[stage] = self.marks[stage] - previous
+            previous = self.marks[stage]
+        if "visible" in self.marks:
+            out["whole"] = self.marks["visible"] - self.started
+        return out
+
+
+class Watcher:
+    """Reads the assessment and referral topics; wakes whoever waits on an id."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
+        self.seen: dict[str, float] = {}
+        self.waiters: dict[str, asyncio.Event] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._reader: AIOKafkaConsumer | None = None
+
+    async def start(self) -> None:
+        reader = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False)
+        await reader.start()
+        topics = [t.name for t in CATALOGUE if t.owner in ("assessment", "referral")]
+        parts = [tp for name in topics for tp in await partitions_of(reader, name)]
+        reader.assign(parts)
+        await reader.seek_to_end(*parts)
+        self._reader = reader
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        assert self._reader is not None
+        while True:
+            batches = await self._reader.getmany(timeout_ms=200)
+            now = time.perf_counter()
+            for records in batches.values():
+                for record in records:
+                    with contextlib.suppress(Exception):
+                        env = from_kafka(record.headers, record.value)
+                        key = _key(env.type, env.data)
+                        if key is not None:
+                            self.seen.setdefault(key, now)
+                            self._event(key).set()
+
+    def _event(self, key: str) -> asyncio.Event:
+        return self.waiters.setdefault(key, asyncio.Event())
+
+    async def wait(self, key: str, timeout_s: float) -> float:
+        await asyncio.wait_for(self._event(key).wait(), timeout_s)
+        return self.seen[key]
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._reader:
+            await stop_reader(self._reader)
+
+
+def _key(event_type: str, data: dict[str, Any]) -> str | None:
+    if event_type == ASSIGNED:
+        return f"assigned:{data.get('case_id')}"
+    if event_type == ISSUED:
+        return f"issued:{data.get('referral_id')}"
+    return None
+
+
+@contextlib.asynccontextmanager
+async def platform(bootstrap: str, mongo_url: str) -> AsyncIterator[tuple[dict[str, str], Path]]:
+    """Intake, assessment and referral as real processes on ports of their own."""
+    from assessment.main import compose as compose_assessment
+    from assessment.settings import Settings as AssessmentSettings
+    from intake.main import compose as compose_intake
+    from intake.settings import Settings as IntakeSettings
+    from referral.main import compose as compose_referral
+    from referral.settings import Settings as ReferralSettings
+
+    run = uuid.uuid4().hex[:6]
+    key_dir = Path(tempfile.mkdtemp(prefix="inson-bench-"))
+    names = {svc: f"bench-{svc}-{run}" for svc in PORTS}
+    # Fresh groups would replay every event on the shared topics first: start
+    # them at the end, as the services' own tests do.
+    for svc, (compose, settings_cls) in {
+        "intake": (compose_intake, IntakeSettings),
+        "assessment": (compose_assessment, AssessmentSettings),
+        "referral": (compose_referral, ReferralSettings),
+    }.items():
+        runtime, _ = compose(
+            settings_cls(
+                service_name=names[svc], kafka_bootstrap_servers=bootstrap, mongodb_url=mongo_url
+            )
+        )
+        await start_groups_at_end(bootstrap, runtime.consumers)
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "MONGODB_URL": mongo_url,
+        "INSON_AUTH_DEV_KEY_PATH": str(key_dir / "dev-key.pem"),
+        "INSON_LOG_LEVEL": "WARNING",
+    }
+    mint_dev_token(sub="warm-up", role="admin", settings=_auth(key_dir))  # creates the key
+    processes = []
+    try:
+        for svc, port in PORTS.items():
+            processes.append(_spawn(svc, port, {**env, "INSON_SERVICE_NAME": names[svc]}, key_dir))
+        async with httpx.AsyncClient(timeout=5) as http:
+            for port in PORTS.values():
+                for _ in range(240):
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                            break
+                    await asyncio.sleep(0.25)
+                else:
+                    raise RuntimeError(f"service on {port} not ready (logs in {key_dir})")
+        yield names, key_dir
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        client = connect(mongo_url)
+        for name in names.values():
+            await client.drop_database(f"inson_{name}")
+        await client.close()
+
+
+def _spawn(svc: str, port: int, env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
+    with open(log_dir / f"{svc}.log", "wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", f"{svc}.main", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
+def _auth(key_dir: Path) -> AuthSettings:
+    return AuthSettings(dev_key_path=key_dir / "dev-key.pem")
+
+
+class Driver:
+    def __init__(self, watcher: Watcher, key_dir: Path, timeout_s: float) -> None:
+        self.watcher = watcher
+        self.timeout_s = timeout_s
+        auth = _auth(key_dir)
+        self.mahallas = [m.code for m in mahallas_of(DISTRICT)]
+
+        def bearer(role: str, sub: str, **scope: Any) -> dict[str, str]:
+            token = mint_dev_token(sub=sub, role=role, settings=auth, ttl="2h", **scope)
+            return {"Authorization": f"Bearer {token}"}
+
+        self.bearer = bearer
+        self.tablet = bearer("social_worker", "tablet-1", mahallas=self.mahallas, district=DISTRICT)
+        self.supervisor = bearer("supervisor", f"sup-{DISTRICT}", district=DISTRICT)
+        self.admin = bearer("admin", "admin-bench")
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        self.http = httpx.AsyncClient(timeout=30, limits=limits)
+        self.sequence = 0
+
+    def url(self, svc: str, path: str) -> str:
+        return f"http://127.0.0.1:{PORTS[svc]}{path}"
+
+    async def journey(self) -> Journey:
+        j = Journey(started=time.perf_counter())
+        n = self.sequence
+        self.sequence += 1
+        try:
+            await self._journey(n, j)
+        except Exception as exc:  # a failed journey is counted, not hidden
+            j.error = f"{type(exc).__name__}: {exc}"[:200]
+        return j
+
+    async def case_file(
+        self, case_id: str, ready: Callable[[dict[str, Any]], bool], deadline: float
+    ) -> dict[str, Any]:
+        """The assessment service's case file, once its read model shows ``ready``."""
+        while True:
+            got = await self.http.get(
+                self.url("assessment", f"/v1/case-files/{case_id}"), headers=self.supervisor
+            )
+            if got.status_code == 200 and ready(doc := got.json()):
+                return dict(doc)
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the case file never caught up")
+            await asyncio.sleep(0.01)
+
+    async def submit(self, n: int | None = None) -> httpx.Response:
+        """One application from a tablet: a distinct applicant for every ``n``."""
+        if n is None:
+            n = self.sequence
+            self.sequence += 1
+        mahalla = self.mahallas[n % len(self.mahallas)]
+        return await self.http.post(
+            self.url("intake", "/v1/applications"),
+            headers=self.tablet,
+            json={
+                "channel": "mahalla_tablet",
+                "applicant": {
+                    "name": {"last_name": "Bench", "first_name": _name(n)},
+                    "birth_date": (date(1940, 1, 1) + timedelta(days=n)).isoformat(),
+                    "sex": "female",
+                    "language": "ru",
+                },
+                "address": {"region": REGION, "district": DISTRICT, "mahalla": mahalla},
+                "circumstances": ["lonely_elderly", "needs_care_by_others"],
+                "consent": {"given": True, "text_version": "2026-01"},
+            },
+        )
+
+    async def _journey(self, n: int, j: Journey) -> None:
+        mahalla = self.mahallas[n % len(self.mahallas)]
+        got = await self.submit(n)
+        if got.status_code != 201:
+            raise RuntimeError(f"intake answered {got.status_code}: {got.text[:120]}")
+        j.marks["intake_api"] = time.perf_counter()
+        case_id = got.json()["case_id"]
+        j.marks["assignment"] = await self.watcher.wait(f"assigned:{case_id}", self.timeout_s)
+        deadline = time.perf_counter() + self.timeout_s
+        case_file = await self.case_file(case_id, lambda f: "worker_id" in f, deadline)
+        worker = self.bearer(
+            "social_worker", case_file["worker_id"], mahallas=[mahalla], district=DISTRICT
+        )
+        while True:
+            # 409 until the assessment service's own view has the assignment.
+            done = await self.http.post(
+                self.url("assessment", f"/v1/cases/{case_id}/assessment/complete"),
+                json={"situation": SITUATION},
+                headers=worker,
+            )
+            if done.status_code == 200:
+                break
+            if done.status_code != 409 or time.perf_counter() > deadline:
+                raise RuntimeError(f"assessment/complete: {done.status_code} {done.text[:300]}")
+            await asyncio.sleep(0.02)
+        approved = await self.http.post(
+            self.url("assessment", f"/v1/cases/{case_id}/plan/approve"), headers=self.supervisor
+        )
+        if approved.status_code != 204:
+            raise RuntimeError(f"plan/approve answered {approved.status_code}")
+        j.marks["worker_api"] = time.perf_counter()
+        plan = await self.case_file(case_id, lambda f: bool(f.get("items")), deadline)
+        from referral.domain.routing import referral_id
+
+        ids = [referral_id(plan["plan_id"], item["item_id"]) for item in plan["items"]]
+        if not ids:
+            raise RuntimeError("the plan has no items")
+        seen = [await self.watcher.wait(f"issued:{rid}", self.timeout_s) for rid in ids]
+        j.marks["referrals"] = max(seen)
+        for rid in ids:
+            while True:
+                read = await self.http.get(
+                    self.url("referral", f"/v1/referrals/{rid}"), headers=self.admin
+                )
+                if read.status_code == 200:
+                    break
+                if time.perf_counter() > deadline:
+                    raise RuntimeError("a referral never became visible")
+                await asyncio.sleep(0.01)
+        j.marks["visible"] = time.perf_counter()
+
+
+def _name(n: int) -> str:
+    # Distinct people (no dedup links between them): a name spelled from n.
+    letters = "abdefghiklmnoprstuvz"
+    digits = []
+    while True:
+        n, r = divmod(n, len(letters))
+        digits.append(letters[r])
+        if n == 0:
+            break
+    return "Bench" + "".join(digits)
+
+
+SITUATION = {
+    "members": [
+        {
+            "member_ref": "m1",
+            "age": 80,
+            "sex": "female",
+            "needs_help_with_daily_living": True,
+            "employment": "pensioner",
+        }
+    ],
+    "income_sources": [{"kind": "pension", "monthly_amount_uzs": 800000}],
+    "housing": "needs_repair",
+}
+
+
+async def at_rate(driver: Driver, rate: float, seconds: float) -> dict[str, Any]:
+    """Open loop: the i-th application at start + i/rate, whatever came before."""
+    count = max(1, int(rate * seconds))
+    start = time.perf_counter()
+    tasks = []
+    for i in range(count):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(driver.journey()))
+    submitted_s = time.perf_counter() - start
+    journeys = await asyncio.gather(*tasks)
+    done = [j for j in journeys if j.error is None]
+    failed = [j.error for j in journeys if j.error is not None]
+    result: dict[str, Any] = {
+        "rate_per_s": rate,
+        "seconds": seconds,
+        "applications": count,
+        "completed": len(done),
+        "failed": len(failed),
+        "failures": sorted(set(failed))[:5],
+        "submitted_in_s": submitted_s,
+        "drained_in_s": time.perf_counter() - start,
+    }
+    for stage in (*STAGES, "whole"):
+        samples = [j.stage_seconds()[stage] for j in done if stage in j.stage_seconds()]
+        if samples:
+            result[stage] = percentiles(samples)
+    # Lag grows when the later half of the run waits longer than the earlier.
+    half = len(done) // 2
+    if half >= 2:
+        early = percentiles([j.stage_seconds()["whole"] for j in done[:half]])["p50_ms"]
+        late = percentiles([j.stage_seconds()["whole"] for j in done[half:]])["p50_ms"]
+        result["whole_p50_early_ms"], result["whole_p50_late_ms"] = early, late
+        # Held: nothing failed, the later half waited no longer than the earlier
+        # (25% and a quarter second of slack for noise), and the backlog drained
+        # within half the run's length after the last submission.
+        result["held"] = (
+            not failed
+            and late <= 1.25 * early + 250
+            and result["drained_in_s"] <= submitted_s + max(5.0, seconds / 2)
+        )
+    else:
+        result["held"] = not failed
+    return result
+
+
+async def end_to_end(
+    bootstrap: str, mongo_url: str, rates: list[float], seconds: float, search: list[float]
+) -> dict[str, Any]:
+    """The named rates, then the ladder ``search`` until a rate no longer holds."""
+    async with platform(bootstrap, mongo_url) as (_, key_dir):
+        watcher = Watcher(bootstrap)
+        await watcher.start()
+        driver = Driver(watcher, key_dir, timeout_s=max(60.0, seconds * 3))
+        try:
+            await at_rate(driver, 1, 3)  # warm-up: connections, caches, first writes
+            runs = []
+            for rate in rates:
+                print(f"  P2 at {rate}/s for {seconds:.0f} s ...", file=sys.stderr)
+                runs.append(await at_rate(driver, rate, seconds))
+            highest: dict[str, Any] | None = None
+            for rate in search:
+                print(f"  P2 search: {rate}/s for {seconds:.0f} s ...", file=sys.stderr)
+                attempt = await at_rate(driver, rate, seconds)
+                runs.append(attempt)
+                if not attempt["held"]:
+                    break
+                highest = attempt
+        finally:
+            await driver.http.aclose()
+            await watcher.stop()
+    return {"runs": runs, "highest_held": highest, "ladder": search}
