@@ -76,7 +76,7 @@ async def service_hop(bootstrap: str, mongo_url: str, count: int, backlog: int) 
             Causation(source="inson/bench", causation_id=env.id),
             commit_id=f"hop:{env.id}",
         )
-        await relay.publish_stream(stream, result.commit if result.created else None)
+        await relay.publish_stream(stream, result.stored if result.created else None)
 
     consumer.subscribe(broker)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)

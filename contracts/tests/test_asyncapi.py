@@ -15,6 +15,7 @@ from inson_contracts.__main__ import DEFAULT_ASYNCAPI
 from inson_contracts.envelope import from_kafka
 from inson_contracts.events import PERSONAL_DATA, REGISTRY
 from inson_contracts.examples import example
+from inson_contracts.personal import personal_paths
 from inson_contracts.topics import CATALOGUE
 
 CONTRACTS = Path(__file__).resolve().parents[1]
@@ -95,7 +96,9 @@ def test_every_registered_type_is_a_message_with_headers_binding_and_payload() -
         message = messages[cls.TYPE]
         assert message["name"] == cls.__name__
         assert message["contentType"] == "application/json"
-        assert message["payload"] == {"$ref": f"#/components/schemas/{cls.TYPE}"}
+        # A type with personal data travels sealed: its payload is the wire form.
+        wire = f"{cls.TYPE}.wire" if personal_paths(cls) else cls.TYPE
+        assert message["payload"] == {"$ref": f"#/components/schemas/{wire}"}
         assert message["bindings"]["kafka"]["key"]["type"] == "string"
         own = message["headers"]["allOf"][1]["properties"]
         assert own["ce_type"]["const"] == cls.TYPE
@@ -124,8 +127,23 @@ def test_every_example_is_a_record_the_platform_would_read() -> None:
         envelope = from_kafka(record["headers"], body)
         event = REGISTRY.parse(envelope.type, envelope.data)
 
-        assert envelope.type == cls.TYPE and type(event) is cls
+        # Sealed without the key, the personal fields read as None and the
+        # rest validates: a partner on the topic can read every example.
+        assert envelope.type == cls.TYPE and isinstance(event, cls)
         assert envelope.dataschema == cls.dataschema()
+        assert ("sealed" in envelope.data) == bool(personal_paths(cls))
+
+
+def test_the_wire_form_leaves_no_personal_property_and_requires_the_sealed_member() -> None:
+    schemas = asyncapi.build()["components"]["schemas"]
+    for cls in REGISTRY.classes():
+        if not personal_paths(cls):
+            continue
+        wire = [s for name, s in schemas.items() if name.startswith(f"{cls.TYPE}.wire")]
+        assert PERSONAL_DATA not in json.dumps(wire), cls.TYPE
+        root = schemas[f"{cls.TYPE}.wire"]
+        assert "sealed" in root["required"]
+        assert root["properties"]["sealed"]["properties"]["ct"]
 
 
 def test_examples_honour_formats_patterns_bounds_and_given_examples() -> None:

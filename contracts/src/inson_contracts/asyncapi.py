@@ -18,7 +18,8 @@ from typing import Any
 from inson_contracts.envelope import JSON, SPEC_VERSION
 from inson_contracts.events import REGISTRY, Event, EventRegistry
 from inson_contracts.examples import example, example_headers
-from inson_contracts.schemas import Schema, data_schema, description
+from inson_contracts.personal import SEALED, SealedPersonalData, personal_paths, split_personal
+from inson_contracts.schemas import Schema, data_schema, description, wire_schema
 from inson_contracts.topics import CATALOGUE, Topic
 
 KAFKA_BINDING = "0.5.0"
@@ -48,8 +49,17 @@ properties are added: ignore properties you do not know. Any other change is a
 new type, published next to the old one while consumers move. Skip types you
 do not know rather than failing.
 
-**Personal data.** Properties marked `x-personal-data: true` hold a person's
-data: keep them only as your data-processing agreement allows, never in logs.
+**Personal data is sealed.** Properties marked `x-personal-data: true` hold a
+person's data. On the topic they are not in the body: they travel encrypted
+(AES-256-GCM) with a key that belongs to the person, in the member `sealed`
+(the `<type>.wire` payload schemas below; `ce_dataschema` names the schema of
+the data once opened). A partner reading the topic directly reads everything
+else; the personal fields reach partners only through the platform's signed
+webhooks, opened while the person's key exists. When a person is erased
+(`uz.inson.intake.person.erased.v1`) the key is destroyed: later webhooks
+carry no personal fields (`sealed.erased: true`), and partners must erase
+their own copies. Keep personal data only as your data-processing agreement
+allows, never in logs.
 """
 
 
@@ -170,8 +180,19 @@ def _headers_schema() -> Schema:
 
 
 def _payload_schemas(cls: type[Event]) -> dict[str, Schema]:
-    """The data schema and its $defs as components; $refs point into components."""
-    schema = data_schema(cls)
+    """The data schema, the wire schema (if it differs) and their $defs as components.
+
+    ``<type>`` is the event's data opened with its key; ``<type>.wire`` the
+    record body on the topic, personal properties sealed. $refs point into
+    components.
+    """
+    out = _components(cls, data_schema(cls), cls.TYPE)
+    if personal_paths(cls):
+        out.update(_components(cls, wire_schema(cls), f"{cls.TYPE}.wire"))
+    return out
+
+
+def _components(cls: type[Event], schema: Schema, name: str) -> dict[str, Schema]:
     defs: dict[str, Any] = schema.pop("$defs", {})
     # The URN travels in ce_dataschema; as $id it would move the base of every
     # "#/components/..." reference below it.
@@ -181,22 +202,43 @@ def _payload_schemas(cls: type[Event]) -> dict[str, Schema]:
     def relink(node: Any) -> Any:
         if isinstance(node, dict):
             return {
-                k: f"#/components/schemas/{_def_name(cls, v)}" if k == "$ref" else relink(v)
+                k: f"#/components/schemas/{_def_name(name, v)}" if k == "$ref" else relink(v)
                 for k, v in node.items()
             }
         return [relink(v) for v in node] if isinstance(node, list) else node
 
-    out = {cls.TYPE: relink(schema)}
-    out.update({_def_name(cls, f"#/$defs/{name}"): relink(d) for name, d in defs.items()})
+    out = {name: relink(schema)}
+    out.update({_def_name(name, f"#/$defs/{n}"): relink(d) for n, d in defs.items()})
     return out
 
 
-def _def_name(cls: type[Event], ref: str) -> str:
-    return f"{cls.TYPE}.{re.sub(r'[^A-Za-z0-9_-]', '_', ref.removeprefix('#/$defs/'))}"
+def _def_name(prefix: str, ref: str) -> str:
+    return f"{prefix}.{re.sub(r'[^A-Za-z0-9_-]', '_', ref.removeprefix('#/$defs/'))}"
 
 
 def _owner(cls: type[Event]) -> str:
     return next(t.owner for t in CATALOGUE if t.name == cls.TOPIC)
+
+
+def payload_name(cls: type[Event]) -> str:
+    """The component that describes the record body of ``cls`` on its topic."""
+    return f"{cls.TYPE}.wire" if personal_paths(cls) else cls.TYPE
+
+
+def wire_example(cls: type[Event], data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as a partner reads it from the topic: personal fields sealed."""
+    public, values = split_personal(cls, data)
+    if not values:
+        return data
+    sealed = SealedPersonalData(
+        kid=str(data.get("case_id") or "019ab0c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d"),
+        paths=sorted(values),
+        # Placeholders of the right length: a real record's nonce and
+        # ciphertext are random to anyone without the person's key.
+        nonce="AAAAAAAAAAAAAAAA",
+        ct="c2VhbGVkIHBlcnNvbmFsIGRhdGE=",
+    )
+    return {**public, SEALED: sealed.model_dump(exclude_none=True)}
 
 
 def _message(cls: type[Event]) -> dict[str, Any]:
@@ -224,7 +266,7 @@ def _message(cls: type[Event]) -> dict[str, Any]:
                 },
             ]
         },
-        "payload": {"$ref": f"#/components/schemas/{cls.TYPE}"},
+        "payload": {"$ref": f"#/components/schemas/{payload_name(cls)}"},
         "correlationId": {"location": "$message.header#/ce_correlationid"},
         "bindings": {
             "kafka": {
@@ -237,7 +279,7 @@ def _message(cls: type[Event]) -> dict[str, Any]:
                 "name": "example",
                 "summary": f"One {cls.__name__} record as it appears on the topic.",
                 "headers": example_headers(cls, f"inson/{_owner(cls)}"),
-                "payload": example(schema),
+                "payload": wire_example(cls, example(schema)),
             }
         ],
     }

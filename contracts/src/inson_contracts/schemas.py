@@ -19,6 +19,7 @@ from typing import Any
 
 # Importing the events package fills REGISTRY with every published type.
 from inson_contracts.events import PERSONAL_DATA, REGISTRY, Event, EventRegistry
+from inson_contracts.personal import SEALED, SealedPersonalData, personal_paths
 
 Schema = dict[str, Any]
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -56,6 +57,36 @@ def data_schema(cls: type[Event]) -> Schema:
     schema["$id"] = cls.dataschema()
     schema["title"] = cls.__name__
     schema["description"] = description(cls)
+    return schema
+
+
+def wire_schema(cls: type[Event]) -> Schema:
+    """The JSON Schema of ``cls``'s record body on Kafka and in the event store.
+
+    The platform seals personal data (crypto-shredding, see
+    ``inson_contracts.personal``): every property marked ``x-personal-data``
+    is absent from the body and travels encrypted in ``sealed``. The data
+    schema (``data_schema``) describes the event once opened with its key;
+    this one describes the bytes a partner reads from a topic. A type without
+    personal data travels as its data schema says.
+    """
+    schema = data_schema(cls)
+    if not personal_paths(cls):
+        return schema
+    for node in (schema, *schema.get("$defs", {}).values()):
+        properties = node.get("properties", {})
+        sealed = [n for n, p in properties.items() if p.get(PERSONAL_DATA) is True]
+        for name in sealed:
+            del properties[name]
+        required = [n for n in node.get("required", ()) if n not in sealed]
+        if required:
+            node["required"] = required
+        else:
+            node.pop("required", None)
+    schema["properties"][SEALED] = SealedPersonalData.model_json_schema()
+    schema["required"] = [*schema.get("required", ()), SEALED]
+    schema["$id"] = f"{cls.dataschema()}:wire"
+    schema["title"] = f"{cls.__name__} (wire form, personal data sealed)"
     return schema
 
 

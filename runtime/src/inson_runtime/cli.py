@@ -58,6 +58,7 @@ async def _rebuild(runtime: Runtime, name: str | None) -> int:
             service=runtime.service,
             publisher=runtime.publisher,
             security=runtime.settings.kafka_security(),
+            sealer=runtime.sealer,
         )
     finally:
         await runtime.broker.stop()

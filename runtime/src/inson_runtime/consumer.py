@@ -45,6 +45,7 @@ from inson_runtime.observability.metrics import (
 from inson_runtime.observability.metrics import (
     DEAD_LETTERS as DEAD_LETTER_COUNT,
 )
+from inson_runtime.privacy import Sealer, SealError
 
 log = structlog.get_logger(__name__)
 
@@ -79,6 +80,7 @@ class EventConsumer:
         registry: EventRegistry = REGISTRY,
         handler_attempts: int = 3,
         backoff: Backoff = Backoff(),
+        sealer: Sealer | None = None,
     ) -> None:
         self.service = service
         self.group_id = group_id
@@ -87,6 +89,9 @@ class EventConsumer:
         self.registry = registry
         self.handler_attempts = handler_attempts
         self.backoff = backoff
+        # Opens sealed personal fields before the handler runs; without one
+        # (or after an erasure) handlers get them as None.
+        self.sealer = sealer
         self.handlers: dict[str, Handler] = {}
 
     def on(self, *event_classes: type[Event]) -> Callable[[Handler], Handler]:
@@ -134,6 +139,11 @@ class EventConsumer:
                 return "ignored"
             reason = f"unknown event type {envelope.type!r} (a newer producer?)"
             return await self._dead_letter(record, envelope, reason, None)
+        if self.sealer is not None:
+            try:
+                envelope = await self.sealer.open_envelope(envelope)
+            except SealError as exc:
+                return await self._dead_letter(record, envelope, f"unreadable: {exc}", exc)
         try:
             event = self.registry.parse(envelope.type, envelope.data)
         except EventDataError as exc:

@@ -21,9 +21,9 @@ lost a race) is harmless: the sweep drops it once it is old enough.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import REGISTRY, Event, EventRegistry
@@ -33,6 +33,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from inson_runtime.mongo import Document
+
+if TYPE_CHECKING:
+    from inson_runtime.privacy import Sealer
 
 
 class ConcurrencyConflict(Exception):
@@ -82,10 +85,14 @@ class Commit:
 
 @dataclass(frozen=True)
 class AppendResult:
+    # The events as the caller wrote them (personal fields readable).
     commit: Commit
     # False when a commit with the same id already existed: the append had
     # been made before (a redelivered event) and nothing new was written.
     created: bool
+    # The commit as stored, personal fields sealed: the only form that may be
+    # published (the relay takes this one). The same as ``commit`` without a sealer.
+    stored: Commit
 
 
 class EventStore:
@@ -96,11 +103,15 @@ class EventStore:
         *,
         collection: str = "event_commits",
         registry: EventRegistry = REGISTRY,
+        sealer: Sealer | None = None,
     ) -> None:
         self.client = client
         self.commits: AsyncCollection[Document] = client[database][collection]
         self.outbox: AsyncCollection[Document] = client[database][f"{collection}_outbox"]
         self.registry = registry
+        # With a sealer, personal fields are encrypted before they are stored,
+        # so the store and Kafka (which gets the stored form) hold ciphertext.
+        self.sealer = sealer
 
     async def ensure_indexes(self) -> None:
         await self.commits.create_index(
@@ -164,21 +175,29 @@ class EventStore:
             topic=topics.pop(),
             events=envelopes,
         )
+        stored = commit
+        if self.sealer is not None:
+            sealer = self.sealer
+            sealed = [
+                e.model_copy(update={"data": await sealer.seal(e.type, e.data, stream_id)})
+                for e in envelopes
+            ]
+            stored = replace(commit, events=tuple(sealed))
         # The marker first: a commit must never exist without one, or a crash
         # right after the insert would leave it unpublished for good.
         marked = await self._mark_pending(commit, now)
         try:
-            await self.commits.insert_one(_to_document(commit, now))
+            await self.commits.insert_one(_to_document(stored, now))
         except DuplicateKeyError:
             existing = await self.commit(commit.commit_id)
             if existing is not None:
                 # Made before (a redelivered cause). A marker we just added
                 # costs at most one duplicate record on Kafka, never an effect.
-                return AppendResult(existing, created=False)
+                return AppendResult(await self.opened(existing), created=False, stored=existing)
             if marked:
                 await self.outbox.delete_one({"_id": commit.commit_id})
             raise ConcurrencyConflict(stream_id, expected_version) from None
-        return AppendResult(commit, created=True)
+        return AppendResult(commit, created=True, stored=stored)
 
     async def _mark_pending(self, commit: Commit, now: datetime) -> bool:
         try:
@@ -195,7 +214,11 @@ class EventStore:
         return True
 
     async def load(self, stream_id: str, *, after_version: int = 0) -> list[Envelope]:
-        """The stream's events in version order (after ``after_version``)."""
+        """The stream's events in version order (after ``after_version``), opened.
+
+        Personal fields are decrypted while their person's key exists; after
+        an erasure they are absent (``REGISTRY.parse`` reads them as None).
+        """
         cursor = self.commits.find(
             {"stream_id": stream_id, "last_version": {"$gt": after_version}},
             sort=[("first_version", ASCENDING)],
@@ -211,13 +234,26 @@ class EventStore:
                     raise CorruptStream(
                         f"{stream_id}: expected version {expected}, found {envelope.streamversion}"
                     )
+                if self.sealer is not None:
+                    envelope = await self.sealer.open_envelope(envelope)
                 events.append(envelope)
                 expected += 1
         return events
 
-    async def commit(self, commit_id: str) -> Commit | None:
+    async def commit(self, commit_id: str, *, opened: bool = False) -> Commit | None:
+        """The commit as stored (sealed: what is published), or ``opened`` as ``load`` gives it."""
         doc = await self.commits.find_one({"_id": commit_id})
-        return Commit.from_document(doc) if doc else None
+        if doc is None:
+            return None
+        commit = Commit.from_document(doc)
+        return await self.opened(commit) if opened else commit
+
+    async def opened(self, commit: Commit) -> Commit:
+        """``commit`` with its personal fields opened (None after an erasure)."""
+        if self.sealer is None:
+            return commit
+        events = [await self.sealer.open_envelope(e) for e in commit.events]
+        return replace(commit, events=tuple(events))
 
     async def version(self, stream_id: str) -> int:
         doc = await self.commits.find_one(

@@ -33,6 +33,7 @@ from inson_runtime.kafka import (
     stop_reader,
 )
 from inson_runtime.mongo import Document
+from inson_runtime.privacy import Sealer
 
 log = structlog.get_logger(__name__)
 
@@ -92,7 +93,12 @@ class Projection:
         return f"{service}.projection.{self.name}.v{self.version}"
 
     def consumer(
-        self, *, service: str, publisher: EventPublisher, registry: EventRegistry = REGISTRY
+        self,
+        *,
+        service: str,
+        publisher: EventPublisher,
+        registry: EventRegistry = REGISTRY,
+        sealer: Sealer | None = None,
     ) -> EventConsumer:
         consumer = EventConsumer(
             service=service,
@@ -100,6 +106,7 @@ class Projection:
             topics=self.topics,
             publisher=publisher,
             registry=registry,
+            sealer=sealer,
         )
         for event_type, handler in self.handlers.items():
             consumer.handlers[event_type] = handler
@@ -127,6 +134,7 @@ async def rebuild(
     registry: EventRegistry = REGISTRY,
     batch: int = 500,
     security: KafkaSecurity = PLAINTEXT,
+    sealer: Sealer | None = None,
 ) -> RebuildReport:
     """Drop the projection's collections and replay its topics into them.
 
@@ -135,7 +143,9 @@ async def rebuild(
     """
     for name in projection.collections:
         await db.drop_collection(name)
-    consumer = projection.consumer(service=service, publisher=publisher, registry=registry)
+    consumer = projection.consumer(
+        service=service, publisher=publisher, registry=registry, sealer=sealer
+    )
     reader = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,
         group_id=None,

@@ -31,6 +31,7 @@ from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS, Document, connect, ping
 from inson_runtime.observability.http import install_observability
 from inson_runtime.observability.logging import configure_logging
 from inson_runtime.outbox import OutboxRelay
+from inson_runtime.privacy import KeyStore, LocalKek, Sealer
 from inson_runtime.projections import Projection
 from inson_runtime.settings import ServiceSettings
 
@@ -68,6 +69,8 @@ class Runtime:
     broker: KafkaBroker
     publisher: EventPublisher
     relay: OutboxRelay
+    # Personal fields are sealed per person (see inson_runtime.privacy).
+    sealer: Sealer
     consumers: list[EventConsumer] = field(default_factory=list)
     projections: list[Projection] = field(default_factory=list)
     # Service-specific preparation (indexes, reference data) run at start.
@@ -80,20 +83,28 @@ class Runtime:
     def service(self) -> str:
         return self.settings.service_name
 
-    def consumer(self, group: str, *topics: str) -> EventConsumer:
-        """A new consumer group of this service (``<service>.<group>``)."""
+    def consumer(self, group: str, *topics: str, open_personal: bool = True) -> EventConsumer:
+        """A new consumer group of this service (``<service>.<group>``).
+
+        ``open_personal=False`` hands the handlers events in their sealed wire
+        form (personal fields None), for a handler that stores events to pass
+        on later and opens them only then (partner webhooks).
+        """
         consumer = EventConsumer(
             service=self.service,
             group_id=f"{self.service}.{group}",
             topics=topics,
             publisher=self.publisher,
+            sealer=self.sealer if open_personal else None,
         )
         self.consumers.append(consumer)
         return consumer
 
     def add_projection(self, projection: Projection) -> Projection:
         self.projections.append(projection)
-        self.consumers.append(projection.consumer(service=self.service, publisher=self.publisher))
+        self.consumers.append(
+            projection.consumer(service=self.service, publisher=self.publisher, sealer=self.sealer)
+        )
         return projection
 
     async def record(
@@ -116,7 +127,7 @@ class Runtime:
         try:
             # Bounded, so a Kafka outage slows no request beyond this.
             await asyncio.wait_for(
-                self.relay.publish_stream(stream_id, result.commit if result.created else None),
+                self.relay.publish_stream(stream_id, result.stored if result.created else None),
                 self.settings.inline_publish_timeout_s,
             )
         except Exception as exc:
@@ -189,7 +200,14 @@ class Runtime:
 def create_runtime(settings: ServiceSettings) -> Runtime:
     configure_logging(settings.service_name, settings.log_level, json=settings.log_json)
     mongo = connect(settings.mongodb_url)
-    store = EventStore(mongo, settings.database_name)
+    keys = KeyStore.connect(
+        mongo,
+        LocalKek.from_env(settings.kek.get_secret_value() if settings.kek else None),
+        database=settings.keys_database,
+        ttl_s=settings.key_cache_ttl_s,
+    )
+    sealer = Sealer(keys)
+    store = EventStore(mongo, settings.database_name, sealer=sealer)
     broker = make_broker(
         settings.kafka_bootstrap_servers,
         client_id=f"inson-{settings.service_name}",
@@ -204,6 +222,7 @@ def create_runtime(settings: ServiceSettings) -> Runtime:
         broker=broker,
         publisher=publisher,
         relay=OutboxRelay(store, publisher, service=settings.service_name),
+        sealer=sealer,
     )
 
 

@@ -56,6 +56,14 @@ class ServiceSettings(BaseSettings):
     outbox_sweep_interval_s: float = 2.0
     outbox_grace_s: float = 1.0
     inline_publish_timeout_s: float = 2.0
+    # Crypto-shredding (inson_runtime.privacy): the key-encryption key, base64
+    # of 32 bytes (INSON_KEK; without it a development key, with a warning),
+    # the key store's database, shared by every service, and how long an
+    # unwrapped data key is kept in memory: an erasure is effective in every
+    # process after at most this long.
+    kek: SecretStr | None = None
+    keys_database: str = "inson_keys"
+    key_cache_ttl_s: float = 5.0
     # An application with a household of 30 is about 10 KB of JSON.
     max_body_bytes: int = 64 * 1024
 

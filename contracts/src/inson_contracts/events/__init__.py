@@ -42,6 +42,8 @@ from inson_contracts.events.intake import (
     ApplicationRejected,
     ApplicationSubmitted,
     CaseOpened,
+    ErasureBasis,
+    PersonErased,
 )
 from inson_contracts.events.notification import NotificationFailed, NotificationSent
 from inson_contracts.events.plans import (
@@ -88,6 +90,7 @@ __all__ = [
     "EditConflictResolved",
     "EditConflicted",
     "EditedCommand",
+    "ErasureBasis",
     "Event",
     "EventDataError",
     "EventDeadLettered",
@@ -95,6 +98,7 @@ __all__ = [
     "HomeVisitScheduled",
     "NotificationFailed",
     "NotificationSent",
+    "PersonErased",
     "PlanApproved",
     "PlanClosed",
     "PlanCompleted",

@@ -152,6 +152,14 @@ class EventRegistry:
 
     @staticmethod
     def _validate(cls: type[Event], event_type: str, data: dict[str, Any]) -> Event:
+        # Sealed data whose personal part was not opened (no key, or the
+        # person was erased) reads with its personal fields None: the rest of
+        # the event is valid and must not be dead-lettered.
+        if isinstance(data.get("sealed"), dict):
+            from inson_contracts.personal import SEALED, erasable
+
+            data = {k: v for k, v in data.items() if k != SEALED}
+            cls = erasable(cls)  # type: ignore[assignment]
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

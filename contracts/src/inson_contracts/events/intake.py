@@ -160,7 +160,43 @@ class ApplicationLinkRefused(Event):
     refused_at: datetime
 
 
+class ErasureBasis(StrEnum):
+    """The legal ground of an erasure (Law of the Republic of Uzbekistan "On personal data")."""
+
+    SUBJECT_REQUEST = "subject_request"  # the person asked for their data to be destroyed
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    COURT_ORDER = "court_order"
+    UNLAWFUL_PROCESSING = "unlawful_processing"  # e.g. found so by the supervisory authority
+    RETENTION_EXPIRED = "retention_expired"
+
+
+class PersonErased(Event):
+    """A person's personal data was erased: the key it was encrypted with is destroyed.
+
+    Every earlier event of the case keeps its non-personal data (statuses,
+    districts, circumstances, dates), so statistics stay whole; its personal
+    fields no longer open anywhere. Every service blanks what it holds for the
+    case on this event, and partners should do the same with their copies.
+    """
+
+    TYPE: ClassVar[str] = "uz.inson.intake.person.erased.v1"
+    TOPIC: ClassVar[str] = INTAKE_CASES.name
+
+    case_id: Id = Field(description="The case whose person (or family) was erased.")
+    basis: ErasureBasis
+    reference: str = Field(
+        min_length=3,
+        max_length=120,
+        pattern=r"^[A-Za-z0-9 ./№#:_-]+$",
+        description="The legal document that requires it (a request or order number), "
+        "never the person's data.",
+    )
+    erased_by: Actor
+    erased_at: datetime
+
+
 REGISTRY.register(
+    PersonErased,
     ApplicationSubmitted,
     ApplicationRejected,
     CaseOpened,

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import httpx
 from fastapi import FastAPI
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import Event
+from inson_contracts.events import Event, PersonErased
 from inson_contracts.events.notification import MessageChannel
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, REFERRALS
 from inson_runtime.cli import service_cli
@@ -113,6 +113,7 @@ def compose(settings: ServiceSettings, *, clock: Clock = _utc_now) -> tuple[Runt
         concurrency=config.webhook_concurrency,
         lease_s=config.webhook_lease_s,
         timeout_s=config.webhook_timeout_s,
+        sealer=runtime.sealer,
     )
 
     async def prepare() -> None:
@@ -130,13 +131,26 @@ def compose(settings: ServiceSettings, *, clock: Clock = _utc_now) -> tuple[Runt
     messages = runtime.consumer("policy.messages", *topics)
     messages.on(*RULE_EVENTS)(notifier.on_event)
 
-    partner_feed = runtime.consumer("policy.partners", *topics)
+    # Kept sealed: the worker opens each event when it sends it (see WebhookWorker).
+    partner_feed = runtime.consumer("policy.partners", *topics, open_personal=False)
 
     @partner_feed.on(*subscribable_classes())
     async def fan_out(event: Event, envelope: Envelope) -> None:
         await outbox.remember(envelope)
         for subscription in await subscriptions.matching(envelope):
             await outbox.enqueue(subscription, envelope, clock())
+
+    # An erasure blanks what the service holds outside its read models: the
+    # citizen's address in the delivery log and events parked for later.
+    # (The recipients projection reacts on its own; partner_events are kept
+    # sealed, so nothing there opens after the key is gone.)
+    erasures = runtime.consumer("policy.erasures", INTAKE_CASES.name)
+
+    @erasures.on(PersonErased)
+    async def erase(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, PersonErased)
+        await deliveries.erase_case(event.case_id)
+        await notifier.deferred.erase_case(event.case_id)
 
     runtime.every("message-retries", config.message_retry_interval_s, notifier.retry_due)
     runtime.every("webhook-deliveries", config.webhook_interval_s, webhooks.tick)

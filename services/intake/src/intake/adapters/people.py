@@ -58,6 +58,15 @@ class PersonIndex:
             return holder
         return case_id
 
+    async def forget(self, case_id: str) -> int:
+        """Drop the case's identity keys (PINFLs, names): part of an erasure.
+
+        The keys are personal data in the clear; without them a later
+        application by the same person opens a new case.
+        """
+        result = await self.reservations.delete_many({"case_id": case_id})
+        return result.deleted_count
+
     async def likely_case(self, name: PersonName, birth_date: date) -> str | None:
         """A case with someone of the same birth date and a similar name."""
         wanted = Spelling(name.last_name, name.first_name, name.patronymic)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Response
 from inson_contracts.codes.channels import Channel
 from inson_contracts.events import ApplicationSubmitted
 from inson_contracts.events.intake import Applicant, Consent
@@ -15,7 +15,15 @@ from inson_runtime.auth import Principal, Role, require_roles
 from inson_runtime.service import Problem
 
 from intake.api.deps import DbDep, IntakeDep, check_in_area, visible_area
-from intake.api.schemas import ApplicationIn, Page, RefusalOut, RejectionIn, SubmissionOut
+from intake.api.schemas import (
+    ApplicationIn,
+    ErasureIn,
+    ErasureOut,
+    Page,
+    RefusalOut,
+    RejectionIn,
+    SubmissionOut,
+)
 from intake.domain.case import IntakeRuleViolation
 from intake.handlers.commands import IdempotencyKeyReused, UnknownCase, derived_id
 from intake.projections.views import APPLICATIONS, CASES
@@ -172,6 +180,34 @@ async def reject_application(
     await _settle(
         intake.reject(case_id, application_id, body.reason, body.explanation, _actor(principal))
     )
+
+
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+
+
+@router.post(
+    "/cases/{case_id}/erasure",
+    response_model=ErasureOut,
+    responses=CONFLICT,
+    summary="Erase the case's person: destroy their key and tell every service (admin only)",
+    description=(
+        "Crypto-shredding: the key the person's data is encrypted with is destroyed, so "
+        "their personal fields are unreadable in the event store, on Kafka and in every "
+        "copy; every service blanks what it holds; case statistics stay. Irreversible. "
+        "Asking again answers `erased: false`."
+    ),
+)
+async def erase_person(
+    case_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_:-]{1,64}$")],
+    body: ErasureIn,
+    principal: Admin,
+    intake: IntakeDep,
+) -> ErasureOut:
+    try:
+        erased = await intake.erase(case_id, body.basis, body.reference, _actor(principal))
+    except UnknownCase:
+        raise HTTPException(404, f"no case {case_id}") from None
+    return ErasureOut(case_id=case_id, erased=erased)
 
 
 async def _settle(action: Any) -> Any:

@@ -17,7 +17,7 @@ from inson_contracts.codes.channels import Channel
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.codes.mahallas import mahalla
 from inson_contracts.codes.names import Language
-from inson_contracts.events.intake import RejectionReason
+from inson_contracts.events.intake import ErasureBasis, RejectionReason
 from inson_contracts.events.values import Relation, Sex
 from pydantic import (
     AfterValidator,
@@ -25,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -192,6 +193,33 @@ class SubmissionOut(BaseModel):
 class RejectionIn(Strict):
     reason: RejectionReason
     explanation: str | None = Field(default=None, max_length=2000)
+
+
+class ErasureIn(Strict):
+    """An erasure request: the legal ground and the document that requires it."""
+
+    basis: ErasureBasis
+    reference: str = Field(
+        min_length=3,
+        max_length=120,
+        pattern=r"^[A-Za-z0-9 ./№#:_-]+$",
+        description="The request or order number (letters, digits, . / № # : _ -); "
+        "never the person's name or PINFL.",
+    )
+
+    @field_validator("reference")
+    @classmethod
+    def _no_personal_identifier(cls, value: str) -> str:
+        # The reference stays readable after the erasure (it is the record
+        # of it), so it must not carry the very data being erased.
+        if re.search(r"[0-9]{14}", value.replace(" ", "")):
+            raise ValueError("must not contain a PINFL (14 digits)")
+        return value
+
+
+class ErasureOut(BaseModel):
+    case_id: str
+    erased: bool = Field(description="False when the case had been erased before.")
 
 
 class RefusalOut(BaseModel):

@@ -20,8 +20,9 @@ from inson_contracts.events import (
     ApplicationSubmitted,
     CaseOpened,
     Event,
+    PersonErased,
 )
-from inson_contracts.events.intake import CaseMatch, RejectionReason
+from inson_contracts.events.intake import CaseMatch, ErasureBasis, RejectionReason
 from inson_contracts.events.values import Actor
 
 
@@ -57,6 +58,7 @@ class Case:
     mahalla: str | None = None
     circumstances: frozenset[str] = frozenset()
     applications: dict[str, Application] = field(default_factory=dict)
+    erased: bool = False
 
     def with_circumstances(self, more: Iterable[str]) -> Case:
         return replace(self, circumstances=self.circumstances | frozenset(more))
@@ -108,6 +110,8 @@ def evolve(case: Case, event: Event) -> Case:
             return _with_status(case, event.application_id, ApplicationStatus.MOVED_TO_OWN_CASE)
         case ApplicationRejected():
             return _with_status(case, event.application_id, ApplicationStatus.REJECTED)
+        case PersonErased():
+            return replace(case, erased=True)
     return case
 
 
@@ -237,6 +241,25 @@ def decide_rejection(
             explanation=explanation,
             rejected_by=actor,
             rejected_at=now,
+        )
+    ]
+
+
+def decide_erasure(
+    case: Case, basis: ErasureBasis, reference: str, actor: Actor, now: datetime
+) -> list[Event]:
+    """Record that the case's person was erased; nothing new if that was done before.
+
+    The key is destroyed by the handler before this event is written, so a
+    crash in between leaves the data erased and a retry writes the event.
+    """
+    if not case.opened:
+        raise IntakeRuleViolation(f"case {case.case_id} was never opened")
+    if case.erased:
+        return []
+    return [
+        PersonErased(
+            case_id=case.case_id, basis=basis, reference=reference, erased_by=actor, erased_at=now
         )
     ]
 

@@ -21,7 +21,7 @@ from inson_contracts.events import (
     CaseOpened,
     Event,
 )
-from inson_contracts.events.intake import CaseMatch, RejectionReason
+from inson_contracts.events.intake import CaseMatch, ErasureBasis, RejectionReason
 from inson_contracts.events.values import Actor
 from inson_runtime.eventstore import AppendResult, Causation, Commit, ConcurrencyConflict
 from inson_runtime.observability.logging import current_correlation_id
@@ -33,6 +33,7 @@ from intake.domain.case import (
     IntakeRuleViolation,
     Match,
     decide_confirm_link,
+    decide_erasure,
     decide_open_moved,
     decide_refuse_link,
     decide_rejection,
@@ -104,7 +105,7 @@ class Intake:
 
     async def submit(self, submitted: ApplicationSubmitted) -> Submission:
         commit_id = f"submit:{submitted.application_id}"
-        earlier = await self.runtime.store.commit(commit_id)
+        earlier = await self.runtime.store.commit(commit_id, opened=True)
         if earlier is not None:
             first = _submission(earlier, replayed=True)
             if not _same_request(first.submitted, submitted):
@@ -192,6 +193,32 @@ class Intake:
         case = await self.load_existing(case_id)
         events = decide_rejection(case, application_id, reason, explanation, actor, self.clock())
         await self._record(case, events, _submitted_in(case, application_id))
+
+    async def erase(self, case_id: str, basis: ErasureBasis, reference: str, actor: Actor) -> bool:
+        """Erase the case's person: destroy their key, forget their identity keys, tell everyone.
+
+        Key first: once it is gone the data is unreadable in the store, on
+        Kafka and in every copy, whatever happens next. A crash before the
+        event is written is repaired by asking again (every step is
+        idempotent). Returns False when the case was erased before.
+        """
+        case = await self.load_existing(case_id)
+        if case.erased:
+            return False
+        await self.runtime.sealer.keys.erase(
+            case_id, reason=f"{basis.value}: {reference}", erased_by=actor.id
+        )
+        await self.people.forget(case_id)
+        events = decide_erasure(case, basis, reference, actor, self.clock())
+        causation = Causation(
+            source=SOURCE,
+            correlation_id=current_correlation_id(),
+            district=case.district,
+        )
+        await self.runtime.record(
+            case_stream(case_id), case.version, events, causation, commit_id=f"erase:{case_id}"
+        )
+        return True
 
     async def _record(
         self,

@@ -11,6 +11,7 @@ redelivered or replayed event changes nothing.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from inson_contracts.envelope import Envelope
@@ -22,6 +23,7 @@ from inson_contracts.events import (
     ApplicationSubmitted,
     CaseOpened,
     Event,
+    PersonErased,
 )
 from inson_contracts.topics import INTAKE_CASES
 from inson_runtime.mongo import Document
@@ -65,9 +67,7 @@ def intake_views(db: AsyncDatabase[Document]) -> Projection:
                     "submitted_at": event.submitted_at,
                     "submitted_by": event.submitted_by.id,
                     "circumstances": [c.value for c in event.circumstances],
-                    "applicant": _person(
-                        applicant.name.model_dump(), applicant.birth_date.isoformat()
-                    ),
+                    "applicant": _person(applicant.name.model_dump(), _iso(applicant.birth_date)),
                     "household_size": 1 + len(event.household),
                 },
                 "$setOnInsert": {"status": "submitted"},
@@ -76,6 +76,9 @@ def intake_views(db: AsyncDatabase[Document]) -> Projection:
         members = [(applicant.name, applicant.birth_date, applicant.pinfl)] + [
             (m.name, m.birth_date, m.pinfl) for m in event.household
         ]
+        if applicant.birth_date is None:
+            # Read after the person's erasure (a replay): nobody to match against.
+            return
         for i, (name, birth, pinfl) in enumerate(members):
             await people.update_one(
                 {"_id": f"{event.application_id}:{i}"},
@@ -184,10 +187,28 @@ def intake_views(db: AsyncDatabase[Document]) -> Projection:
             {"$set": {"status": "rejected", "rejection_reason": event.reason.value}},
         )
 
+    @projection.on(PersonErased)
+    async def erased(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, PersonErased)
+        # Blank the person; keep what statistics count (status, district,
+        # circumstances, dates). Each write is idempotent.
+        erasure = {"erased": True, "erased_at": event.erased_at}
+        await apply_at_version(
+            cases, event.case_id, envelope, {"$set": {**erasure, "applicant": None}}
+        )
+        await applications.update_many(
+            {"case_id": event.case_id}, {"$set": {**erasure, "applicant": None}}
+        )
+        await people.delete_many({"case_id": event.case_id})
+
     return projection
 
 
-def _person(name: dict[str, Any], birth_date: str) -> dict[str, Any]:
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _person(name: dict[str, Any], birth_date: str | None) -> dict[str, Any]:
     return {**name, "birth_date": birth_date}
 
 

@@ -201,6 +201,23 @@ class DeliveryLog:
             {"_id": delivery_id, "recorded": {"$lt": count}}, {"$set": {"recorded": count}}
         )
 
+    async def erase_case(self, case_id: str) -> int:
+        """Blank the citizen's address and message parameters of the case's deliveries.
+
+        The log stays (it is the record that messages went out, and counts in
+        statistics); a message still waiting for a retry is given up, since
+        there is no address left to send it to.
+        """
+        await self.deliveries.update_many(
+            {"case_id": case_id, "status": {"$in": [Status.SENDING.value, Status.RETRYING.value]}},
+            {"$set": {"status": Status.FAILED.value, "due_at": None}},
+        )
+        result = await self.deliveries.update_many(
+            {"case_id": case_id, "kind": RecipientKind.CITIZEN.value},
+            {"$set": {"address": "", "params": {}, "erased": True}},
+        )
+        return result.modified_count
+
 
 class DeferredEvents:
     """Events whose recipient the read model does not know yet, waiting for it."""
@@ -230,3 +247,15 @@ class DeferredEvents:
 
     async def drop(self, event_id: str) -> None:
         await self.events.delete_one({"_id": event_id})
+
+    async def erase_case(self, case_id: str) -> int:
+        """Drop the case's parked events: they hold the opened (readable) data."""
+        result = await self.events.delete_many(
+            {
+                "$or": [
+                    {"envelope.data.case_id": case_id},
+                    {"envelope.subject": f"case-{case_id}"},
+                ]
+            }
+        )
+        return result.deleted_count

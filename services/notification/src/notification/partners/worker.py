@@ -17,6 +17,7 @@ import httpx
 import structlog
 from inson_contracts.envelope import STRUCTURED_JSON
 from inson_runtime.observability.metrics import get_or_create
+from inson_runtime.privacy import Sealer, SealError
 from prometheus_client import Counter
 
 from notification.domain.backoff import webhook_retry_at
@@ -53,8 +54,13 @@ class WebhookWorker:
         concurrency: int = 8,
         lease_s: float = 60.0,
         timeout_s: float = 10.0,
+        sealer: Sealer | None = None,
     ) -> None:
         self.outbox = outbox
+        # Events are stored sealed and opened only when sent: a partner gets
+        # the personal fields while the person's key exists, and an event
+        # sent (or replayed) after an erasure carries none.
+        self.sealer = sealer
         self.subscriptions = subscriptions
         self.client = client
         self.clock = clock
@@ -121,6 +127,12 @@ class WebhookWorker:
         envelope = await self.outbox.envelope(head.event_id)
         if envelope is None:
             return "event no longer stored"
+        if self.sealer is not None:
+            try:
+                data = await self.sealer.open(str(envelope["type"]), envelope["data"])
+            except SealError:
+                return "personal data does not open with its key"
+            envelope = {**envelope, "data": data}
         body = body_of(envelope)
         timestamp = int(now.timestamp())
         headers = {

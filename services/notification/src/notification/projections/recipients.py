@@ -20,6 +20,7 @@ from inson_contracts.events import (
     ApplicationSubmitted,
     CaseOpened,
     Event,
+    PersonErased,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
 )
@@ -49,13 +50,19 @@ def recipients_view(db: AsyncDatabase[Document]) -> Projection:
     async def submitted(event: Event, envelope: Envelope) -> None:
         assert isinstance(event, ApplicationSubmitted)
         applicant = event.applicant
+        case_id = envelope.subject.removeprefix("case-")
         contact: dict[str, Any] = {"language": applicant.language.value}
         if applicant.phone:
             contact["phone"] = applicant.phone
-        await contacts.update_one({"_id": event.application_id}, {"$set": contact}, upsert=True)
+        await contacts.update_one(
+            {"_id": event.application_id},
+            # The case is kept so an erasure finds the contact.
+            {"$set": contact, "$setOnInsert": {"case_id": case_id}},
+            upsert=True,
+        )
         # The latest application of a case brings the latest phone; one
         # without a phone leaves the one known before.
-        await apply(envelope.subject.removeprefix("case-"), envelope, {"$set": contact})
+        await apply(case_id, envelope, {"$set": contact})
         if applicant.phone:
             # A case opened from this application in another stream may have
             # been projected first (its partition ran ahead).
@@ -93,5 +100,20 @@ def recipients_view(db: AsyncDatabase[Document]) -> Projection:
     async def reassigned(event: Event, envelope: Envelope) -> None:
         assert isinstance(event, SocialWorkerReassigned)
         await apply(event.case_id, envelope, {"$set": {"worker_id": event.to_social_worker_id}})
+
+    @projection.on(PersonErased)
+    async def erased(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, PersonErased)
+        # The worker and language stay (a worker's caseload still counts the
+        # case); the citizen's contact points go.
+        await apply(
+            event.case_id,
+            envelope,
+            {"$unset": {"phone": "", "email": ""}, "$set": {"erased": True}},
+        )
+        await contacts.delete_many({"case_id": event.case_id})
+        opening = await recipients.find_one({"_id": event.case_id}, {"opening_application_id": 1})
+        if opening and opening.get("opening_application_id"):
+            await contacts.delete_one({"_id": opening["opening_application_id"]})
 
     return projection
