@@ -617,7 +617,12 @@ def mongodb_document(services: list[Service]) -> dict[str, Any]:
             "db": "admin",
             # Created by the operator before the first apply (deploy/README.md).
             "passwordSecretRef": {"name": f"inson-{s.name}-mongodb-password", "key": "password"},
-            "roles": [{"name": "readWrite", "db": f"inson_{s.name}"}],
+            # inson_keys: the shared key store of crypto-shredding (every service
+            # seals the personal fields it writes and opens those it reads).
+            "roles": [
+                {"name": "readWrite", "db": f"inson_{s.name}"},
+                {"name": "readWrite", "db": "inson_keys"},
+            ],
             "scramCredentialsSecretName": f"inson-{s.name}-mongodb-scram",
             # The operator writes the connection string the service reads as MONGODB_URL.
             "connectionStringSecretName": f"inson-{s.name}-mongodb",

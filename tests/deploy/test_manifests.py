@@ -349,7 +349,11 @@ def test_mongodb_is_a_three_member_replica_set_with_a_user_per_service(
     users = {u["name"]: u for u in spec["users"]}
     assert sorted(users) == SERVICES
     for service, user in users.items():
-        assert user["roles"] == [{"name": "readWrite", "db": f"inson_{service}"}]
+        # Its own database, and the key store every service seals and opens with.
+        assert user["roles"] == [
+            {"name": "readWrite", "db": f"inson_{service}"},
+            {"name": "readWrite", "db": "inson_keys"},
+        ]
         assert user["passwordSecretRef"]["name"] == f"inson-{service}-mongodb-password"
         deployment = named(rendered[target], "Deployment", f"inson-{service}")
         env = {e["name"]: e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}

@@ -55,6 +55,9 @@ _NONCE_BYTES = 12
 DEV_KEK_B64 = "aW5zb24tZGV2ZWxvcG1lbnQta2V5LU5PVC1zZWNyZXQ="
 
 
+_warned_dev_kek = False
+
+
 class ErasedError(Exception):
     """The person's key was destroyed: nothing more may be encrypted for them."""
 
@@ -91,7 +94,10 @@ class LocalKek:
         """The KEK from ``INSON_KEK`` (base64, 32 bytes); the development key without it."""
         text = value if value is not None else os.environ.get("INSON_KEK")
         if not text:
-            log.warning("INSON_KEK is not set: using the DEVELOPMENT key-encryption key")
+            global _warned_dev_kek
+            if not _warned_dev_kek:
+                log.warning("INSON_KEK is not set: using the DEVELOPMENT key-encryption key")
+                _warned_dev_kek = True
             return cls(base64.b64decode(DEV_KEK_B64), kek_id="dev")
         try:
             kek = base64.b64decode(text, validate=True)
