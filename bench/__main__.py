@@ -24,7 +24,7 @@ from typing import Any
 from bench.endtoend import end_to_end
 from bench.growth import growth
 from bench.platform import projection_rebuild, service_hop
-from bench.raw import kafka_hop, kafka_produce_consume, mongo_upserts
+from bench.raw import kafka_hop, kafka_produce_consume, mongo_lookups, mongo_upserts
 
 # Sized for FerretDB on SQLite, whose upserts run at hundreds per second here:
 # the 100k/1M-event rebuilds would take hours on it (see BENCHMARKS.md).
@@ -37,12 +37,19 @@ FULL = {
     "p1_backlog": 300,
     "p3_events": 5_000,
     "p3_streams": 500,
-    "p2_seconds": 20,
+    "b2_lookups": 20,
+    "p2_seconds": 10,
+    "p2_search_seconds": 60,
     "p4_samples": 20,
     "p4_seeds": 5,
 }
 # P2's named rates, then a ladder climbed while the rate holds; P4's store sizes.
-FULL_RATES = {"p2_rates": [10, 50], "p2_search": [0.5, 1, 2, 5], "p4_sizes": [100, 1_000, 3_000]}
+FULL_RATES = {
+    "b2_lookup_sizes": [1_000, 10_000],
+    "p2_rates": [10, 50],
+    "p2_search": [0.5, 1, 2, 5],
+    "p4_sizes": [100, 1_000, 3_000],
+}
 QUICK = {
     "produce": 300,
     "hops": 10,
@@ -52,11 +59,18 @@ QUICK = {
     "p1_backlog": 50,
     "p3_events": 300,
     "p3_streams": 50,
+    "b2_lookups": 3,
     "p2_seconds": 3,
+    "p2_search_seconds": 3,
     "p4_samples": 3,
     "p4_seeds": 2,
 }
-QUICK_RATES = {"p2_rates": [1], "p2_search": [], "p4_sizes": [2, 20]}
+QUICK_RATES = {
+    "b2_lookup_sizes": [100, 1_000],
+    "p2_rates": [1],
+    "p2_search": [],
+    "p4_sizes": [2, 20],
+}
 
 
 async def measure(
@@ -69,6 +83,9 @@ async def measure(
     results["B1_hop"] = await kafka_hop(bootstrap, counts["hops"])
     print("B2 raw MongoDB upserts ...", file=sys.stderr)
     results["B2_mongo"] = await mongo_upserts(mongo, counts["singles"], counts["bulk"])
+    results["B2_lookups"] = await mongo_lookups(
+        mongo, rates["b2_lookup_sizes"], counts["b2_lookups"]
+    )
     print("P1 one service hop ...", file=sys.stderr)
     results["P1_hop"] = await service_hop(
         bootstrap, mongo, counts["p1_latency"], counts["p1_backlog"]
@@ -79,7 +96,12 @@ async def measure(
     )
     print("P2 end to end ...", file=sys.stderr)
     results["P2_end_to_end"] = await end_to_end(
-        bootstrap, mongo, rates["p2_rates"], counts["p2_seconds"], rates["p2_search"]
+        bootstrap,
+        mongo,
+        rates["p2_rates"],
+        counts["p2_seconds"],
+        rates["p2_search"],
+        counts["p2_search_seconds"],
     )
     print("P4 growth ...", file=sys.stderr)
     results["P4_growth"] = await growth(
@@ -108,6 +130,14 @@ def table(r: dict[str, Any]) -> str:
             "B2 raw MongoDB bulk upserts (unordered)",
             f"{r['B2_mongo']['bulk_upserts_per_s']:,.0f} /s",
             "",
+        ),
+        *(
+            (
+                f"B2 raw point read at {p['docs']:,} docs",
+                f"by _id {p['by_id_ms']:.1f} ms, by an indexed field {p['by_indexed_field_ms']:.1f} ms",
+                "",
+            )
+            for p in r["B2_lookups"]["points"]
         ),
         (
             "P1 service hop (consume->load->append->publish->commit)",

@@ -144,3 +144,48 @@ async def mongo_upserts(url: str, singles: int, bulk: int) -> dict[str, Any]:
         await client.drop_database(db.name)
         await client.close()
     return {"single_upserts_per_s": singles / single_s, "bulk_upserts_per_s": bulk / bulk_s}
+
+
+async def mongo_lookups(url: str, sizes: list[int], samples: int) -> dict[str, Any]:
+    """B2: how the server's point reads scale with collection size.
+
+    A lookup by ``_id`` and one by an indexed field, both for documents at the
+    far end of the collection, at each size. A server that uses its indexes
+    answers in about the same time at every size; FerretDB v1 does not (see
+    BENCHMARKS.md), and that bounds what P4 can show.
+    """
+    client = connect(url)
+    db = client[f"bench_{uuid.uuid4().hex[:8]}"]
+    await db.docs.create_index("key")
+    points = []
+    try:
+        have = 0
+        for size in sizes:
+            for chunk in range(have, size, 1000):
+                await db.docs.insert_many(
+                    [
+                        {"_id": f"d{i}", "key": f"k{i}", "payload": "x" * 200}
+                        for i in range(chunk, min(size, chunk + 1000))
+                    ]
+                )
+            have = size
+            by_id, by_key = [], []
+            for n in range(samples):
+                target = size - 1 - n
+                started = time.perf_counter()
+                await db.docs.find_one({"_id": f"d{target}"})
+                by_id.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                await db.docs.find_one({"key": f"k{target}"})
+                by_key.append(time.perf_counter() - started)
+            points.append(
+                {
+                    "docs": size,
+                    "by_id_ms": percentiles(by_id)["p50_ms"],
+                    "by_indexed_field_ms": percentiles(by_key)["p50_ms"],
+                }
+            )
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
+    return {"points": points}
