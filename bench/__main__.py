@@ -134,7 +134,9 @@ def table(r: dict[str, Any]) -> str:
         *(
             (
                 f"B2 raw point read at {p['docs']:,} docs",
-                f"by _id {p['by_id_ms']:.1f} ms, by an indexed field {p['by_indexed_field_ms']:.1f} ms",
+                f"find by _id {p['by_id_ms']:.1f} ms, by an indexed field "
+                f"{p['by_indexed_field_ms']:.1f} ms; version-guarded update "
+                f"{p['guarded_upsert_ms']:.1f} ms",
                 "",
             )
             for p in r["B2_lookups"]["points"]

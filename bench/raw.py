@@ -169,7 +169,7 @@ async def mongo_lookups(url: str, sizes: list[int], samples: int) -> dict[str, A
                     ]
                 )
             have = size
-            by_id, by_key = [], []
+            by_id, by_key, guarded = [], [], []
             for n in range(samples):
                 target = size - 1 - n
                 started = time.perf_counter()
@@ -178,11 +178,19 @@ async def mongo_lookups(url: str, sizes: list[int], samples: int) -> dict[str, A
                 started = time.perf_counter()
                 await db.docs.find_one({"key": f"k{target}"})
                 by_key.append(time.perf_counter() - started)
+                # The projections' write: an upsert guarded by the stream version.
+                behind = [{"_version": {"$lt": n + 1}}, {"_version": {"$exists": False}}]
+                started = time.perf_counter()
+                await db.docs.update_one(
+                    {"_id": f"d{target}", "$or": behind}, {"$set": {"_version": n + 1}}
+                )
+                guarded.append(time.perf_counter() - started)
             points.append(
                 {
                     "docs": size,
                     "by_id_ms": percentiles(by_id)["p50_ms"],
                     "by_indexed_field_ms": percentiles(by_key)["p50_ms"],
+                    "guarded_upsert_ms": percentiles(guarded)["p50_ms"],
                 }
             )
     finally:
