@@ -41,7 +41,8 @@ MONGODB = "inson-mongodb"
 KAFKA_USER_SECRET_PREFIX = "kafka-user-"  # noqa: S105 - a name prefix
 PART_OF = "inson"
 UID = 10001
-# The topic every consumer may write: records it could not process.
+# The owner of the topics every service may write: records a consumer could
+# not process, and the access audit.
 DEAD_LETTER_OWNER = "platform"
 
 HEADER = (
@@ -135,11 +136,14 @@ def load_partners(topics: Iterable[str], services: Iterable[str]) -> list[Partne
         unknown = set(subscribed) - known
         if unknown:
             raise SystemExit(f"partners.yaml: {name} subscribes to unknown topics {unknown}")
-        from inson_contracts.topics import DEAD_LETTERS
+        from inson_contracts.topics import AUDIT, DEAD_LETTERS
 
         if DEAD_LETTERS.name in subscribed:
             # Dead letters carry the original records whole, whoever wrote them.
             raise SystemExit(f"partners.yaml: {name} may not read {DEAD_LETTERS.name}")
+        if AUDIT.name in subscribed:
+            # Who looked at whose case is for the agency's own supervisors.
+            raise SystemExit(f"partners.yaml: {name} may not read {AUDIT.name}")
         partners.append(
             Partner(
                 name=name,
@@ -532,12 +536,14 @@ def acl(kind: str, name: str, operations: list[str], pattern: str = "literal") -
 
 
 def service_user(service: Service) -> dict[str, Any]:
-    from inson_contracts.topics import CATALOGUE, DEAD_LETTERS
+    from inson_contracts.topics import AUDIT, CATALOGUE, DEAD_LETTERS
 
     owned = [t.name for t in CATALOGUE if t.owner == service.name]
     rules = [acl("topic", t, ["Write", "Describe"]) for t in owned]
-    # Every consumer dead-letters what it cannot process (runtime/consumer.py).
+    # Every consumer dead-letters what it cannot process (runtime/consumer.py),
+    # and every service records the personal-data reads it serves (runtime/audit.py).
     rules.append(acl("topic", DEAD_LETTERS.name, ["Write", "Describe"]))
+    rules.append(acl("topic", AUDIT.name, ["Write", "Describe"]))
     rules += [acl("topic", t, ["Read", "Describe"]) for t in service.reads]
     # All of the service's groups, present and future: <service>.<name>.
     rules.append(acl("group", f"{service.name}.", ["Read", "Describe"], "prefix"))

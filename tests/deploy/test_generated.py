@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from inson_contracts.topics import CATALOGUE, DEAD_LETTERS
+from inson_contracts.topics import AUDIT, CATALOGUE, DEAD_LETTERS
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -71,6 +71,7 @@ def test_partners_subscribe_only_to_catalogue_event_topics() -> None:
     for partner in data["partners"]:
         assert set(partner["topics"]) <= names
         assert DEAD_LETTERS.name not in partner["topics"]
+        assert AUDIT.name not in partner["topics"]
 
 
 def _exported_metrics() -> set[str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from inson_contracts.topics import CATALOGUE, DEAD_LETTERS
+from inson_contracts.topics import AUDIT, CATALOGUE, DEAD_LETTERS
 
 ROOT = Path(__file__).resolve().parents[2]
 Resource = dict[str, Any]
@@ -293,8 +293,8 @@ def test_each_service_writes_only_its_own_topics(rendered: Rendered) -> None:
         owned = {t.name for t in CATALOGUE if t.owner == service}
         written = {name for kind, name, pattern, op in acls if op == "Write"}
         assert all(k == "topic" and p == "literal" for k, _, p, op in acls if op == "Write")
-        # Its own topics, and the dead letters every consumer may write.
-        assert owned <= written <= owned | {DEAD_LETTERS.name}, service
+        # Its own topics, the dead letters every consumer may write, and the access audit.
+        assert owned <= written <= owned | {DEAD_LETTERS.name, AUDIT.name}, service
         for kind, name, pattern, op in acls:
             assert op in ("Read", "Write", "Describe"), (service, op)
             assert kind in ("topic", "group"), (service, kind)

@@ -62,6 +62,18 @@ DEAD_LETTERS = Topic(
     description="Records a consumer could not process, with the reason; replayable.",
     partitions=3,
 )
+AUDIT = Topic(
+    name="inson.platform.audit.v1",
+    owner="platform",
+    description=(
+        "Who read whose personal data through an API: who, role, scope, purpose, when, "
+        "which fields of which cases. Written by every service that serves such data."
+    ),
+    # One stream per batch of access records (see runtime/audit.py): records
+    # need no order among themselves, each carries its own time.
+    key="the audit batch's stream id (audit-<uuid>)",
+    partitions=3,
+)
 
 CATALOGUE: tuple[Topic, ...] = (
     INTAKE_CASES,
@@ -69,6 +81,7 @@ CATALOGUE: tuple[Topic, ...] = (
     REFERRALS,
     NOTIFICATIONS,
     DEAD_LETTERS,
+    AUDIT,
 )
 
 

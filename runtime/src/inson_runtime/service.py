@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from inson_runtime.audit import AuditLog
 from inson_runtime.auth import Authenticator, CurrentPrincipal, Principal, install_authenticator
 from inson_runtime.body_limit import BodySizeLimit
 from inson_runtime.consumer import EventConsumer
@@ -78,6 +79,11 @@ class Runtime:
     periodic: list[tuple[str, float, Callable[[], Awaitable[None]]]] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     started: bool = False
+    # Access records of personal-data reads (inson_runtime.audit), batched.
+    audit: AuditLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.audit = AuditLog(self.store, self.relay, service=self.settings.service_name)
 
     @property
     def service(self) -> str:
@@ -190,6 +196,7 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self.audit.close()
         # FastStream waits for in-flight handlers (graceful_timeout) and
         # commits their offsets before closing the consumers.
         await self.broker.stop()

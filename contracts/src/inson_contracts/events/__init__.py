@@ -54,7 +54,7 @@ from inson_contracts.events.plans import (
     PlanItemCompleted,
     PlanRevised,
 )
-from inson_contracts.events.platform import EventDeadLettered
+from inson_contracts.events.platform import EventDeadLettered, PersonalDataRead
 from inson_contracts.events.referral import (
     ReferralAccepted,
     ReferralCancelled,
@@ -99,6 +99,7 @@ __all__ = [
     "NotificationFailed",
     "NotificationSent",
     "PersonErased",
+    "PersonalDataRead",
     "PlanApproved",
     "PlanClosed",
     "PlanCompleted",

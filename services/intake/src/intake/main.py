@@ -16,6 +16,7 @@ from inson_runtime.settings import ServiceSettings
 from intake.adapters.people import PersonIndex
 from intake.api.routes import router
 from intake.handlers.commands import Intake
+from intake.projections.access_log import access_log_view, ensure_access_log_indexes
 from intake.projections.views import ensure_view_indexes, intake_views
 from intake.settings import Settings
 
@@ -30,6 +31,9 @@ def compose(settings: ServiceSettings) -> tuple[Runtime, FastAPI]:
     people = PersonIndex(runtime.db)
     runtime.add_projection(intake_views(runtime.db))
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
+    # Who looked at which case: the platform audit topic, read for supervisors.
+    runtime.add_projection(access_log_view(runtime.db))
+    runtime.on_start.append(lambda: ensure_access_log_indexes(runtime.db))
     app = build_app(runtime, title="Inson intake", description=DESCRIPTION, routers=[router])
     app.state.intake = Intake(runtime, people)
     return runtime, app

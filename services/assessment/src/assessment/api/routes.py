@@ -28,6 +28,7 @@ from inson_contracts.events.assessment import AssignmentReason, HouseholdSituati
 from inson_contracts.events.plans import ClosureReason
 from inson_contracts.events.registers import CareRegisterCategory, CareRegisterRemovalReason
 from inson_contracts.events.values import Actor, PlanItem
+from inson_runtime.audit import Audit, fields_of
 from inson_runtime.auth import Principal, Role, require_roles
 from inson_runtime.eventstore import AppendResult
 from inson_runtime.service import Problem
@@ -304,11 +305,14 @@ async def save_draft(
 
 
 @router.get("/cases/{case_id}/assessment/draft", responses=ERRORS)
-async def get_draft(case_id: str, principal: Worker, service: Service) -> dict[str, Any]:
+async def get_draft(
+    case_id: str, principal: Worker, service: Service, audit: Audit
+) -> dict[str, Any]:
     await _file_for(service, principal, case_id)
     doc = await service.runtime.db[DRAFTS].find_one({"_id": case_id})
     if doc is None:
         raise HTTPException(404, "no draft saved for this case")
+    await audit.record([case_id], ["draft", "saved_by", "saved_at"])
     return {"draft": doc["draft"], "saved_by": doc["saved_by"], "saved_at": doc["saved_at"]}
 
 
@@ -461,10 +465,14 @@ async def revise_plan(
 
 
 @router.get("/cases/{case_id}/conflicts", responses=ERRORS)
-async def list_conflicts(case_id: str, principal: Worker, service: Service) -> list[dict[str, Any]]:
+async def list_conflicts(
+    case_id: str, principal: Worker, service: Service, audit: Audit
+) -> list[dict[str, Any]]:
     """Open conflicts of stale tablet edits, with the base, current and submitted values."""
     file = await _file_for(service, principal, case_id)
-    return [conflict_view(c) for c in file.conflicts.values()]
+    found = [conflict_view(c) for c in file.conflicts.values()]
+    await audit.record([case_id] if found else [], fields_of(found))
+    return found
 
 
 class ResolutionIn(Strict):
@@ -701,6 +709,7 @@ async def case_as_of(
     case_id: str,
     principal: Worker,
     service: Service,
+    audit: Audit,
     at: Annotated[datetime, Query(description="RFC 3339 with a UTC offset")],
 ) -> dict[str, Any]:
     """What the worker and supervisor knew when a decision was taken: the assessment
@@ -715,7 +724,10 @@ async def case_as_of(
     then, last_event_at = await service.load_as_of(case_id, at)
     if then.version == 0:
         raise HTTPException(404, f"nothing was recorded about case {case_id} by {at.isoformat()}")
-    return as_of_view(then, at, last_event_at)
+    found = as_of_view(then, at, last_event_at)
+    fields = {*found, *(f"assessment.{k}" for k in found["assessment"] or {})}
+    await audit.record([case_id], fields)
+    return found
 
 
 def as_of_view(file: CaseFile, at: datetime, last_event_at: datetime | None) -> dict[str, Any]:
@@ -759,6 +771,7 @@ def as_of_view(file: CaseFile, at: datetime, last_event_at: datetime | None) -> 
 async def list_case_files(
     principal: Worker,
     service: Service,
+    audit: Audit,
     worker_id: Annotated[str | None, Query(max_length=64)] = None,
     plan_status: Annotated[
         str | None, Query(pattern=r"^(none|drafted|approved|completed|closed)$")
@@ -780,11 +793,12 @@ async def list_case_files(
         {"$and": query}, sort=[("_id", 1)], skip=(page - 1) * page_size, limit=page_size
     )
     items = [_public(d) async for d in cursor]
+    await audit.record((i["case_id"] for i in items), fields_of(items))
     return {"items": items, "page": page, "page_size": page_size, "total": total}
 
 
 @router.get("/case-files/overdue-items", summary="Plan items past their due date, not completed")
-async def overdue_items(principal: Worker, service: Service) -> list[dict[str, Any]]:
+async def overdue_items(principal: Worker, service: Service, audit: Audit) -> list[dict[str, Any]]:
     today = datetime.now(UTC).date().isoformat()
     found = []
     query = {"$and": [_area(principal), {"plan_status": "approved"}]}
@@ -793,17 +807,22 @@ async def overdue_items(principal: Worker, service: Service) -> list[dict[str, A
         for item in doc.get("items", []):
             if item.get("due_by") and item["due_by"] < today and item["item_id"] not in done:
                 found.append({"case_id": doc["_id"], "worker_id": doc.get("worker_id"), **item})
+    await audit.record((f["case_id"] for f in found), fields_of(found))
     return found
 
 
 @router.get("/case-files/{case_id}", responses=ERRORS)
-async def get_case_file(case_id: str, principal: Worker, service: Service) -> dict[str, Any]:
+async def get_case_file(
+    case_id: str, principal: Worker, service: Service, audit: Audit
+) -> dict[str, Any]:
     doc = await service.runtime.db[CASE_FILES].find_one(
         {"$and": [{"_id": case_id}, _area(principal)]}
     )
     if doc is None:
         raise HTTPException(404, f"no case file {case_id} in your area")
-    return _public(doc)
+    found = _public(doc)
+    await audit.record([case_id], found)
+    return found
 
 
 def _area(principal: Principal) -> dict[str, Any]:

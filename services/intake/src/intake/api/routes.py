@@ -11,6 +11,7 @@ from inson_contracts.events import ApplicationSubmitted
 from inson_contracts.events.intake import Applicant, Consent
 from inson_contracts.events.values import Actor, Address, HouseholdMember, PersonName
 from inson_contracts.ids import uuid7
+from inson_runtime.audit import Audit, AuditReview, fields_of
 from inson_runtime.auth import Principal, Role, require_roles
 from inson_runtime.service import Problem
 
@@ -26,6 +27,7 @@ from intake.api.schemas import (
 )
 from intake.domain.case import IntakeRuleViolation
 from intake.handlers.commands import IdempotencyKeyReused, UnknownCase, derived_id
+from intake.projections.access_log import ACCESS_LOG
 from intake.projections.views import APPLICATIONS, CASES
 
 router = APIRouter(prefix="/v1", tags=["intake"])
@@ -48,6 +50,7 @@ Reader = Annotated[
     Principal,
     Depends(require_roles(Role.SOCIAL_WORKER, Role.WINDOW_OPERATOR, Role.SUPERVISOR, Role.ADMIN)),
 ]
+Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN))]
 
 
 def _actor(principal: Principal) -> Actor:
@@ -228,6 +231,7 @@ Code = Annotated[str | None, Query(pattern=r"^[0-9]{7,11}$")]
 async def list_applications(
     principal: Reader,
     db: DbDep,
+    audit: Audit,
     district: Code = None,
     mahalla: Code = None,
     status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
@@ -238,18 +242,25 @@ async def list_applications(
     query = _filters(principal, district=district, mahalla=mahalla, status=status)
     if channel:
         query["channel"] = channel.value
-    return await _page(db[APPLICATIONS], query, "submitted_at", page, page_size)
+    found = await _page(db[APPLICATIONS], query, "submitted_at", page, page_size)
+    await audit.record((i.get("case_id") for i in found.items), fields_of(found.items))
+    return found
 
 
 @router.get("/applications/{application_id}", responses=NOT_FOUND, summary="One application")
-async def get_application(application_id: str, principal: Reader, db: DbDep) -> dict[str, Any]:
-    return await _one(db[APPLICATIONS], application_id, principal, "application")
+async def get_application(
+    application_id: str, principal: Reader, db: DbDep, audit: Audit
+) -> dict[str, Any]:
+    found = await _one(db[APPLICATIONS], application_id, principal, "application")
+    await audit.record([found.get("case_id")], found)
+    return found
 
 
 @router.get("/cases", response_model=Page[dict[str, Any]], summary="Cases in your area")
 async def list_cases(
     principal: Reader,
     db: DbDep,
+    audit: Audit,
     district: Code = None,
     mahalla: Code = None,
     status: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
@@ -257,12 +268,53 @@ async def list_cases(
     page_size: PageSize = 20,
 ) -> Page[dict[str, Any]]:
     query = _filters(principal, district=district, mahalla=mahalla, status=status)
-    return await _page(db[CASES], query, "opened_at", page, page_size)
+    found = await _page(db[CASES], query, "opened_at", page, page_size)
+    await audit.record((i["id"] for i in found.items), fields_of(found.items))
+    return found
 
 
 @router.get("/cases/{case_id}", responses=NOT_FOUND, summary="One case")
-async def get_case(case_id: str, principal: Reader, db: DbDep) -> dict[str, Any]:
-    return await _one(db[CASES], case_id, principal, "case")
+async def get_case(case_id: str, principal: Reader, db: DbDep, audit: Audit) -> dict[str, Any]:
+    found = await _one(db[CASES], case_id, principal, "case")
+    await audit.record([case_id], found)
+    return found
+
+
+@router.get(
+    "/cases/{case_id}/access-log",
+    responses=NOT_FOUND,
+    summary="Who read this case's personal data: who, role, scope, purpose, when, which fields",
+)
+async def case_access_log(
+    case_id: str,
+    principal: Supervisor,
+    intake: IntakeDep,
+    db: DbDep,
+    audit: AuditReview,
+    page: PageNo = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Page[dict[str, Any]]:
+    """The access audit of one case, newest first (read-only: no API changes it).
+
+    Reading it is itself recorded (purpose ``audit_review`` unless X-Purpose
+    says otherwise). Records reach this log through Kafka, seconds after the
+    read they describe.
+    """
+    await _case_in_area(intake, principal, case_id)
+    log = db[ACCESS_LOG]
+    query = {"case_ids": case_id}
+    total = await log.count_documents(query)
+    cursor = log.find(
+        query,
+        # Other cases a listing read alongside are not this supervisor's business.
+        projection={"case_ids": False},
+        sort=[("read_at", -1), ("_id", 1)],
+        skip=(page - 1) * page_size,
+        limit=page_size,
+    )
+    items = [_public(doc) async for doc in cursor]
+    await audit.record([case_id], ["access_log"])
+    return Page(items=items, page=page, page_size=page_size, total=total)
 
 
 def _filters(principal: Principal, **wanted: str | None) -> dict[str, Any]:

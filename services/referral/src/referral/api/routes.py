@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.services import SERVICES_BY_CODE
 from inson_contracts.events.values import Actor, Priority
+from inson_runtime.audit import Audit, fields_of
 from inson_runtime.auth import Principal, Role, require_roles
 from inson_runtime.service import Problem
 
@@ -73,6 +74,7 @@ async def queue(
     principal: Reader,
     db: DbDep,
     referrals: ReferralsDep,
+    audit: Audit,
     center: Code = None,
     window: Code = None,
     status: Annotated[
@@ -107,6 +109,7 @@ async def queue(
     )
     now = referrals.clock()
     items = [QueueItem.model_validate(_public(doc, now)) async for doc in cursor]
+    await audit.record((i.case_id for i in items), QueueItem.model_fields)
     return Page(items=items, page=page, page_size=page_size, total=total)
 
 
@@ -117,7 +120,7 @@ async def queue(
     summary="One referral: service, destination, deadline, status and history",
 )
 async def get_referral(
-    referral_id: ReferralId, principal: Reader, db: DbDep, referrals: ReferralsDep
+    referral_id: ReferralId, principal: Reader, db: DbDep, referrals: ReferralsDep, audit: Audit
 ) -> ReferralDetail:
     doc = await db[REFERRALS].find_one(
         {"$and": [{"_id": referral_id}, visible_referrals(principal)]}
@@ -134,7 +137,9 @@ async def get_referral(
             detail["center_name"] = center.name
             names = {w.code: w.name for w in center.windows}
             detail["window_name"] = names.get(doc.get("window") or "")
-    return ReferralDetail.model_validate(detail)
+    found = ReferralDetail.model_validate(detail)
+    await audit.record([doc.get("case_id")], ReferralDetail.model_fields)
+    return found
 
 
 @router.get(
@@ -146,6 +151,7 @@ async def referrals_as_of(
     principal: Supervisor,
     db: DbDep,
     referrals: ReferralsDep,
+    audit: Audit,
     at: Annotated[datetime, Query(description="RFC 3339 with a UTC offset")],
 ) -> list[dict[str, Any]]:
     """Rebuilt from this service's event store, for reviewing a decision as it was taken
@@ -182,6 +188,7 @@ async def referrals_as_of(
     if not found and principal.role is not Role.ADMIN:
         # Indistinguishable from a case outside the caller's district, on purpose.
         raise HTTPException(404, f"no referrals of case {case_id} in your area by that moment")
+    await audit.record([case_id] if found else [], fields_of(found))
     return found
 
 
