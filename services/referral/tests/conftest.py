@@ -145,8 +145,13 @@ class Offline:
 
     async def project(self) -> None:
         """Apply every commit to the read models; applying one twice changes nothing."""
-        handlers = self.runtime.projections[0].handlers
-        cursor = self.runtime.store.commits.find({}, sort=[("stream_id", 1), ("first_version", 1)])
+        projection = self.runtime.projections[0]
+        handlers = projection.handlers
+        # Only what the projection's topics carry (not, e.g., the access audit's commits).
+        cursor = self.runtime.store.commits.find(
+            {"topic": {"$in": list(projection.topics)}},
+            sort=[("stream_id", 1), ("first_version", 1)],
+        )
         async for doc in cursor:
             for raw in doc["events"]:
                 envelope = Envelope.model_validate(raw)
