@@ -13,7 +13,12 @@ What it shows:
   handled, so after a crash some events come again: deduplicate by event id
   (``ce_id``), here with a small SQLite file;
 - order: events of one stream (one case, one referral) arrive in order,
-  because the record key is the stream id.
+  because the record key is the stream id;
+- personal data: on Kafka the fields marked ``x-personal-data`` are sealed
+  (encrypted with the person's key, in the member ``sealed``), so
+  ``REGISTRY.parse`` gives them as None and everything else as sent; the
+  personal fields reach partners by the platform's webhooks only. On
+  ``uz.inson.intake.person.erased.v1`` erase what you keep about that case.
 """
 
 from __future__ import annotations

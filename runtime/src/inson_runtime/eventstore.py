@@ -184,8 +184,10 @@ class EventStore:
             ]
             stored = replace(commit, events=tuple(sealed))
         # The marker first: a commit must never exist without one, or a crash
-        # right after the insert would leave it unpublished for good.
-        marked = await self._mark_pending(commit, now)
+        # right after the insert would leave it unpublished for good. Its time
+        # is taken now, after sealing (which may have created a key): the sweep
+        # leaves markers younger than its grace to the writer's own publish.
+        marked = await self._mark_pending(commit, datetime.now(UTC))
         try:
             await self.commits.insert_one(_to_document(stored, now))
         except DuplicateKeyError:

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import REGISTRY, EventRegistry
 from inson_contracts.personal import SEALED, SealedPersonalData, merge_personal, split_personal
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
@@ -192,33 +192,41 @@ class KeyStore:
         """The person's key, created on first use; :class:`ErasedError` after erasure."""
         hit = self._cached(kid)
         if hit is None:
-            doc = await self.keys.find_one({"_id": kid})
-            if doc is None:
-                doc = await self._create(kid)
-            key = self._remember(kid, await self._from_document(kid, doc))
+            key = self._remember(
+                kid, await self._from_document(kid, await self._get_or_create(kid))
+            )
         else:
             key = hit.key
         if key is None:
             raise ErasedError(f"the key {kid!r} was destroyed by an erasure")
         return key
 
-    async def _create(self, kid: str) -> Document:
+    async def _get_or_create(self, kid: str) -> Document:
+        # One round trip whether the key exists or not: an upsert that only
+        # inserts. A fresh key is generated and wrapped each time (microseconds)
+        # and dropped when one exists, or an erasure left its tombstone.
         key = AESGCM.generate_key(bit_length=256)
-        doc: Document = {
-            "_id": kid,
+        fresh: Document = {
             "wrapped": await self.wrapper.wrap(key, context=kid),
             "kek": self.wrapper.kek_id,
             "alg": ALGORITHM,
             "created_at": datetime.now(UTC),
         }
-        try:
-            await self.keys.insert_one(doc)
-        except DuplicateKeyError:
-            # Another writer created it (or an erasure left its tombstone) first.
-            found = await self.keys.find_one({"_id": kid})
-            assert found is not None
-            return found
-        return doc
+        for _ in range(2):
+            try:
+                doc = await self.keys.find_one_and_update(
+                    {"_id": kid},
+                    {"$setOnInsert": fresh},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+            except DuplicateKeyError:
+                continue  # two first writers raced for the insert: read the winner's
+            if doc is not None:
+                return doc
+        found = await self.keys.find_one({"_id": kid})
+        assert found is not None
+        return found
 
     async def erase(self, kid: str, *, reason: str, erased_by: str) -> bool:
         """Destroy the key (keeping a tombstone); True if this call destroyed it.

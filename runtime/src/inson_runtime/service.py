@@ -206,6 +206,11 @@ class Runtime:
 
 def create_runtime(settings: ServiceSettings) -> Runtime:
     configure_logging(settings.service_name, settings.log_level, json=settings.log_json)
+    if settings.kek_required and settings.kek is None:
+        raise RuntimeError(
+            "INSON_KEK is required here (INSON_KEK_REQUIRED): the development "
+            "key-encryption key is public"
+        )
     mongo = connect(settings.mongodb_url)
     keys = KeyStore.connect(
         mongo,

@@ -62,6 +62,9 @@ class ServiceSettings(BaseSettings):
     # unwrapped data key is kept in memory: an erasure is effective in every
     # process after at most this long.
     kek: SecretStr | None = None
+    # Production sets this: a service without INSON_KEK then refuses to start
+    # instead of sealing with the public development key.
+    kek_required: bool = False
     keys_database: str = "inson_keys"
     key_cache_ttl_s: float = 5.0
     # An application with a household of 30 is about 10 KB of JSON.

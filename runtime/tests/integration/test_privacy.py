@@ -217,3 +217,11 @@ async def test_sealing_is_cheap_with_a_cached_key(keys: KeyStore) -> None:
     per_event_ms = (datetime.now(UTC) - started).total_seconds() * 1000 / 200
     # Generous for a loaded 2-core machine; typical is well under 1 ms.
     assert per_event_ms < 20
+
+
+def test_a_service_that_requires_a_kek_refuses_to_start_without_one() -> None:
+    from inson_runtime.service import create_runtime
+    from inson_runtime.settings import ServiceSettings
+
+    with pytest.raises(RuntimeError, match="INSON_KEK is required"):
+        create_runtime(ServiceSettings(kek_required=True, kek=None))
