@@ -71,18 +71,34 @@ install_kafka() {
 install_ferretdb() {
   mongo_external && return 0
   local want; want=$(stamp_of "$ROOT/infra/ferretdb/go.mod" "$ROOT/infra/ferretdb/go.sum" \
-    "$ROOT/infra/ferretdb/main.go")
+    "$ROOT/infra/ferretdb/main.go" "$ROOT"/infra/ferretdb/patches/*.patch)
   if [[ -x "$FERRET_HOME/bin/ferretdb" && -f "$FERRET_HOME/bin.stamp" \
     && "$(cat "$FERRET_HOME/bin.stamp")" == "$want" ]]; then
     return 0
   fi
   command -v go >/dev/null || die "go is required to build FerretDB"
+  command -v git >/dev/null || die "git is required to patch FerretDB"
   log "building FerretDB from the Go module proxy (about a minute on 2 cores)"
   mkdir -p "$FERRET_HOME/bin"
+  # FerretDB is built from a patched copy of the module (infra/ferretdb/patches,
+  # see its README): upstream v1.24.2's SQLite backend never uses its _id index.
+  local build="$FERRET_HOME/build"
+  rm -rf "$build" && mkdir -p "$build"
+  cp "$ROOT"/infra/ferretdb/{go.mod,go.sum,main.go} "$build/"
   # go.sum is committed, so the checksum database need not be reachable.
-  (cd "$ROOT/infra/ferretdb" && GOFLAGS='-mod=readonly -buildvcs=false' \
-    go build -trimpath -o "$FERRET_HOME/bin/ferretdb.tmp" .)
+  (cd "$build" && GOFLAGS='-mod=readonly' go mod download github.com/FerretDB/FerretDB)
+  local upstream
+  upstream=$(cd "$build" && GOFLAGS='-mod=readonly' go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)
+  cp -r "$upstream" "$build/ferretdb-src" && chmod -R u+w "$build/ferretdb-src"
+  local patch
+  for patch in "$ROOT"/infra/ferretdb/patches/*.patch; do
+    git -C "$build/ferretdb-src" apply --unsafe-paths "$patch" \
+      || die "patch $(basename "$patch") does not apply to the FerretDB module"
+  done
+  (cd "$build" && go mod edit -replace github.com/FerretDB/FerretDB=./ferretdb-src \
+    && GOFLAGS='-mod=readonly -buildvcs=false' go build -trimpath -o "$FERRET_HOME/bin/ferretdb.tmp" .)
   mv "$FERRET_HOME/bin/ferretdb.tmp" "$FERRET_HOME/bin/ferretdb"
+  rm -rf "$build"
   echo "$want" >"$FERRET_HOME/bin.stamp"
 }
 
