@@ -90,10 +90,16 @@ install_ferretdb() {
   local upstream
   upstream=$(cd "$build" && GOFLAGS='-mod=readonly' go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)
   cp -r "$upstream" "$build/ferretdb-src" && chmod -R u+w "$build/ferretdb-src"
+  # A repository of its own: inside this project's work tree, `git apply`
+  # would silently skip every path outside the current directory.
+  git -C "$build/ferretdb-src" init -q
   local patch
   for patch in "$ROOT"/infra/ferretdb/patches/*.patch; do
-    git -C "$build/ferretdb-src" apply --unsafe-paths "$patch" \
+    git -C "$build/ferretdb-src" apply "$patch" \
       || die "patch $(basename "$patch") does not apply to the FerretDB module"
+    # Proof it landed: only an applied patch can be reversed.
+    git -C "$build/ferretdb-src" apply --reverse --check "$patch" 2>/dev/null \
+      || die "patch $(basename "$patch") changed nothing"
   done
   (cd "$build" && go mod edit -replace github.com/FerretDB/FerretDB=./ferretdb-src \
     && GOFLAGS='-mod=readonly -buildvcs=false' go build -trimpath -o "$FERRET_HOME/bin/ferretdb.tmp" .)
