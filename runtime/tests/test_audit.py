@@ -24,7 +24,7 @@ class FakeCommit:
 
 class FakeResult:
     def __init__(self, commit: FakeCommit) -> None:
-        self.commit = commit
+        self.commit = self.stored = commit
 
 
 class SlowStore:

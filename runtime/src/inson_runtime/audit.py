@@ -95,7 +95,8 @@ class AuditLog:
             for _, done in batch:
                 if not done.done():
                     done.set_result(None)
-            self._spawn(self.relay.publish_stream(stream, result.commit))
+            # The stored form is what goes on the wire (sealed, were any field personal).
+            self._spawn(self.relay.publish_stream(stream, result.stored))
 
     def _spawn(self, job: Coroutine[Any, Any, Any]) -> None:
         async def run() -> None:

@@ -122,6 +122,28 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         supervisor = bearer(auth, "supervisor", "sup-1")
         url = f"/v1/cases/{case_id}"
 
+        # Questionnaire drafts (scratch, outside the store): a stale save is refused.
+        draft_url = f"{url}/assessment/draft"
+        half_a = {"members": SITUATION["members"], "housing": "unsafe"}
+        half_b = {"members": SITUATION["members"], "housing": "adequate"}
+        saved_a = await http.put(
+            draft_url, params={"base_revision": 0}, json=half_a, headers=worker
+        )
+        assert saved_a.status_code == 204 and saved_a.headers["X-Inson-Draft-Revision"] == "1"
+        stale = await http.put(draft_url, params={"base_revision": 0}, json=half_b, headers=worker)
+        assert stale.status_code == 409, stale.text
+        clash = stale.json()["detail"]
+        assert clash["current"]["draft"] == half_a and clash["submitted"] == half_b
+        got = (await http.get(draft_url, headers=worker)).json()
+        assert got["draft"] == half_a and got["revision"] == 1
+        saved_b = await http.put(
+            draft_url, params={"base_revision": 1}, json=half_b, headers=worker
+        )
+        assert saved_b.status_code == 204 and saved_b.headers["X-Inson-Draft-Revision"] == "2"
+        late = await http.put(draft_url, params={"base_revision": 1}, json=half_a, headers=worker)
+        assert late.status_code == 409
+        assert (await http.get(draft_url, headers=worker)).json()["draft"] == half_b
+
         first = await http.post(
             f"{url}/assessment/complete",
             json={"situation": SITUATION, "base_version": file.version},
@@ -189,6 +211,23 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         assert listed.json()[0]["proposed_situation"]["housing"] == "overcrowded"
         assert listed.json()[0]["proposed_situation"]["resources"]["livestock"] is True
 
+        # The supervisor finds the case among the area's case files with open conflicts.
+        async def flagged(wanted: bool) -> dict[str, Any] | None:
+            got = await http.get(
+                "/v1/case-files",
+                params={"has_conflicts": str(wanted).lower(), "page_size": 100},
+                headers=supervisor,
+            )
+            assert got.status_code == 200, got.text
+            return next((f for f in got.json()["items"] if f["case_id"] == case_id), None)
+
+        async def is_flagged() -> bool:
+            return await flagged(True) is not None
+
+        await wait_for(is_flagged, timeout_s=30, what="the case file flagged with a conflict")
+        flagged_file = await flagged(True)
+        assert flagged_file is not None and flagged_file["open_conflicts"] == [conflict_id]
+
         # The supervisor takes the tablet's version: applied with the resolution, atomically.
         resolved = await http.post(
             f"{url}/conflicts/{conflict_id}/resolve",
@@ -242,6 +281,11 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
             headers=worker,
         )
         assert kept.status_code == 204, kept.text
+
+        async def cleared() -> bool:
+            return await flagged(False) is not None and await flagged(True) is None
+
+        await wait_for(cleared, timeout_s=30, what="the case file without open conflicts")
         ahead = await http.put(
             f"{url}/plan/draft", json={"items": items, "base_version": 10_000}, headers=worker
         )

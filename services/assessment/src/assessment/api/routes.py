@@ -13,6 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.events import (
+    REGISTRY,
     CareRegisterEntryAdded,
     CareRegisterEntryRemoved,
     ConflictResolution,
@@ -34,6 +35,7 @@ from inson_runtime.eventstore import AppendResult
 from inson_runtime.service import Problem
 from inson_runtime.validation import forbid_unknown
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pymongo.errors import DuplicateKeyError
 
 from assessment.domain import case_file as rules
 from assessment.domain.assignment import NoWorkerCovers, choose_worker
@@ -175,9 +177,10 @@ def conflict_view(conflict: EditConflicted) -> dict[str, Any]:
         "fields": [
             {
                 "path": f.path,
-                "base": json.loads(f.base),
-                "current": json.loads(f.current),
-                "submitted": json.loads(f.submitted),
+                # None once the person's data was erased (crypto-shredding).
+                "base": _json_or_none(f.base),
+                "current": _json_or_none(f.current),
+                "submitted": _json_or_none(f.submitted),
             }
             for f in conflict.fields
         ],
@@ -195,6 +198,10 @@ def conflict_view(conflict: EditConflicted) -> dict[str, Any]:
         "submitted_by": conflict.submitted_by.model_dump(),
         "submitted_at": conflict.submitted_at.isoformat(),
     }
+
+
+def _json_or_none(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
 
 
 def install_conflict_answer(app: FastAPI) -> None:
@@ -261,7 +268,9 @@ async def _stale(
     if result is not None and not result.created:
         # The same command again: the conflict as first recorded.
         first = result.commit.events[0]
-        event = EditConflicted.model_validate(first.data)
+        parsed = REGISTRY.parse(first.type, first.data)
+        assert isinstance(parsed, EditConflicted)
+        event = parsed
     raise ConflictRecorded(event)
 
 
@@ -291,17 +300,76 @@ class AssessmentOut(BaseModel):
     plan_items: list[PlanItem]
 
 
+DRAFT_REVISION_HEADER = "X-Inson-Draft-Revision"
+
+
 @router.put("/cases/{case_id}/assessment/draft", status_code=204, responses=ERRORS)
 async def save_draft(
-    case_id: str, principal: Worker, service: Service, draft: Annotated[dict[str, Any], Body()]
+    case_id: str,
+    principal: Worker,
+    service: Service,
+    draft: Annotated[dict[str, Any], Body()],
+    response: Response,
+    base_revision: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            description=(
+                "The draft revision (X-Inson-Draft-Revision; 0 for none) the tablet edited. "
+                "If another save came in between, 409 with both drafts, nothing overwritten."
+            ),
+        ),
+    ] = None,
 ) -> None:
-    """Save the questionnaire as far as it goes; nothing is validated until completion."""
+    """Save the questionnaire as far as it goes; nothing is validated until completion.
+
+    The draft is a scratch copy outside the event store; a stale save is
+    refused (409, both drafts in the answer), never merged or overwritten.
+    """
     await _file_for(service, principal, case_id)
-    await service.runtime.db[DRAFTS].replace_one(
-        {"_id": case_id},
-        {"draft": draft, "saved_by": principal.sub, "saved_at": datetime.now(UTC)},
-        upsert=True,
-    )
+    drafts = service.runtime.db[DRAFTS]
+    if base_revision is None:
+        current = await drafts.find_one({"_id": case_id}, {"revision": 1})
+        base_revision = int((current or {}).get("revision", 0))
+    saved = {
+        "draft": draft,
+        "saved_by": principal.sub,
+        "saved_at": datetime.now(UTC),
+        "revision": base_revision + 1,
+    }
+    if base_revision == 0:
+        try:
+            await drafts.insert_one({"_id": case_id, **saved})
+            written = True
+        except DuplicateKeyError:
+            written = False
+    else:
+        result = await drafts.replace_one({"_id": case_id, "revision": base_revision}, saved)
+        written = result.matched_count == 1
+    if not written:
+        current = await drafts.find_one({"_id": case_id}) or {}
+        raise HTTPException(
+            409,
+            jsonable_encoder(
+                {
+                    "msg": "another tablet saved this draft since your revision; nothing changed",
+                    "base_revision": base_revision,
+                    "current": _draft_view(current),
+                    "submitted": draft,
+                }
+            ),
+        )
+    response.headers[DRAFT_REVISION_HEADER] = str(base_revision + 1)
+
+
+def _draft_view(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "draft": doc.get("draft"),
+        "saved_by": doc.get("saved_by"),
+        "saved_at": doc.get("saved_at"),
+        # Drafts saved before revisions existed count as revision 1.
+        "revision": int(doc.get("revision", 1)) if doc else 0,
+    }
 
 
 @router.get("/cases/{case_id}/assessment/draft", responses=ERRORS)
@@ -312,8 +380,9 @@ async def get_draft(
     doc = await service.runtime.db[DRAFTS].find_one({"_id": case_id})
     if doc is None:
         raise HTTPException(404, "no draft saved for this case")
-    await audit.record([case_id], ["draft", "saved_by", "saved_at"])
-    return {"draft": doc["draft"], "saved_by": doc["saved_by"], "saved_at": doc["saved_at"]}
+    found = _draft_view(doc)
+    await audit.record([case_id], found)
+    return found
 
 
 @router.post(
@@ -777,6 +846,9 @@ async def list_case_files(
         str | None, Query(pattern=r"^(none|drafted|approved|completed|closed)$")
     ] = None,
     visit_due_before: datetime | None = None,
+    has_conflicts: Annotated[
+        bool | None, Query(description="Only case files with open conflicts of tablet edits")
+    ] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
@@ -787,6 +859,10 @@ async def list_case_files(
         query.append({"plan_status": plan_status})
     if visit_due_before:
         query.extend([{"visit_at": {"$lte": visit_due_before}}, {"assessed": False}])
+    if has_conflicts is True:
+        query.append({"conflicts_open": {"$gt": 0}})
+    elif has_conflicts is False:
+        query.append({"$or": [{"conflicts_open": {"$exists": False}}, {"conflicts_open": 0}]})
     files = service.runtime.db[CASE_FILES]
     total = await files.count_documents({"$and": query})
     cursor = files.find(

@@ -1,8 +1,8 @@
 """Assessment's read models.
 
 - ``case_files``: one per case, from assessment's own topic: worker, visit,
-  need level, plan status and items (caseloads, visits due, plans by status,
-  overdue items are queries over it);
+  need level, plan status and items, open conflicts of stale tablet edits
+  (caseloads, visits due, plans by status, overdue items are queries over it);
 - ``case_facts``: what intake said about each case (circumstances, language),
   from the intake topic;
 - ``referral_items``: which plan item each referral serves, from the referral topic.
@@ -15,6 +15,8 @@ from inson_contracts.events import (
     ApplicationLinkedToCase,
     AssessmentCompleted,
     CaseOpened,
+    EditConflicted,
+    EditConflictResolved,
     Event,
     HomeVisitScheduled,
     PlanApproved,
@@ -138,6 +140,28 @@ def case_files_view(db: AsyncDatabase[Document]) -> Projection:
     async def plan_closed(event: Event, envelope: Envelope) -> None:
         assert isinstance(event, PlanClosed)
         await update(event.case_id, envelope, {"plan_status": "closed", "open": False})
+
+    # Stale tablet edits waiting for a person: a supervisor finds them by case file.
+    @projection.on(EditConflicted)
+    async def conflicted(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, EditConflicted)
+        await apply_at_version(
+            files,
+            event.case_id,
+            envelope,
+            # The version guard applies each event once, so counting is safe.
+            {"$addToSet": {"open_conflicts": event.conflict_id}, "$inc": {"conflicts_open": 1}},
+        )
+
+    @projection.on(EditConflictResolved)
+    async def resolved(event: Event, envelope: Envelope) -> None:
+        assert isinstance(event, EditConflictResolved)
+        await apply_at_version(
+            files,
+            event.case_id,
+            envelope,
+            {"$pull": {"open_conflicts": event.conflict_id}, "$inc": {"conflicts_open": -1}},
+        )
 
     @projection.on(TemporaryHousingGranted)
     async def housed(event: Event, envelope: Envelope) -> None:
