@@ -50,7 +50,8 @@ pid_alive() {
 }
 
 # Stamps keyed on the recipe's hash, so a changed pom.xml / go.sum rebuilds.
-stamp_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
+# Contents only (not paths), so every checkout of the same recipe agrees.
+stamp_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 install_kafka() {
   kafka_external && return 0
