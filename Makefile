@@ -12,7 +12,7 @@ UV := $(LOCAL)/tools/bin/uv
 RUN := $(UV) run --frozen
 SERVICES := intake assessment referral notification
 
-.PHONY: help setup infra-install infra-up infra-down infra-status topics run stop status test test-unit test-integration lint fmt bench token clean
+.PHONY: help setup infra-install infra-up infra-down infra-status topics run stop status test test-unit test-integration lint fmt bench faults token clean
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -122,6 +122,15 @@ fmt: setup
 bench: setup infra-up ## the platform against raw Kafka/MongoDB baselines; figures to bench/results/
 	@scripts/services.sh stop $(SERVICES)
 	$(RUN) python -m bench
+
+# The full fault campaign on a Kafka and FerretDB of its own (ports 19092 and
+# 37017, data under .local/instances/faults): SIGKILL of every service, the
+# broker and the store stopped for 20 s, poison, SIGTERM, while APPS applications
+# flow; prints the table. The short campaign runs inside `make test`.
+faults: setup infra-install ## fault-injection campaign: make faults SEED=42 [APPS=2000]
+	@scripts/services.sh stop $(SERVICES)
+	INSON_FAULTS=full INSON_FAULTS_SEED=$${SEED:-} INSON_FAULTS_APPLICATIONS=$${APPS:-2000} \
+		$(RUN) pytest tests/faults -m faults_full -s
 
 clean: stop infra-down ## stop everything and delete .local (data, logs, builds)
 	rm -rf $(LOCAL)
