@@ -491,7 +491,8 @@ class Report:
             ("doubled", f"{self.doubled_total} {_nonempty(self.doubled)}"),
             (
                 "dead-lettered",
-                f"{self.poison.get('letters', 0)} of poison (expected "
+                f"{self.poison.get('letters', 0)} of poison and its "
+                f"{self.poison.get('replays', 0)} replays (expected "
                 f"{self.poison.get('expected_letters', 0)}), "
                 f"{len(self.dead_lettered_valid)} valid",
             ),
@@ -569,6 +570,7 @@ class Run:
         self.faults: list[FaultRecord] = []
         self.poison_records: list[dict[str, Any]] = []
         self.sigterm: list[dict[str, Any]] = []
+        self.replays = 0
         self.store_down: tuple[float, float] | None = None
         self.store_outages: list[tuple[float, float]] = []
         self.http: httpx.AsyncClient | None = None
@@ -1109,7 +1111,12 @@ class Run:
         producer = AIOKafkaProducer(bootstrap_servers=self.instance.bootstrap, acks="all")
         await producer.start()
         try:
-            keys = [f.case_id for f in self.flows if f.case_id] or [str(uuid.uuid4())]
+            # Streams still in flight: their next events come after the poison in
+            # its partition, so their completing shows the partition moved on.
+            keys = [f.case_id for f in self.flows if f.case_id and not f.completed_at] or [
+                f.case_id for f in self.flows if f.case_id
+            ]
+            keys = keys or [str(uuid.uuid4())]
             for topic in EVENT_TOPICS:
                 key = self.random.choice(keys)
                 future = Envelope(
@@ -1124,13 +1131,14 @@ class Run:
                 _, headers, value = to_kafka(future)
                 sent = [
                     await producer.send_and_wait(
-                        topic, b"{not json", key=key.encode(), headers=[("x-faults", b"poison")]
+                        topic, b"{not json", key=key.encode(), headers=[("x-faults", b"malformed")]
                     ),
                     await producer.send_and_wait(
                         topic,
                         value,
                         key=key.encode(),
-                        headers=[(k, v.encode()) for k, v in headers.items()],
+                        headers=[(k, v.encode()) for k, v in headers.items()]
+                        + [("x-faults", b"future")],
                     ),
                 ]
                 for what, meta in zip(("malformed", "future-version"), sent, strict=True):
@@ -1375,37 +1383,73 @@ class Run:
             seconds=seconds,
         )
 
+    async def replay_poison(self, times: int = 2) -> None:
+        """Replay the poison's dead letters (those of one group per record) with
+        ``inson-deadletters replay``, ``times`` over, as an operator would: each
+        replay puts the record back once, every group reading the topic
+        dead-letters it again with the same reason, and nothing else moves."""
+        letters = await dead_letters(self.instance.bootstrap)
+        chosen: dict[tuple[str, int, int], str] = {}
+        for letter_id, letter in sorted(letters, key=lambda x: x[1].consumer_group):
+            where = (letter.original_topic, letter.original_partition, letter.original_offset)
+            if letter.original_headers.get("x-faults"):
+                chosen.setdefault(where, letter_id)
+        ids = [arg for letter_id in chosen.values() for arg in ("--id", letter_id)]
+        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.instance.bootstrap}
+        for _ in range(times):
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "inson_runtime.deadletters",
+                "replay",
+                *ids,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            out, _ = await process.communicate()
+            if process.returncode != 0:
+                raise RuntimeError(f"inson-deadletters replay failed: {out.decode()[-2000:]}")
+            log(f"inson-deadletters replay: {out.decode().strip()}")
+        self.replays = times
+
     async def check_dead_letters(self) -> tuple[dict[str, Any], list[str]]:
         letters = [letter for _, letter in await dead_letters(self.instance.bootstrap)]
         readers = await self.group_topics()
-        poisoned = {(p["topic"], p["partition"], p["offset"]): p for p in self.poison_records}
-        got: dict[tuple[str, int, int], set[str]] = defaultdict(set)
+        # A poison record and its replayed copies: (topic, what) -> groups per copy.
+        copies: dict[tuple[str, str], dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
         valid: list[str] = []
         problems: list[str] = []
         for letter in letters:
-            where = (letter.original_topic, letter.original_partition, letter.original_offset)
-            if where in poisoned:
-                got[where].add(letter.consumer_group)
-                want = "not a CloudEvent" if poisoned[where]["what"] == "malformed" else "unknown"
-                if not letter.reason.startswith(want):
-                    problems.append(f"{where} dead-lettered as {letter.reason!r}")
-            else:
+            what = letter.original_headers.get("x-faults")
+            if what is None:
+                where = (letter.original_topic, letter.original_partition, letter.original_offset)
                 valid.append(f"{letter.consumer_group} {where}: {letter.reason[:120]}")
+                continue
+            copies[(letter.original_topic, what)][letter.original_offset].add(letter.consumer_group)
+            want = "not a CloudEvent" if what == "malformed" else "unknown event type"
+            if not letter.reason.startswith(want):
+                problems.append(f"{what} on {letter.original_topic}: {letter.reason!r}")
         expected = 0
-        for where, record in poisoned.items():
-            groups = readers.get(record["topic"], set())
-            expected += len(groups)
-            if got[where] != groups:
+        for record in self.poison_records:
+            topic = record["topic"]
+            groups = readers.get(topic, set())
+            seen = copies[(topic, record["what"])]
+            want_copies = (1 + self.replays) if groups else 0
+            expected += len(groups) * want_copies
+            if len(seen) != want_copies or any(g != groups for g in seen.values()):
                 problems.append(
-                    f"{record['what']} on {record['topic']}: dead-lettered by {sorted(got[where])}"
-                    f", read by {sorted(groups)}"
+                    f"{record['what']} on {topic}: {len(seen)} copies dead-lettered "
+                    f"(want {want_copies}) by {[sorted(g) for g in seen.values()]}, "
+                    f"read by {sorted(groups)}"
                 )
         summary = {
-            "records": len(poisoned),
-            "letters": sum(len(g) for g in got.values()),
+            "records": len(self.poison_records),
+            "replays": self.replays,
+            "letters": sum(len(g) for c in copies.values() for g in c.values()),
             "expected_letters": expected,
             "unread_topics": sorted(
-                {r["topic"] for r in poisoned.values() if not readers.get(r["topic"])}
+                {r["topic"] for r in self.poison_records if not readers.get(r["topic"])}
             ),
             "problems": problems,
         }
@@ -1444,6 +1488,9 @@ async def execute(campaign: Campaign, workdir: Path) -> Report:
     async with campaign_run(campaign, workdir) as run:
         await run.drive()
         await run.settle()
+        if campaign.poison:
+            await run.replay_poison()
+            await run.settle()
         report = await run.count(now() - started)
     report.flow_failures = [f"#{f.index}: {f.failure}" for f in run.flows if f.failure]
     print(report.table(), flush=True)
