@@ -35,8 +35,8 @@ FULL = {
     "bulk": 5_000,
     "p1_latency": 200,
     "p1_backlog": 300,
-    "p3_events": 5_000,
-    "p3_streams": 500,
+    "p3_events": 10_000,
+    "p3_streams": 1_000,
     "b2_lookups": 20,
     "p2_seconds": 10,
     "p2_search_seconds": 60,
@@ -222,9 +222,25 @@ def p4_rows(p4: dict[str, Any]) -> list[tuple[str, str, str]]:
     return rows
 
 
+def profile_hop(bootstrap: str, mongo: str) -> int:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(async_mode="enabled")
+    with profiler:
+        figures = asyncio.run(service_hop(bootstrap, mongo, FULL["p1_latency"], FULL["p1_backlog"]))
+    print(profiler.output_text(unicode=True, color=False))
+    print({k: round(v, 1) for k, v in figures.items()})
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="a smoke run with tiny counts")
+    parser.add_argument(
+        "--profile-hop",
+        action="store_true",
+        help="only P1, under pyinstrument: print where a service hop's time goes",
+    )
     args = parser.parse_args()
     # The services composed here (to place their consumer groups) log like
     # services; the table is what this command prints.
@@ -232,6 +248,8 @@ def main() -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     mongo = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
+    if args.profile_hop:
+        return profile_hop(bootstrap, mongo)
     counts = QUICK if args.quick else FULL
     rates = QUICK_RATES if args.quick else FULL_RATES
     results = asyncio.run(measure(counts, rates, bootstrap, mongo))
