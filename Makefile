@@ -123,8 +123,8 @@ bench: setup infra-up ## the platform against raw Kafka/MongoDB baselines; figur
 	@scripts/services.sh stop $(SERVICES)
 	$(RUN) python -m bench
 
-# The full fault campaign on a Kafka and FerretDB of its own (ports 19092 and
-# 37017, data under .local/instances/faults): SIGKILL of every service, the
+# The full fault campaign on a Kafka and FerretDB of its own (free ports, data
+# under .local/instances/faults-<pid>): SIGKILL of every service, the
 # broker and the store stopped for 20 s, poison, SIGTERM, while APPS applications
 # flow; prints the table. The short campaign runs inside `make test`.
 faults: setup infra-install ## fault-injection campaign: make faults SEED=42 [APPS=2000]

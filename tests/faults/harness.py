@@ -103,7 +103,9 @@ class Campaign:
     broker_outages: int = 1
     broker_outage_s: float = 3.0
     store_outages: int = 1
-    store_outage_s: float = 3.0
+    # Longer than the driver's 5 s server selection, so answers arrive while
+    # the store is down and can be judged.
+    store_outage_s: float = 8.0
     sigterms: int = 1
     poison: bool = True
     # How long one application may take from submission to a completed plan.
@@ -137,12 +139,17 @@ class Campaign:
 class Instance:
     """A Kafka and a FerretDB of the suite's own, through infra/local.sh."""
 
-    def __init__(self, name: str = "faults", kafka_port: int = 19092, ferret_port: int = 37017):
-        self.name = name
-        self.kafka_port = kafka_port
-        self.ferret_port = ferret_port
+    def __init__(
+        self, name: str | None = None, kafka_port: int | None = None, ferret_port: int | None = None
+    ):
+        # A name and ports of its own per run: several worktrees may run
+        # `make test` at once on one machine, and two runs sharing a broker
+        # would stop it under each other.
+        self.name = name or f"faults-{os.getpid()}"
+        self.kafka_port = kafka_port or free_port_pair()
+        self.ferret_port = ferret_port or free_port()
         local = os.environ.get("INSON_LOCAL_DIR") or str(ROOT / ".local")
-        self.state = Path(local) / "instances" / name
+        self.state = Path(local) / "instances" / self.name
 
     @property
     def bootstrap(self) -> str:
@@ -197,6 +204,11 @@ class Instance:
 
     async def down(self, what: str = "all") -> None:
         await self.local_sh("down", *(() if what == "all" else (what,)))
+
+    async def remove(self) -> None:
+        """Stop both servers and delete the instance's data."""
+        await self.down()
+        shutil.rmtree(self.state, ignore_errors=True)
 
     async def up(self, what: str = "all") -> None:
         await self.local_sh("up", *(() if what == "all" else (what,)))
@@ -313,6 +325,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_port_pair() -> int:
+    """A free port whose successor is free too (Kafka's controller takes port + 1)."""
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two adjacent free ports")
 
 
 # --------------------------------------------------------------------------- services
@@ -505,9 +530,9 @@ class Report:
             ("run time", f"{self.seconds:.0f}s"),
         ]
         width = max(len(k) for k, _ in rows)
-        line = "+" + "-" * (width + 2) + "+" + "-" * 72 + "+"
+        line = "+" + "-" * (width + 2) + "+" + "-" * 102 + "+"
         out = [line]
-        out += [f"| {k.ljust(width)} | {v[:70].ljust(70)} |" for k, v in rows]
+        out += [f"| {k.ljust(width)} | {v[:100].ljust(100)} |" for k, v in rows]
         out.append(line)
         return "\n".join(out)
 
@@ -535,6 +560,12 @@ class Report:
             wrong = {k: v for k, v in answers.items() if k not in ("503+retry-after", "none")}
             if wrong:
                 found.append(f"{service} answered during the store outage: {dict(wrong)}")
+        if self.campaign.store_outages:
+            silent = [
+                s for s in SERVICES if not self.outage_answers.get(s, {}).get("503+retry-after")
+            ]
+            if silent:
+                found.append(f"no 503 with Retry-After seen from {silent} during the store outage")
         found.extend(
             f"SIGTERM of {t['service']}: {t['problem']}" for t in self.sigterm if t.get("problem")
         )
@@ -640,8 +671,8 @@ class Run:
         log(f"fresh Kafka and FerretDB ({self.instance.state}) in {now() - started:.0f}s")
         await self.gateways.start()
         self.bearer("admin", "faults-admin")  # creates the dev key the services read
-        for offset, name in enumerate(SERVICES):
-            self.services[name] = Service(name, 18001 + offset, self._service_env(name), logs)
+        for name in SERVICES:
+            self.services[name] = Service(name, free_port(), self._service_env(name), logs)
         for service in self.services.values():
             await service.start()
         for service in self.services.values():
@@ -668,7 +699,7 @@ class Run:
             await service.stop()
         await self.gateways.stop()
         with contextlib.suppress(Exception):
-            await self.instance.down()
+            await self.instance.remove()
 
     # ---------------------------------------------------------------- HTTP
 
@@ -1069,19 +1100,25 @@ class Run:
             ("notification", "GET", "/v1/subscriptions", self.bearer("partner_admin", "p"), None),
         ]
         await asyncio.sleep(1.0)  # the drivers notice the server is gone
-        while True:
-            for service, method, path, headers, body_ in asks:
-                url = self.services[service].url + path
+        http = self.http
+
+        async def ask(service: str, method: str, path: str, headers: Any, body_: Any) -> None:
+            url = self.services[service].url + path
+            while True:
                 try:
-                    got = await self.http.request(method, url, headers=headers, json=body_)
+                    got = await http.request(method, url, headers=headers, json=body_)
                     status, retry = got.status_code, got.headers.get("retry-after")
-                    error = got.text[:200] if status not in (503,) else ""
+                    error = got.text[:200] if status != 503 else ""
                 except httpx.HTTPError as exc:
                     status, retry, error = None, None, type(exc).__name__
                 self.answers.append(
                     Answer(service, method, f"probe:{path}", status, now(), retry, error)
                 )
-            await asyncio.sleep(0.5)
+                await asyncio.sleep(0.5)
+
+        # Each service asked in a loop of its own: an answer takes the
+        # driver's server selection timeout (5 s) while the store is down.
+        await asyncio.gather(*(ask(*one) for one in asks))
 
     async def recovered(self, record: FaultRecord) -> float:
         """Seconds from the fault's end until every service answers /readyz (its
@@ -1138,7 +1175,7 @@ class Run:
                         value,
                         key=key.encode(),
                         headers=[(k, v.encode()) for k, v in headers.items()]
-                        + [("x-faults", b"future")],
+                        + [("x-faults", b"future-version")],
                     ),
                 ]
                 for what, meta in zip(("malformed", "future-version"), sent, strict=True):
