@@ -193,8 +193,11 @@ class EventStore:
         except DuplicateKeyError:
             existing = await self.commit(commit.commit_id)
             if existing is not None:
-                # Made before (a redelivered cause). A marker we just added
-                # costs at most one duplicate record on Kafka, never an effect.
+                # Made before (a redelivered cause). If our marker went in, the
+                # original's was gone: that commit is on Kafka already, and
+                # the marker would only make the sweep send it again.
+                if marked:
+                    await self.outbox.delete_one({"_id": commit.commit_id})
                 return AppendResult(await self.opened(existing), created=False, stored=existing)
             if marked:
                 await self.outbox.delete_one({"_id": commit.commit_id})
@@ -272,6 +275,10 @@ class EventStore:
         )
         commits = [c for c in [await self.commit(m["_id"]) for m in markers] if c is not None]
         return sorted(commits, key=lambda c: (c.stream_id, c.first_version))
+
+    async def is_pending(self, commit_id: str) -> bool:
+        """Whether the commit still waits for the relay (its marker is there)."""
+        return await self.outbox.find_one({"_id": commit_id}, projection={"_id": 1}) is not None
 
     async def pending_markers(
         self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500

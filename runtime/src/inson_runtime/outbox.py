@@ -62,6 +62,10 @@ class OutboxRelay:
                 appended.first_version == 1
                 or self._published_upto.get(stream_id) == appended.first_version - 1
             ):
+                # Its marker gone means the sweep got there first (a slow
+                # writer): publishing again would only add a duplicate.
+                if not await self.store.is_pending(appended.commit_id):
+                    return 0
                 await self._publish([appended])
                 return 1
             markers = await self.store.pending_markers(stream_id=stream_id)
@@ -71,9 +75,6 @@ class OutboxRelay:
                     commits[appended.commit_id] = appended
                 elif (commit := await self.store.commit(marker["_id"])) is not None:
                     commits[commit.commit_id] = commit
-            if appended is not None:
-                # Even if a sweep dropped its marker meanwhile: publish it.
-                commits[appended.commit_id] = appended
             ordered = sorted(commits.values(), key=lambda c: c.first_version)
             await self._publish(ordered)
             return len(ordered)

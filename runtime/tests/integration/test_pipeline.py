@@ -334,3 +334,28 @@ async def test_a_marker_whose_commit_never_came_is_dropped_once_old(store, relay
 
     left = [m["_id"] for m in await store.pending_markers(stream_id=stream)]
     assert left == ["being-written"]  # a young one may still get its commit
+
+
+async def test_a_commit_the_sweep_published_first_is_not_sent_again(
+    kafka_bootstrap, store, relay, topic, sample
+) -> None:
+    """A slow writer whose marker the sweep already took must not publish a duplicate."""
+    stream = f"case-{uuid.uuid4()}"
+    appended = await store.append(stream, 0, [sample(amount=1)], CAUSE)
+    assert await relay.sweep_once(grace_s=0) == 1  # the sweep is faster than the writer
+
+    assert await relay.publish_stream(stream, appended.stored) == 0
+    on_topic = await read_envelopes(kafka_bootstrap, topic, match=lambda e: e.subject == stream)
+    assert len(on_topic) == 1
+
+
+async def test_a_redelivered_append_leaves_no_marker_for_a_published_commit(store, sample) -> None:
+    stream = f"case-{uuid.uuid4()}"
+    cause = f"react:{uuid.uuid4()}"
+    first = await store.append(stream, 0, [sample(amount=1)], CAUSE, commit_id=cause)
+    await store.mark_published([first.commit.commit_id])
+
+    again = await store.append(stream, 1, [sample(amount=1)], CAUSE, commit_id=cause)
+
+    assert not again.created
+    assert await store.pending_markers(stream_id=stream) == []
