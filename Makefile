@@ -119,9 +119,9 @@ fmt: setup
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
-bench: setup infra-up ## the platform against raw Kafka/MongoDB baselines; figures to bench/results/
+bench: setup infra-up ## the platform against raw Kafka/MongoDB baselines (BENCH_ARGS=--quick: a smoke run)
 	@scripts/services.sh stop $(SERVICES)
-	$(RUN) python -m bench
+	$(RUN) python -m bench $(BENCH_ARGS)
 
 # The full fault campaign on a Kafka and FerretDB of its own (free ports, data
 # under .local/instances/faults-<pid>): SIGKILL of every service, the
