@@ -270,11 +270,25 @@ class EventStore:
         self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500
     ) -> list[Commit]:
         """Commits not yet on Kafka, by stream and version (read from the outbox)."""
-        markers = await self.pending_markers(
+        commits, _ = await self.pending(stream_id=stream_id, older_than=older_than, limit=limit)
+        return commits
+
+    async def pending(
+        self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500
+    ) -> tuple[list[Commit], list[Document]]:
+        """The pending commits by stream and version, and the markers with no commit."""
+        commits: list[Commit] = []
+        orphans: list[Document] = []
+        for marker in await self.pending_markers(
             stream_id=stream_id, older_than=older_than, limit=limit
-        )
-        commits = [c for c in [await self.commit(m["_id"]) for m in markers] if c is not None]
-        return sorted(commits, key=lambda c: (c.stream_id, c.first_version))
+        ):
+            commit = await self.commit(marker["_id"])
+            if commit is None:
+                orphans.append(marker)
+            else:
+                commits.append(commit)
+        commits.sort(key=lambda c: (c.stream_id, c.first_version))
+        return commits, orphans
 
     async def is_pending(self, commit_id: str) -> bool:
         """Whether the commit still waits for the relay (its marker is there)."""

@@ -54,8 +54,9 @@ class OutboxRelay:
     async def publish_stream(self, stream_id: str, appended: Commit | None = None) -> int:
         """Publish every unpublished commit of one stream, oldest first.
 
-        ``appended`` is the commit the caller has just written: it is published
-        from memory, so the common case (nothing else pending) reads no commit.
+        ``appended`` is the commit the caller has just written (as stored): when
+        nothing older of its stream can be pending, it is published from memory
+        and no commit is read.
         """
         async with self._lock(stream_id):
             if appended is not None and (
@@ -68,14 +69,7 @@ class OutboxRelay:
                     return 0
                 await self._publish([appended])
                 return 1
-            markers = await self.store.pending_markers(stream_id=stream_id)
-            commits: dict[str, Commit] = {}
-            for marker in markers:
-                if appended is not None and marker["_id"] == appended.commit_id:
-                    commits[appended.commit_id] = appended
-                elif (commit := await self.store.commit(marker["_id"])) is not None:
-                    commits[commit.commit_id] = commit
-            ordered = sorted(commits.values(), key=lambda c: c.first_version)
+            ordered, _ = await self.store.pending(stream_id=stream_id)
             await self._publish(ordered)
             return len(ordered)
 
@@ -117,16 +111,12 @@ class OutboxRelay:
                 seen.add(stream_id)
                 async with self._lock(stream_id):
                     # Re-read under the lock: the writer may have published meanwhile.
-                    fresh: list[Commit] = []
-                    for marker in await self.store.pending_markers(
+                    fresh, orphans = await self.store.pending(
                         stream_id=stream_id, older_than=older_than
-                    ):
-                        commit = await self.store.commit(marker["_id"])
-                        if commit is not None:
-                            fresh.append(commit)
-                        elif _as_utc(marker["marked_at"]) < orphan_before:
-                            await self.store.mark_published([marker["_id"]])
-                    fresh.sort(key=lambda c: c.first_version)
+                    )
+                    await self.store.mark_published(
+                        [m["_id"] for m in orphans if _as_utc(m["marked_at"]) < orphan_before]
+                    )
                     await self._publish(fresh)
                     total += len(fresh)
 
