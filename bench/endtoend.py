@@ -228,10 +228,8 @@ class Driver:
 
     async def journey(self) -> Journey:
         j = Journey(started=time.perf_counter())
-        n = self.sequence
-        self.sequence += 1
         try:
-            await self._journey(n, j)
+            await self._journey(self.next_applicant(), j)
         except Exception as exc:  # a failed journey is counted, not hidden
             j.error = f"{type(exc).__name__}: {exc}"[:200]
         return j
@@ -250,12 +248,19 @@ class Driver:
                 raise RuntimeError("the case file never caught up")
             await asyncio.sleep(0.01)
 
+    def next_applicant(self) -> int:
+        n = self.sequence
+        self.sequence += 1
+        return n
+
+    def mahalla(self, n: int) -> str:
+        return self.mahallas[n % len(self.mahallas)]
+
     async def submit(self, n: int | None = None) -> httpx.Response:
         """One application from a tablet: a distinct applicant for every ``n``."""
         if n is None:
-            n = self.sequence
-            self.sequence += 1
-        mahalla = self.mahallas[n % len(self.mahallas)]
+            n = self.next_applicant()
+        mahalla = self.mahalla(n)
         return await self.http.post(
             self.url("intake", "/v1/applications"),
             headers=self.tablet,
@@ -274,7 +279,7 @@ class Driver:
         )
 
     async def _journey(self, n: int, j: Journey) -> None:
-        mahalla = self.mahallas[n % len(self.mahallas)]
+        mahalla = self.mahalla(n)
         got = await self.submit(n)
         if got.status_code != 201:
             raise RuntimeError(f"intake answered {got.status_code}: {got.text[:120]}")

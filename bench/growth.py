@@ -22,7 +22,6 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 from inson_runtime.mongo import connect
 
 from bench.endtoend import DISTRICT, PORTS, Driver, Watcher, platform
@@ -113,7 +112,7 @@ async def growth(
                 grown_s = time.perf_counter() - started
                 cases = size
                 print(f"  P4 measuring at {size:,} cases ...", file=sys.stderr)
-                intake = await timed(samples, lambda: _apply(driver))
+                intake = await timed(samples, driver.submit)
                 queue = await timed(samples, lambda: driver.http.get(queue_url, headers=operator))
                 points.append(
                     {"cases": size, "grow_s": grown_s, "intake_post": intake, "window_queue": queue}
@@ -127,7 +126,3 @@ async def growth(
         "intake_p99_ratio": top["intake_post"]["p99_ms"] / base["intake_post"]["p99_ms"],
         "queue_p99_ratio": top["window_queue"]["p99_ms"] / base["window_queue"]["p99_ms"],
     }
-
-
-async def _apply(driver: Driver) -> httpx.Response:
-    return await driver.submit()
