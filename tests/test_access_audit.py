@@ -5,14 +5,11 @@ platform audit topic); that listing is itself audited; no API edits the audit.""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from assessment.main import compose as compose_assessment
 from assessment.settings import Settings as AssessmentSettings
@@ -20,8 +17,7 @@ from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.events import REGISTRY, PersonalDataRead
 from inson_contracts.topics import AUDIT
 from inson_runtime.auth import AuthSettings, mint_dev_token
-from inson_runtime.mongo import connect
-from inson_runtime.testing import start_groups_at_end, wait_for
+from inson_runtime.testing import running_service, wait_for
 from intake.main import compose as compose_intake
 from intake.settings import Settings as IntakeSettings
 from referral.main import compose as compose_referral
@@ -31,21 +27,6 @@ pytestmark = pytest.mark.integration
 
 DISTRICT = "1735207"
 MAHALLA = mahallas_of(DISTRICT)[3].code
-
-
-@contextlib.asynccontextmanager
-async def running(compose: Any, settings: Any) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
-    runtime, app = compose(settings)
-    await start_groups_at_end(settings.kafka_bootstrap_servers, runtime.consumers)
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:
-                yield runtime, http
-    finally:
-        cleanup = connect(settings.mongodb_url)
-        await cleanup.drop_database(settings.database_name)
-        await cleanup.close()
 
 
 def bearer(auth: AuthSettings, role: str, sub: str, **scope: Any) -> dict[str, str]:
@@ -81,11 +62,11 @@ async def test_reads_are_audited_listed_for_the_supervisor_and_not_editable(
     elsewhere = bearer(auth, "supervisor", "sup-1703202", district="1703202")
 
     async with (
-        running(compose_intake, IntakeSettings(service_name=f"intake-{run}", **common)) as (
+        running_service(compose_intake, IntakeSettings(service_name=f"intake-{run}", **common)) as (
             intake_rt,
             intake,
         ),
-        running(
+        running_service(
             compose_assessment, AssessmentSettings(service_name=f"assessment-{run}", **common)
         ) as (assessment_rt, assessment),
     ):

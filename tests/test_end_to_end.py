@@ -6,20 +6,16 @@ in the assessment service."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from assessment.main import compose as compose_assessment
 from assessment.settings import Settings as AssessmentSettings
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_runtime.auth import AuthSettings, mint_dev_token
-from inson_runtime.mongo import connect
-from inson_runtime.testing import start_groups_at_end, wait_for
+from inson_runtime.testing import running_service, wait_for
 from intake.main import compose as compose_intake
 from intake.settings import Settings as IntakeSettings
 from referral.domain.routing import referral_id
@@ -30,19 +26,6 @@ pytestmark = pytest.mark.integration
 
 DISTRICT = "1735207"
 MAHALLA = mahallas_of(DISTRICT)[5].code
-
-
-@contextlib.asynccontextmanager
-async def running(compose: Any, settings: Any, bootstrap: str) -> AsyncIterator[httpx.AsyncClient]:
-    runtime, app = compose(settings)
-    await start_groups_at_end(bootstrap, runtime.consumers)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:
-            yield http
-    cleanup = connect(settings.mongodb_url)
-    await cleanup.drop_database(settings.database_name)
-    await cleanup.close()
 
 
 async def test_an_application_becomes_a_completed_plan_through_the_window(
@@ -66,21 +49,18 @@ async def test_an_application_becomes_a_completed_plan_through_the_window(
     supervisor = bearer("supervisor", f"sup-{DISTRICT}", district=DISTRICT)
     admin = bearer("admin", "admin-1")
     async with (
-        running(
+        running_service(
             compose_intake,
             IntakeSettings(service_name=f"e2e-intake-{run}", **common),
-            kafka_bootstrap,
-        ) as intake,
-        running(
+        ) as (_, intake),
+        running_service(
             compose_assessment,
             AssessmentSettings(service_name=f"e2e-assessment-{run}", **common),
-            kafka_bootstrap,
-        ) as assessment,
-        running(
+        ) as (_, assessment),
+        running_service(
             compose_referral,
             ReferralSettings(service_name=f"e2e-referral-{run}", **common),
-            kafka_bootstrap,
-        ) as referral,
+        ) as (_, referral),
     ):
         submitted = await intake.post(
             "/v1/applications",

@@ -22,7 +22,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
 from aiokafka import AIOKafkaConsumer
@@ -36,7 +35,7 @@ from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.kafka import partitions_of, stop_reader
 from inson_runtime.mongo import connect
 from inson_runtime.privacy import KeyStore, LocalKek, Sealer
-from inson_runtime.testing import end_offsets, start_groups_at_end, wait_for
+from inson_runtime.testing import end_offsets, running_service, wait_for
 from intake.main import compose as compose_intake
 from intake.settings import Settings as IntakeSettings
 from notification.main import compose as compose_notification
@@ -129,16 +128,6 @@ async def serving() -> AsyncIterator[Receiver]:
         sock.close()
 
 
-@contextlib.asynccontextmanager
-async def running(compose: Any, settings: Any, bootstrap: str) -> AsyncIterator[httpx.AsyncClient]:
-    runtime, app = compose(settings)
-    await start_groups_at_end(bootstrap, runtime.consumers)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:
-            yield http
-
-
 async def raw_records(bootstrap: str, since: dict[str, dict[int, int]]) -> list[tuple[str, bytes]]:
     """Every record on the domain topics since ``since``: (key, value) as Kafka holds them."""
     reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
@@ -222,22 +211,22 @@ async def test_an_erased_person_is_unreadable_everywhere_and_the_statistics_stay
     async with (
         serving() as sms,
         serving() as partner,
-        running(
+        running_service(
             compose_intake,
             IntakeSettings(service_name=f"e2x-intake-{run}", **common),
-            kafka_bootstrap,
-        ) as intake,
-        running(
+            drop_database=False,
+        ) as (_, intake),
+        running_service(
             compose_assessment,
             AssessmentSettings(service_name=f"e2x-assessment-{run}", **common),
-            kafka_bootstrap,
-        ) as assessment,
-        running(
+            drop_database=False,
+        ) as (_, assessment),
+        running_service(
             compose_referral,
             ReferralSettings(service_name=f"e2x-referral-{run}", **common),
-            kafka_bootstrap,
-        ) as referral,
-        running(
+            drop_database=False,
+        ) as (_, referral),
+        running_service(
             compose_notification,
             NotificationSettings(
                 service_name=f"e2x-notif-{run}",
@@ -248,8 +237,8 @@ async def test_an_erased_person_is_unreadable_everywhere_and_the_statistics_stay
                 webhook_require_https=False,
                 **common,
             ),
-            kafka_bootstrap,
-        ) as notification,
+            drop_database=False,
+        ) as (_, notification),
     ):
         # A partner (say, a charity) subscribes to the case events of the district.
         created = await notification.post(

@@ -6,9 +6,10 @@ Test events live on throw-away topics so runs never see each other's records.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
 from aiokafka import AIOKafkaConsumer
@@ -121,3 +122,31 @@ async def start_groups_at_end(bootstrap: str, consumers: Iterable[EventConsumer]
             await reader.commit(dict(await reader.end_offsets(parts)))
         finally:
             await stop_reader(reader)
+
+
+@contextlib.asynccontextmanager
+async def running_service(
+    compose: Callable[[Any], tuple[Any, Any]], settings: Any, *, drop_database: bool = True
+) -> AsyncIterator[tuple[Any, Any]]:
+    """A service composed in process, its groups at the topics' end: (runtime, HTTP client).
+
+    The client speaks to the app through ASGI (no port). Its database is dropped
+    afterwards unless ``drop_database`` is false.
+    """
+    import httpx  # a test dependency, not one of the runtime's
+
+    from inson_runtime.mongo import connect
+
+    runtime, app = compose(settings)
+    # Only the test's own events: not the history earlier runs left on the topics.
+    await start_groups_at_end(settings.kafka_bootstrap_servers, runtime.consumers)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:
+                yield runtime, http
+    finally:
+        if drop_database:
+            cleanup = connect(settings.mongodb_url)
+            await cleanup.drop_database(settings.database_name)
+            await cleanup.close()

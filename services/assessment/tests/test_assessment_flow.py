@@ -4,14 +4,11 @@ assessment running side by side."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from assessment.main import compose as compose_assessment
 from assessment.settings import Settings as AssessmentSettings
@@ -23,8 +20,12 @@ from inson_contracts.ids import new_event_id
 from inson_contracts.topics import ASSESSMENT_PLANS, REFERRALS
 from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.kafka import EventPublisher, make_broker
-from inson_runtime.mongo import connect
-from inson_runtime.testing import end_offsets, read_envelopes, start_groups_at_end, wait_for
+from inson_runtime.testing import (
+    end_offsets,
+    read_envelopes,
+    running_service,
+    wait_for,
+)
 from intake.main import compose as compose_intake
 from intake.settings import Settings as IntakeSettings
 
@@ -50,20 +51,6 @@ SITUATION = {
 }
 
 
-@contextlib.asynccontextmanager
-async def running(compose: Any, settings: Any) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
-    runtime, app = compose(settings)
-    # Only this test's events: not the history earlier runs left on the topics.
-    await start_groups_at_end(settings.kafka_bootstrap_servers, runtime.consumers)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:
-            yield runtime, http
-    cleanup = connect(settings.mongodb_url)
-    await cleanup.drop_database(settings.database_name)
-    await cleanup.close()
-
-
 def bearer(auth: AuthSettings, role: str, sub: str, **scope: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_dev_token(sub=sub, role=role, settings=auth, **scope)}"}
 
@@ -84,11 +71,11 @@ async def test_a_case_goes_from_opened_to_an_approved_plan_and_its_items_complet
     plans_start = await end_offsets(kafka_bootstrap, ASSESSMENT_PLANS.name)
 
     async with (
-        running(compose_intake, IntakeSettings(service_name=f"intake-{run}", **common)) as (
+        running_service(compose_intake, IntakeSettings(service_name=f"intake-{run}", **common)) as (
             _,
             intake,
         ),
-        running(
+        running_service(
             compose_assessment, AssessmentSettings(service_name=f"assessment-{run}", **common)
         ) as (
             assessment_rt,
