@@ -10,6 +10,8 @@ import (
 	"context"
 	"flag"
 	"log"
+	"net/http"
+	_ "net/http/pprof" // served only with -debug-addr
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,7 +22,13 @@ import (
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite directory URL; must end with /")
+	debugAddr := flag.String("debug-addr", "", "if set, serve Go's pprof profiles on this address")
 	flag.Parse()
+
+	if *debugAddr != "" {
+		// For profiling the local store (BENCHMARKS.md); never on by default.
+		go func() { log.Print(http.ListenAndServe(*debugAddr, nil)) }()
+	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: *listen},
