@@ -31,6 +31,7 @@ from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS, Document, connect, ping
 from inson_runtime.observability.http import install_observability
 from inson_runtime.observability.logging import configure_logging
+from inson_runtime.observability.store_profile import install_if_asked
 from inson_runtime.outbox import OutboxRelay
 from inson_runtime.privacy import KeyStore, LocalKek, Sealer
 from inson_runtime.projections import Projection
@@ -211,6 +212,7 @@ def create_runtime(settings: ServiceSettings) -> Runtime:
             "INSON_KEK is required here (INSON_KEK_REQUIRED): the development "
             "key-encryption key is public"
         )
+    install_if_asked(settings.service_name)
     mongo = connect(settings.mongodb_url)
     keys = KeyStore.connect(
         mongo,
