@@ -186,6 +186,7 @@ class Instance:
 
     async def fresh(self) -> None:
         """Stop whatever a previous run left, wipe the data, start both servers."""
+        await self.reap_abandoned()
         await self.local_sh("down")
         shutil.rmtree(self.state, ignore_errors=True)
         await self.local_sh("up")
@@ -201,6 +202,20 @@ class Instance:
         out, _ = await process.communicate()
         if process.returncode != 0:
             raise RuntimeError(f"inson-topics ensure failed:\n{out.decode()[-3000:]}")
+
+    async def reap_abandoned(self) -> None:
+        """Stop and delete the instances of runs whose process is gone.
+
+        A run killed before its teardown (a CI timeout, Ctrl-C twice) leaves
+        its broker and store running under ``faults-<pid>``; they would hold
+        memory and CPU through every later run on this machine.
+        """
+        for state in sorted(self.state.parent.glob("faults-*")):
+            pid = state.name.removeprefix("faults-")
+            if state == self.state or not pid.isdigit() or _alive(int(pid)):
+                continue
+            log(f"stopping the servers of an abandoned run ({state.name})")
+            await Instance(state.name, kafka_port=1, ferret_port=1).remove()
 
     async def down(self, what: str = "all") -> None:
         await self.local_sh("down", *(() if what == "all" else (what,)))
@@ -321,6 +336,23 @@ class Gateways:
             await self._task
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _dying_with_parent(argv: list[str]) -> list[str]:
+    """``argv`` run so that it is SIGKILLed when the harness process dies (a
+    killed run then leaves no service behind); as is where setpriv is missing."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--", *argv] if setpriv else argv
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -363,13 +395,9 @@ class Service:
         with self.log_path.open("ab") as out:
             out.write(f"\n==== start {self.starts} at {datetime.now(UTC)} ====\n".encode())
             out.flush()
+            argv = [sys.executable, "-m", f"{self.name}.main", "serve", "--port", str(self.port)]
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                f"{self.name}.main",
-                "serve",
-                "--port",
-                str(self.port),
+                *_dying_with_parent(argv),
                 env=self.env,
                 stdout=out,
                 stderr=asyncio.subprocess.STDOUT,
