@@ -97,3 +97,15 @@ def test_plan_items_merge_by_item_and_clash_on_the_same_item() -> None:
     assert [f.path for f in clash.conflicts] == ["items/a"]
     assert json.loads(clash.conflicts[0].current)["priority"] == "urgent"
     assert json.loads(clash.conflicts[0].submitted)["priority"] == "emergency"
+
+
+def test_removals_that_leave_no_item_clash_over_the_whole_list() -> None:
+    base = [_item("a"), _item("b")]
+    # One tablet kept only a, the other only b: each removal merges alone,
+    # together they leave a plan without items, which is no plan.
+    clash = reconcile_items(base, [_item("a")], [_item("b")])
+    assert [f.path for f in clash.conflicts] == ["items"]
+    assert [i["item_id"] for i in json.loads(clash.conflicts[0].current)] == ["a"]
+    assert [i["item_id"] for i in json.loads(clash.conflicts[0].submitted)] == ["b"]
+    # Removing the same item on both sides is no clash.
+    assert reconcile_items(base, [_item("a")], [_item("a")]).conflicts == ()

@@ -291,6 +291,30 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         )
         assert ahead.status_code == 422 and "base_version" in ahead.text
 
+        # A merge may leave nothing: one tablet keeps only item A, the other
+        # drops A from the same base. Each removal alone would merge, but a
+        # plan needs an item: a conflict over the whole list, nothing applied
+        # (and never the second tablet's list, reviving what the first removed).
+        current = await assessments.load(case_id)
+        assert current.plan is not None
+        now_items = [i.model_dump(mode="json") for i in current.plan.items]
+        only_a, without_a = now_items[:1], now_items[1:]
+        kept_only_a = await http.put(
+            f"{url}/plan/draft",
+            json={"items": only_a, "base_version": current.version},
+            headers=worker,
+        )
+        assert kept_only_a.status_code == 204, kept_only_a.text
+        emptying = await http.put(
+            f"{url}/plan/draft",
+            json={"items": without_a, "base_version": current.version},
+            headers=worker,
+        )
+        assert emptying.status_code == 409, emptying.text
+        assert [f["path"] for f in emptying.json()["fields"]] == ["items"]
+        left = (await assessments.load(case_id)).plan
+        assert left is not None and [i.item_id for i in left.items] == [only_a[0]["item_id"]]
+
         # The conflicts and their resolutions are published like every decision.
         subject = f"assessment-{case_id}"
 
@@ -311,7 +335,8 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         found = [(e, None) for e in (await on_kafka()).values()]
         # By type: the personal fields travel sealed (crypto-shredding).
         kinds = [e.type for e, _ in found]
-        assert kinds.count(EditConflicted.TYPE) == 2
+        # Two resolved above, and the emptying edit's, still open.
+        assert kinds.count(EditConflicted.TYPE) == 3
         assert kinds.count(EditConflictResolved.TYPE) == 2
         assert kinds.count(AssessmentRecorded.TYPE) == 4 and PlanDrafted.TYPE in kinds
 

@@ -416,7 +416,7 @@ async def complete_assessment(
         lambda b: reconcile_answers(b.situation, file.situation, submitted),
         response,
     )
-    situation = merged or situation
+    situation = situation if merged is None else merged
     recorded, completed, draft = await _assessed(service, file, situation, principal)
     await _decide(
         service,
@@ -474,7 +474,7 @@ async def edit_plan(
     await _decide(
         service,
         file,
-        lambda: _plan_edit(file, merged or body.items, principal.sub),
+        lambda: _plan_edit(file, body.items if merged is None else merged, principal.sub),
         response=response,
     )
 

@@ -121,6 +121,18 @@ def reconcile_items(
     keys = list(dict.fromkeys([*by_id[1], *by_id[2], *by_id[0]]))
     merged, clashes = _three_way(keys, by_id[0], by_id[1], by_id[2], path=lambda k: f"items/{k}")
     ordered = [merged[k] for k in keys if k in merged]
+    if not ordered and not clashes:
+        # Each side removed what the other kept: every removal merges, and
+        # nothing is left. A plan needs an item, so that is for a person to
+        # settle, as a clash over the whole list.
+        clashes.append(
+            ConflictingField(
+                path="items",
+                base=_json(list(by_id[0].values())),
+                current=_json(list(by_id[1].values())),
+                submitted=_json(list(by_id[2].values())),
+            )
+        )
     return Reconciled([PlanItem.model_validate(i) for i in ordered], tuple(clashes))
 
 
