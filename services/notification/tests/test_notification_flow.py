@@ -274,6 +274,43 @@ async def test_a_visit_told_before_the_case_is_known_waits_for_it(
     assert await service.runtime.db[DEFERRED].find_one({"_id": visit.id}) is None
 
 
+async def test_a_case_known_before_its_application_waits_for_the_phone(
+    service: Service, samples: Samples
+) -> None:
+    # The case was read, its application not (dead-lettered until a replay,
+    # or behind in another partition): the citizen's phone is not known yet,
+    # which is not the same as having none.
+    phone = fresh_phone()
+    submitted = samples.submitted(phone, "ru")
+    case = f"case-{samples.case_id}"
+    await service.publish(
+        INTAKE_CASES.name, samples.envelope(samples.opened(submitted.application_id, "ru"), case, 2)
+    )
+
+    async def case_known() -> bool:
+        return await service.runtime.db[RECIPIENTS].find_one({"_id": samples.case_id}) is not None
+
+    await wait_for(case_known, what="the case in the recipients view")
+    visit = samples.envelope(
+        samples.visit(datetime(2026, 12, 1, 5, 30, tzinfo=UTC)), f"assessment-{samples.case_id}"
+    )
+    await service.publish(ASSESSMENT_PLANS.name, visit)
+
+    async def parked() -> bool:
+        return await service.runtime.db[DEFERRED].find_one({"_id": visit.id}) is not None
+
+    await wait_for(parked, what="the visit waiting for the phone")
+    # The application arrives (the replay): the visit goes out.
+    await service.publish(INTAKE_CASES.name, samples.envelope(submitted, case, 1))
+
+    async def told() -> bool:
+        service.clock.advance(timedelta(seconds=6))
+        await service.notifier.retry_due()
+        return any("10:30" in t for t in service.sms_to(phone))
+
+    await wait_for(told, what="the visit SMS once the phone is known")
+
+
 async def test_workers_supervisors_and_windows_are_told_on_their_channels(
     service: Service, samples: Samples
 ) -> None:

@@ -11,7 +11,7 @@ from inson_runtime.mongo import Document
 from pymongo.asynchronous.database import AsyncDatabase
 
 from notification.domain.rules import CitizenOf, Intent, StaffMember, WorkerOf
-from notification.projections.recipients import RECIPIENTS
+from notification.projections.recipients import APPLICATION_CONTACTS, RECIPIENTS
 from notification.reference.contacts import Directory
 
 
@@ -35,6 +35,7 @@ class Recipients:
 
     def __init__(self, db: AsyncDatabase[Document], directory: Callable[[], Directory]) -> None:
         self.cases = db[RECIPIENTS]
+        self.contacts = db[APPLICATION_CONTACTS]
         self.directory = directory
 
     async def resolve(self, intent: Intent) -> Target | None:
@@ -66,6 +67,16 @@ class Recipients:
             return Target(case_id, MessageChannel.SMS, doc["phone"], language)
         if doc.get("email"):
             return Target(case_id, MessageChannel.EMAIL, doc["email"], language)
+        # The phone comes with the application, which may not have been read
+        # yet although the case has (it waits in the dead letters for a
+        # replay, or another partition ran ahead): unknown, not absent.
+        opening = doc.get("opening_application_id")
+        if (
+            opening
+            and not doc.get("erased")
+            and await self.contacts.find_one({"_id": opening}, {"_id": 1}) is None
+        ):
+            raise NotKnownYet(case_id)
         return None
 
     def staff(self, kind: RecipientKind, staff_id: str) -> Target | None:
