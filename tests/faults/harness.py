@@ -16,6 +16,7 @@ from empty topics and databases, so everything on them is this run's.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import os
@@ -43,8 +44,10 @@ from aiosmtpd.controller import Controller
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.envelope import Envelope, EnvelopeError, from_kafka, to_kafka
 from inson_contracts.events import (
+    REGISTRY,
     ApplicationSubmitted,
     CaseOpened,
+    NotificationFailed,
     NotificationSent,
     PlanApproved,
     PlanCompleted,
@@ -63,6 +66,7 @@ from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.deadletters import dead_letters
 from inson_runtime.kafka import partitions_of
 from inson_runtime.mongo import connect
+from notification.domain.rules import intents_for
 from referral.domain.routing import referral_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,6 +112,12 @@ class Campaign:
     store_outage_s: float = 8.0
     sigterms: int = 1
     poison: bool = True
+    # A deploy of notification with the wrong key-encryption key: every event
+    # with personal data it reads in that time is dead-lettered (unreadable);
+    # the right key is deployed again and an operator replays those letters,
+    # twice. Each must then take effect once: replay after a fix.
+    wrong_keys: int = 1
+    wrong_key_s: float = 8.0
     # How long one application may take from submission to a completed plan.
     flow_timeout_s: float = 900.0
     # A graceful stop must end within this (uvicorn's own limit is 20 s).
@@ -129,6 +139,7 @@ class Campaign:
             store_outages=1,
             store_outage_s=20.0,
             sigterms=2,
+            wrong_key_s=15.0,
             flow_timeout_s=1800.0,
         )
 
@@ -550,6 +561,11 @@ class Report:
                 f"{len(self.dead_lettered_valid)} valid",
             ),
             (
+                "replayed after a fix",
+                f"{self.poison.get('wrong_key_letters', 0)} letters of a wrong-key deploy, "
+                f"replayed {self.poison.get('wrong_key_replays', 0)} times",
+            ),
+            (
                 "recover: ready/flowing",
                 ", ".join(f"{k} {v}" for k, v in sorted(recover.items())) or "-",
             ),
@@ -630,6 +646,9 @@ class Run:
         self.poison_records: list[dict[str, Any]] = []
         self.sigterm: list[dict[str, Any]] = []
         self.replays = 0
+        # Dead letters of the wrong-key deploys (ids), and how often replayed.
+        self.wrong_key_letters: set[str] = set()
+        self.wrong_key_replays = 0
         self.store_down: tuple[float, float] | None = None
         self.store_outages: list[tuple[float, float]] = []
         self.http: httpx.AsyncClient | None = None
@@ -1006,6 +1025,7 @@ class Run:
         faults += [("broker-outage", "kafka")] * self.campaign.broker_outages
         faults += [("store-outage", "ferretdb")] * self.campaign.store_outages
         faults += [("sigterm", self.random.choice(SERVICES)) for _ in range(self.campaign.sigterms)]
+        faults += [("wrong-key", "notification")] * self.campaign.wrong_keys
         if self.campaign.poison:
             faults.append(("poison", "topics"))
         self.random.shuffle(faults)
@@ -1048,6 +1068,8 @@ class Run:
             elif kind == "poison":
                 await self.poison()
                 record.ended = now()
+            elif kind == "wrong-key":
+                await self._wrong_key(target, record)
             record.recovered_s = await self.recovered(record)
             log(f"recovered from {kind} {target} in {record.recovered_s:.1f}s")
 
@@ -1086,6 +1108,62 @@ class Run:
             }
         )
         await service.start()
+
+    async def _wrong_key(self, target: str, record: FaultRecord) -> None:
+        """Deploy ``target`` with a wrong KEK for a while, deploy the right one
+        again, then replay what it dead-lettered meanwhile, twice."""
+        service = self.services[target]
+        since = datetime.now(UTC)
+        right = service.env.get("INSON_KEK")
+        await service.stop()
+        service.env = {**service.env, "INSON_KEK": base64.b64encode(os.urandom(32)).decode()}
+        await service.start()
+        await service.ready()
+        await asyncio.sleep(self.campaign.wrong_key_s)
+        await service.stop()
+        service.env = {k: v for k, v in service.env.items() if k != "INSON_KEK"}
+        if right is not None:
+            service.env["INSON_KEK"] = right
+        await service.start()
+        await service.ready()
+        record.ended = now()
+        letters = [
+            (letter_id, letter)
+            for letter_id, letter in await dead_letters(self.instance.bootstrap, since=since)
+            if letter.consumer_group.startswith(f"{target}.")
+            and letter.reason.startswith("unreadable")
+        ]
+        self.wrong_key_letters |= {letter_id for letter_id, _ in letters}
+        record.note = f"{len(letters)} records dead-lettered"
+        # One letter per record: replaying puts the record back for every group.
+        chosen: dict[tuple[str, int, int], str] = {}
+        for letter_id, letter in letters:
+            where = (letter.original_topic, letter.original_partition, letter.original_offset)
+            chosen.setdefault(where, letter_id)
+        for _ in range(2):
+            await self._replay(sorted(chosen.values()))
+        self.wrong_key_replays += 2
+
+    async def _replay(self, letter_ids: list[str]) -> None:
+        """``inson-deadletters replay`` of these letters, as an operator runs it."""
+        if not letter_ids:
+            return
+        ids = [arg for letter_id in letter_ids for arg in ("--id", letter_id)]
+        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.instance.bootstrap}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "inson_runtime.deadletters",
+            "replay",
+            *ids,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"inson-deadletters replay failed: {out.decode()[-2000:]}")
+        log(f"inson-deadletters replay: {out.decode().strip()}")
 
     async def _store_outage(self, record: FaultRecord) -> None:
         await self.instance.down("ferretdb")
@@ -1378,6 +1456,24 @@ class Run:
             ):
                 lost["plan completed"].append(case)
 
+        # Every event that calls for a message has one, sent or given up on
+        # (every recipient here has a contact point): a dead letter never
+        # replayed, or a replay that did not take, shows up here.
+        told = {
+            (e.data["cause_event_id"], e.data["recipient_kind"])
+            for t in (NotificationSent.TYPE, NotificationFailed.TYPE)
+            for e in by_type[t]
+        }
+        causes: dict[str, Envelope] = {}
+        for topic, envelopes in topics.items():
+            if topic != NOTIFICATIONS.name:
+                causes |= {e.id: e for e in envelopes if e.type in REGISTRY}
+        for envelope in causes.values():
+            event = REGISTRY.parse(envelope.type, envelope.data)
+            for intent in intents_for(event, envelope.subject or ""):
+                if (envelope.id, intent.kind.value) not in told:
+                    lost["message"].append(f"{envelope.type} {envelope.id} to {intent.kind.value}")
+
         # Every message in the log went out, and the provider has it.
         keys = Counter(r.key for r in self.gateways.receipts)
         lost["message"] += [d["_id"] for d in deliveries if d.get("status") != "sent"]
@@ -1459,34 +1555,26 @@ class Run:
             where = (letter.original_topic, letter.original_partition, letter.original_offset)
             if letter.original_headers.get("x-faults"):
                 chosen.setdefault(where, letter_id)
-        ids = [arg for letter_id in chosen.values() for arg in ("--id", letter_id)]
-        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": self.instance.bootstrap}
         for _ in range(times):
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "inson_runtime.deadletters",
-                "replay",
-                *ids,
-                env=env,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-            )
-            out, _ = await process.communicate()
-            if process.returncode != 0:
-                raise RuntimeError(f"inson-deadletters replay failed: {out.decode()[-2000:]}")
-            log(f"inson-deadletters replay: {out.decode().strip()}")
+            await self._replay(list(chosen.values()))
         self.replays = times
 
     async def check_dead_letters(self) -> tuple[dict[str, Any], list[str]]:
-        letters = [letter for _, letter in await dead_letters(self.instance.bootstrap)]
+        letters = await dead_letters(self.instance.bootstrap)
         readers = await self.group_topics()
         # A poison record and its replayed copies: (topic, what) -> groups per copy.
         copies: dict[tuple[str, str], dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
         valid: list[str] = []
         problems: list[str] = []
-        for letter in letters:
+        wrong_key = 0
+        for letter_id, letter in letters:
             what = letter.original_headers.get("x-faults")
+            if letter_id in self.wrong_key_letters:
+                # Valid records a wrongly keyed deploy could not read, replayed
+                # after the fix; a replayed copy dead-lettered again would have
+                # an id of its own and count as valid below.
+                wrong_key += 1
+                continue
             if what is None:
                 where = (letter.original_topic, letter.original_partition, letter.original_offset)
                 valid.append(f"{letter.consumer_group} {where}: {letter.reason[:120]}")
@@ -1508,9 +1596,13 @@ class Run:
                     f"(want {want_copies}) by {[sorted(g) for g in seen.values()]}, "
                     f"read by {sorted(groups)}"
                 )
+        if self.campaign.wrong_keys and not wrong_key:
+            problems.append("the wrong-key deploy dead-lettered nothing: no replay was tested")
         summary = {
             "records": len(self.poison_records),
             "replays": self.replays,
+            "wrong_key_letters": wrong_key,
+            "wrong_key_replays": self.wrong_key_replays,
             "letters": sum(len(g) for c in copies.values() for g in c.values()),
             "expected_letters": expected,
             "unread_topics": sorted(
