@@ -11,16 +11,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import (
     KafkaConnectionError,
     KafkaError,
     KafkaTimeoutError,
     NodeNotReadyError,
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
     TopicAlreadyExistsError,
+    UnknownProducerId,
 )
 from faststream.kafka import KafkaBroker
+from faststream.kafka.publisher.producer import AioKafkaFastProducerImpl
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from inson_contracts.envelope import Envelope, to_kafka
 from inson_contracts.topics import CATALOGUE, Topic
@@ -31,6 +35,16 @@ log = structlog.get_logger(__name__)
 
 # Errors after which Kafka may accept the same request later.
 TRANSIENT_KAFKA_ERRORS: tuple[type[Exception], ...] = (KafkaError, KafkaConnectionError, OSError)
+
+# Errors that leave an idempotent producer unable to send again: its sender
+# task has died and every later send fails the same way (after a broker
+# restart, for one: aio-libs/aiokafka#1017). Only a new producer, with a new
+# producer id, sends again.
+FATAL_PRODUCER_ERRORS: tuple[type[Exception], ...] = (
+    OutOfOrderSequenceNumber,
+    ProducerFenced,
+    UnknownProducerId,
+)
 
 
 @dataclass(frozen=True)
@@ -109,13 +123,46 @@ class EventPublisher:
     def __init__(self, broker: KafkaBroker, *, service: str) -> None:
         self.broker = broker
         self.service = service
+        self._renewing = asyncio.Lock()
 
     async def publish(self, topic: str, envelopes: Sequence[Envelope]) -> None:
         """Send all, then wait for every acknowledgement (acks=all).
 
         The idempotent producer keeps records of one partition in send order,
-        so a stream's events land in version order.
+        so a stream's events land in version order. A producer that can never
+        send again is replaced before the error goes up; the caller's retry
+        (the outbox keeps the commit pending, a consumer redelivers) then
+        goes through the new one.
         """
+        producer = _aiokafka_producer(self.broker)
+        try:
+            await self._send(topic, envelopes)
+        except FATAL_PRODUCER_ERRORS as exc:
+            await self.renew_producer(producer, reason=type(exc).__name__)
+            raise
+
+    async def renew_producer(self, failed: object | None = None, *, reason: str = "") -> None:
+        """Replace the broker's producer by a new one (a new producer id).
+
+        ``failed`` is the producer the caller saw fail: when another task has
+        replaced it meanwhile, nothing more is done.
+        """
+        async with self._renewing:
+            fast = self.broker.config.broker_config.producer
+            if not isinstance(fast, AioKafkaFastProducerImpl):
+                return  # a test broker: nothing to renew
+            if failed is not None and _aiokafka_producer(self.broker) is not failed:
+                return
+            log.warning("kafka producer cannot send again; replacing it", error=reason)
+            # Its pending sends fail; the callers retry them through the new one.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(fast.disconnect(), 10.0)
+            # FastStream 0.7 keeps the producer's settings on the broker and
+            # offers no call to reconnect only the producer.
+            fresh = AIOKafkaProducer(**self.broker._connection_kwargs)
+            await fast.connect(fresh, serializer=fast.serializer, codec=fast.codec)
+
+    async def _send(self, topic: str, envelopes: Sequence[Envelope]) -> None:
         pending = []
         for envelope in envelopes:
             key, headers, value = to_kafka(envelope)
@@ -132,6 +179,14 @@ class EventPublisher:
         await asyncio.gather(*pending)
         for envelope in envelopes:
             EVENTS_PUBLISHED.labels(self.service, topic, envelope.type).inc()
+
+
+def _aiokafka_producer(broker: KafkaBroker) -> object | None:
+    """The aiokafka producer the broker sends with now (None before it starts)."""
+    fast = broker.config.broker_config.producer
+    if not isinstance(fast, AioKafkaFastProducerImpl):
+        return None
+    return getattr(fast._producer, "producer", None)
 
 
 async def ensure_topics(
