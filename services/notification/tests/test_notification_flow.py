@@ -237,10 +237,8 @@ async def test_an_application_reaches_the_citizen_once_in_their_language(
     assert await service.runtime.db[DELIVERIES].count_documents({"cause_event_id": first.id}) == 1
 
 
-async def test_a_visit_told_before_the_case_is_known_waits_for_it(
-    service: Service, samples: Samples
-) -> None:
-    phone = fresh_phone()
+async def _visit_parked(service: Service, samples: Samples, what: str) -> Envelope:
+    """Publish a home visit (10:30 in Tashkent) and wait until it waits for a recipient."""
     visit = samples.envelope(
         samples.visit(datetime(2026, 12, 1, 5, 30, tzinfo=UTC)), f"assessment-{samples.case_id}"
     )
@@ -249,7 +247,15 @@ async def test_a_visit_told_before_the_case_is_known_waits_for_it(
     async def parked() -> bool:
         return await service.runtime.db[DEFERRED].find_one({"_id": visit.id}) is not None
 
-    await wait_for(parked, what="the visit waiting for its case")
+    await wait_for(parked, what=what)
+    return visit
+
+
+async def test_a_visit_told_before_the_case_is_known_waits_for_it(
+    service: Service, samples: Samples
+) -> None:
+    phone = fresh_phone()
+    visit = await _visit_parked(service, samples, "the visit waiting for its case")
     submitted = samples.submitted(phone, "ru")
     case = f"case-{samples.case_id}"
     await service.publish(
@@ -291,15 +297,7 @@ async def test_a_case_known_before_its_application_waits_for_the_phone(
         return await service.runtime.db[RECIPIENTS].find_one({"_id": samples.case_id}) is not None
 
     await wait_for(case_known, what="the case in the recipients view")
-    visit = samples.envelope(
-        samples.visit(datetime(2026, 12, 1, 5, 30, tzinfo=UTC)), f"assessment-{samples.case_id}"
-    )
-    await service.publish(ASSESSMENT_PLANS.name, visit)
-
-    async def parked() -> bool:
-        return await service.runtime.db[DEFERRED].find_one({"_id": visit.id}) is not None
-
-    await wait_for(parked, what="the visit waiting for the phone")
+    await _visit_parked(service, samples, "the visit waiting for the phone")
     # The application arrives (the replay): the visit goes out.
     await service.publish(INTAKE_CASES.name, samples.envelope(submitted, case, 1))
 
