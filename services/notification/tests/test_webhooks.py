@@ -149,6 +149,26 @@ async def test_one_delivery_per_case_is_in_flight_while_cases_go_side_by_side(
         assert [v for s, v in sent_order(webhook_receiver) if s == stream] == [1, 2]
 
 
+async def test_entries_queued_before_the_queue_field_existed_are_delivered_in_order(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    await partners.subscribe(webhook_receiver.url)
+    events = case_stream(Samples(), partners.clock)
+    await partners.feed(*events)
+    # As an older release wrote them: no ``queue`` field, no migration done.
+    await partners.outbox.entries.update_many({}, {"$unset": {"queue": ""}})
+    await partners.outbox.migrations.delete_many({})
+
+    await partners.outbox.ensure_indexes()
+    await partners.worker.tick()
+
+    assert len(webhook_receiver.requests) == len(events)
+    for stream in {e.subject for e in events}:
+        versions = [v for s, v in sent_order(webhook_receiver) if s == stream]
+        assert versions == sorted(versions), (stream, versions)
+    assert await partners.outbox.entries.count_documents({"queue": {"$exists": False}}) == 0
+
+
 async def test_a_delivery_is_given_up_after_a_day_visibly_and_a_replay_catches_up(
     partners: Partners, webhook_receiver: FakeHttp
 ) -> None:

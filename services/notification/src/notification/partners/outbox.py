@@ -13,6 +13,13 @@ after the head was delivered, so a partner sees a case's events strictly in
 order, one in flight at a time. A head that exhausted its retry schedule is
 ``dead`` and the entries behind it ``blocked``, visible through the API,
 until a replay releases them: order is never bought by dropping an event.
+
+Each entry carries its queue as one field, ``queue`` (subscription and
+subject together), and the queue's reads go through that field's index. A
+store that uses only the leading field of a compound index (FerretDB on
+SQLite) would otherwise read every entry of the subscription to find one
+queue's head: that cost grew with every event ever sent, and the fault
+suite's 2,000 applications slowed all services through the shared store.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ from notification.partners.subscriptions import Subscription
 
 PARTNER_EVENTS = "partner_events"
 OUTBOX = "webhook_outbox"
+MIGRATIONS = "migrations"
+_QUEUE_FIELD_MIGRATION = "webhook_outbox.queue"
 QUEUE_ORDER = [("version", ASCENDING), ("time", ASCENDING), ("event_id", ASCENDING)]
 
 
@@ -54,6 +63,10 @@ class Entry:
     first_attempt_at: datetime | None
     generation: int
 
+    @property
+    def queue(self) -> str:
+        return queue_key(self.subscription_id, self.subject)
+
     @classmethod
     def from_document(cls, doc: Document) -> Entry:
         return cls(
@@ -73,24 +86,41 @@ def _entry_id(subscription_id: str, event_id: str) -> str:
     return f"{subscription_id}:{event_id}"
 
 
+def queue_key(subscription_id: str, subject: str) -> str:
+    # Subscription ids hold no "|" (they are UUIDs), so the key is unambiguous.
+    return f"{subscription_id}|{subject}"
+
+
 class PartnerOutbox:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.events = db[PARTNER_EVENTS]
         self.entries = db[OUTBOX]
+        self.migrations = db[MIGRATIONS]
 
     async def ensure_indexes(self) -> None:
         await self.events.create_index([("time", ASCENDING)])
         await self.entries.create_index([("state", ASCENDING), ("due_at", ASCENDING)])
-        await self.entries.create_index(
-            [
-                ("subscription_id", ASCENDING),
-                ("subject", ASCENDING),
-                ("state", ASCENDING),
-                *QUEUE_ORDER,
-            ]
-        )
+        await self.entries.create_index([("queue", ASCENDING), ("state", ASCENDING), *QUEUE_ORDER])
         await self.entries.create_index(
             [("subscription_id", ASCENDING), ("state", ASCENDING), ("time", ASCENDING)]
+        )
+        await self._add_queue_field()
+
+    async def _add_queue_field(self) -> None:
+        """Give entries written before ``queue`` existed their queue, once per database."""
+        if await self.migrations.find_one({"_id": _QUEUE_FIELD_MIGRATION}) is not None:
+            return
+        cursor = self.entries.find(
+            {"queue": {"$exists": False}}, {"subscription_id": 1, "subject": 1}
+        )
+        async for doc in cursor:
+            await self.entries.update_one(
+                {"_id": doc["_id"]},
+                {"$set": {"queue": queue_key(doc["subscription_id"], doc["subject"])}},
+            )
+        # Two replicas starting together both backfill; the writes are the same.
+        await self.migrations.update_one(
+            {"_id": _QUEUE_FIELD_MIGRATION}, {"$setOnInsert": {"done": True}}, upsert=True
         )
 
     async def remember(self, envelope: Envelope) -> None:
@@ -166,8 +196,7 @@ class PartnerOutbox:
     async def head(self, subscription_id: str, subject: str) -> Entry | None:
         doc = await self.entries.find_one(
             {
-                "subscription_id": subscription_id,
-                "subject": subject,
+                "queue": queue_key(subscription_id, subject),
                 "state": {"$ne": State.DELIVERED.value},
             },
             sort=QUEUE_ORDER,
@@ -177,8 +206,7 @@ class PartnerOutbox:
     async def hold_behind(self, head: Entry, until: datetime | None) -> None:
         """Park the rest of the head's queue: until ``until``, or blocked when None (dead)."""
         rest = {
-            "subscription_id": head.subscription_id,
-            "subject": head.subject,
+            "queue": head.queue,
             "state": State.PENDING.value,
             "_id": {"$ne": head.id},
         }
@@ -262,6 +290,7 @@ def _new_entry(subscription: Subscription, envelope: Envelope, now: datetime) ->
     return {
         "subscription_id": subscription.id,
         "subject": envelope.subject,
+        "queue": queue_key(subscription.id, envelope.subject),
         "event_id": envelope.id,
         "event_type": envelope.type,
         "version": envelope.streamversion or 0,
