@@ -649,6 +649,9 @@ class Run:
         # Dead letters of the wrong-key deploys (ids), and how often replayed.
         self.wrong_key_letters: set[str] = set()
         self.wrong_key_replays = 0
+        # The last application waits for the wrong-key deploy, so that deploy
+        # always has an application to read, however early the rest finished.
+        self.wrong_key_deployed = asyncio.Event()
         self.store_down: tuple[float, float] | None = None
         self.store_outages: list[tuple[float, float]] = []
         self.http: httpx.AsyncClient | None = None
@@ -994,7 +997,11 @@ class Run:
         slots = asyncio.Semaphore(self.campaign.concurrency)
         self.flows = [self.new_flow(i) for i in range(self.campaign.applications)]
 
+        held_back = self.flows[-1] if self.campaign.wrong_keys and self.flows else None
+
         async def one(flow: Flow) -> None:
+            if flow is held_back:
+                await self.wrong_key_deployed.wait()
             async with slots:
                 await self.run_flow(flow)
 
@@ -1032,6 +1039,12 @@ class Run:
         return faults
 
     async def inject_faults(self) -> None:
+        try:
+            await self._inject_faults()
+        finally:
+            self.wrong_key_deployed.set()  # never leave the held-back application waiting
+
+    async def _inject_faults(self) -> None:
         planned = self.schedule()
         log(f"seed {self.campaign.seed}: faults {planned}")
         total = self.campaign.applications
@@ -1119,6 +1132,7 @@ class Run:
         service.env = {**service.env, "INSON_KEK": base64.b64encode(os.urandom(32)).decode()}
         await service.start()
         await service.ready()
+        self.wrong_key_deployed.set()
         await asyncio.sleep(self.campaign.wrong_key_s)
         await service.stop()
         service.env = {k: v for k, v in service.env.items() if k != "INSON_KEK"}

@@ -11,6 +11,15 @@ data that fails its schema, a handler that keeps failing on it) goes to the
 dead-letter topic with the reason, and the partition moves on. A transient
 outage of Kafka or MongoDB is retried with backoff, holding the partition, so
 nothing is lost and order is kept.
+
+A group whose handlers mostly wait on I/O (notification: the store, then an
+SMS gateway) can take ``concurrency`` > 1: it then reads records in batches
+and runs them in lanes, one lane per (partition, key) so that one stream's
+events keep their order, up to ``concurrency`` lanes at once. The batch's
+offsets are committed after every lane finished; if one lane fails beyond
+its retries, the others are cancelled and every partition of the batch is
+rewound to its first record, so nothing is committed past unhandled work
+(what was handled comes again and is absorbed by the handlers' idempotence).
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ import asyncio
 import base64
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -81,7 +90,10 @@ class EventConsumer:
         handler_attempts: int = 3,
         backoff: Backoff = Backoff(),
         sealer: Sealer | None = None,
+        concurrency: int = 1,
     ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         self.service = service
         self.group_id = group_id
         self.topics = topics
@@ -92,6 +104,7 @@ class EventConsumer:
         # Opens sealed personal fields before the handler runs; without one
         # (or after an erasure) handlers get them as None.
         self.sealer = sealer
+        self.concurrency = concurrency
         self.handlers: dict[str, Handler] = {}
 
     def on(self, *event_classes: type[Event]) -> Callable[[Handler], Handler]:
@@ -106,6 +119,9 @@ class EventConsumer:
 
     def subscribe(self, broker: KafkaBroker, *, max_poll_records: int = 100) -> None:
         """Attach this consumer to the broker (before the broker starts)."""
+        if self.concurrency > 1:
+            self._subscribe_in_lanes(broker, max_poll_records)
+            return
 
         @broker.subscriber(
             *self.topics,
@@ -120,6 +136,52 @@ class EventConsumer:
             assert isinstance(record, ConsumerRecord)
             await self.process(record)
             _record_lag(message, record, self.service, self.group_id)
+
+    def _subscribe_in_lanes(self, broker: KafkaBroker, max_records: int) -> None:
+        @broker.subscriber(
+            *self.topics,
+            group_id=self.group_id,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=_raw_body,
+            batch=True,
+            max_records=max_records,
+            batch_timeout_ms=100,
+        )
+        async def on_batch(bodies: Any, message: KafkaMessage) -> None:
+            records = message.raw_message
+            assert isinstance(records, tuple)
+            await self.process_batch(records)
+            last: dict[tuple[str, int], ConsumerRecord[Any, Any]] = {}
+            for record in records:
+                last[(record.topic, record.partition)] = record
+            for record in last.values():
+                _record_lag(message, record, self.service, self.group_id)
+
+    async def process_batch(self, records: Sequence[ConsumerRecord[Any, Any]]) -> list[str]:
+        """Handle a batch in lanes (one per partition and key); outcomes in batch order.
+
+        Raises, after cancelling the other lanes, if a record may not be acked.
+        """
+        lanes: dict[tuple[str, int, Any], list[int]] = {}
+        for index, record in enumerate(records):
+            lanes.setdefault((record.topic, record.partition, record.key), []).append(index)
+        outcomes = [""] * len(records)
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def run(indexes: list[int]) -> None:
+            async with slots:
+                for index in indexes:
+                    outcomes[index] = await self.process(records[index])
+
+        try:
+            async with asyncio.TaskGroup() as lanes_running:
+                for indexes in lanes.values():
+                    lanes_running.create_task(run(indexes))
+        except ExceptionGroup as failed:
+            # The first cause, as a sequential consumer would raise it.
+            raise failed.exceptions[0] from failed
+        return outcomes
 
     async def process(self, record: ConsumerRecord[Any, Any]) -> str:
         """Handle one record; return the outcome. Raises only if nothing may be acked."""

@@ -90,12 +90,16 @@ class Runtime:
     def service(self) -> str:
         return self.settings.service_name
 
-    def consumer(self, group: str, *topics: str, open_personal: bool = True) -> EventConsumer:
+    def consumer(
+        self, group: str, *topics: str, open_personal: bool = True, concurrency: int = 1
+    ) -> EventConsumer:
         """A new consumer group of this service (``<service>.<group>``).
 
         ``open_personal=False`` hands the handlers events in their sealed wire
         form (personal fields None), for a handler that stores events to pass
-        on later and opens them only then (partner webhooks).
+        on later and opens them only then (partner webhooks). ``concurrency``
+        > 1 runs up to that many (partition, key) lanes at once (see
+        inson_runtime.consumer), for handlers that need no order across streams.
         """
         consumer = EventConsumer(
             service=self.service,
@@ -103,6 +107,7 @@ class Runtime:
             topics=topics,
             publisher=self.publisher,
             sealer=self.sealer if open_personal else None,
+            concurrency=concurrency,
         )
         self.consumers.append(consumer)
         return consumer

@@ -17,7 +17,9 @@ from inson_runtime.projections import apply_at_version
 from inson_runtime.testing import sample_event_class, sample_registry
 
 
-async def main(bootstrap: str, mongodb_url: str, database: str, topic: str, group: str) -> None:
+async def main(
+    bootstrap: str, mongodb_url: str, database: str, topic: str, group: str, concurrency: str
+) -> None:
     db = connect(mongodb_url)[database]
     sample = sample_event_class(topic)
     store = EventStore(db.client, database, registry=sample_registry(sample))
@@ -28,6 +30,7 @@ async def main(bootstrap: str, mongodb_url: str, database: str, topic: str, grou
         topics=(topic,),
         publisher=EventPublisher(broker, service="crash-test"),
         registry=sample_registry(sample),
+        concurrency=int(concurrency),
     )
 
     @consumer.on(sample)
@@ -48,4 +51,4 @@ async def main(bootstrap: str, mongodb_url: str, database: str, topic: str, grou
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:6]))
+    asyncio.run(main(*sys.argv[1:7]))

@@ -179,8 +179,9 @@ async def _exists(db: Any, stream: str) -> bool:
     return await doc(db, stream) is not None
 
 
+@pytest.mark.parametrize("concurrency", [1, 4], ids=["sequential", "lanes"])
 async def test_a_crash_after_handling_before_the_offset_commit_has_no_double_effect(
-    kafka_bootstrap, mongodb_url, scratch_db, topic, sample, db, store, relay
+    kafka_bootstrap, mongodb_url, scratch_db, topic, sample, db, store, relay, concurrency
 ) -> None:
     stream = f"case-{uuid.uuid4()}"
     await store.append(stream, 0, [sample(amount=5)], CAUSE)
@@ -195,6 +196,7 @@ async def test_a_crash_after_handling_before_the_offset_commit_has_no_double_eff
         scratch_db,
         topic,
         group,
+        str(concurrency),
         stderr=subprocess.PIPE,
     )
     _, stderr = await asyncio.wait_for(child.communicate(), timeout=60)
@@ -210,6 +212,7 @@ async def test_a_crash_after_handling_before_the_offset_commit_has_no_double_eff
         topics=(topic,),
         publisher=None,  # type: ignore[arg-type]
         registry=sample_registry(sample),
+        concurrency=concurrency,
     )
 
     @consumer.on(sample)
@@ -237,12 +240,64 @@ async def test_a_crash_after_handling_before_the_offset_commit_has_no_double_eff
     assert len(await store.load(f"reaction-{stream}")) == 1
 
 
+async def test_lanes_handle_streams_side_by_side_each_in_order_and_commit_every_batch(
+    kafka_bootstrap, topic, sample, db, store, relay
+) -> None:
+    streams = [f"case-{uuid.uuid4()}" for _ in range(6)]
+    for stream in streams:
+        await store.append(stream, 0, [sample(amount=n) for n in range(1, 6)], CAUSE)
+        await relay.publish_stream(stream)
+    group = f"g-{uuid.uuid4().hex}"
+    handled: dict[str, list[int]] = {s: [] for s in streams}
+    in_flight = most = 0
+
+    def lanes_consumer() -> EventConsumer:
+        consumer = EventConsumer(
+            service="test",
+            group_id=group,
+            topics=(topic,),
+            publisher=None,  # type: ignore[arg-type]
+            registry=sample_registry(sample),
+            concurrency=3,
+        )
+
+        @consumer.on(sample)
+        async def handle(event: Any, envelope: Any) -> None:
+            nonlocal in_flight, most
+            in_flight += 1
+            most = max(most, in_flight)
+            await asyncio.sleep(0.02)  # a store or gateway call
+            handled[envelope.subject].append(envelope.streamversion)
+            in_flight -= 1
+
+        return consumer
+
+    async def all_handled() -> bool:
+        return all(len(versions) == 5 for versions in handled.values())
+
+    async with consuming(kafka_bootstrap, lanes_consumer()):
+        await wait_for(all_handled, what="every stream's five events")
+
+    assert all(versions == [1, 2, 3, 4, 5] for versions in handled.values()), handled
+    assert 1 < most <= 3
+    # Committed: the same group again finds nothing left to read.
+    for versions in handled.values():
+        versions.clear()
+    await store.append(streams[0], 5, [sample(amount=9)], CAUSE)
+    await relay.publish_stream(streams[0])
+    async with consuming(kafka_bootstrap, lanes_consumer()):
+        await wait_for(lambda: _truthy(handled[streams[0]]), what="the new event")
+        await asyncio.sleep(1)
+    assert handled == {s: ([6] if s == streams[0] else []) for s in streams}
+
+
 async def _truthy(items: list[Any]) -> bool:
     return bool(items)
 
 
+@pytest.mark.parametrize("concurrency", [1, 4], ids=["sequential", "lanes"])
 async def test_bad_records_are_dead_lettered_with_a_reason_and_the_partition_moves_on(
-    kafka_bootstrap, topic, sample, db, store, relay, broker
+    kafka_bootstrap, topic, sample, db, store, relay, broker, concurrency
 ) -> None:
     stream = f"case-{uuid.uuid4()}"
     dlt_start = await end_offsets(kafka_bootstrap, DEAD_LETTERS.name)
@@ -265,6 +320,7 @@ async def test_bad_records_are_dead_lettered_with_a_reason_and_the_partition_mov
 
     group = f"g-{uuid.uuid4().hex}"
     consumer = projection_consumer(tally(topic, db, sample), sample, group)
+    consumer.concurrency = concurrency
     async with consuming(kafka_bootstrap, consumer):
         await wait_for(lambda: _exists(db, stream), what="the good event after the bad ones")
 

@@ -128,11 +128,16 @@ def compose(settings: ServiceSettings, *, clock: Clock = _utc_now) -> tuple[Runt
 
     # Messages and partner deliveries are separate groups: a slow SMS
     # gateway must not hold up partners, nor a partner the messages.
-    messages = runtime.consumer("policy.messages", *topics)
+    messages = runtime.consumer("policy.messages", *topics, concurrency=config.message_concurrency)
     messages.on(*RULE_EVENTS)(notifier.on_event)
 
     # Kept sealed: the worker opens each event when it sends it (see WebhookWorker).
-    partner_feed = runtime.consumer("policy.partners", *topics, open_personal=False)
+    partner_feed = runtime.consumer(
+        "policy.partners",
+        *topics,
+        open_personal=False,
+        concurrency=config.partner_fanout_concurrency,
+    )
 
     @partner_feed.on(*subscribable_classes())
     async def fan_out(event: Event, envelope: Envelope) -> None:

@@ -32,6 +32,13 @@ class Settings(ServiceSettings):
     email_rate_per_s: float = 5.0
     email_burst: int = 10
 
+    # Events handled at once by the message and partner policies, in lanes
+    # of one stream each (order kept within a stream). Their handlers wait on
+    # the store and the channels, so one at a time left the service far
+    # behind the others under load (the fault suite's full campaign).
+    message_concurrency: int = 8
+    partner_fanout_concurrency: int = 4
+
     # Message retries: attempt n waits first * 2**(n-1) seconds, capped.
     message_max_attempts: int = 8
     message_backoff_first_s: float = 2.0
