@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -191,3 +193,24 @@ async def test_when_the_dead_letter_cannot_be_written_the_record_is_not_acked() 
 
     with pytest.raises(ConnectionError):
         await consumer.process(record(b"{", {}))
+
+
+async def test_a_failing_lane_lets_the_others_finish_and_then_fails_the_batch() -> None:
+    consumer = make_consumer(RecordingPublisher())
+    consumer.concurrency = 4
+    finished: list[int] = []
+
+    async def process(record: ConsumerRecord[Any, Any]) -> str:
+        if record.key == b"case-broken":
+            raise ConnectionError("the dead letter could not be written")
+        await asyncio.sleep(0.05)  # inside a driver call: must not be cancelled
+        finished.append(record.offset)
+        return "applied"
+
+    consumer.process = process  # type: ignore[method-assign]
+    keys = [b"case-1", b"case-broken", b"case-2"]
+    batch = [replace(sample_record(), offset=n, key=key) for n, key in enumerate(keys)]
+
+    with pytest.raises(ConnectionError):
+        await consumer.process_batch(batch)
+    assert sorted(finished) == [0, 2]

@@ -487,3 +487,19 @@ async def test_correlation_id_is_echoed_bound_and_generated() -> None:
     assert fresh.json() == {"correlation_id": generated}
     assert re.fullmatch(r"[0-9a-f]{32}", hostile.headers["x-correlation-id"])
     assert current_correlation_id() is None  # nothing leaks out of the request
+
+
+async def test_an_overrunning_check_is_answered_as_timeout_but_not_cancelled() -> None:
+    # A driver call cancelled mid-checkout may leave its pool stuck for good;
+    # the probe answers without waiting and lets the call end by itself.
+    finished = asyncio.Event()
+
+    async def slow() -> bool:
+        await asyncio.sleep(0.3)
+        finished.set()
+        return True
+
+    async with _client(_app({"mongo": slow}, timeout=0.05)) as client:
+        response = await client.get("/readyz")
+    assert response.json()["checks"] == {"mongo": "timeout"}
+    await asyncio.wait_for(finished.wait(), 2)

@@ -17,9 +17,10 @@ SMS gateway) can take ``concurrency`` > 1: it then reads records in batches
 and runs them in lanes, one lane per (partition, key) so that one stream's
 events keep their order, up to ``concurrency`` lanes at once. The batch's
 offsets are committed after every lane finished; if one lane fails beyond
-its retries, the others are cancelled and every partition of the batch is
-rewound to its first record, so nothing is committed past unhandled work
-(what was handled comes again and is absorbed by the handlers' idempotence).
+its retries, the others still finish (never cancelled inside a driver call)
+and every partition of the batch is rewound to its first record, so nothing
+is committed past unhandled work (what was handled comes again and is
+absorbed by the handlers' idempotence).
 """
 
 from __future__ import annotations
@@ -174,13 +175,17 @@ class EventConsumer:
                 for index in indexes:
                     outcomes[index] = await self.process(records[index])
 
-        try:
-            async with asyncio.TaskGroup() as lanes_running:
-                for indexes in lanes.values():
-                    lanes_running.create_task(run(indexes))
-        except ExceptionGroup as failed:
-            # The first cause, as a sequential consumer would raise it.
-            raise failed.exceptions[0] from failed
+        # Every lane runs to its end even when another failed: cancelling a
+        # lane inside a driver call can leave the driver's connection pool
+        # waiting forever (seen after a store outage in the fault suite:
+        # no connection, every operation waiting). What the other lanes
+        # handled is redelivered after the rewind and absorbed.
+        results = await asyncio.gather(
+            *(run(indexes) for indexes in lanes.values()), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
         return outcomes
 
     async def process(self, record: ConsumerRecord[Any, Any]) -> str:
@@ -203,7 +208,7 @@ class EventConsumer:
             return await self._dead_letter(record, envelope, reason, None)
         if self.sealer is not None:
             try:
-                envelope = await self.sealer.open_envelope(envelope)
+                envelope = await self._open(envelope)
             except SealError as exc:
                 return await self._dead_letter(record, envelope, f"unreadable: {exc}", exc)
         try:
@@ -218,6 +223,19 @@ class EventConsumer:
             causation_id=envelope.causationid,
         ):
             return await self._run_handler(handler, event, envelope, record)
+
+    async def _open(self, envelope: Envelope) -> Envelope:
+        """Open the sealed fields; a store outage (the keys live there) is waited out."""
+        assert self.sealer is not None
+        outages = 0
+        while True:
+            try:
+                return await self.sealer.open_envelope(envelope)
+            except TRANSIENT_ERRORS as exc:
+                outages += 1
+                delay = self.backoff.delay(outages)
+                log.warning("key store unavailable; retrying", error=str(exc), retry_in_s=delay)
+                await asyncio.sleep(delay)
 
     async def _run_handler(
         self, handler: Handler, event: Event, envelope: Envelope, record: ConsumerRecord[Any, Any]

@@ -94,15 +94,26 @@ class ObservabilityMiddleware:
 
 
 async def _run_check(check: ReadinessCheck, seconds: float) -> str:
+    # Shielded: a check that overruns is left to end by its own driver
+    # timeout rather than cancelled inside the driver, whose connection pool
+    # may not survive a cancellation mid-checkout.
+    running = asyncio.ensure_future(check())
+    running.add_done_callback(_consume_outcome)
     try:
-        async with asyncio.timeout(seconds):
-            passed = await check()
+        passed = await asyncio.wait_for(asyncio.shield(running), seconds)
     except TimeoutError:
         return "timeout"
     except Exception as exc:  # a broken check means "not ready", not a 500
         _log.warning("readiness_check_error", error=type(exc).__name__, exc_info=exc)
         return "error"
     return "ok" if passed is True else "failing"
+
+
+def _consume_outcome(task: asyncio.Future[bool]) -> None:
+    # An overrun check's late result or error is not wanted; reading it keeps
+    # asyncio from reporting it as never retrieved.
+    if not task.cancelled():
+        task.exception()
 
 
 def observability_router(
