@@ -1328,6 +1328,11 @@ class Run:
         try:
             while now() - last_progress < quiet_s:
                 pending = await db["deliveries"].count_documents({"status": {"$ne": "sent"}})
+                # Sent but its NotificationSent not yet an event on the topic.
+                pending += await db["deliveries"].count_documents({"unrecorded": True})
+                pending += await db["event_commits_outbox"].count_documents({})
+                # Waiting for its recipient to become known.
+                pending += await db["deferred_events"].count_documents({})
                 outbox = await db["webhook_outbox"].count_documents({"state": {"$ne": "delivered"}})
                 lags = await self.group_lags()
                 backlog = pending + outbox + sum(lags.values())
@@ -1456,6 +1461,9 @@ class Run:
                 d["_id"]: d async for d in client["inson_referral"]["referrals"].find({})
             }
             deliveries = [d async for d in client["inson_notification"]["deliveries"].find({})]
+            parked = {
+                d["_id"] async for d in client["inson_notification"]["deferred_events"].find({})
+            }
             outbox = [d async for d in client["inson_notification"]["webhook_outbox"].find({})]
         finally:
             await client.close()
@@ -1502,7 +1510,10 @@ class Run:
             event = REGISTRY.parse(envelope.type, envelope.data)
             for intent in intents_for(event, envelope.subject or ""):
                 if (envelope.id, intent.kind.value) not in told:
-                    lost["message"].append(f"{envelope.type} {envelope.id} to {intent.kind.value}")
+                    where = _message_trail(envelope.id, intent.kind.value, deliveries, parked)
+                    lost["message"].append(
+                        f"{envelope.type} {envelope.id} to {intent.kind.value} ({where})"
+                    )
 
         # Every message in the log went out, and the provider has it.
         keys = Counter(r.key for r in self.gateways.receipts)
@@ -1693,3 +1704,19 @@ async def execute(campaign: Campaign, workdir: Path) -> Report:
     }
     print(json.dumps(details, default=str, indent=1), flush=True)
     return report
+
+
+def _message_trail(
+    cause_id: str, kind: str, deliveries: list[dict[str, Any]], parked: set[str]
+) -> str:
+    """Where a missing message got to in notification's own store (for the report)."""
+    found = [d for d in deliveries if d.get("cause_event_id") == cause_id and d.get("kind") == kind]
+    if found:
+        d = found[0]
+        return (
+            f"in the log: {d.get('status')}, {len(d.get('outcomes', []))} outcome(s), "
+            f"{d.get('recorded', 0)} recorded"
+        )
+    if cause_id in parked:
+        return "parked, waiting for its recipient"
+    return "not in the delivery log"
