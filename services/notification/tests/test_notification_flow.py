@@ -37,7 +37,7 @@ from notification.delivery.notifier import Notifier
 from notification.domain.rules import short_ref
 from notification.domain.signing import verify
 from notification.main import compose
-from notification.projections.recipients import RECIPIENTS
+from notification.projections.recipients import APPLICATION_CONTACTS, RECIPIENTS
 from notification.reference.contacts import CONTACTS_FILE_ENV, reload_directory
 from notification.settings import Settings
 
@@ -307,6 +307,37 @@ async def test_a_case_known_before_its_application_waits_for_the_phone(
         return any("10:30" in t for t in service.sms_to(phone))
 
     await wait_for(told, what="the visit SMS once the phone is known")
+
+
+async def test_a_phone_read_with_the_application_but_not_yet_on_the_case_is_used(
+    service: Service, samples: Samples
+) -> None:
+    # The recipients view writes an application's contact first and copies
+    # its phone onto the case second; a message resolved between the two
+    # writes (the fault suite's full campaign hit it) must still go out.
+    phone = fresh_phone()
+    submitted = samples.submitted(phone, "ru")
+    case = f"case-{samples.case_id}"
+    await service.publish(
+        INTAKE_CASES.name, samples.envelope(samples.opened(submitted.application_id, "ru"), case, 2)
+    )
+
+    async def case_known() -> bool:
+        return await service.runtime.db[RECIPIENTS].find_one({"_id": samples.case_id}) is not None
+
+    await wait_for(case_known, what="the case in the recipients view")
+    await service.runtime.db[APPLICATION_CONTACTS].insert_one(
+        {"_id": submitted.application_id, "phone": phone, "language": "ru"}
+    )
+    visit = samples.envelope(
+        samples.visit(datetime(2026, 12, 1, 5, 30, tzinfo=UTC)), f"assessment-{samples.case_id}"
+    )
+    await service.publish(ASSESSMENT_PLANS.name, visit)
+
+    await wait_for(
+        lambda: _true(any("10:30" in t for t in service.sms_to(phone))), what="the visit SMS"
+    )
+    assert await service.runtime.db[DEFERRED].find_one({"_id": visit.id}) is None
 
 
 async def test_workers_supervisors_and_windows_are_told_on_their_channels(

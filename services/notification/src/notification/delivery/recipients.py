@@ -69,14 +69,18 @@ class Recipients:
             return Target(case_id, MessageChannel.EMAIL, doc["email"], language)
         # The phone comes with the application, which may not have been read
         # yet although the case has (it waits in the dead letters for a
-        # replay, or another partition ran ahead): unknown, not absent.
+        # replay, or another partition ran ahead): unknown, not absent. Once
+        # read, its contact holds the phone even before the projection has
+        # copied it onto the case (two writes; a message read between them
+        # was lost in the fault suite), so the phone is taken from there.
         opening = doc.get("opening_application_id")
-        if (
-            opening
-            and not doc.get("erased")
-            and await self.contacts.find_one({"_id": opening}, {"_id": 1}) is None
-        ):
+        if not opening or doc.get("erased"):
+            return None
+        contact = await self.contacts.find_one({"_id": opening}, {"phone": 1})
+        if contact is None:
             raise NotKnownYet(case_id)
+        if contact.get("phone"):
+            return Target(case_id, MessageChannel.SMS, contact["phone"], language)
         return None
 
     def staff(self, kind: RecipientKind, staff_id: str) -> Target | None:
