@@ -237,11 +237,31 @@ async def test_an_application_reaches_the_citizen_once_in_their_language(
     assert await service.runtime.db[DELIVERIES].count_documents({"cause_event_id": first.id}) == 1
 
 
-async def _visit_parked(service: Service, samples: Samples, what: str) -> Envelope:
-    """Publish a home visit (10:30 in Tashkent) and wait until it waits for a recipient."""
-    visit = samples.envelope(
+def _visit(samples: Samples) -> Envelope:
+    """A home visit at 10:30 in Tashkent."""
+    return samples.envelope(
         samples.visit(datetime(2026, 12, 1, 5, 30, tzinfo=UTC)), f"assessment-{samples.case_id}"
     )
+
+
+async def _case_opened_before_its_application(
+    service: Service, samples: Samples, submitted: Any
+) -> None:
+    """Publish the case's opening (version 2) alone and wait until the view has the case."""
+    case = f"case-{samples.case_id}"
+    await service.publish(
+        INTAKE_CASES.name, samples.envelope(samples.opened(submitted.application_id, "ru"), case, 2)
+    )
+
+    async def case_known() -> bool:
+        return await service.runtime.db[RECIPIENTS].find_one({"_id": samples.case_id}) is not None
+
+    await wait_for(case_known, what="the case in the recipients view")
+
+
+async def _visit_parked(service: Service, samples: Samples, what: str) -> Envelope:
+    """Publish a home visit (10:30 in Tashkent) and wait until it waits for a recipient."""
+    visit = _visit(samples)
     await service.publish(ASSESSMENT_PLANS.name, visit)
 
     async def parked() -> bool:
@@ -288,18 +308,12 @@ async def test_a_case_known_before_its_application_waits_for_the_phone(
     # which is not the same as having none.
     phone = fresh_phone()
     submitted = samples.submitted(phone, "ru")
-    case = f"case-{samples.case_id}"
-    await service.publish(
-        INTAKE_CASES.name, samples.envelope(samples.opened(submitted.application_id, "ru"), case, 2)
-    )
-
-    async def case_known() -> bool:
-        return await service.runtime.db[RECIPIENTS].find_one({"_id": samples.case_id}) is not None
-
-    await wait_for(case_known, what="the case in the recipients view")
+    await _case_opened_before_its_application(service, samples, submitted)
     await _visit_parked(service, samples, "the visit waiting for the phone")
     # The application arrives (the replay): the visit goes out.
-    await service.publish(INTAKE_CASES.name, samples.envelope(submitted, case, 1))
+    await service.publish(
+        INTAKE_CASES.name, samples.envelope(submitted, f"case-{samples.case_id}", 1)
+    )
 
     async def told() -> bool:
         service.clock.advance(timedelta(seconds=6))
@@ -317,21 +331,11 @@ async def test_a_phone_read_with_the_application_but_not_yet_on_the_case_is_used
     # writes (the fault suite's full campaign hit it) must still go out.
     phone = fresh_phone()
     submitted = samples.submitted(phone, "ru")
-    case = f"case-{samples.case_id}"
-    await service.publish(
-        INTAKE_CASES.name, samples.envelope(samples.opened(submitted.application_id, "ru"), case, 2)
-    )
-
-    async def case_known() -> bool:
-        return await service.runtime.db[RECIPIENTS].find_one({"_id": samples.case_id}) is not None
-
-    await wait_for(case_known, what="the case in the recipients view")
+    await _case_opened_before_its_application(service, samples, submitted)
     await service.runtime.db[APPLICATION_CONTACTS].insert_one(
         {"_id": submitted.application_id, "phone": phone, "language": "ru"}
     )
-    visit = samples.envelope(
-        samples.visit(datetime(2026, 12, 1, 5, 30, tzinfo=UTC)), f"assessment-{samples.case_id}"
-    )
+    visit = _visit(samples)
     await service.publish(ASSESSMENT_PLANS.name, visit)
 
     await wait_for(
