@@ -4,6 +4,7 @@ FerretDB, answers its probes, guards its API with a token, and stops on SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -88,7 +89,16 @@ async def test_service_serves_probes_and_guards_its_api(
     # uvicorn re-raises SIGTERM after a complete graceful shutdown, so the
     # process ends "killed by SIGTERM" only once its lifespan has finished.
     assert process.returncode in (0, -signal.SIGTERM), output.decode()[-2000:]
-    assert b'"service stopping"' in output
+    stopping = [
+        line
+        for line in (json.loads(raw) for raw in output.splitlines() if raw.startswith(b"{"))
+        if line["event"] == "service stopping"
+    ]
+    # The shutdown record: every request it read was answered.
+    assert len(stopping) == 1, output.decode()[-2000:]
+    assert stopping[0]["http_requests_answered"] >= 7
+    assert stopping[0]["http_requests_unanswered"] == 0
+    assert b'"service stopped"' in output
     assert b"Application shutdown complete." in output
     from pymongo import MongoClient
 

@@ -503,3 +503,31 @@ async def test_an_overrunning_check_is_answered_as_timeout_but_not_cancelled() -
         response = await client.get("/readyz")
     assert response.json()["checks"] == {"mongo": "timeout"}
     await asyncio.wait_for(finished.wait(), 2)
+
+
+async def test_the_request_ledger_counts_answers_and_requests_cut_off_before_their_answer() -> None:
+    # Read at shutdown as the record that a SIGTERM left nothing unanswered.
+    app = _app()
+    started = asyncio.Event()
+
+    @app.get("/slow")
+    async def slow() -> None:
+        started.set()
+        await asyncio.sleep(30)
+
+    ledger = app.state.http_requests
+    async with _client(app) as client:
+        assert (await client.get(f"/citizens/{PINFL}")).status_code == 200
+        assert (await client.get("/boom")).status_code == 500
+        waiting = asyncio.create_task(client.get("/slow"))
+        await asyncio.wait_for(started.wait(), 2)
+        assert (ledger.in_flight, ledger.unanswered) == (1, 1)
+        waiting.cancel()  # what uvicorn does when its graceful timeout ends
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+
+    assert ledger.in_flight == 0
+    assert ledger.cut_off == 1
+    assert ledger.unanswered == 1
+    # The 500 is sent by Starlette outside the middleware, so only the 200 counts.
+    assert ledger.answered == 1

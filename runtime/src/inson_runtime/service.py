@@ -260,8 +260,17 @@ def build_app(
         try:
             yield
         finally:
-            log.info("service stopping", service=runtime.service)
+            # uvicorn calls this once it has answered, or cut off at its
+            # graceful timeout, every request it had read: the record that a
+            # rolling restart lost no request.
+            log.info(
+                "service stopping",
+                service=runtime.service,
+                http_requests_answered=ledger.answered,
+                http_requests_unanswered=ledger.unanswered,
+            )
             await runtime.stop()
+            log.info("service stopped", service=runtime.service)
 
     app = FastAPI(
         title=title,
@@ -272,7 +281,7 @@ def build_app(
     )
     app.state.runtime = runtime
     install_authenticator(app, authenticator or Authenticator.from_settings())
-    install_observability(
+    ledger = install_observability(
         app,
         runtime.service,
         readiness_checks={"mongodb": runtime.mongo_ready, "kafka": runtime.kafka_ready},

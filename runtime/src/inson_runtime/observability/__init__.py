@@ -4,6 +4,7 @@ from inson_runtime.observability.http import (
     CORRELATION_HEADER,
     ObservabilityMiddleware,
     ReadinessCheck,
+    RequestLedger,
     install_observability,
     observability_router,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "ConsumeOutcome",
     "ObservabilityMiddleware",
     "ReadinessCheck",
+    "RequestLedger",
     "ServiceMetrics",
     "bind_log_ids",
     "configure_logging",

@@ -6,6 +6,7 @@ import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Final
 
 from fastapi import APIRouter, FastAPI
@@ -21,6 +22,7 @@ __all__ = [
     "CORRELATION_HEADER",
     "ObservabilityMiddleware",
     "ReadinessCheck",
+    "RequestLedger",
     "install_observability",
     "observability_router",
 ]
@@ -58,12 +60,35 @@ def _route_template(scope: Scope) -> str:
     return f"{scope.get('root_path', '')}{template}"
 
 
-class ObservabilityMiddleware:
-    """Pure ASGI: binds the correlation id for the request and records request metrics."""
+@dataclass
+class RequestLedger:
+    """Requests this process has read, by how they ended.
 
-    def __init__(self, app: ASGIApp, service: str) -> None:
+    Read at shutdown: uvicorn stops listening, closes idle keep-alive
+    connections and waits for the requests it has read, cancelling those still
+    running when its graceful timeout ends. ``in_flight + cut_off`` at that
+    point is what a SIGTERM left unanswered. A client may also see an idle
+    connection close just as it sends on it; that request was never read, is
+    not counted here, and is safe to send again (see ARCHITECTURE.md).
+    """
+
+    in_flight: int = 0
+    answered: int = 0
+    cut_off: int = 0  # cancelled before the last byte of the answer was sent
+
+    @property
+    def unanswered(self) -> int:
+        return self.in_flight + self.cut_off
+
+
+class ObservabilityMiddleware:
+    """Pure ASGI: binds the correlation id for the request, records request metrics and
+    keeps the ledger of requests read and answered."""
+
+    def __init__(self, app: ASGIApp, service: str, ledger: RequestLedger | None = None) -> None:
         self.app = app
         self.service = service
+        self.ledger = ledger or RequestLedger()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,19 +99,31 @@ class ObservabilityMiddleware:
         method = scope["method"] if scope["method"] in _METHODS else "OTHER"
         # An exception escaping the app becomes a 500 in Starlette's outermost middleware.
         status = 500
+        answered = False
 
         async def send_with_header(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableHeaders(scope=message).append(CORRELATION_HEADER, correlation_id)
             await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                answered = True
 
         started = time.perf_counter()
+        ledger = self.ledger
+        ledger.in_flight += 1
         try:
             with log_context(correlation_id=correlation_id):
                 await self.app(scope, receive, send_with_header)
+        except asyncio.CancelledError:
+            if not answered:
+                ledger.cut_off += 1
+            raise
         finally:
+            ledger.in_flight -= 1
+            if answered:
+                ledger.answered += 1
             elapsed = time.perf_counter() - started
             route = _route_template(scope)
             HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
@@ -161,9 +198,14 @@ def install_observability(
     readiness_checks: Mapping[str, ReadinessCheck] | None = None,
     *,
     readiness_timeout: float = 2.0,
-) -> None:
-    """Add the probe and metrics routes and the request middleware; call before startup."""
+) -> RequestLedger:
+    """Add the probe and metrics routes and the request middleware; call before startup.
+
+    The middleware's ledger is returned and kept as ``app.state.http_requests``."""
     app.include_router(
         observability_router(service, readiness_checks, readiness_timeout=readiness_timeout)
     )
-    app.add_middleware(ObservabilityMiddleware, service=service)
+    ledger = RequestLedger()
+    app.state.http_requests = ledger
+    app.add_middleware(ObservabilityMiddleware, service=service, ledger=ledger)
+    return ledger
