@@ -7,23 +7,17 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 from pathlib import Path
 
 import httpx
 import pytest
 from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.testing import free_port
 
 pytestmark = pytest.mark.integration
 
 SERVICES = ["intake", "assessment", "referral", "notification"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.parametrize("service", SERVICES)

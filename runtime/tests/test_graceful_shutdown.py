@@ -13,26 +13,20 @@ import asyncio
 import json
 import random
 import signal
-import socket
 import sys
 import uuid
 from pathlib import Path
 
 import httpx
+from inson_runtime.testing import free_port
 
 SERVER = Path(__file__).with_name("_keepalive_server.py")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_sigterm_answers_every_request_read_and_fails_only_requests_never_read(
     tmp_path: Path,
 ) -> None:
-    port, record = _free_port(), tmp_path / "record"
+    port, record = free_port(), tmp_path / "record"
     record.touch()
     server = await asyncio.create_subprocess_exec(sys.executable, str(SERVER), str(port), record)
     url = f"http://127.0.0.1:{port}/work"

@@ -66,6 +66,7 @@ from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.deadletters import dead_letters
 from inson_runtime.kafka import partitions_of
 from inson_runtime.mongo import connect
+from inson_runtime.testing import free_port
 from notification.domain.rules import intents_for
 from referral.domain.routing import referral_id
 
@@ -362,12 +363,6 @@ def _dying_with_parent(argv: list[str]) -> list[str]:
     killed run then leaves no service behind); as is where setpriv is missing."""
     setpriv = shutil.which("setpriv")
     return [setpriv, "--pdeathsig", "KILL", "--", *argv] if setpriv else argv
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def free_port_pair() -> int:

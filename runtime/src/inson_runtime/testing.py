@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -19,6 +20,13 @@ from inson_contracts.topics import Topic
 
 from inson_runtime.consumer import EventConsumer
 from inson_runtime.kafka import ensure_topics, partitions_of, stop_reader
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def sample_event_class(topic: str) -> type[Event]:

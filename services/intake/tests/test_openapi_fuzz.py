@@ -5,7 +5,6 @@ contradicts the schema it publishes."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.testing import free_port
 from schemathesis import GenerationMode, checks
 from schemathesis.generation.meta import TestPhase
 
@@ -35,17 +35,11 @@ CHECKS = [
 RAN: list[str] = []
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def running_intake(
     kafka_bootstrap: str, mongodb_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, AuthSettings]]:
-    port = _free_port()
+    port = free_port()
     auth = AuthSettings(dev_key_path=Path(tmp_path_factory.mktemp("auth")) / "key.pem")
     env = {
         **os.environ,

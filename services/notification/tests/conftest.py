@@ -44,6 +44,7 @@ from inson_contracts.events.intake import Applicant, Consent
 from inson_contracts.events.referral import Destination, RejectionCode
 from inson_contracts.events.values import Actor, Address, PersonName, PlanItem, Priority, Sex
 from inson_contracts.ids import new_event_id
+from inson_runtime.testing import free_port
 
 DISTRICT = "1735207"
 REGION = "1735"
@@ -360,12 +361,6 @@ class Mailbox:
         self.messages.append(parsed)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from inson_contracts.events.notification import MessageChannel
+from inson_runtime.testing import free_port
 from notification.channels.base import DeliveryError, OutgoingMessage, Unconfigured
 from notification.channels.http import SmsGateway, TelegramBot
 from notification.channels.smtp import SmtpEmail
 
-from .conftest import FakeHttp, Mailbox, free_port
+from .conftest import FakeHttp, Mailbox
 
 TEXT = "Инсон: мурожаат AB12CD34. Ижтимоий ходим 12 март, 2026 куни соат 14:00да келади."
 

@@ -31,7 +31,7 @@ from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
 from inson_runtime.service import Runtime
-from inson_runtime.testing import read_envelopes, start_groups_at_end, wait_for
+from inson_runtime.testing import free_port, read_envelopes, start_groups_at_end, wait_for
 from notification.delivery.log import DEFERRED, DELIVERIES
 from notification.delivery.notifier import Notifier
 from notification.domain.rules import short_ref
@@ -51,7 +51,6 @@ from .conftest import (
     FakeHttp,
     Mailbox,
     Samples,
-    free_port,
     fresh_phone,
     serving,
 )
