@@ -14,9 +14,10 @@ from inson_contracts.events import (
     PlanApproved,
     ReferralIssued,
     TemporaryHousingGranted,
+    event_types,
 )
 from inson_contracts.personal import personal_paths
-from inson_contracts.topics import CATALOGUE, by_name, event_types
+from inson_contracts.topics import CATALOGUE, by_name
 from pydantic import ValidationError
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
-from inson_contracts.events.base import PERSONAL_DATA
+# The JSON-schema mark of a personal field (``inson_contracts.events.personal``).
+PERSONAL_DATA = "x-personal-data"
 
 
 def models_in(annotation: Any) -> list[tuple[type[BaseModel], bool]]:

@@ -85,14 +85,6 @@ CATALOGUE: tuple[Topic, ...] = (
 )
 
 
-def event_types(topic: Topic | str) -> list[str]:
-    """The event types a topic carries: those whose class names it as TOPIC."""
-    from inson_contracts.events import REGISTRY  # the registry imports this module
-
-    name = topic if isinstance(topic, str) else topic.name
-    return [t for t in REGISTRY.types() if name == REGISTRY.class_for(t).TOPIC]
-
-
 def by_name(name: str) -> Topic:
     for topic in CATALOGUE:
         if topic.name == name:

@@ -21,7 +21,6 @@ from inson_contracts.events.assessment import (
     SocialWorkerReassigned,
 )
 from inson_contracts.events.base import (
-    PERSONAL_DATA,
     REGISTRY,
     Event,
     EventDataError,
@@ -72,6 +71,8 @@ from inson_contracts.events.registers import (
     TemporaryHousingExpired,
     TemporaryHousingGranted,
 )
+from inson_contracts.personal import PERSONAL_DATA
+from inson_contracts.topics import Topic
 
 __all__ = [
     "PERSONAL_DATA",
@@ -122,6 +123,7 @@ __all__ = [
     "UnknownEventType",
     "assessment",
     "edits",
+    "event_types",
     "intake",
     "notification",
     "personal",
@@ -130,3 +132,9 @@ __all__ = [
     "referral",
     "registers",
 ]
+
+
+def event_types(topic: Topic | str) -> list[str]:
+    """The event types a topic carries: those whose class names it as TOPIC."""
+    name = topic if isinstance(topic, str) else topic.name
+    return [t for t in REGISTRY.types() if name == REGISTRY.class_for(t).TOPIC]

@@ -15,8 +15,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from inson_contracts.errors import reasons
-
-PERSONAL_DATA = "x-personal-data"
+from inson_contracts.personal import PERSONAL_DATA, SEALED, erasable
 
 
 def personal(**kwargs: Any) -> Any:
@@ -155,9 +154,7 @@ class EventRegistry:
         # Sealed data whose personal part was not opened (no key, or the
         # person was erased) reads with its personal fields None: the rest of
         # the event is valid and must not be dead-lettered.
-        if isinstance(data.get("sealed"), dict):
-            from inson_contracts.personal import SEALED, erasable
-
+        if isinstance(data.get(SEALED), dict):
             data = {k: v for k, v in data.items() if k != SEALED}
             cls = erasable(cls)  # type: ignore[assignment]
         try:

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import REGISTRY, Event
-from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, REFERRALS, event_types
+from inson_contracts.events import REGISTRY, Event, event_types
+from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, REFERRALS
 from inson_runtime.mongo import Document
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
