@@ -14,7 +14,8 @@ from aiokafka import ConsumerRecord
 from inson_contracts.envelope import Envelope, to_kafka
 from inson_contracts.events import EventDeadLettered
 from inson_contracts.topics import DEAD_LETTERS
-from inson_runtime.consumer import Backoff, EventConsumer, Unprocessable
+from inson_runtime.backoff import Backoff
+from inson_runtime.consumer import EventConsumer, Unprocessable
 from inson_runtime.testing import sample_event_class, sample_registry
 from pymongo.errors import AutoReconnect
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
@@ -13,12 +14,13 @@ from inson_runtime.projections import rebuild
 from inson_runtime.service import Runtime
 from inson_runtime.settings import ServiceSettings
 
-# A service's composition root: settings in, (runtime, app) out.
-Compose = Callable[[ServiceSettings], tuple[Runtime, FastAPI]]
+S = TypeVar("S", bound=ServiceSettings)
+# A service's composition root: its own settings in, (runtime, app) out.
+Compose = Callable[[S], tuple[Runtime, FastAPI]]
 
 
 def service_cli(
-    prog: str, settings: ServiceSettings, compose: Compose, argv: Sequence[str] | None = None
+    prog: str, settings: S, compose: Compose[S], argv: Sequence[str] | None = None
 ) -> int:
     parser = argparse.ArgumentParser(prog=prog)
     commands = parser.add_subparsers(dest="command")

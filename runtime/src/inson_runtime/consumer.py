@@ -26,13 +26,9 @@ absorbed by the handlers' idempotence).
 from __future__ import annotations
 
 import asyncio
-import base64
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import structlog
 from aiokafka import ConsumerRecord, TopicPartition
@@ -41,9 +37,11 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 from inson_contracts.envelope import Envelope, EnvelopeError, from_kafka
-from inson_contracts.events import REGISTRY, Event, EventDataError, EventDeadLettered, EventRegistry
+from inson_contracts.events import REGISTRY, Event, EventDataError, EventRegistry
 from inson_contracts.topics import DEAD_LETTERS
 
+from inson_runtime.backoff import Backoff
+from inson_runtime.deadletters import dead_letter_envelope
 from inson_runtime.kafka import TRANSIENT_KAFKA_ERRORS, EventPublisher
 from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS
 from inson_runtime.observability.logging import log_context
@@ -60,21 +58,37 @@ from inson_runtime.privacy import Sealer, SealError
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Event, Envelope], Awaitable[None]]
+E = TypeVar("E", bound=Event)
+E2 = TypeVar("E2", bound=Event)
+# A handler of one event class: registered with ``on(ThatClass)``, it is
+# called with instances of that class only.
+HandlerOf = Callable[[E, Envelope], Awaitable[None]]
 TRANSIENT_ERRORS = (*TRANSIENT_MONGO_ERRORS, *TRANSIENT_KAFKA_ERRORS)
-_DLQ_NAMESPACE = uuid.UUID("8a0f4d5e-3c1b-4c1e-9d7e-5b0f1c2a3d4e")
 
 
 class Unprocessable(Exception):
     """Raised by a handler for an event it can never apply: dead-letter it now."""
 
 
-@dataclass(frozen=True)
-class Backoff:
-    first_s: float = 0.2
-    max_s: float = 30.0
+def for_class(
+    event_classes: Sequence[type[Event]], handler: Callable[..., Awaitable[None]]
+) -> Callable[..., Awaitable[None]]:
+    """``handler``, refusing an event of any other class than it was registered for.
 
-    def delay(self, attempt: int) -> float:
-        return float(min(self.max_s, self.first_s * 2 ** max(0, attempt - 1)))
+    The registry parses a type to its registered class (or that class's
+    erasable form, a subclass), so this never fires in a correct setup; it
+    keeps a miswired handler from running on the wrong data, even under
+    ``python -O``, where asserts vanish.
+    """
+    accepted = tuple(event_classes)
+
+    async def checked(event: Event, envelope: Envelope, *context: Any) -> None:
+        if not isinstance(event, accepted):
+            names = ", ".join(c.__name__ for c in accepted)
+            raise Unprocessable(f"{envelope.type} read as {type(event).__name__}, not {names}")
+        await handler(event, envelope, *context)
+
+    return checked
 
 
 class EventConsumer:
@@ -108,12 +122,29 @@ class EventConsumer:
         self.concurrency = concurrency
         self.handlers: dict[str, Handler] = {}
 
-    def on(self, *event_classes: type[Event]) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
+    @overload
+    def on(self, event_class: type[E], /) -> Callable[[HandlerOf[E]], HandlerOf[E]]: ...
+
+    @overload
+    def on(
+        self, first: type[E], second: type[E2], /
+    ) -> Callable[[HandlerOf[E | E2]], HandlerOf[E | E2]]: ...
+
+    @overload
+    def on(self, *event_classes: type[Event]) -> Callable[[Handler], Handler]: ...
+
+    def on(self, *event_classes: type[Any]) -> Callable[[Any], Any]:
+        """Register ``handler`` for these event classes; it receives their instances.
+
+        The handler is typed by the classes it is registered for, and the
+        class is checked when it is called (see :func:`for_class`).
+        """
+
+        def register(handler: Any) -> Any:
             for cls in event_classes:
                 if cls.TYPE in self.handlers:
                     raise ValueError(f"{cls.TYPE} already has a handler in {self.group_id}")
-                self.handlers[cls.TYPE] = handler
+                self.handlers[cls.TYPE] = for_class(event_classes, handler)
             return handler
 
         return register
@@ -295,58 +326,6 @@ class EventConsumer:
 
     def _count(self, record: ConsumerRecord[Any, Any], event_type: str, outcome: str) -> None:
         EVENTS_CONSUMED.labels(self.service, record.topic, event_type, outcome).inc()
-
-
-def dead_letter_envelope(
-    group_id: str,
-    service: str,
-    record: ConsumerRecord[Any, Any],
-    envelope: Envelope | None,
-    reason: str,
-    error: BaseException | None,
-) -> Envelope:
-    value: bytes | None = record.value
-    try:
-        text, encoding = (value.decode("utf-8"), "utf-8") if value is not None else (None, "utf-8")
-    except UnicodeDecodeError:
-        text, encoding = base64.b64encode(value or b"").decode(), "base64"
-    headers = {}
-    for name, raw in record.headers or ():
-        try:
-            headers[name] = raw.decode() if isinstance(raw, bytes) else str(raw)
-        except UnicodeDecodeError:
-            headers[name] = "base64:" + base64.b64encode(raw).decode()
-    key = record.key.decode(errors="replace") if isinstance(record.key, bytes) else record.key
-    data = EventDeadLettered(
-        consumer_group=group_id,
-        reason=reason,
-        error_class=type(error).__name__ if error else "Rejected",
-        original_topic=record.topic,
-        original_partition=record.partition,
-        original_offset=record.offset,
-        original_key=key,
-        original_event_id=envelope.id if envelope else None,
-        original_event_type=envelope.type if envelope else None,
-        original_headers=headers,
-        original_value=text,
-        original_value_encoding=encoding,
-    )
-    position = f"{group_id}/{record.topic}/{record.partition}/{record.offset}"
-    return Envelope(
-        # Deterministic: dead-lettering the same record twice (a redelivery)
-        # yields the same event id, so readers of the topic can deduplicate.
-        id=str(uuid.uuid5(_DLQ_NAMESPACE, position)),
-        source=f"inson/{service}",
-        type=EventDeadLettered.TYPE,
-        time=datetime.now(UTC),
-        subject=envelope.subject if envelope else (key or position.replace(".", "_")),
-        dataschema=EventDeadLettered.dataschema(),
-        correlationid=envelope.correlationid if envelope else None,
-        causationid=envelope.id if envelope else None,
-        region=envelope.region if envelope else None,
-        district=envelope.district if envelope else None,
-        data=data.model_dump(mode="json"),
-    )
 
 
 async def _raw_body(message: StreamMessage[Any]) -> bytes:

@@ -1,4 +1,5 @@
-"""Replay dead letters after a fix: `inson-deadletters list|replay`.
+"""Dead letters: the record a consumer writes for what it cannot process, and
+`inson-deadletters list|replay` to replay them after a fix.
 
 A dead letter keeps the original record whole (topic, key, headers, value), so
 replaying puts exactly that record back on its topic. The consumer groups
@@ -12,16 +13,20 @@ import argparse
 import asyncio
 import base64
 import sys
+import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from inson_contracts.envelope import from_kafka
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from inson_contracts.envelope import Envelope, from_kafka
 from inson_contracts.events import EventDeadLettered
 from inson_contracts.topics import DEAD_LETTERS
 
 from inson_runtime.kafka import PLAINTEXT, KafkaSecurity, partitions_of, stop_reader
 from inson_runtime.settings import ServiceSettings
+
+_DLQ_NAMESPACE = uuid.UUID("8a0f4d5e-3c1b-4c1e-9d7e-5b0f1c2a3d4e")
 
 
 async def dead_letters(
@@ -132,3 +137,55 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def dead_letter_envelope(
+    group_id: str,
+    service: str,
+    record: ConsumerRecord[Any, Any],
+    envelope: Envelope | None,
+    reason: str,
+    error: BaseException | None,
+) -> Envelope:
+    value: bytes | None = record.value
+    try:
+        text, encoding = (value.decode("utf-8"), "utf-8") if value is not None else (None, "utf-8")
+    except UnicodeDecodeError:
+        text, encoding = base64.b64encode(value or b"").decode(), "base64"
+    headers = {}
+    for name, raw in record.headers or ():
+        try:
+            headers[name] = raw.decode() if isinstance(raw, bytes) else str(raw)
+        except UnicodeDecodeError:
+            headers[name] = "base64:" + base64.b64encode(raw).decode()
+    key = record.key.decode(errors="replace") if isinstance(record.key, bytes) else record.key
+    data = EventDeadLettered(
+        consumer_group=group_id,
+        reason=reason,
+        error_class=type(error).__name__ if error else "Rejected",
+        original_topic=record.topic,
+        original_partition=record.partition,
+        original_offset=record.offset,
+        original_key=key,
+        original_event_id=envelope.id if envelope else None,
+        original_event_type=envelope.type if envelope else None,
+        original_headers=headers,
+        original_value=text,
+        original_value_encoding=encoding,
+    )
+    position = f"{group_id}/{record.topic}/{record.partition}/{record.offset}"
+    return Envelope(
+        # Deterministic: dead-lettering the same record twice (a redelivery)
+        # yields the same event id, so readers of the topic can deduplicate.
+        id=str(uuid.uuid5(_DLQ_NAMESPACE, position)),
+        source=f"inson/{service}",
+        type=EventDeadLettered.TYPE,
+        time=datetime.now(UTC),
+        subject=envelope.subject if envelope else (key or position.replace(".", "_")),
+        dataschema=EventDeadLettered.dataschema(),
+        correlationid=envelope.correlationid if envelope else None,
+        causationid=envelope.id if envelope else None,
+        region=envelope.region if envelope else None,
+        district=envelope.district if envelope else None,
+        data=data.model_dump(mode="json"),
+    )

@@ -136,51 +136,22 @@ class EventStore:
         passes an id derived from E, so a redelivered E finds its commit already
         there instead of appending the same effect twice.
         """
-        if not events:
-            raise ValueError("an append needs at least one event")
-        if "." in stream_id or stream_id.startswith("$"):
-            # Stream ids are used as field names in projections.
-            raise ValueError(f"stream id {stream_id!r} may not contain '.' or start with '$'")
-        for event in events:
-            # Only the published language is published: an event class that is
-            # not the registered one for its type would reach partners unchecked.
-            if self.registry.class_for(type(event).TYPE) is not type(event):
-                raise TypeError(f"{type(event).__name__} is not the registered class of its type")
-        topics = {type(e).TOPIC for e in events}
-        if len(topics) != 1:
-            raise ValueError(f"one append goes to one topic, got {sorted(topics)}")
         now = datetime.now(UTC)
-        envelopes = tuple(
-            Envelope(
-                id=new_event_id(),
-                source=causation.source,
-                type=type(event).TYPE,
-                time=now,
-                subject=stream_id,
-                dataschema=type(event).dataschema(),
-                correlationid=causation.correlation_id,
-                causationid=causation.causation_id,
-                streamversion=expected_version + i,
-                region=causation.region,
-                district=causation.district,
-                data=event.model_dump(mode="json"),
-            )
-            for i, event in enumerate(events, start=1)
-        )
-        commit = Commit(
-            commit_id=commit_id or envelopes[0].id,
-            stream_id=stream_id,
-            first_version=expected_version + 1,
-            last_version=expected_version + len(events),
-            topic=topics.pop(),
-            events=envelopes,
+        commit = new_commit(
+            stream_id,
+            expected_version,
+            events,
+            causation,
+            commit_id=commit_id,
+            now=now,
+            registry=self.registry,
         )
         stored = commit
         if self.sealer is not None:
             sealer = self.sealer
             sealed = [
                 e.model_copy(update={"data": await sealer.seal(e.type, e.data, stream_id)})
-                for e in envelopes
+                for e in commit.events
             ]
             stored = replace(commit, events=tuple(sealed))
         # The marker first: a commit must never exist without one, or a crash
@@ -311,6 +282,61 @@ class EventStore:
     async def mark_published(self, commit_ids: Sequence[str]) -> None:
         for commit_id in commit_ids:
             await self.outbox.delete_one({"_id": commit_id})
+
+
+def new_commit(
+    stream_id: str,
+    expected_version: int,
+    events: Sequence[Event],
+    causation: Causation,
+    *,
+    commit_id: str | None,
+    now: datetime,
+    registry: EventRegistry = REGISTRY,
+) -> Commit:
+    """The commit an append of ``events`` after ``expected_version`` writes, checked.
+
+    Shared by every store (MongoDB and the in-memory one of unit tests), so
+    both refuse the same appends and stamp envelopes the same way.
+    """
+    if not events:
+        raise ValueError("an append needs at least one event")
+    if "." in stream_id or stream_id.startswith("$"):
+        # Stream ids are used as field names in projections.
+        raise ValueError(f"stream id {stream_id!r} may not contain '.' or start with '$'")
+    for event in events:
+        # Only the published language is published: an event class that is
+        # not the registered one for its type would reach partners unchecked.
+        if registry.class_for(type(event).TYPE) is not type(event):
+            raise TypeError(f"{type(event).__name__} is not the registered class of its type")
+    topics = {type(e).TOPIC for e in events}
+    if len(topics) != 1:
+        raise ValueError(f"one append goes to one topic, got {sorted(topics)}")
+    envelopes = tuple(
+        Envelope(
+            id=new_event_id(),
+            source=causation.source,
+            type=type(event).TYPE,
+            time=now,
+            subject=stream_id,
+            dataschema=type(event).dataschema(),
+            correlationid=causation.correlation_id,
+            causationid=causation.causation_id,
+            streamversion=expected_version + i,
+            region=causation.region,
+            district=causation.district,
+            data=event.model_dump(mode="json"),
+        )
+        for i, event in enumerate(events, start=1)
+    )
+    return Commit(
+        commit_id=commit_id or envelopes[0].id,
+        stream_id=stream_id,
+        first_version=expected_version + 1,
+        last_version=expected_version + len(events),
+        topic=topics.pop(),
+        events=envelopes,
+    )
 
 
 def _to_document(commit: Commit, now: datetime) -> Document:

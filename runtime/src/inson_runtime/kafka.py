@@ -29,6 +29,7 @@ from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLS
 from inson_contracts.envelope import Envelope, to_kafka
 from inson_contracts.topics import CATALOGUE, Topic
 
+from inson_runtime.backoff import Backoff
 from inson_runtime.observability.metrics import EVENTS_PUBLISHED
 
 log = structlog.get_logger(__name__)
@@ -204,7 +205,8 @@ async def ensure_topics(
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
-    delay = 0.5
+    backoff = Backoff(first_s=0.5, max_s=5.0)
+    attempt = 0
     while True:
         admin = AIOKafkaAdminClient(
             bootstrap_servers=bootstrap_servers, client_id="inson-topics", **security.for_aiokafka()
@@ -231,9 +233,9 @@ async def ensure_topics(
         except (KafkaConnectionError, KafkaTimeoutError, NodeNotReadyError, OSError) as exc:
             if loop.time() > deadline:
                 raise
+            attempt += 1
             log.info("kafka not ready yet", error=str(exc))
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
+            await asyncio.sleep(backoff.delay(attempt))
         finally:
             await admin.close()
 

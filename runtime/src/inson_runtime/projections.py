@@ -1,6 +1,17 @@
 """Read models built from topics, live or rebuilt from scratch by replay.
 
 A projection is a named set of event handlers writing to collections it owns.
+It is declared at module level and its handlers are module-level functions
+taking the event (of the class they are registered for), its envelope and
+the service's database; the runtime binds the database when the projection
+is added (live) or rebuilt:
+
+    case_files = Projection(name="case-files", version=1, topics=(...), collections=(...))
+
+    @case_files.on(SocialWorkerAssigned)
+    async def assigned(event: SocialWorkerAssigned, envelope: Envelope, db: Database) -> None:
+        ...
+
 Live, it runs as its own consumer group; a rebuild drops its collections and
 replays its topics from the first offset to the end offsets seen at start.
 
@@ -14,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import structlog
 from aiokafka import AIOKafkaConsumer
@@ -24,7 +35,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from inson_runtime.consumer import EventConsumer
+from inson_runtime.consumer import EventConsumer, for_class
 from inson_runtime.kafka import (
     PLAINTEXT,
     EventPublisher,
@@ -37,7 +48,12 @@ from inson_runtime.privacy import Sealer
 
 log = structlog.get_logger(__name__)
 
-ProjectionHandler = Callable[[Event, Envelope], Awaitable[None]]
+Database = AsyncDatabase[Document]
+E = TypeVar("E", bound=Event)
+E2 = TypeVar("E2", bound=Event)
+ProjectionHandler = Callable[[Event, Envelope, Database], Awaitable[None]]
+# A handler of one event class, called with instances of that class only.
+ProjectionHandlerOf = Callable[[E, Envelope, Database], Awaitable[None]]
 
 
 async def apply_at_version(
@@ -79,10 +95,22 @@ class Projection:
     collections: tuple[str, ...]
     handlers: dict[str, ProjectionHandler] = field(default_factory=dict)
 
-    def on(self, *event_classes: type[Event]) -> Callable[[ProjectionHandler], ProjectionHandler]:
-        def register(handler: ProjectionHandler) -> ProjectionHandler:
+    @overload
+    def on(
+        self, event_class: type[E], /
+    ) -> Callable[[ProjectionHandlerOf[E]], ProjectionHandlerOf[E]]: ...
+
+    @overload
+    def on(
+        self, first: type[E], second: type[E2], /
+    ) -> Callable[[ProjectionHandlerOf[E | E2]], ProjectionHandlerOf[E | E2]]: ...
+
+    def on(self, *event_classes: type[Any]) -> Callable[[Any], Any]:
+        def register(handler: Any) -> Any:
             for cls in event_classes:
-                self.handlers[cls.TYPE] = handler
+                if cls.TYPE in self.handlers:
+                    raise ValueError(f"{cls.TYPE} already has a handler in {self.name}")
+                self.handlers[cls.TYPE] = for_class(event_classes, handler)
             return handler
 
         return register
@@ -96,6 +124,7 @@ class Projection:
         self,
         *,
         service: str,
+        db: Database,
         publisher: EventPublisher,
         registry: EventRegistry = REGISTRY,
         sealer: Sealer | None = None,
@@ -109,8 +138,23 @@ class Projection:
             sealer=sealer,
         )
         for event_type, handler in self.handlers.items():
-            consumer.handlers[event_type] = handler
+            consumer.handlers[event_type] = _bound(handler, db)
         return consumer
+
+    async def apply(self, event: Event, envelope: Envelope, db: Database) -> None:
+        """Apply one event as the live consumer would (for tests; ignored if not handled)."""
+        handler = self.handlers.get(event.TYPE)
+        if handler is not None:
+            await handler(event, envelope, db)
+
+
+def _bound(
+    handler: ProjectionHandler, db: Database
+) -> Callable[[Event, Envelope], Awaitable[None]]:
+    async def bound(event: Event, envelope: Envelope) -> None:
+        await handler(event, envelope, db)
+
+    return bound
 
 
 @dataclass(frozen=True)
@@ -144,7 +188,7 @@ async def rebuild(
     for name in projection.collections:
         await db.drop_collection(name)
     consumer = projection.consumer(
-        service=service, publisher=publisher, registry=registry, sealer=sealer
+        service=service, db=db, publisher=publisher, registry=registry, sealer=sealer
     )
     reader = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers,

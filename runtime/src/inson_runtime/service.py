@@ -18,15 +18,16 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from inson_contracts.events import Event
-from pydantic import BaseModel
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from inson_runtime.apikit import Problem
 from inson_runtime.audit import AuditLog
 from inson_runtime.auth import Authenticator, CurrentPrincipal, Principal, install_authenticator
 from inson_runtime.body_limit import BodySizeLimit
 from inson_runtime.consumer import EventConsumer
 from inson_runtime.eventstore import AppendResult, Causation, ConcurrencyConflict, EventStore
+from inson_runtime.journal import PublishingJournal
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS, Document, connect, ping
 from inson_runtime.observability.http import install_observability
@@ -40,12 +41,6 @@ from inson_runtime.settings import ServiceSettings
 log = structlog.get_logger(__name__)
 
 RETRY_AFTER_S = 5
-
-
-class Problem(BaseModel):
-    """An error answer: what went wrong, in words a caller can act on."""
-
-    detail: str
 
 
 # Answers any route may give, published in every service's OpenAPI.
@@ -83,8 +78,14 @@ class Runtime:
     # Access records of personal-data reads (inson_runtime.audit), batched.
     audit: AuditLog = field(init=False)
 
+    # What repositories use: the store, publishing each commit right after it.
+    journal: PublishingJournal = field(init=False)
+
     def __post_init__(self) -> None:
         self.audit = AuditLog(self.store, self.relay, service=self.settings.service_name)
+        self.journal = PublishingJournal(
+            self.store, self.relay, publish_timeout_s=self.settings.inline_publish_timeout_s
+        )
 
     @property
     def service(self) -> str:
@@ -115,7 +116,9 @@ class Runtime:
     def add_projection(self, projection: Projection) -> Projection:
         self.projections.append(projection)
         self.consumers.append(
-            projection.consumer(service=self.service, publisher=self.publisher, sealer=self.sealer)
+            projection.consumer(
+                service=self.service, db=self.db, publisher=self.publisher, sealer=self.sealer
+            )
         )
         return projection
 
@@ -128,26 +131,10 @@ class Runtime:
         *,
         commit_id: str | None = None,
     ) -> AppendResult:
-        """Append to the store, then publish at once.
-
-        The append is the point of no return; a failed or slow publish is only
-        logged, because the relay's sweep will publish the commit later.
-        """
-        result = await self.store.append(
+        """Append to the store, then publish at once (see :class:`PublishingJournal`)."""
+        return await self.journal.record(
             stream_id, expected_version, events, causation, commit_id=commit_id
         )
-        try:
-            # Bounded, so a Kafka outage slows no request beyond this.
-            await asyncio.wait_for(
-                self.relay.publish_stream(stream_id, result.stored if result.created else None),
-                self.settings.inline_publish_timeout_s,
-            )
-        except Exception as exc:
-            log.warning(
-                "publish after commit failed; the sweep will retry",
-                error=str(exc) or type(exc).__name__,
-            )
-        return result
 
     def every(self, name: str, interval_s: float, job: Callable[[], Awaitable[None]]) -> None:
         """Run ``job`` every ``interval_s`` while the service runs (deadlines, expiries).

@@ -79,9 +79,12 @@ def tally(topic: str, db: Any, sample: type[Event], seen: list[bool] | None = No
     projection = Projection(name="tally", version=1, topics=(topic,), collections=("tally",))
 
     @projection.on(sample)
-    async def count(event: Any, envelope: Any) -> None:
+    async def count(event: Any, envelope: Any, into: Any) -> None:
         applied = await apply_at_version(
-            db["tally"], envelope.subject, envelope, {"$inc": {"total": event.amount, "applied": 1}}
+            into["tally"],
+            envelope.subject,
+            envelope,
+            {"$inc": {"total": event.amount, "applied": 1}},
         )
         if seen is not None:
             seen.append(applied)
@@ -101,9 +104,12 @@ async def consuming(bootstrap: str, consumer: EventConsumer) -> AsyncIterator[No
         await broker.stop()
 
 
-def projection_consumer(projection: Projection, sample: type[Event], group: str) -> EventConsumer:
+def projection_consumer(
+    projection: Projection, sample: type[Event], group: str, db: Any
+) -> EventConsumer:
     consumer = projection.consumer(
         service="test",
+        db=db,
         publisher=None,
         registry=sample_registry(sample),  # type: ignore[arg-type]
     )
@@ -129,7 +135,9 @@ async def test_published_events_are_applied_once_even_when_delivered_twice(
         await EventPublisher(broker, service="test").publish(topic, await store.load(stream))
 
     seen: list[bool] = []
-    consumer = projection_consumer(tally(topic, db, sample, seen), sample, f"g-{uuid.uuid4().hex}")
+    consumer = projection_consumer(
+        tally(topic, db, sample, seen), sample, f"g-{uuid.uuid4().hex}", db
+    )
     async with consuming(kafka_bootstrap, consumer):
         for stream in streams:
             await store.append(stream, 2, [sample(amount=100)], CAUSE)
@@ -168,7 +176,7 @@ async def test_a_crash_between_commit_and_publish_is_repaired_by_the_sweep(
     assert await relay.sweep_once() == 1
     assert await relay.sweep_once() == 0
 
-    consumer = projection_consumer(tally(topic, db, sample), sample, f"g-{uuid.uuid4().hex}")
+    consumer = projection_consumer(tally(topic, db, sample), sample, f"g-{uuid.uuid4().hex}", db)
     async with consuming(kafka_bootstrap, consumer):
         await wait_for(lambda: _exists(db, stream), what="the swept event applied")
     assert await doc(db, stream) == {"_id": stream, "_version": 1, "total": 7, "applied": 1}
@@ -319,7 +327,7 @@ async def test_bad_records_are_dead_lettered_with_a_reason_and_the_partition_mov
     await relay.publish_stream(stream)
 
     group = f"g-{uuid.uuid4().hex}"
-    consumer = projection_consumer(tally(topic, db, sample), sample, group)
+    consumer = projection_consumer(tally(topic, db, sample), sample, group, db)
     consumer.concurrency = concurrency
     async with consuming(kafka_bootstrap, consumer):
         await wait_for(lambda: _exists(db, stream), what="the good event after the bad ones")
@@ -352,7 +360,7 @@ async def test_a_rebuilt_projection_equals_the_live_one(
         await relay.publish_stream(stream)
 
     projection = tally(topic, db, sample)
-    consumer = projection_consumer(projection, sample, f"g-{uuid.uuid4().hex}")
+    consumer = projection_consumer(projection, sample, f"g-{uuid.uuid4().hex}", db)
     async with consuming(kafka_bootstrap, consumer):
 
         async def all_applied() -> bool:

@@ -13,10 +13,10 @@ from assessment.domain.assignment import (
     choose_worker,
     schedule_home_visit,
 )
-from assessment.reference import Worker, workers, workers_covering
 from hypothesis import given
 from hypothesis import strategies as st
 from inson_contracts.codes.mahallas import mahallas
+from inson_contracts.codes.staff import Worker, workers, workers_covering
 
 M = "1735207001"
 

@@ -13,7 +13,6 @@ from notification.reference.contacts import (
     CONTACTS_FILE_ENV,
     ContactsDataError,
     directory,
-    parse_directory,
     reload_directory,
 )
 
@@ -81,6 +80,16 @@ def test_a_replacement_file_is_used_when_named(
         ('{"supervisor": {"s1": {"email": "x", "fax": 1}}}', "supervisor s1: email"),
     ],
 )
-def test_a_bad_file_is_refused_naming_the_entry(text: str, message: str) -> None:
-    with pytest.raises(ContactsDataError, match=message):
-        parse_directory("test.json", text)
+def test_a_bad_file_is_refused_naming_the_entry(
+    text: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "contacts.json"
+    bad.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(CONTACTS_FILE_ENV, str(bad))
+    reload_directory()
+    try:
+        with pytest.raises(ContactsDataError, match=message):
+            directory()
+    finally:
+        monkeypatch.delenv(CONTACTS_FILE_ENV)
+        reload_directory()

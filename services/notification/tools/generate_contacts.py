@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-WORKERS = ROOT / "services/assessment/src/assessment/reference/data/workers.json"
+WORKERS = ROOT / "contracts/src/inson_contracts/codes/data/workers.json"
 CENTERS = ROOT / "services/referral/src/referral/reference/data/service_centers.json"
 OUTPUT = ROOT / "services/notification/src/notification/reference/data/contacts.json"
 

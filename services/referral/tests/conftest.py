@@ -146,7 +146,6 @@ class Offline:
     async def project(self) -> None:
         """Apply every commit to the read models; applying one twice changes nothing."""
         projection = self.runtime.projections[0]
-        handlers = projection.handlers
         # Only what the projection's topics carry (not, e.g., the access audit's commits).
         cursor = self.runtime.store.commits.find(
             {"topic": {"$in": list(projection.topics)}},
@@ -155,9 +154,8 @@ class Offline:
         async for doc in cursor:
             for raw in doc["events"]:
                 envelope = Envelope.model_validate(raw)
-                await handlers[envelope.type](
-                    REGISTRY.parse(envelope.type, envelope.data), envelope
-                )
+                event = REGISTRY.parse(envelope.type, envelope.data)
+                await projection.apply(event, envelope, self.db)
 
     async def load(self, rid: str) -> Referral:
         return await self.referrals.load(rid)

@@ -53,6 +53,12 @@ WINDOW = Destination(
     window="psc-1735207-w1",
 )
 EXPIRE = timedelta(days=30)
+
+
+def SUPERVISOR_OF(district: str) -> str:  # noqa: N802 (a constant-like stand-in)
+    return f"supervisor-of-{district}"
+
+
 ROUTINE_WINDOW_SERVICE = "CASH-01"
 
 
@@ -108,7 +114,12 @@ def history(status: Status) -> list[Event]:
     if status is Status.ISSUED:
         return events[:1]
     if status is Status.EXPIRED:
-        return [*events, *decide_deadline(replay("r1", events), NOW + EXPIRE, EXPIRE)]
+        return [
+            *events,
+            *decide_deadline(
+                replay("r1", events), NOW + EXPIRE, EXPIRE, supervisor_of=SUPERVISOR_OF
+            ),
+        ]
     for step in PATH[status]:
         events += decide(replay("r1", events), COMMANDS[step])
     return events
@@ -205,15 +216,29 @@ def test_a_late_referral_is_escalated_once_per_level_as_the_clock_moves() -> Non
     assert isinstance(issued, ReferralIssued)
     period = issued.accept_by - issued.issued_at
 
-    assert decide_deadline(referral, issued.accept_by - timedelta(minutes=1), EXPIRE) == []
-    first = decide_deadline(referral, issued.accept_by + timedelta(minutes=90), EXPIRE)
+    assert (
+        decide_deadline(
+            referral, issued.accept_by - timedelta(minutes=1), EXPIRE, supervisor_of=SUPERVISOR_OF
+        )
+        == []
+    )
+    first = decide_deadline(
+        referral, issued.accept_by + timedelta(minutes=90), EXPIRE, supervisor_of=SUPERVISOR_OF
+    )
     assert len(first) == 1 and isinstance(first[0], ReferralEscalated)
     assert first[0].escalation_level == 1 and first[0].overdue_minutes == 90
-    assert first[0].escalated_to == "sup-1735207" and first[0].district == "1735207"
+    assert first[0].escalated_to == "supervisor-of-1735207" and first[0].district == "1735207"
 
     referral = replay("r1", [*events, *first])
-    assert decide_deadline(referral, issued.accept_by + timedelta(hours=5), EXPIRE) == []
-    second = decide_deadline(referral, issued.accept_by + period, EXPIRE)
+    assert (
+        decide_deadline(
+            referral, issued.accept_by + timedelta(hours=5), EXPIRE, supervisor_of=SUPERVISOR_OF
+        )
+        == []
+    )
+    second = decide_deadline(
+        referral, issued.accept_by + period, EXPIRE, supervisor_of=SUPERVISOR_OF
+    )
     assert isinstance(second[0], ReferralEscalated) and second[0].escalation_level == 2
 
 
@@ -221,19 +246,31 @@ def test_after_an_outage_the_level_jumps_to_the_one_reached() -> None:
     events = decide_issue(Referral("r1"), issue(priority=Priority.EMERGENCY))
     issued = events[0]
     assert isinstance(issued, ReferralIssued)
-    late = decide_deadline(replay("r1", events), issued.accept_by + timedelta(days=2), EXPIRE)
+    late = decide_deadline(
+        replay("r1", events),
+        issued.accept_by + timedelta(days=2),
+        EXPIRE,
+        supervisor_of=SUPERVISOR_OF,
+    )
     assert isinstance(late[0], ReferralEscalated) and late[0].escalation_level == 3
 
 
 def test_a_referral_nobody_accepts_expires_and_then_has_no_deadline() -> None:
     events = issued_events()
-    expired = decide_deadline(replay("r1", events), NOW + EXPIRE, EXPIRE)
+    expired = decide_deadline(
+        replay("r1", events), NOW + EXPIRE, EXPIRE, supervisor_of=SUPERVISOR_OF
+    )
     assert [type(e) for e in expired] == [ReferralExpired]
     after = replay("r1", [*events, *expired])
     assert after.status is Status.EXPIRED
-    assert decide_deadline(after, NOW + 2 * EXPIRE, EXPIRE) == []
+    assert decide_deadline(after, NOW + 2 * EXPIRE, EXPIRE, supervisor_of=SUPERVISOR_OF) == []
 
 
 @pytest.mark.parametrize("status", [Status.ACCEPTED, Status.STARTED, Status.COMPLETED])
 def test_an_accepted_referral_is_never_escalated(status: Status) -> None:
-    assert decide_deadline(in_state(status), NOW + timedelta(days=20), EXPIRE) == []
+    assert (
+        decide_deadline(
+            in_state(status), NOW + timedelta(days=20), EXPIRE, supervisor_of=SUPERVISOR_OF
+        )
+        == []
+    )

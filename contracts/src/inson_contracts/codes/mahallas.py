@@ -17,20 +17,22 @@ that names it: a half-read register would route cases to the wrong mahalla.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.geography import DISTRICTS_BY_CODE, DistrictCode
 from inson_contracts.codes.names import LocalizedName
+from inson_contracts.codes.reference import (
+    ReferenceDataError,
+    ReferenceFile,
+    describe,
+    member_list,
+    validated,
+)
 
 MahallaCode = Annotated[str, StringConstraints(pattern=r"^17\d{8}$")]
 
@@ -61,7 +63,7 @@ class Mahalla(BaseModel):
         return self
 
 
-class MahallaDataError(ValueError):
+class MahallaDataError(ReferenceDataError):
     """The mahalla file cannot be used; the message names the file and the entry."""
 
 
@@ -72,45 +74,13 @@ class _Table(NamedTuple):
     by_district: Mapping[str, tuple[Mahalla, ...]]
 
 
-def _read_text() -> tuple[str, str]:
-    replacement = os.environ.get(MAHALLAS_FILE_ENV, "").strip()
-    if replacement:
-        path = Path(replacement)
-        try:
-            return str(path), path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise MahallaDataError(
-                f"{MAHALLAS_FILE_ENV}={replacement}: cannot read the file: {error}"
-            ) from error
-    resource = files("inson_contracts.codes").joinpath(_PACKAGED)
-    return f"inson_contracts/codes/{_PACKAGED}", resource.read_text(encoding="utf-8")
-
-
-def _entries(source: str, text: str) -> list[Any]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise MahallaDataError(f"{source}: not valid JSON: {error}") from error
-    if not isinstance(document, dict) or not isinstance(document.get("mahallas"), list):
-        raise MahallaDataError(f'{source}: expected an object with a "mahallas" list')
-    entries: list[Any] = document["mahallas"]
-    return entries
-
-
-def _parse(source: str, text: str) -> _Table:
+def _parse(source: str, document: Any) -> _Table:
     parsed: list[Mahalla] = []
     seen: dict[str, int] = {}
-    for number, entry in enumerate(_entries(source, text), start=1):
-        where = f"{source}: entry #{number} {json.dumps(entry, ensure_ascii=False)}"
-        try:
-            mahalla = Mahalla.model_validate(entry)
-        except ValidationError as error:
-            # One line per bad entry: the message is read in logs, where
-            # pydantic's multi-line report would be split apart.
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in error.errors()
-            )
-            raise MahallaDataError(f"{where}: {problems}") from None
+    entries = member_list(source, document, "mahallas", MahallaDataError)
+    for number, entry in enumerate(entries, start=1):
+        where = describe(source, "entry", number, entry)
+        mahalla = validated(Mahalla, where, entry, MahallaDataError)
         if mahalla.code in seen:
             raise MahallaDataError(
                 f"{where}: mahalla code {mahalla.code} is listed twice"
@@ -135,12 +105,14 @@ def _parse(source: str, text: str) -> _Table:
     )
 
 
-# Loaded on first use, not at import: importing the contracts must stay cheap
-# for partners who never ask about mahallas, and a bad replacement file should
-# fail the call that needs it, with its message, not every import.
-@cache
-def _table() -> _Table:
-    return _parse(*_read_text())
+_FILE = ReferenceFile(
+    package="inson_contracts.codes",
+    resource=_PACKAGED,
+    env=MAHALLAS_FILE_ENV,
+    parse=_parse,
+    error=MahallaDataError,
+)
+_table = _FILE.get
 
 
 def reload_mahallas() -> None:
@@ -149,7 +121,7 @@ def reload_mahallas() -> None:
     For tests and for a process that was pointed at a new file through
     ``INSON_MAHALLAS_FILE``.
     """
-    _table.cache_clear()
+    _FILE.reload()
 
 
 def mahallas_source() -> str:

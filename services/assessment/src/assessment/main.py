@@ -38,8 +38,8 @@ DESCRIPTION = (
 def compose(settings: ServiceSettings) -> tuple[Runtime, FastAPI]:
     runtime = create_runtime(settings)
     assessments = Assessments(runtime, Caseloads(runtime.db))
-    runtime.add_projection(case_files_view(runtime.db))
-    runtime.add_projection(case_facts_view(runtime.db))
+    runtime.add_projection(case_files_view)
+    runtime.add_projection(case_facts_view)
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
 
     cases = runtime.consumer("policy.cases", INTAKE_CASES.name)

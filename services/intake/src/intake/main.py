@@ -29,10 +29,10 @@ DESCRIPTION = (
 def compose(settings: ServiceSettings) -> tuple[Runtime, FastAPI]:
     runtime = create_runtime(settings)
     people = PersonIndex(runtime.db)
-    runtime.add_projection(intake_views(runtime.db))
+    runtime.add_projection(intake_views)
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
     # Who looked at which case: the platform audit topic, read for supervisors.
-    runtime.add_projection(access_log_view(runtime.db))
+    runtime.add_projection(access_log_view)
     runtime.on_start.append(lambda: ensure_access_log_indexes(runtime.db))
     app = build_app(runtime, title="Inson intake", description=DESCRIPTION, routers=[router])
     app.state.intake = Intake(runtime, people)

@@ -123,7 +123,7 @@ def compose(settings: ServiceSettings, *, clock: Clock = _utc_now) -> tuple[Runt
         await outbox.ensure_indexes()
 
     runtime.on_start.append(prepare)
-    runtime.add_projection(recipients_view(db))
+    runtime.add_projection(recipients_view)
     topics = (INTAKE_CASES.name, ASSESSMENT_PLANS.name, REFERRALS.name)
 
     # Messages and partner deliveries are separate groups: a slow SMS

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from fastapi import FastAPI
+from inson_contracts.codes.staff import supervisor_of
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import Event, PlanApproved, PlanClosed, PlanRevised
 from inson_contracts.topics import ASSESSMENT_PLANS
@@ -44,12 +45,14 @@ def compose(settings: ServiceSettings, *, clock: Clock = utc_now) -> tuple[Runti
         expire_after=timedelta(days=config.expire_after_days),
     )
     watch = DeadlineWatch(runtime.db, referrals, batch=config.deadline_batch)
-    runtime.add_projection(referral_views(runtime.db))
+    runtime.add_projection(referral_views)
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
 
     async def check_directory() -> None:
-        # A bad replacement directory stops the start, not the first plan.
-        service_centers()
+        # A bad replacement directory stops the start, not the first plan;
+        # so does a district whose overdue referrals would reach no supervisor.
+        for center in service_centers():
+            supervisor_of(center.district)
 
     runtime.on_start.append(check_directory)
     # A periodic job of the runtime: started with it, cancelled by its stop().

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Query, Req
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from inson_contracts.codes.circumstances import Circumstance
+from inson_contracts.codes.staff import workers_covering
 from inson_contracts.events import (
     REGISTRY,
     CareRegisterEntryAdded,
@@ -29,10 +30,10 @@ from inson_contracts.events.assessment import AssignmentReason, HouseholdSituati
 from inson_contracts.events.plans import ClosureReason
 from inson_contracts.events.registers import CareRegisterCategory, CareRegisterRemovalReason
 from inson_contracts.events.values import Actor, PlanItem
+from inson_runtime.apikit import Problem
 from inson_runtime.audit import Audit, fields_of
 from inson_runtime.auth import Principal, Role, require_roles
 from inson_runtime.eventstore import AppendResult
-from inson_runtime.service import Problem
 from inson_runtime.validation import forbid_unknown
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pymongo.errors import DuplicateKeyError
@@ -50,7 +51,6 @@ from assessment.domain.offline import (
 )
 from assessment.handlers.commands import Assessments, StaleBaseAhead, UnknownCaseFile, derived_id
 from assessment.projections.views import CASE_FACTS, CASE_FILES
-from assessment.reference.workers import workers_covering
 
 _T = TypeVar("_T")
 router = APIRouter(prefix="/v1", tags=["assessment"])

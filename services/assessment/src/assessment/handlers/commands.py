@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from inson_contracts.codes.circumstances import Circumstance
+from inson_contracts.codes.staff import workers_covering
 from inson_contracts.events import (
     REGISTRY,
     AssessmentCompleted,
@@ -40,7 +41,6 @@ from assessment.domain.case_file import (
 from assessment.domain.eligibility import eligible_services
 from assessment.domain.scoring import score
 from assessment.projections.views import HOUSING
-from assessment.reference.workers import workers_covering
 
 SOURCE = "inson/assessment"
 _IDS = uuid.UUID("0b6f3d8e-2a41-4c55-9f0e-6c1d2e3f4a5b")

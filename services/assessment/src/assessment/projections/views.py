@@ -17,7 +17,6 @@ from inson_contracts.events import (
     CaseOpened,
     EditConflicted,
     EditConflictResolved,
-    Event,
     HomeVisitScheduled,
     PlanApproved,
     PlanClosed,
@@ -33,7 +32,7 @@ from inson_contracts.events import (
 )
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, REFERRALS
 from inson_runtime.mongo import Document
-from inson_runtime.projections import Projection, apply_at_version
+from inson_runtime.projections import Database, Projection, apply_at_version
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -43,180 +42,179 @@ CASE_FACTS = "case_facts"
 REFERRAL_ITEMS = "referral_items"
 
 
-def case_files_view(db: AsyncDatabase[Document]) -> Projection:
-    projection = Projection(
-        name="case-files",
-        version=1,
-        topics=(ASSESSMENT_PLANS.name,),
-        collections=(CASE_FILES, HOUSING),
+case_files_view = Projection(
+    name="case-files",
+    version=1,
+    topics=(ASSESSMENT_PLANS.name,),
+    collections=(CASE_FILES, HOUSING),
+)
+
+
+async def _update(
+    db: Database, case_id: str, envelope: Envelope, changes: dict[str, object]
+) -> None:
+    await apply_at_version(db[CASE_FILES], case_id, envelope, {"$set": changes})
+
+
+@case_files_view.on(SocialWorkerAssigned)
+async def assigned(event: SocialWorkerAssigned, envelope: Envelope, db: Database) -> None:
+    await _update(
+        db,
+        event.case_id,
+        envelope,
+        {
+            "worker_id": event.social_worker_id,
+            "district": event.district,
+            "mahalla": event.mahalla,
+            "open": True,
+            "plan_status": "none",
+            "assessed": False,
+            "assigned_at": event.assigned_at,
+        },
     )
-    files, housing = db[CASE_FILES], db[HOUSING]
 
-    async def update(case_id: str, envelope: Envelope, changes: dict[str, object]) -> None:
-        await apply_at_version(files, case_id, envelope, {"$set": changes})
 
-    @projection.on(SocialWorkerAssigned)
-    async def assigned(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, SocialWorkerAssigned)
-        await update(
-            event.case_id,
-            envelope,
-            {
-                "worker_id": event.social_worker_id,
+@case_files_view.on(SocialWorkerReassigned)
+async def reassigned(event: SocialWorkerReassigned, envelope: Envelope, db: Database) -> None:
+    await _update(db, event.case_id, envelope, {"worker_id": event.to_social_worker_id})
+
+
+@case_files_view.on(HomeVisitScheduled)
+async def visit(event: HomeVisitScheduled, envelope: Envelope, db: Database) -> None:
+    await _update(
+        db, event.case_id, envelope, {"visit_at": event.scheduled_for, "visit_id": event.visit_id}
+    )
+
+
+@case_files_view.on(AssessmentCompleted)
+async def assessed(event: AssessmentCompleted, envelope: Envelope, db: Database) -> None:
+    await _update(
+        db,
+        event.case_id,
+        envelope,
+        {
+            "assessed": True,
+            "need_level": event.need_level.value,
+            "need_score": event.need_score,
+            "score_model": event.score_model,
+        },
+    )
+
+
+@case_files_view.on(PlanDrafted)
+async def drafted(event: PlanDrafted, envelope: Envelope, db: Database) -> None:
+    await _update(
+        db,
+        event.case_id,
+        envelope,
+        {
+            "plan_id": event.plan_id,
+            "plan_status": "drafted",
+            "items": [i.model_dump(mode="json", exclude={"goal"}) for i in event.items],
+        },
+    )
+
+
+@case_files_view.on(PlanApproved, PlanRevised)
+async def in_force(event: PlanApproved | PlanRevised, envelope: Envelope, db: Database) -> None:
+    await _update(
+        db,
+        event.case_id,
+        envelope,
+        {
+            "plan_status": "approved",
+            "plan_version": event.plan_version,
+            "items": [i.model_dump(mode="json", exclude={"goal"}) for i in event.items],
+        },
+    )
+
+
+@case_files_view.on(PlanItemCompleted)
+async def item_done(event: PlanItemCompleted, envelope: Envelope, db: Database) -> None:
+    await apply_at_version(
+        db[CASE_FILES], event.case_id, envelope, {"$addToSet": {"completed_items": event.item_id}}
+    )
+
+
+@case_files_view.on(PlanCompleted)
+async def plan_done(event: PlanCompleted, envelope: Envelope, db: Database) -> None:
+    await _update(db, event.case_id, envelope, {"plan_status": "completed", "open": False})
+
+
+@case_files_view.on(PlanClosed)
+async def plan_closed(event: PlanClosed, envelope: Envelope, db: Database) -> None:
+    await _update(db, event.case_id, envelope, {"plan_status": "closed", "open": False})
+
+
+# Stale tablet edits waiting for a person: a supervisor finds them by case file.
+@case_files_view.on(EditConflicted)
+async def conflicted(event: EditConflicted, envelope: Envelope, db: Database) -> None:
+    await apply_at_version(
+        db[CASE_FILES],
+        event.case_id,
+        envelope,
+        # The version guard applies each event once, so counting is safe.
+        {"$addToSet": {"open_conflicts": event.conflict_id}, "$inc": {"conflicts_open": 1}},
+    )
+
+
+@case_files_view.on(EditConflictResolved)
+async def resolved(event: EditConflictResolved, envelope: Envelope, db: Database) -> None:
+    await apply_at_version(
+        db[CASE_FILES],
+        event.case_id,
+        envelope,
+        {"$pull": {"open_conflicts": event.conflict_id}, "$inc": {"conflicts_open": -1}},
+    )
+
+
+@case_files_view.on(TemporaryHousingGranted)
+async def housed(event: TemporaryHousingGranted, envelope: Envelope, db: Database) -> None:
+    await db[HOUSING].update_one(
+        {"_id": event.registration_id},
+        {
+            "$set": {"case_id": event.case_id, "valid_until": event.valid_until.isoformat()},
+            "$setOnInsert": {"expired": False},
+        },
+        upsert=True,
+    )
+
+
+@case_files_view.on(TemporaryHousingExpired)
+async def housing_ended(event: TemporaryHousingExpired, envelope: Envelope, db: Database) -> None:
+    await db[HOUSING].update_one(
+        {"_id": event.registration_id}, {"$set": {"expired": True}}, upsert=True
+    )
+
+
+case_facts_view = Projection(
+    name="case-facts", version=1, topics=(INTAKE_CASES.name,), collections=(CASE_FACTS,)
+)
+
+
+@case_facts_view.on(CaseOpened)
+async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
+    await apply_at_version(
+        db[CASE_FACTS],
+        event.case_id,
+        envelope,
+        {
+            "$set": {
+                "circumstances": [c.value for c in event.circumstances],
+                "language": event.language.value,
                 "district": event.district,
                 "mahalla": event.mahalla,
-                "open": True,
-                "plan_status": "none",
-                "assessed": False,
-                "assigned_at": event.assigned_at,
-            },
-        )
-
-    @projection.on(SocialWorkerReassigned)
-    async def reassigned(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, SocialWorkerReassigned)
-        await update(event.case_id, envelope, {"worker_id": event.to_social_worker_id})
-
-    @projection.on(HomeVisitScheduled)
-    async def visit(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, HomeVisitScheduled)
-        await update(
-            event.case_id, envelope, {"visit_at": event.scheduled_for, "visit_id": event.visit_id}
-        )
-
-    @projection.on(AssessmentCompleted)
-    async def assessed(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, AssessmentCompleted)
-        await update(
-            event.case_id,
-            envelope,
-            {
-                "assessed": True,
-                "need_level": event.need_level.value,
-                "need_score": event.need_score,
-                "score_model": event.score_model,
-            },
-        )
-
-    @projection.on(PlanDrafted)
-    async def drafted(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PlanDrafted)
-        await update(
-            event.case_id,
-            envelope,
-            {
-                "plan_id": event.plan_id,
-                "plan_status": "drafted",
-                "items": [i.model_dump(mode="json", exclude={"goal"}) for i in event.items],
-            },
-        )
-
-    @projection.on(PlanApproved, PlanRevised)
-    async def in_force(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PlanApproved | PlanRevised)
-        await update(
-            event.case_id,
-            envelope,
-            {
-                "plan_status": "approved",
-                "plan_version": event.plan_version,
-                "items": [i.model_dump(mode="json", exclude={"goal"}) for i in event.items],
-            },
-        )
-
-    @projection.on(PlanItemCompleted)
-    async def item_done(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PlanItemCompleted)
-        await apply_at_version(
-            files, event.case_id, envelope, {"$addToSet": {"completed_items": event.item_id}}
-        )
-
-    @projection.on(PlanCompleted)
-    async def plan_done(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PlanCompleted)
-        await update(event.case_id, envelope, {"plan_status": "completed", "open": False})
-
-    @projection.on(PlanClosed)
-    async def plan_closed(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PlanClosed)
-        await update(event.case_id, envelope, {"plan_status": "closed", "open": False})
-
-    # Stale tablet edits waiting for a person: a supervisor finds them by case file.
-    @projection.on(EditConflicted)
-    async def conflicted(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, EditConflicted)
-        await apply_at_version(
-            files,
-            event.case_id,
-            envelope,
-            # The version guard applies each event once, so counting is safe.
-            {"$addToSet": {"open_conflicts": event.conflict_id}, "$inc": {"conflicts_open": 1}},
-        )
-
-    @projection.on(EditConflictResolved)
-    async def resolved(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, EditConflictResolved)
-        await apply_at_version(
-            files,
-            event.case_id,
-            envelope,
-            {"$pull": {"open_conflicts": event.conflict_id}, "$inc": {"conflicts_open": -1}},
-        )
-
-    @projection.on(TemporaryHousingGranted)
-    async def housed(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, TemporaryHousingGranted)
-        await housing.update_one(
-            {"_id": event.registration_id},
-            {
-                "$set": {"case_id": event.case_id, "valid_until": event.valid_until.isoformat()},
-                "$setOnInsert": {"expired": False},
-            },
-            upsert=True,
-        )
-
-    @projection.on(TemporaryHousingExpired)
-    async def housing_ended(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, TemporaryHousingExpired)
-        await housing.update_one(
-            {"_id": event.registration_id}, {"$set": {"expired": True}}, upsert=True
-        )
-
-    return projection
-
-
-def case_facts_view(db: AsyncDatabase[Document]) -> Projection:
-    projection = Projection(
-        name="case-facts", version=1, topics=(INTAKE_CASES.name,), collections=(CASE_FACTS,)
+            }
+        },
     )
-    facts = db[CASE_FACTS]
 
-    @projection.on(CaseOpened)
-    async def opened(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, CaseOpened)
-        await apply_at_version(
-            facts,
-            event.case_id,
-            envelope,
-            {
-                "$set": {
-                    "circumstances": [c.value for c in event.circumstances],
-                    "language": event.language.value,
-                    "district": event.district,
-                    "mahalla": event.mahalla,
-                }
-            },
-        )
 
-    @projection.on(ApplicationLinkedToCase)
-    async def linked(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ApplicationLinkedToCase)
-        more = [c.value for c in event.new_circumstances]
-        await apply_at_version(
-            facts, event.case_id, envelope, {"$addToSet": {"circumstances": {"$each": more}}}
-        )
-
-    return projection
+@case_facts_view.on(ApplicationLinkedToCase)
+async def linked(event: ApplicationLinkedToCase, envelope: Envelope, db: Database) -> None:
+    more = [c.value for c in event.new_circumstances]
+    await apply_at_version(
+        db[CASE_FACTS], event.case_id, envelope, {"$addToSet": {"circumstances": {"$each": more}}}
+    )
 
 
 async def ensure_view_indexes(db: AsyncDatabase[Document]) -> None:

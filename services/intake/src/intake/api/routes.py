@@ -11,9 +11,9 @@ from inson_contracts.events import ApplicationSubmitted
 from inson_contracts.events.intake import Applicant, Consent
 from inson_contracts.events.values import Actor, Address, HouseholdMember, PersonName
 from inson_contracts.ids import uuid7
+from inson_runtime.apikit import Problem
 from inson_runtime.audit import Audit, AuditReview, fields_of
 from inson_runtime.auth import Principal, Role, require_roles
-from inson_runtime.service import Problem
 
 from intake.api.deps import DbDep, IntakeDep, check_in_area, visible_area
 from intake.api.schemas import (

@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import Event, PersonalDataRead
+from inson_contracts.events import PersonalDataRead
 from inson_contracts.topics import AUDIT
 from inson_runtime.mongo import Document
-from inson_runtime.projections import Projection
+from inson_runtime.projections import Database, Projection
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -22,37 +22,33 @@ from pymongo.errors import DuplicateKeyError
 ACCESS_LOG = "access_log"
 
 
-def access_log_view(db: AsyncDatabase[Document]) -> Projection:
-    projection = Projection(
-        name="access-log", version=1, topics=(AUDIT.name,), collections=(ACCESS_LOG,)
-    )
-    log = db[ACCESS_LOG]
+access_log_view = Projection(
+    name="access-log", version=1, topics=(AUDIT.name,), collections=(ACCESS_LOG,)
+)
 
-    @projection.on(PersonalDataRead)
-    async def read(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PersonalDataRead)
-        # A redelivered record is already in the log.
-        with contextlib.suppress(DuplicateKeyError):
-            await log.insert_one(
-                {
-                    "_id": event.access_id,
-                    "case_ids": event.case_ids,
-                    "service": event.service,
-                    "actor": event.actor.id,
-                    "role": event.actor.role,
-                    "scope": {
-                        "district": event.scope_district,
-                        "mahallas": event.scope_mahallas,
-                        "service_center": event.scope_service_center,
-                    },
-                    "purpose": event.purpose,
-                    "operation": event.operation,
-                    "fields": event.fields,
-                    "read_at": event.read_at,
-                }
-            )
 
-    return projection
+@access_log_view.on(PersonalDataRead)
+async def read(event: PersonalDataRead, envelope: Envelope, db: Database) -> None:
+    # A redelivered record is already in the log.
+    with contextlib.suppress(DuplicateKeyError):
+        await db[ACCESS_LOG].insert_one(
+            {
+                "_id": event.access_id,
+                "case_ids": event.case_ids,
+                "service": event.service,
+                "actor": event.actor.id,
+                "role": event.actor.role,
+                "scope": {
+                    "district": event.scope_district,
+                    "mahallas": event.scope_mahallas,
+                    "service_center": event.scope_service_center,
+                },
+                "purpose": event.purpose,
+                "operation": event.operation,
+                "fields": event.fields,
+                "read_at": event.read_at,
+            }
+        )
 
 
 async def ensure_access_log_indexes(db: AsyncDatabase[Document]) -> None:

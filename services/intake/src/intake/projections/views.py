@@ -22,12 +22,11 @@ from inson_contracts.events import (
     ApplicationRejected,
     ApplicationSubmitted,
     CaseOpened,
-    Event,
     PersonErased,
 )
 from inson_contracts.topics import INTAKE_CASES
 from inson_runtime.mongo import Document
-from inson_runtime.projections import Projection, apply_at_version
+from inson_runtime.projections import Database, Projection, apply_at_version
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -36,172 +35,173 @@ APPLICATIONS = "applications"
 PEOPLE = "people"
 
 
-def intake_views(db: AsyncDatabase[Document]) -> Projection:
-    projection = Projection(
-        name="intake-views",
-        version=1,
-        topics=(INTAKE_CASES.name,),
-        collections=(CASES, APPLICATIONS, PEOPLE),
+intake_views = Projection(
+    name="intake-views",
+    version=1,
+    topics=(INTAKE_CASES.name,),
+    collections=(CASES, APPLICATIONS, PEOPLE),
+)
+
+
+async def _on_application(
+    db: Database, app_id: str, envelope: Envelope, update: dict[str, Any]
+) -> None:
+    # An application's document is fed by the stream it was submitted in
+    # and, after a refused link, by the stream of its own new case.
+    field = f"_versions.{envelope.subject}"
+    await apply_at_version(db[APPLICATIONS], app_id, envelope, update, version_field=field)
+
+
+@intake_views.on(ApplicationSubmitted)
+async def submitted(event: ApplicationSubmitted, envelope: Envelope, db: Database) -> None:
+    applicant = event.applicant
+    await _on_application(
+        db,
+        event.application_id,
+        envelope,
+        {
+            "$set": {
+                "case_id": envelope.subject.removeprefix("case-"),
+                "channel": event.channel.value,
+                "district": event.address.district,
+                "mahalla": event.address.mahalla,
+                "submitted_at": event.submitted_at,
+                "submitted_by": event.submitted_by.id,
+                "circumstances": [c.value for c in event.circumstances],
+                "applicant": _person(applicant.name.model_dump(), _iso(applicant.birth_date)),
+                "household_size": 1 + len(event.household),
+            },
+            "$setOnInsert": {"status": "submitted"},
+        },
     )
-    cases, applications, people = db[CASES], db[APPLICATIONS], db[PEOPLE]
-
-    async def on_application(app_id: str, envelope: Envelope, update: dict[str, Any]) -> None:
-        # An application's document is fed by the stream it was submitted in
-        # and, after a refused link, by the stream of its own new case.
-        field = f"_versions.{envelope.subject}"
-        await apply_at_version(applications, app_id, envelope, update, version_field=field)
-
-    @projection.on(ApplicationSubmitted)
-    async def submitted(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ApplicationSubmitted)
-        applicant = event.applicant
-        await on_application(
-            event.application_id,
-            envelope,
+    members = [(applicant.name, applicant.birth_date, applicant.pinfl)] + [
+        (m.name, m.birth_date, m.pinfl) for m in event.household
+    ]
+    if applicant.birth_date is None:
+        # Read after the person's erasure (a replay): nobody to match against.
+        return
+    for i, (name, birth, pinfl) in enumerate(members):
+        await db[PEOPLE].update_one(
+            {"_id": f"{event.application_id}:{i}"},
             {
                 "$set": {
+                    "application_id": event.application_id,
                     "case_id": envelope.subject.removeprefix("case-"),
-                    "channel": event.channel.value,
-                    "district": event.address.district,
-                    "mahalla": event.address.mahalla,
-                    "submitted_at": event.submitted_at,
-                    "submitted_by": event.submitted_by.id,
-                    "circumstances": [c.value for c in event.circumstances],
-                    "applicant": _person(applicant.name.model_dump(), _iso(applicant.birth_date)),
-                    "household_size": 1 + len(event.household),
-                },
-                "$setOnInsert": {"status": "submitted"},
+                    "birth_date": birth.isoformat(),
+                    "last_name": name.last_name,
+                    "first_name": name.first_name,
+                    "patronymic": name.patronymic,
+                    "has_pinfl": pinfl is not None,
+                }
             },
+            upsert=True,
         )
-        members = [(applicant.name, applicant.birth_date, applicant.pinfl)] + [
-            (m.name, m.birth_date, m.pinfl) for m in event.household
-        ]
-        if applicant.birth_date is None:
-            # Read after the person's erasure (a replay): nobody to match against.
-            return
-        for i, (name, birth, pinfl) in enumerate(members):
-            await people.update_one(
-                {"_id": f"{event.application_id}:{i}"},
-                {
-                    "$set": {
-                        "application_id": event.application_id,
-                        "case_id": envelope.subject.removeprefix("case-"),
-                        "birth_date": birth.isoformat(),
-                        "last_name": name.last_name,
-                        "first_name": name.first_name,
-                        "patronymic": name.patronymic,
-                        "has_pinfl": pinfl is not None,
-                    }
-                },
-                upsert=True,
-            )
 
-    @projection.on(CaseOpened)
-    async def opened(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, CaseOpened)
-        # The opening application was projected before (same stream, earlier
-        # version, or the stream the application left): the worker's list
-        # shows whom the case is about.
-        opening = await applications.find_one({"_id": event.application_id}, {"applicant": 1})
-        await apply_at_version(
-            cases,
-            event.case_id,
-            envelope,
-            {
-                "$set": {
-                    "status": "open",
-                    "region": event.region,
-                    "district": event.district,
-                    "mahalla": event.mahalla,
-                    "circumstances": [c.value for c in event.circumstances],
-                    "household_size": event.household_size,
-                    "language": event.language.value,
-                    "opened_at": event.opened_at,
-                    "opening_application_id": event.application_id,
-                    "applicant": (opening or {}).get("applicant"),
-                },
-                "$setOnInsert": {"pending_confirmations": 0},
-                "$inc": {"applications": 1},
+
+@intake_views.on(CaseOpened)
+async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
+    # The opening application was projected before (same stream, earlier
+    # version, or the stream the application left): the worker's list
+    # shows whom the case is about.
+    opening = await db[APPLICATIONS].find_one({"_id": event.application_id}, {"applicant": 1})
+    await apply_at_version(
+        db[CASES],
+        event.case_id,
+        envelope,
+        {
+            "$set": {
+                "status": "open",
+                "region": event.region,
+                "district": event.district,
+                "mahalla": event.mahalla,
+                "circumstances": [c.value for c in event.circumstances],
+                "household_size": event.household_size,
+                "language": event.language.value,
+                "opened_at": event.opened_at,
+                "opening_application_id": event.application_id,
+                "applicant": (opening or {}).get("applicant"),
             },
-        )
-        await on_application(
-            event.application_id,
-            envelope,
-            {"$set": {"status": "opened_case", "case_id": event.case_id}},
-        )
+            "$setOnInsert": {"pending_confirmations": 0},
+            "$inc": {"applications": 1},
+        },
+    )
+    await _on_application(
+        db,
+        event.application_id,
+        envelope,
+        {"$set": {"status": "opened_case", "case_id": event.case_id}},
+    )
 
-    @projection.on(ApplicationLinkedToCase)
-    async def linked(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ApplicationLinkedToCase)
-        pending = 1 if event.needs_confirmation else 0
-        await apply_at_version(
-            cases,
-            event.case_id,
-            envelope,
-            {
-                "$inc": {"applications": 1, "pending_confirmations": pending},
-                "$addToSet": {
-                    "circumstances": {"$each": [c.value for c in event.new_circumstances]}
-                },
-            },
-        )
-        status = "pending_confirmation" if event.needs_confirmation else "linked"
-        await on_application(
-            event.application_id,
-            envelope,
-            {"$set": {"status": status, "match": event.match.value}},
-        )
 
-    @projection.on(ApplicationLinkConfirmed)
-    async def confirmed(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ApplicationLinkConfirmed)
-        await apply_at_version(
-            cases, event.case_id, envelope, {"$inc": {"pending_confirmations": -1}}
-        )
-        await on_application(event.application_id, envelope, {"$set": {"status": "linked"}})
+@intake_views.on(ApplicationLinkedToCase)
+async def linked(event: ApplicationLinkedToCase, envelope: Envelope, db: Database) -> None:
+    pending = 1 if event.needs_confirmation else 0
+    await apply_at_version(
+        db[CASES],
+        event.case_id,
+        envelope,
+        {
+            "$inc": {"applications": 1, "pending_confirmations": pending},
+            "$addToSet": {"circumstances": {"$each": [c.value for c in event.new_circumstances]}},
+        },
+    )
+    status = "pending_confirmation" if event.needs_confirmation else "linked"
+    await _on_application(
+        db,
+        event.application_id,
+        envelope,
+        {"$set": {"status": status, "match": event.match.value}},
+    )
 
-    @projection.on(ApplicationLinkRefused)
-    async def refused(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ApplicationLinkRefused)
-        await apply_at_version(
-            cases,
-            event.case_id,
-            envelope,
-            {"$inc": {"pending_confirmations": -1, "applications": -1}},
-        )
-        # Only a note here: the new case's CaseOpened (another stream, maybe
-        # already applied) sets the application's status and case.
-        await on_application(
-            event.application_id, envelope, {"$set": {"moved_from": event.case_id}}
-        )
-        await people.update_many(
-            {"application_id": event.application_id}, {"$set": {"case_id": event.new_case_id}}
-        )
 
-    @projection.on(ApplicationRejected)
-    async def rejected(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ApplicationRejected)
-        await on_application(
-            event.application_id,
-            envelope,
-            {"$set": {"status": "rejected", "rejection_reason": event.reason.value}},
-        )
+@intake_views.on(ApplicationLinkConfirmed)
+async def confirmed(event: ApplicationLinkConfirmed, envelope: Envelope, db: Database) -> None:
+    await apply_at_version(
+        db[CASES], event.case_id, envelope, {"$inc": {"pending_confirmations": -1}}
+    )
+    await _on_application(db, event.application_id, envelope, {"$set": {"status": "linked"}})
 
-    @projection.on(PersonErased)
-    async def erased(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PersonErased)
-        # Blank the person; keep what statistics count (status, district,
-        # circumstances, dates). Each write is idempotent.
-        erasure = {"erased": True, "erased_at": event.erased_at}
-        await apply_at_version(
-            cases, event.case_id, envelope, {"$set": {**erasure, "applicant": None}}
-        )
-        await applications.update_many(
-            {"case_id": event.case_id}, {"$set": {**erasure, "applicant": None}}
-        )
-        await people.delete_many({"case_id": event.case_id})
 
-    return projection
+@intake_views.on(ApplicationLinkRefused)
+async def refused(event: ApplicationLinkRefused, envelope: Envelope, db: Database) -> None:
+    await apply_at_version(
+        db[CASES],
+        event.case_id,
+        envelope,
+        {"$inc": {"pending_confirmations": -1, "applications": -1}},
+    )
+    # Only a note here: the new case's CaseOpened (another stream, maybe
+    # already applied) sets the application's status and case.
+    await _on_application(
+        db, event.application_id, envelope, {"$set": {"moved_from": event.case_id}}
+    )
+    await db[PEOPLE].update_many(
+        {"application_id": event.application_id}, {"$set": {"case_id": event.new_case_id}}
+    )
+
+
+@intake_views.on(ApplicationRejected)
+async def rejected(event: ApplicationRejected, envelope: Envelope, db: Database) -> None:
+    await _on_application(
+        db,
+        event.application_id,
+        envelope,
+        {"$set": {"status": "rejected", "rejection_reason": event.reason.value}},
+    )
+
+
+@intake_views.on(PersonErased)
+async def erased(event: PersonErased, envelope: Envelope, db: Database) -> None:
+    # Blank the person; keep what statistics count (status, district,
+    # circumstances, dates). Each write is idempotent.
+    erasure = {"erased": True, "erased_at": event.erased_at}
+    await apply_at_version(
+        db[CASES], event.case_id, envelope, {"$set": {**erasure, "applicant": None}}
+    )
+    await db[APPLICATIONS].update_many(
+        {"case_id": event.case_id}, {"$set": {**erasure, "applicant": None}}
+    )
+    await db[PEOPLE].delete_many({"case_id": event.case_id})
 
 
 def _iso(value: date | None) -> str | None:

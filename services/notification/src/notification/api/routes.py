@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from inson_runtime.apikit import Problem
 from inson_runtime.auth import Principal, Role, require_roles
-from inson_runtime.service import Problem
 
 from notification.api.schemas import (
     DeliveryOut,

@@ -19,101 +19,97 @@ from inson_contracts.envelope import Envelope
 from inson_contracts.events import (
     ApplicationSubmitted,
     CaseOpened,
-    Event,
     PersonErased,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
 )
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES
-from inson_runtime.mongo import Document
-from inson_runtime.projections import Projection, apply_at_version
-from pymongo.asynchronous.database import AsyncDatabase
+from inson_runtime.projections import Database, Projection, apply_at_version
 
 RECIPIENTS = "recipients"
 APPLICATION_CONTACTS = "application_contacts"
 
 
-def recipients_view(db: AsyncDatabase[Document]) -> Projection:
-    projection = Projection(
-        name="recipients",
-        version=1,
-        topics=(INTAKE_CASES.name, ASSESSMENT_PLANS.name),
-        collections=(RECIPIENTS, APPLICATION_CONTACTS),
+recipients_view = Projection(
+    name="recipients",
+    version=1,
+    topics=(INTAKE_CASES.name, ASSESSMENT_PLANS.name),
+    collections=(RECIPIENTS, APPLICATION_CONTACTS),
+)
+
+
+async def _apply(db: Database, case_id: str, envelope: Envelope, update: dict[str, Any]) -> None:
+    field = f"_versions.{envelope.subject}"
+    await apply_at_version(db[RECIPIENTS], case_id, envelope, update, version_field=field)
+
+
+@recipients_view.on(ApplicationSubmitted)
+async def submitted(event: ApplicationSubmitted, envelope: Envelope, db: Database) -> None:
+    applicant = event.applicant
+    case_id = envelope.subject.removeprefix("case-")
+    contact: dict[str, Any] = {"language": applicant.language.value}
+    if applicant.phone:
+        contact["phone"] = applicant.phone
+    await db[APPLICATION_CONTACTS].update_one(
+        {"_id": event.application_id},
+        # The case is kept so an erasure finds the contact.
+        {"$set": contact, "$setOnInsert": {"case_id": case_id}},
+        upsert=True,
     )
-    recipients, contacts = db[RECIPIENTS], db[APPLICATION_CONTACTS]
-
-    async def apply(case_id: str, envelope: Envelope, update: dict[str, Any]) -> None:
-        field = f"_versions.{envelope.subject}"
-        await apply_at_version(recipients, case_id, envelope, update, version_field=field)
-
-    @projection.on(ApplicationSubmitted)
-    async def submitted(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ApplicationSubmitted)
-        applicant = event.applicant
-        case_id = envelope.subject.removeprefix("case-")
-        contact: dict[str, Any] = {"language": applicant.language.value}
-        if applicant.phone:
-            contact["phone"] = applicant.phone
-        await contacts.update_one(
-            {"_id": event.application_id},
-            # The case is kept so an erasure finds the contact.
-            {"$set": contact, "$setOnInsert": {"case_id": case_id}},
-            upsert=True,
+    # The latest application of a case brings the latest phone; one
+    # without a phone leaves the one known before.
+    await _apply(db, case_id, envelope, {"$set": contact})
+    if applicant.phone:
+        # A case opened from this application in another stream may have
+        # been projected first (its partition ran ahead).
+        await db[RECIPIENTS].update_many(
+            {"opening_application_id": event.application_id, "phone": {"$exists": False}},
+            {"$set": {"phone": applicant.phone}},
         )
-        # The latest application of a case brings the latest phone; one
-        # without a phone leaves the one known before.
-        await apply(case_id, envelope, {"$set": contact})
-        if applicant.phone:
-            # A case opened from this application in another stream may have
-            # been projected first (its partition ran ahead).
-            await recipients.update_many(
-                {"opening_application_id": event.application_id, "phone": {"$exists": False}},
-                {"$set": {"phone": applicant.phone}},
-            )
 
-    @projection.on(CaseOpened)
-    async def opened(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, CaseOpened)
-        await apply(
-            event.case_id,
-            envelope,
-            {
-                "$set": {
-                    "language": event.language.value,
-                    "opening_application_id": event.application_id,
-                }
-            },
+
+@recipients_view.on(CaseOpened)
+async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
+    await _apply(
+        db,
+        event.case_id,
+        envelope,
+        {
+            "$set": {
+                "language": event.language.value,
+                "opening_application_id": event.application_id,
+            }
+        },
+    )
+    known = await db[APPLICATION_CONTACTS].find_one({"_id": event.application_id})
+    if known and known.get("phone"):
+        await db[RECIPIENTS].update_one(
+            {"_id": event.case_id, "phone": {"$exists": False}},
+            {"$set": {"phone": known["phone"]}},
         )
-        known = await contacts.find_one({"_id": event.application_id})
-        if known and known.get("phone"):
-            await recipients.update_one(
-                {"_id": event.case_id, "phone": {"$exists": False}},
-                {"$set": {"phone": known["phone"]}},
-            )
 
-    @projection.on(SocialWorkerAssigned)
-    async def assigned(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, SocialWorkerAssigned)
-        await apply(event.case_id, envelope, {"$set": {"worker_id": event.social_worker_id}})
 
-    @projection.on(SocialWorkerReassigned)
-    async def reassigned(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, SocialWorkerReassigned)
-        await apply(event.case_id, envelope, {"$set": {"worker_id": event.to_social_worker_id}})
+@recipients_view.on(SocialWorkerAssigned)
+async def assigned(event: SocialWorkerAssigned, envelope: Envelope, db: Database) -> None:
+    await _apply(db, event.case_id, envelope, {"$set": {"worker_id": event.social_worker_id}})
 
-    @projection.on(PersonErased)
-    async def erased(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PersonErased)
-        # The worker and language stay (a worker's caseload still counts the
-        # case); the citizen's contact points go.
-        await apply(
-            event.case_id,
-            envelope,
-            {"$unset": {"phone": "", "email": ""}, "$set": {"erased": True}},
-        )
-        await contacts.delete_many({"case_id": event.case_id})
-        opening = await recipients.find_one({"_id": event.case_id}, {"opening_application_id": 1})
-        if opening and opening.get("opening_application_id"):
-            await contacts.delete_one({"_id": opening["opening_application_id"]})
 
-    return projection
+@recipients_view.on(SocialWorkerReassigned)
+async def reassigned(event: SocialWorkerReassigned, envelope: Envelope, db: Database) -> None:
+    await _apply(db, event.case_id, envelope, {"$set": {"worker_id": event.to_social_worker_id}})
+
+
+@recipients_view.on(PersonErased)
+async def erased(event: PersonErased, envelope: Envelope, db: Database) -> None:
+    # The worker and language stay (a worker's caseload still counts the
+    # case); the citizen's contact points go.
+    await _apply(
+        db,
+        event.case_id,
+        envelope,
+        {"$unset": {"phone": "", "email": ""}, "$set": {"erased": True}},
+    )
+    await db[APPLICATION_CONTACTS].delete_many({"case_id": event.case_id})
+    opening = await db[RECIPIENTS].find_one({"_id": event.case_id}, {"opening_application_id": 1})
+    if opening and opening.get("opening_application_id"):
+        await db[APPLICATION_CONTACTS].delete_one({"_id": opening["opening_application_id"]})

@@ -14,18 +14,15 @@ checked as it is loaded, and a bad entry stops the load naming it.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from inson_contracts.codes.names import Language
+from inson_contracts.codes.reference import ReferenceDataError, ReferenceFile, validated
 from inson_contracts.events.notification import RecipientKind
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 CONTACTS_FILE_ENV = "INSON_CONTACTS_FILE"
 _PACKAGED = "data/contacts.json"
@@ -41,7 +38,7 @@ class ContactPoint(BaseModel):
     language: Language = Language.UZ_LATN
 
 
-class ContactsDataError(ValueError):
+class ContactsDataError(ReferenceDataError):
     """The directory file cannot be used; the message names the file and the entry."""
 
 
@@ -55,11 +52,7 @@ class Directory:
         return self.entries.get(kind, {}).get(staff_id)
 
 
-def parse_directory(source: str, text: str) -> Directory:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ContactsDataError(f"{source}: not valid JSON: {error}") from error
+def parse_directory(source: str, document: Any) -> Directory:
     if not isinstance(document, dict):
         raise ContactsDataError(f"{source}: expected an object")
     entries: dict[RecipientKind, Mapping[str, ContactPoint]] = {}
@@ -69,13 +62,8 @@ def parse_directory(source: str, text: str) -> Directory:
             raise ContactsDataError(f"{source}: {kind.value!r} must map ids to contact points")
         parsed: dict[str, ContactPoint] = {}
         for staff_id, entry in table.items():
-            try:
-                point = ContactPoint.model_validate(entry)
-            except ValidationError as error:
-                problems = "; ".join(
-                    f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in error.errors()
-                )
-                raise ContactsDataError(f"{source}: {kind.value} {staff_id}: {problems}") from None
+            where = f"{source}: {kind.value} {staff_id}"
+            point = validated(ContactPoint, where, entry, ContactsDataError)
             if point.chat_id is None and point.email is None:
                 raise ContactsDataError(f"{source}: {kind.value} {staff_id}: no chat_id or email")
             parsed[staff_id] = point
@@ -83,22 +71,19 @@ def parse_directory(source: str, text: str) -> Directory:
     return Directory(source, bool(document.get("placeholder", False)), MappingProxyType(entries))
 
 
-def _read_text() -> tuple[str, str]:
-    replacement = os.environ.get(CONTACTS_FILE_ENV, "").strip()
-    if replacement:
-        try:
-            return replacement, Path(replacement).read_text(encoding="utf-8")
-        except OSError as error:
-            raise ContactsDataError(f"{CONTACTS_FILE_ENV}={replacement}: {error}") from error
-    resource = files("notification.reference").joinpath(_PACKAGED)
-    return f"notification/reference/{_PACKAGED}", resource.read_text(encoding="utf-8")
+_FILE = ReferenceFile(
+    package="notification.reference",
+    resource=_PACKAGED,
+    env=CONTACTS_FILE_ENV,
+    parse=parse_directory,
+    error=ContactsDataError,
+)
 
 
-@cache
 def directory() -> Directory:
     """The directory in use, loaded on first use."""
-    return parse_directory(*_read_text())
+    return _FILE.get()
 
 
 def reload_directory() -> None:
-    directory.cache_clear()
+    _FILE.reload()

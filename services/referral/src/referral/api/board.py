@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request
 from fastapi.responses import JSONResponse
 from inson_contracts.codes.errors import UnknownCode
+from inson_runtime.apikit import Problem
 from inson_runtime.auth import Principal, Role, require_roles
-from inson_runtime.service import Problem
 
 from referral.api.deps import DbDep, ReferralsDep, check_center
 from referral.api.schemas import CenterBoard, WindowBoard

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.services import SERVICES_BY_CODE
 from inson_contracts.events.values import Actor, Priority
+from inson_runtime.apikit import Problem
 from inson_runtime.audit import Audit, fields_of
 from inson_runtime.auth import Principal, Role, require_roles
-from inson_runtime.service import Problem
 
 from referral.adapters.plans import PLAN_ITEMS
 from referral.api.deps import DbDep, ReferralsDep, check_center, may_see, visible_referrals

@@ -15,7 +15,7 @@ from inson_contracts.codes.names import LocalizedName
 from inson_contracts.codes.service_model import ProviderType
 from inson_contracts.events.referral import CancellationReason, RejectionCode
 from inson_contracts.events.values import Priority
-from inson_runtime.service import Problem
+from inson_runtime.apikit import Problem
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from referral.domain.referral import Status

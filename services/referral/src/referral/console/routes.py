@@ -17,8 +17,8 @@ from fastapi.templating import Jinja2Templates
 from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.names import Language, LocalizedName
 from inson_contracts.events.referral import RejectionCode
+from inson_runtime.apikit import Problem
 from inson_runtime.auth import Principal, Role, require_roles
-from inson_runtime.service import Problem
 from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import Scope

@@ -45,12 +45,3 @@ def due_level(issued_at: datetime, accept_by: datetime, now: datetime) -> int:
 def escalation_due_at(issued_at: datetime, accept_by: datetime, level: int) -> datetime:
     """When level ``level + 1`` falls due, after escalation ``level`` was made."""
     return accept_by + (accept_by - issued_at) * level
-
-
-def supervisor_of(district: str) -> str:
-    """The district's Inson center supervisor, who hears of overdue referrals.
-
-    The same id the assessment service's worker directory gives the district's
-    supervisor; only the id travels, so no directory is read here.
-    """
-    return f"sup-{district}"

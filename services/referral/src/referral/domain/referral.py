@@ -16,7 +16,7 @@ told its own acceptance was illegal.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -40,7 +40,7 @@ from inson_contracts.events.referral import (
 )
 from inson_contracts.events.values import Actor, Priority
 
-from referral.domain.deadlines import due_level, supervisor_of, target_period
+from referral.domain.deadlines import due_level, target_period
 
 
 class Status(StrEnum):
@@ -244,12 +244,20 @@ def decide(referral: Referral, command: Command) -> list[Event]:
     raise TypeError(f"not a referral command: {command!r}")  # pragma: no cover
 
 
-def decide_deadline(referral: Referral, now: datetime, expire_after: timedelta) -> list[Event]:
+def decide_deadline(
+    referral: Referral,
+    now: datetime,
+    expire_after: timedelta,
+    *,
+    supervisor_of: Callable[[str], str],
+) -> list[Event]:
     """Escalate a referral not accepted in time; expire one never taken up.
 
     Only a referral still awaiting acceptance has a deadline. After a long
     outage the level jumps to the one the delay has reached, instead of
-    sending the supervisor every missed level at once.
+    sending the supervisor every missed level at once. ``supervisor_of``
+    gives the id of a district's Inson-center supervisor, from the staff
+    directory (never made up here: an id nobody holds would reach nobody).
     """
     issued = referral.issued
     if issued is None or referral.status not in AWAITING_ACCEPTANCE:

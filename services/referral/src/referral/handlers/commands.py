@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import structlog
+from inson_contracts.codes.staff import supervisor_of
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import REGISTRY, Event, PlanClosed
 from inson_contracts.events.referral import CancellationReason, ReferralEscalated
@@ -52,6 +53,11 @@ ATTEMPTS = 3
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _supervisor_id(district: str) -> str:
+    # The staff directory assessment assigns cases from: the same people.
+    return supervisor_of(district).supervisor_id
 
 
 def referral_stream(rid: str) -> str:
@@ -210,7 +216,9 @@ class Referrals:
     async def enforce_deadline(self, rid: str) -> list[Event]:
         """Escalate or expire one referral if its time has come; the events appended."""
         referral = await self.load(rid)
-        events = decide_deadline(referral, self.clock(), self.expire_after)
+        events = decide_deadline(
+            referral, self.clock(), self.expire_after, supervisor_of=_supervisor_id
+        )
         if not events or referral.issued is None:
             return []
         # One commit per level: whichever process or restart decides it

@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import Event
 from inson_contracts.events.referral import (
     ReferralAccepted,
     ReferralCancelled,
@@ -33,7 +32,7 @@ from inson_contracts.events.referral import (
 )
 from inson_contracts.topics import REFERRALS as REFERRALS_TOPIC
 from inson_runtime.mongo import Document
-from inson_runtime.projections import Projection, apply_at_version
+from inson_runtime.projections import Database, Projection, apply_at_version
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -46,143 +45,144 @@ DEADLINES = "deadlines"
 OPEN_STATUSES = sorted(s.value for s in OPEN)
 
 
-def referral_views(db: AsyncDatabase[Document]) -> Projection:
-    projection = Projection(
-        name="referral-views",
-        version=1,
-        topics=(REFERRALS_TOPIC.name,),
-        collections=(REFERRALS, DEADLINES),
-    )
-    referrals, deadlines = db[REFERRALS], db[DEADLINES]
+referral_views = Projection(
+    name="referral-views",
+    version=1,
+    topics=(REFERRALS_TOPIC.name,),
+    collections=(REFERRALS, DEADLINES),
+)
 
-    async def step(
-        envelope: Envelope, rid: str, at: datetime, by: str | None, fields: dict[str, Any]
-    ) -> None:
-        kind = envelope.type.split(".")[4]  # uz.inson.referral.referral.<verb>.v1
-        entry = {"type": kind, "at": at, "by": by}
-        update = {"$set": fields, "$push": {"history": entry}}
-        await apply_at_version(referrals, rid, envelope, update)
 
-    async def no_longer_due(envelope: Envelope, rid: str) -> None:
-        await apply_at_version(deadlines, rid, envelope, {"$set": {"open": False}})
+async def _step(
+    db: Database,
+    envelope: Envelope,
+    rid: str,
+    at: datetime,
+    by: str | None,
+    fields: dict[str, Any],
+) -> None:
+    kind = envelope.type.split(".")[4]  # uz.inson.referral.referral.<verb>.v1
+    entry = {"type": kind, "at": at, "by": by}
+    update = {"$set": fields, "$push": {"history": entry}}
+    await apply_at_version(db[REFERRALS], rid, envelope, update)
 
-    @projection.on(ReferralIssued)
-    async def issued(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralIssued)
-        where = event.destination
-        fields = {
-            "status": Status.ISSUED.value,
-            "case_id": event.case_id,
-            "plan_id": event.plan_id,
-            "plan_version": event.plan_version,
-            "item_id": event.item_id,
-            "service_code": event.service_code,
-            "priority": event.priority.value,
-            "provider_type": where.provider_type.value,
-            "district": where.district,
-            "service_center": where.service_center,
-            "window": where.window,
-            "provider": where.provider,
-            "accept_by": event.accept_by,
-            "issued_at": event.issued_at,
-            "escalation_level": 0,
-        }
-        await step(envelope, event.referral_id, event.issued_at, None, fields)
-        due = {
-            "open": True,
-            "district": where.district,
-            "service_center": where.service_center,
-            "issued_at": event.issued_at,
-            "accept_by": event.accept_by,
-            "next_escalation_at": event.accept_by,
-            "escalation_level": 0,
-        }
-        await apply_at_version(deadlines, event.referral_id, envelope, {"$set": due})
 
-    @projection.on(ReferralDelivered)
-    async def delivered(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralDelivered)
-        fields = {"status": Status.DELIVERED.value, "delivered_at": event.delivered_at}
-        await step(envelope, event.referral_id, event.delivered_at, None, fields)
+async def _no_longer_due(db: Database, envelope: Envelope, rid: str) -> None:
+    await apply_at_version(db[DEADLINES], rid, envelope, {"$set": {"open": False}})
 
-    @projection.on(ReferralAccepted)
-    async def accepted(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralAccepted)
-        doc = await referrals.find_one({"_id": event.referral_id}, {"issued_at": 1})
-        fields: dict[str, Any] = {
-            "status": Status.ACCEPTED.value,
-            "accepted_at": event.accepted_at,
-            "accepted_by": event.accepted_by.id,
-        }
-        if doc and doc.get("issued_at"):
-            # Kept on the document so a board's median is one indexed read.
-            waited = event.accepted_at - doc["issued_at"]
-            fields["minutes_to_accept"] = max(0, int(waited.total_seconds() // 60))
-        await step(envelope, event.referral_id, event.accepted_at, event.accepted_by.id, fields)
-        await no_longer_due(envelope, event.referral_id)
 
-    @projection.on(ReferralRejected)
-    async def rejected(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralRejected)
-        fields = {
-            "status": Status.REJECTED.value,
-            "rejected_at": event.rejected_at,
-            "rejection_code": event.code.value,
-        }
-        await step(envelope, event.referral_id, event.rejected_at, event.rejected_by.id, fields)
-        await no_longer_due(envelope, event.referral_id)
+@referral_views.on(ReferralIssued)
+async def issued(event: ReferralIssued, envelope: Envelope, db: Database) -> None:
+    where = event.destination
+    fields = {
+        "status": Status.ISSUED.value,
+        "case_id": event.case_id,
+        "plan_id": event.plan_id,
+        "plan_version": event.plan_version,
+        "item_id": event.item_id,
+        "service_code": event.service_code,
+        "priority": event.priority.value,
+        "provider_type": where.provider_type.value,
+        "district": where.district,
+        "service_center": where.service_center,
+        "window": where.window,
+        "provider": where.provider,
+        "accept_by": event.accept_by,
+        "issued_at": event.issued_at,
+        "escalation_level": 0,
+    }
+    await _step(db, envelope, event.referral_id, event.issued_at, None, fields)
+    due = {
+        "open": True,
+        "district": where.district,
+        "service_center": where.service_center,
+        "issued_at": event.issued_at,
+        "accept_by": event.accept_by,
+        "next_escalation_at": event.accept_by,
+        "escalation_level": 0,
+    }
+    await apply_at_version(db[DEADLINES], event.referral_id, envelope, {"$set": due})
 
-    @projection.on(ReferralStarted)
-    async def started(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralStarted)
-        fields = {"status": Status.STARTED.value, "started_at": event.started_at}
-        await step(envelope, event.referral_id, event.started_at, event.started_by.id, fields)
 
-    @projection.on(ReferralCompleted)
-    async def completed(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralCompleted)
-        fields = {"status": Status.COMPLETED.value, "completed_at": event.completed_at}
-        by = event.completed_by.id
-        await step(envelope, event.referral_id, event.completed_at, by, fields)
+@referral_views.on(ReferralDelivered)
+async def delivered(event: ReferralDelivered, envelope: Envelope, db: Database) -> None:
+    fields = {"status": Status.DELIVERED.value, "delivered_at": event.delivered_at}
+    await _step(db, envelope, event.referral_id, event.delivered_at, None, fields)
 
-    @projection.on(ReferralCancelled)
-    async def cancelled(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralCancelled)
-        fields = {
-            "status": Status.CANCELLED.value,
-            "cancelled_at": event.cancelled_at,
-            "cancellation_reason": event.reason.value,
-        }
-        by = event.cancelled_by.id if event.cancelled_by else None
-        await step(envelope, event.referral_id, event.cancelled_at, by, fields)
-        await no_longer_due(envelope, event.referral_id)
 
-    @projection.on(ReferralExpired)
-    async def expired(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralExpired)
-        fields = {"status": Status.EXPIRED.value, "expired_at": event.expired_at}
-        await step(envelope, event.referral_id, event.expired_at, None, fields)
-        await no_longer_due(envelope, event.referral_id)
+@referral_views.on(ReferralAccepted)
+async def accepted(event: ReferralAccepted, envelope: Envelope, db: Database) -> None:
+    doc = await db[REFERRALS].find_one({"_id": event.referral_id}, {"issued_at": 1})
+    fields: dict[str, Any] = {
+        "status": Status.ACCEPTED.value,
+        "accepted_at": event.accepted_at,
+        "accepted_by": event.accepted_by.id,
+    }
+    if doc and doc.get("issued_at"):
+        # Kept on the document so a board's median is one indexed read.
+        waited = event.accepted_at - doc["issued_at"]
+        fields["minutes_to_accept"] = max(0, int(waited.total_seconds() // 60))
+    await _step(db, envelope, event.referral_id, event.accepted_at, event.accepted_by.id, fields)
+    await _no_longer_due(db, envelope, event.referral_id)
 
-    @projection.on(ReferralEscalated)
-    async def escalated(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralEscalated)
-        fields = {
-            "escalation_level": event.escalation_level,
-            "escalated_to": event.escalated_to,
-            "last_escalated_at": event.escalated_at,
-        }
-        await step(envelope, event.referral_id, event.escalated_at, None, fields)
-        due = await deadlines.find_one({"_id": event.referral_id}, {"issued_at": 1})
-        if due is None:
-            return
-        next_at = escalation_due_at(due["issued_at"], event.accept_by, event.escalation_level)
-        update = {
-            "$set": {"next_escalation_at": next_at, "escalation_level": event.escalation_level}
-        }
-        await apply_at_version(deadlines, event.referral_id, envelope, update)
 
-    return projection
+@referral_views.on(ReferralRejected)
+async def rejected(event: ReferralRejected, envelope: Envelope, db: Database) -> None:
+    fields = {
+        "status": Status.REJECTED.value,
+        "rejected_at": event.rejected_at,
+        "rejection_code": event.code.value,
+    }
+    await _step(db, envelope, event.referral_id, event.rejected_at, event.rejected_by.id, fields)
+    await _no_longer_due(db, envelope, event.referral_id)
+
+
+@referral_views.on(ReferralStarted)
+async def started(event: ReferralStarted, envelope: Envelope, db: Database) -> None:
+    fields = {"status": Status.STARTED.value, "started_at": event.started_at}
+    await _step(db, envelope, event.referral_id, event.started_at, event.started_by.id, fields)
+
+
+@referral_views.on(ReferralCompleted)
+async def completed(event: ReferralCompleted, envelope: Envelope, db: Database) -> None:
+    fields = {"status": Status.COMPLETED.value, "completed_at": event.completed_at}
+    by = event.completed_by.id
+    await _step(db, envelope, event.referral_id, event.completed_at, by, fields)
+
+
+@referral_views.on(ReferralCancelled)
+async def cancelled(event: ReferralCancelled, envelope: Envelope, db: Database) -> None:
+    fields = {
+        "status": Status.CANCELLED.value,
+        "cancelled_at": event.cancelled_at,
+        "cancellation_reason": event.reason.value,
+    }
+    by = event.cancelled_by.id if event.cancelled_by else None
+    await _step(db, envelope, event.referral_id, event.cancelled_at, by, fields)
+    await _no_longer_due(db, envelope, event.referral_id)
+
+
+@referral_views.on(ReferralExpired)
+async def expired(event: ReferralExpired, envelope: Envelope, db: Database) -> None:
+    fields = {"status": Status.EXPIRED.value, "expired_at": event.expired_at}
+    await _step(db, envelope, event.referral_id, event.expired_at, None, fields)
+    await _no_longer_due(db, envelope, event.referral_id)
+
+
+@referral_views.on(ReferralEscalated)
+async def escalated(event: ReferralEscalated, envelope: Envelope, db: Database) -> None:
+    fields = {
+        "escalation_level": event.escalation_level,
+        "escalated_to": event.escalated_to,
+        "last_escalated_at": event.escalated_at,
+    }
+    await _step(db, envelope, event.referral_id, event.escalated_at, None, fields)
+    due = await db[DEADLINES].find_one({"_id": event.referral_id}, {"issued_at": 1})
+    if due is None:
+        return
+    next_at = escalation_due_at(due["issued_at"], event.accept_by, event.escalation_level)
+    update = {"$set": {"next_escalation_at": next_at, "escalation_level": event.escalation_level}}
+    await apply_at_version(db[DEADLINES], event.referral_id, envelope, update)
 
 
 async def open_by_window(db: AsyncDatabase[Document], windows: Sequence[str]) -> dict[str, int]:

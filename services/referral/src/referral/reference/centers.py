@@ -20,13 +20,8 @@ wait at a window nobody staffs.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
 from enum import StrEnum
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, NamedTuple
 
@@ -34,14 +29,14 @@ from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.geography import DISTRICTS_BY_CODE, INSON_PILOT_DISTRICTS, DistrictCode
 from inson_contracts.codes.mahallas import MahallaCode, mahalla
 from inson_contracts.codes.names import LocalizedName
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    model_validator,
+from inson_contracts.codes.reference import (
+    ReferenceDataError,
+    ReferenceFile,
+    describe,
+    member_list,
+    validated,
 )
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 CENTERS_FILE_ENV = "INSON_SERVICE_CENTERS_FILE"
 
@@ -106,7 +101,7 @@ class ServiceCenter(BaseModel):
         return tuple(w.code for w in self.windows)
 
 
-class CenterDataError(ValueError):
+class CenterDataError(ReferenceDataError):
     """The directory file cannot be used; the message names the file and the entry."""
 
 
@@ -117,43 +112,6 @@ class _Table(NamedTuple):
     main_by_district: Mapping[str, ServiceCenter]
     branch_by_mahalla: Mapping[str, ServiceCenter]
     by_window: Mapping[str, ServiceCenter]
-
-
-def _read_text() -> tuple[str, str]:
-    replacement = os.environ.get(CENTERS_FILE_ENV, "").strip()
-    if replacement:
-        path = Path(replacement)
-        try:
-            return str(path), path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise CenterDataError(
-                f"{CENTERS_FILE_ENV}={replacement}: cannot read the file: {error}"
-            ) from error
-    resource = files("referral.reference").joinpath(_PACKAGED)
-    return f"referral/reference/{_PACKAGED}", resource.read_text(encoding="utf-8")
-
-
-def _entries(source: str, text: str) -> list[Any]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CenterDataError(f"{source}: not valid JSON: {error}") from error
-    if not isinstance(document, dict) or not isinstance(document.get("centers"), list):
-        raise CenterDataError(f'{source}: expected an object with a "centers" list')
-    entries: list[Any] = document["centers"]
-    return entries
-
-
-def _validated(where: str, entry: Any) -> ServiceCenter:
-    try:
-        return ServiceCenter.model_validate(entry)
-    except ValidationError as error:
-        # One line per bad entry: the message is read in logs, where
-        # pydantic's multi-line report would be split apart.
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in error.errors()
-        )
-        raise CenterDataError(f"{where}: {problems}") from None
 
 
 def _check_codes(where: str, center: ServiceCenter, seen: dict[str, str]) -> None:
@@ -176,14 +134,15 @@ def _check_branch(where: str, center: ServiceCenter, branches: dict[str, Service
         branches[code] = center
 
 
-def _parse(source: str, text: str) -> _Table:
+def _parse(source: str, document: Any) -> _Table:
     seen: dict[str, str] = {}
     mains: dict[str, ServiceCenter] = {}
     branches: dict[str, ServiceCenter] = {}
     parsed: list[ServiceCenter] = []
-    for number, entry in enumerate(_entries(source, text), start=1):
-        where = f"{source}: center #{number} {json.dumps(entry, ensure_ascii=False)[:200]}"
-        center = _validated(where, entry)
+    entries = member_list(source, document, "centers", CenterDataError)
+    for number, entry in enumerate(entries, start=1):
+        where = describe(source, "center", number, entry, limit=200)
+        center = validated(ServiceCenter, where, entry, CenterDataError)
         if center.district not in DISTRICTS_BY_CODE:
             raise CenterDataError(f"{where}: unknown district {center.district}")
         _check_codes(where, center, seen)
@@ -214,11 +173,14 @@ def _parse(source: str, text: str) -> _Table:
     )
 
 
-# Loaded on first use, not at import, so a bad replacement file fails the
-# call that needs it with its message instead of every import of the service.
-@cache
-def _table() -> _Table:
-    return _parse(*_read_text())
+_FILE = ReferenceFile(
+    package="referral.reference",
+    resource=_PACKAGED,
+    env=CENTERS_FILE_ENV,
+    parse=_parse,
+    error=CenterDataError,
+)
+_table = _FILE.get
 
 
 def reload_service_centers() -> None:
@@ -227,7 +189,7 @@ def reload_service_centers() -> None:
     For tests and for a process pointed at a new file through
     ``INSON_SERVICE_CENTERS_FILE``; after ``reload_mahallas()`` call this too.
     """
-    _table.cache_clear()
+    _FILE.reload()
 
 
 def service_centers_source() -> str:

@@ -1,8 +1,12 @@
 """The social workers and Inson-center supervisors of the pilot, and the mahallas they cover.
 
+Shared reference data: assessment assigns cases to the workers, referral
+escalates overdue referrals to the district's supervisor, and both must name
+the same people, so the directory lives here, not in either service.
+
 The source gives only totals (698 social workers for the 1,351 mahallas of the
 pilot districts and cities, "about two mahallas per worker"), so the packaged
-directory is generated placeholder data (``tools/generate_workers.py``): the
+directory is generated placeholder data (``contracts/tools/generate_workers.py``): the
 right number of workers, spread over the districts in proportion to their
 mahallas, with stable ids and names that say they are placeholders.
 
@@ -18,25 +22,20 @@ leaves a mahalla uncovered would leave that mahalla's cases with nobody.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any, NamedTuple, TypeVar
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.geography import DISTRICTS_BY_CODE, DistrictCode
 from inson_contracts.codes.mahallas import MahallaCode, mahallas
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    model_validator,
+from inson_contracts.codes.reference import (
+    ReferenceDataError,
+    ReferenceFile,
+    describe,
+    validated,
 )
 
 # The shape of ids on the wire (contracts' Id): they travel in events as
@@ -108,7 +107,7 @@ class Supervisor(BaseModel):
         return self
 
 
-class WorkerDataError(ValueError):
+class WorkerDataError(ReferenceDataError):
     """The worker file cannot be used; the message names the file and the entry."""
 
 
@@ -120,25 +119,7 @@ class _Table(NamedTuple):
     supervisors: Mapping[str, Supervisor]
 
 
-def _read_text() -> tuple[str, str]:
-    replacement = os.environ.get(WORKERS_FILE_ENV, "").strip()
-    if replacement:
-        path = Path(replacement)
-        try:
-            return str(path), path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise WorkerDataError(
-                f"{WORKERS_FILE_ENV}={replacement}: cannot read the file: {error}"
-            ) from error
-    resource = files("assessment.reference").joinpath(_PACKAGED)
-    return f"assessment/reference/{_PACKAGED}", resource.read_text(encoding="utf-8")
-
-
-def _lists(source: str, text: str) -> tuple[list[Any], list[Any]]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise WorkerDataError(f"{source}: not valid JSON: {error}") from error
+def _lists(source: str, document: Any) -> tuple[list[Any], list[Any]]:
     if not isinstance(document, dict) or not all(
         isinstance(document.get(key), list) for key in ("workers", "supervisors")
     ):
@@ -148,32 +129,13 @@ def _lists(source: str, text: str) -> tuple[list[Any], list[Any]]:
     return document["workers"], document["supervisors"]
 
 
-_M = TypeVar("_M", Worker, Supervisor)
-
-
-def _validated(model: type[_M], where: str, entry: Any) -> _M:
-    try:
-        return model.model_validate(entry)
-    except ValidationError as error:
-        # One line per bad entry: the message is read in logs, where
-        # pydantic's multi-line report would be split apart.
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in error.errors()
-        )
-        raise WorkerDataError(f"{where}: {problems}") from None
-
-
-def _describe(source: str, kind: str, number: int, entry: Any) -> str:
-    return f"{source}: {kind} #{number} {json.dumps(entry, ensure_ascii=False)}"
-
-
 def _parse_workers(source: str, entries: list[Any]) -> dict[str, Worker]:
     known = {m.code: m.district_code for m in mahallas()}
     parsed: dict[str, Worker] = {}
     seen: dict[str, int] = {}
     for number, entry in enumerate(entries, start=1):
-        where = _describe(source, "worker", number, entry)
-        worker = _validated(Worker, where, entry)
+        where = describe(source, "worker", number, entry, limit=None)
+        worker = validated(Worker, where, entry, WorkerDataError)
         if worker.worker_id in seen:
             raise WorkerDataError(
                 f"{where}: worker_id {worker.worker_id} is listed twice"
@@ -195,8 +157,8 @@ def _parse_supervisors(source: str, entries: list[Any]) -> dict[str, Supervisor]
     by_district: dict[str, Supervisor] = {}
     seen: dict[str, int] = {}
     for number, entry in enumerate(entries, start=1):
-        where = _describe(source, "supervisor", number, entry)
-        supervisor = _validated(Supervisor, where, entry)
+        where = describe(source, "supervisor", number, entry, limit=None)
+        supervisor = validated(Supervisor, where, entry, WorkerDataError)
         if supervisor.supervisor_id in seen:
             raise WorkerDataError(
                 f"{where}: supervisor_id {supervisor.supervisor_id} is listed twice"
@@ -214,8 +176,8 @@ def _parse_supervisors(source: str, entries: list[Any]) -> dict[str, Supervisor]
     return by_district
 
 
-def _parse(source: str, text: str) -> _Table:
-    worker_entries, supervisor_entries = _lists(source, text)
+def _parse(source: str, document: Any) -> _Table:
+    worker_entries, supervisor_entries = _lists(source, document)
     by_id = _parse_workers(source, worker_entries)
     supervisors = _parse_supervisors(source, supervisor_entries)
 
@@ -242,11 +204,14 @@ def _parse(source: str, text: str) -> _Table:
     )
 
 
-# Loaded on first use, not at import, so a bad replacement file fails the
-# call that needs it with its message instead of every import of the service.
-@cache
-def _table() -> _Table:
-    return _parse(*_read_text())
+_FILE = ReferenceFile(
+    package="inson_contracts.codes",
+    resource=_PACKAGED,
+    env=WORKERS_FILE_ENV,
+    parse=_parse,
+    error=WorkerDataError,
+)
+_table = _FILE.get
 
 
 def reload_workers() -> None:
@@ -256,7 +221,7 @@ def reload_workers() -> None:
     ``INSON_WORKERS_FILE``. The directory is checked against the mahalla list
     in use, so after ``reload_mahallas()`` call this too.
     """
-    _table.cache_clear()
+    _FILE.reload()
 
 
 def workers_source() -> str:

@@ -11,7 +11,15 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from assessment.reference import (
+from inson_contracts.codes import INSON_PILOT_DISTRICTS, UnknownCode
+from inson_contracts.codes.mahallas import (
+    MAHALLA_COUNT_PILOT,
+    MAHALLAS_FILE_ENV,
+    mahallas,
+    mahallas_of,
+    reload_mahallas,
+)
+from inson_contracts.codes.staff import (
     WORKER_COUNT_PILOT,
     WORKERS_FILE_ENV,
     Worker,
@@ -24,17 +32,9 @@ from assessment.reference import (
     workers_covering,
     workers_source,
 )
-from inson_contracts.codes import INSON_PILOT_DISTRICTS, UnknownCode
-from inson_contracts.codes.mahallas import (
-    MAHALLA_COUNT_PILOT,
-    MAHALLAS_FILE_ENV,
-    mahallas,
-    mahallas_of,
-    reload_mahallas,
-)
 
-SERVICE = Path(__file__).resolve().parent.parent
-PACKAGED = SERVICE / "src" / "assessment" / "reference" / "data" / "workers.json"
+CONTRACTS = Path(__file__).resolve().parent.parent
+PACKAGED = CONTRACTS / "src" / "inson_contracts" / "codes" / "data" / "workers.json"
 PILOT_CODES = {d.code for d in INSON_PILOT_DISTRICTS}
 
 
@@ -53,7 +53,7 @@ def packaged_lists(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
-        "generate_workers", SERVICE / "tools" / "generate_workers.py"
+        "generate_workers", CONTRACTS / "tools" / "generate_workers.py"
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
