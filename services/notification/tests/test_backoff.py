@@ -6,18 +6,14 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from notification.domain.backoff import (
-    WEBHOOK_GIVE_UP_AFTER,
-    message_delay_s,
-    webhook_delay,
-    webhook_retry_at,
-)
+from inson_runtime.backoff import Backoff
+from notification.domain.backoff import WEBHOOK_GIVE_UP_AFTER, webhook_delay, webhook_retry_at
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def test_message_retries_double_up_to_the_cap() -> None:
-    delays = [message_delay_s(n, first_s=2, max_s=60) for n in range(1, 8)]
+    delays = [Backoff(first_s=2, max_s=60).delay(n) for n in range(1, 8)]
     assert delays == [2, 4, 8, 16, 32, 60, 60]
 
 

@@ -9,9 +9,10 @@ import httpx
 import pytest
 from inson_contracts.events.notification import MessageChannel
 from inson_runtime.testing import free_port
-from notification.channels.base import DeliveryError, OutgoingMessage, Unconfigured
-from notification.channels.http import SmsGateway, TelegramBot
-from notification.channels.smtp import SmtpEmail
+from notification.adapters.channels.base import Unconfigured
+from notification.adapters.channels.http import SmsGateway, TelegramBot
+from notification.adapters.channels.smtp import SmtpEmail
+from notification.domain.outgoing import DeliveryError, OutgoingMessage
 
 from .conftest import FakeHttp, Mailbox
 

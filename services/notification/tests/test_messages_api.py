@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from inson_runtime.auth import AuthSettings, mint_dev_token
-from notification.delivery.log import DELIVERIES
+from notification.adapters.deliveries import DELIVERIES
 from notification.main import compose
 from notification.settings import Settings
 from pymongo import MongoClient

@@ -32,10 +32,11 @@ from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
 from inson_runtime.service import Runtime
 from inson_runtime.testing import free_port, read_envelopes, start_groups_at_end, wait_for
-from notification.delivery.log import DEFERRED, DELIVERIES
-from notification.delivery.notifier import Notifier
+from notification.adapters.deliveries import DEFERRED, DELIVERIES
 from notification.domain.rules import short_ref
 from notification.domain.signing import verify
+from notification.handlers.messages import Notifier
+from notification.handlers.policies import Policies
 from notification.main import compose
 from notification.projections.recipients import APPLICATION_CONTACTS, RECIPIENTS
 from notification.reference.contacts import CONTACTS_FILE_ENV, reload_directory
@@ -78,8 +79,8 @@ class Service:
 
     @property
     def notifier(self) -> Notifier:
-        notifier: Notifier = self.app.state.notifier
-        return notifier
+        policies: Policies = self.app.state.policies
+        return policies.notifier
 
     async def publish(self, topic: str, *envelopes: Envelope) -> None:
         await self.publisher.publish(topic, list(envelopes))

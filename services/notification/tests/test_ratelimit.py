@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 from inson_contracts.events.notification import MessageChannel
-from notification.channels.base import OutgoingMessage
-from notification.channels.ratelimit import RateLimited, TokenBucket
+from notification.adapters.channels.ratelimit import RateLimited, TokenBucket
+from notification.domain.outgoing import OutgoingMessage
 
 
 class FakeTime:

@@ -8,7 +8,7 @@ import hmac
 
 import pytest
 from notification.domain.signing import BadSecret, new_secret, sign, signing_key, verify
-from notification.partners.worker import body_of
+from notification.handlers.webhooks import body_of
 
 # The example published with the Standard Webhooks specification's libraries.
 SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

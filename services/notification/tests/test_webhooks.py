@@ -18,11 +18,14 @@ import pytest
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import ApplicationSubmitted, CaseOpened, SocialWorkerAssigned
 from inson_runtime.mongo import connect
+from notification.adapters.subscriptions import MongoSubscriptions
+from notification.adapters.webhook_http import HttpWebhooks
+from notification.adapters.webhook_outbox import MongoWebhookOutbox
 from notification.domain.backoff import webhook_delay
 from notification.domain.signing import new_secret, sign, verify
-from notification.partners.outbox import PartnerOutbox, State
-from notification.partners.subscriptions import Subscription, SubscriptionStore
-from notification.partners.worker import WebhookWorker
+from notification.domain.subscriptions import Subscription
+from notification.domain.webhooks import State
+from notification.handlers.webhooks import WebhookWorker
 
 from .conftest import DISTRICT, Clock, FakeHttp, Received, Samples, fresh_phone
 
@@ -33,13 +36,13 @@ TYPES = [ApplicationSubmitted.TYPE, CaseOpened.TYPE, SocialWorkerAssigned.TYPE]
 
 @dataclass
 class Partners:
-    store: SubscriptionStore
-    outbox: PartnerOutbox
+    store: MongoSubscriptions
+    outbox: MongoWebhookOutbox
     worker: WebhookWorker
     clock: Clock
 
     async def subscribe(self, url: str, **filters: Any) -> Subscription:
-        return await self.store.create(
+        subscription = Subscription.new(
             owner="partner-unicef",
             url=url,
             secret=new_secret(),
@@ -49,6 +52,8 @@ class Partners:
             description=None,
             now=self.clock(),
         )
+        await self.store.add(subscription)
+        return subscription
 
     async def feed(self, *envelopes: Envelope) -> None:
         """What the service's partner consumer does with each event."""
@@ -63,12 +68,15 @@ async def partners(mongodb_url: str, clock: Clock) -> AsyncIterator[Partners]:
     client = connect(mongodb_url)
     name = f"test_webhooks_{Samples().case_id[:8]}"
     db = client[name]
-    store, outbox = SubscriptionStore(db), PartnerOutbox(db)
+    store, outbox = MongoSubscriptions(db), MongoWebhookOutbox(db)
     await store.ensure_indexes()
     await outbox.ensure_indexes()
     async with httpx.AsyncClient() as http:
         worker = WebhookWorker(
-            outbox=outbox, subscriptions=store, client=http, clock=clock, timeout_s=5
+            queues=outbox,
+            subscriptions=store,
+            webhooks=HttpWebhooks(http, timeout_s=5),
+            clock=clock,
         )
         yield Partners(store, outbox, worker, clock)
     await client.drop_database(name)
@@ -187,9 +195,9 @@ async def test_a_delivery_is_given_up_after_a_day_visibly_and_a_replay_catches_u
     blocked, _ = await partners.outbox.page(subscription.id, State.BLOCKED, skip=0, limit=10)
     # Two streams, each dead at its head; no order between streams is promised
     # (their uuid7 ids from one millisecond tie-break at random).
-    assert sorted(d["event_id"] for d in dead) == sorted([submitted.id, assigned.id])
-    assert [b["event_id"] for b in blocked] == [opened.id]  # never sent ahead of its case
-    assert all(d["attempts"] == 19 and d["last_error"] == "HTTP 503" for d in dead)
+    assert sorted(d.event_id for d in dead) == sorted([submitted.id, assigned.id])
+    assert [b.event_id for b in blocked] == [opened.id]  # never sent ahead of its case
+    assert all(d.attempts == 19 and d.last_error == "HTTP 503" for d in dead)
     attempts = len(webhook_receiver.requests)
     assert {r.headers["webhook-id"] for r in webhook_receiver.requests} == {
         submitted.id,

@@ -13,28 +13,30 @@ from datetime import UTC, datetime
 
 import httpx
 from fastapi import FastAPI
-from inson_contracts.envelope import Envelope
-from inson_contracts.events import Event, PersonErased
-from inson_contracts.events.notification import MessageChannel
+from inson_contracts.events import PersonErased
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, REFERRALS
 from inson_runtime.cli import service_cli
+from inson_runtime.repository import Repository
 from inson_runtime.service import Runtime, build_app, create_runtime
-from inson_runtime.settings import ServiceSettings
 
+from notification.adapters.channels.setup import channels
+from notification.adapters.deliveries import MongoDeferredEvents, MongoDeliveryLog
+from notification.adapters.recipients import MongoRecipients
+from notification.adapters.subscriptions import MongoSubscriptions
+from notification.adapters.webhook_http import HttpWebhooks
+from notification.adapters.webhook_outbox import MongoWebhookOutbox
+from notification.api.deps import install_error_answers
 from notification.api.messages import router as messages_router
-from notification.api.routes import Partners, router
-from notification.channels.base import Channel, Unconfigured
-from notification.channels.http import SmsGateway, TelegramBot
-from notification.channels.ratelimit import RateLimited, TokenBucket
-from notification.channels.smtp import SmtpEmail
-from notification.delivery.log import DeferredEvents, DeliveryLog
-from notification.delivery.notifier import Notifier
-from notification.delivery.outcomes import OutcomeRecorder
-from notification.delivery.recipients import Recipients
+from notification.api.subscriptions import router as subscriptions_router
+from notification.domain.outcomes import STREAM_PREFIX, replay
 from notification.domain.rules import RULE_EVENTS
-from notification.partners.outbox import PartnerOutbox
-from notification.partners.subscriptions import SubscriptionStore, subscribable_classes
-from notification.partners.worker import WebhookWorker
+from notification.domain.subscriptions import subscribable_classes
+from notification.handlers.commands import Partners
+from notification.handlers.messages import Notifier
+from notification.handlers.outcomes import OutcomeRecorder
+from notification.handlers.policies import Policies
+from notification.handlers.webhooks import WebhookWorker
+from notification.projections.message_queries import MessageLog
 from notification.projections.recipients import recipients_view
 from notification.reference.contacts import directory
 from notification.settings import Settings
@@ -51,70 +53,38 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def channels(settings: Settings, client: httpx.AsyncClient) -> dict[MessageChannel, Channel]:
-    sms: Channel = Unconfigured(MessageChannel.SMS)
-    if settings.sms_gateway_url:
-        token = settings.sms_gateway_token.get_secret_value()
-        sms = SmsGateway(client, settings.sms_gateway_url, token)
-    telegram: Channel = Unconfigured(MessageChannel.TELEGRAM)
-    if settings.telegram_api_base:
-        token = settings.telegram_bot_token.get_secret_value()
-        telegram = TelegramBot(client, settings.telegram_api_base, token)
-    email: Channel = Unconfigured(MessageChannel.EMAIL)
-    if settings.smtp_host:
-        email = SmtpEmail(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_sender,
-            username=settings.smtp_username,
-            password=settings.smtp_password.get_secret_value(),
-            starttls=settings.smtp_starttls,
-            timeout_s=settings.channel_timeout_s,
-        )
-    limits = {
-        MessageChannel.SMS: (sms, settings.sms_rate_per_s, settings.sms_burst),
-        MessageChannel.TELEGRAM: (telegram, settings.telegram_rate_per_s, settings.telegram_burst),
-        MessageChannel.EMAIL: (email, settings.email_rate_per_s, settings.email_burst),
-    }
-    return {
-        kind: RateLimited(channel, TokenBucket(rate, burst))
-        for kind, (channel, rate, burst) in limits.items()
-    }
-
-
-def compose(settings: ServiceSettings, *, clock: Clock = _utc_now) -> tuple[Runtime, FastAPI]:
-    if not isinstance(settings, Settings):
-        raise TypeError("the notification service needs notification.settings.Settings")
-    config = settings
-    runtime = create_runtime(config)
+def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, FastAPI]:
+    runtime = create_runtime(settings)
     # httpx logs every request URL at INFO; the bot API carries its token in
     # the path and a partner's webhook URL may carry credentials.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     db = runtime.db
-    client = httpx.AsyncClient(timeout=config.channel_timeout_s)
+    client = httpx.AsyncClient(timeout=settings.channel_timeout_s)
 
-    deliveries = DeliveryLog(db)
+    deliveries, deferred = MongoDeliveryLog(db), MongoDeferredEvents(db)
+    subscriptions, outbox = MongoSubscriptions(db), MongoWebhookOutbox(db)
+    messages = Repository(
+        runtime.journal, source="inson/notification", stream_prefix=STREAM_PREFIX, replay=replay
+    )
     notifier = Notifier(
         deliveries=deliveries,
-        deferred=DeferredEvents(db),
-        recipients=Recipients(db, directory),
-        channels=channels(config, client),
-        recorder=OutcomeRecorder(runtime, deliveries),
-        settings=config,
+        deferred=deferred,
+        recipients=MongoRecipients(db, directory),
+        channels=channels(settings, client),
+        recorder=OutcomeRecorder(messages, deliveries),
+        settings=settings,
         clock=clock,
     )
-    subscriptions = SubscriptionStore(db)
-    outbox = PartnerOutbox(db)
     webhooks = WebhookWorker(
-        outbox=outbox,
+        queues=outbox,
         subscriptions=subscriptions,
-        client=client,
+        webhooks=HttpWebhooks(client, timeout_s=settings.webhook_timeout_s),
         clock=clock,
-        concurrency=config.webhook_concurrency,
-        lease_s=config.webhook_lease_s,
-        timeout_s=config.webhook_timeout_s,
-        sealer=runtime.sealer,
+        concurrency=settings.webhook_concurrency,
+        lease_s=settings.webhook_lease_s,
+        personal_data=runtime.sealer,
     )
+    policies = Policies(notifier, webhooks, deliveries, deferred, subscriptions, outbox, clock)
 
     async def prepare() -> None:
         directory()  # a broken contacts file stops the start, with its reason
@@ -125,50 +95,30 @@ def compose(settings: ServiceSettings, *, clock: Clock = _utc_now) -> tuple[Runt
     runtime.on_start.append(prepare)
     runtime.add_projection(recipients_view)
     topics = (INTAKE_CASES.name, ASSESSMENT_PLANS.name, REFERRALS.name)
-
-    # Messages and partner deliveries are separate groups: a slow SMS
-    # gateway must not hold up partners, nor a partner the messages.
-    messages = runtime.consumer("policy.messages", *topics, concurrency=config.message_concurrency)
-    messages.on(*RULE_EVENTS)(notifier.on_event)
-
-    # Kept sealed: the worker opens each event when it sends it (see WebhookWorker).
+    tell = runtime.consumer("policy.messages", *topics, concurrency=settings.message_concurrency)
+    tell.on(*RULE_EVENTS)(policies.tell)
+    # Kept sealed: the worker opens each event when it sends it.
     partner_feed = runtime.consumer(
         "policy.partners",
         *topics,
         open_personal=False,
-        concurrency=config.partner_fanout_concurrency,
+        concurrency=settings.partner_fanout_concurrency,
     )
-
-    @partner_feed.on(*subscribable_classes())
-    async def fan_out(event: Event, envelope: Envelope) -> None:
-        await outbox.remember(envelope)
-        for subscription in await subscriptions.matching(envelope):
-            await outbox.enqueue(subscription, envelope, clock())
-
-    # An erasure blanks what the service holds outside its read models: the
-    # citizen's address in the delivery log and events parked for later.
-    # (The recipients projection reacts on its own; partner_events are kept
-    # sealed, so nothing there opens after the key is gone.)
-    erasures = runtime.consumer("policy.erasures", INTAKE_CASES.name)
-
-    @erasures.on(PersonErased)
-    async def erase(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PersonErased)
-        await deliveries.erase_case(event.case_id)
-        await notifier.deferred.erase_case(event.case_id)
-
-    runtime.every("message-retries", config.message_retry_interval_s, notifier.retry_due)
-    runtime.every("webhook-deliveries", config.webhook_interval_s, webhooks.tick)
+    partner_feed.on(*subscribable_classes())(policies.fan_out)
+    runtime.consumer("policy.erasures", INTAKE_CASES.name).on(PersonErased)(policies.erase)
+    runtime.every("message-retries", settings.message_retry_interval_s, policies.retry_messages)
+    runtime.every("webhook-deliveries", settings.webhook_interval_s, policies.deliver_webhooks)
 
     app = build_app(
         runtime,
         title="Inson notification",
         description=DESCRIPTION,
-        routers=[router, messages_router],
+        routers=[subscriptions_router, messages_router],
     )
-    app.state.partners = Partners(subscriptions, outbox, clock, config.webhook_require_https)
-    app.state.notifier = notifier
-    app.state.webhooks = webhooks
+    install_error_answers(app)
+    app.state.partners = Partners(subscriptions, outbox, clock, settings.webhook_require_https)
+    app.state.message_log = MessageLog(db)
+    app.state.policies = policies
     _close_on_shutdown(app, client)
     return runtime, app
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Self
 
 from inson_contracts.codes.geography import DISTRICTS_BY_CODE, REGIONS_BY_CODE
 from inson_contracts.events.values import DistrictCode, RegionCode
@@ -17,9 +17,8 @@ from pydantic import (
     UrlConstraints,
 )
 
-from notification.partners.subscriptions import subscribable_types
-
-T = TypeVar("T")
+from notification.domain.subscriptions import Subscription, subscribable_types
+from notification.domain.webhooks import Entry
 
 
 def _known_region(code: str) -> str:
@@ -53,8 +52,8 @@ class SubscriptionIn(BaseModel):
     event_types: list[EventType] = Field(min_length=1, max_length=100)
     regions: list[KnownRegion] = Field(default_factory=list, max_length=20)
     districts: list[KnownDistrict] = Field(default_factory=list, max_length=250)
-    # Unconstrained here and checked by the route: a validation error would
-    # echo the input, and this input is a secret.
+    # Unconstrained here and checked by the handler: a validation error
+    # would echo the input, and this input is a secret.
     secret: SecretStr | None = Field(
         default=None,
         description="A Standard Webhooks secret (whsec_ + base64 of 24-64 bytes); "
@@ -72,6 +71,21 @@ class SubscriptionOut(BaseModel):
     description: str | None
     created_by: str
     created_at: datetime
+
+    @classmethod
+    def of(cls, subscription: Subscription, **more: Any) -> Self:
+        """Everything but the secret (and ``more``, which a subclass adds)."""
+        return cls(
+            id=subscription.id,
+            url=subscription.url,
+            event_types=list(subscription.event_types),
+            regions=list(subscription.regions),
+            districts=list(subscription.districts),
+            description=subscription.description,
+            created_by=subscription.owner,
+            created_at=subscription.created_at,
+            **more,
+        )
 
 
 class SubscriptionCreated(SubscriptionOut):
@@ -95,13 +109,22 @@ class DeliveryOut(BaseModel):
     delivered_at: datetime | None = None
     dead_at: datetime | None = None
 
+    @classmethod
+    def of(cls, entry: Entry) -> DeliveryOut:
+        return cls(
+            event_id=entry.event_id,
+            event_type=entry.event_type,
+            subject=entry.subject,
+            version=entry.version,
+            time=entry.time,
+            state=entry.state.value,
+            attempts=entry.attempts,
+            next_attempt_at=entry.next_attempt_at,
+            last_error=entry.last_error,
+            delivered_at=entry.delivered_at,
+            dead_at=entry.dead_at,
+        )
+
 
 class ReplayOut(BaseModel):
     requeued: int = Field(description="Events queued again; dead deliveries are retried too.")
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    page: int
-    page_size: int
-    total: int

@@ -1,4 +1,8 @@
-"""When to try again: messages to people, and webhook deliveries to partners."""
+"""When to try a webhook delivery again: a schedule partners are told, not a formula.
+
+Messages to people back off exponentially (``inson_runtime.backoff.Backoff``,
+applied by the notifier); partners plan their maintenance around this table.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +22,6 @@ WEBHOOK_DELAYS: tuple[timedelta, ...] = (
 )
 WEBHOOK_STEADY_DELAY = timedelta(hours=2)
 WEBHOOK_GIVE_UP_AFTER = timedelta(hours=26)
-
-
-def message_delay_s(attempt: int, *, first_s: float, max_s: float) -> float:
-    """Seconds to wait after failed attempt number ``attempt`` (1, 2, ...) of a message."""
-    return float(min(max_s, first_s * 2 ** max(0, attempt - 1)))
 
 
 def webhook_delay(attempt: int) -> timedelta:

@@ -6,13 +6,8 @@ read it by time through an index rather than reading the topics again: a
 replay of one subscription since Tuesday is one query, not a scan of every
 partition from offset 0, and it needs no consumer group of its own.
 
-``webhook_outbox`` holds one entry per (subscription, event). Entries of one
-subscription and one subject (the stream: a case, a referral) form a queue
-ordered by stream version: only its head is ever sent, and the next one only
-after the head was delivered, so a partner sees a case's events strictly in
-order, one in flight at a time. A head that exhausted its retry schedule is
-``dead`` and the entries behind it ``blocked``, visible through the API,
-until a replay releases them: order is never bought by dropping an event.
+``webhook_outbox`` holds one entry per (subscription, event); the queues
+they form are described in ``domain/webhooks.py``.
 
 Each entry carries its queue as one field, ``queue`` (subscription and
 subject together), and the queue's reads go through that field's index. A
@@ -24,9 +19,7 @@ suite's 2,000 applications slowed all services through the shared store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from inson_contracts.envelope import Envelope
@@ -34,7 +27,8 @@ from inson_runtime.mongo import Document
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from notification.partners.subscriptions import Subscription
+from notification.domain.subscriptions import Subscription
+from notification.domain.webhooks import Entry, State, queue_key
 
 PARTNER_EVENTS = "partner_events"
 OUTBOX = "webhook_outbox"
@@ -43,55 +37,31 @@ _QUEUE_FIELD_MIGRATION = "webhook_outbox.queue"
 QUEUE_ORDER = [("version", ASCENDING), ("time", ASCENDING), ("event_id", ASCENDING)]
 
 
-class State(StrEnum):
-    PENDING = "pending"
-    DELIVERING = "delivering"
-    DELIVERED = "delivered"
-    DEAD = "dead"
-    BLOCKED = "blocked"  # behind a dead entry of the same queue
-
-
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    subscription_id: str
-    subject: str
-    event_id: str
-    state: State
-    due_at: datetime
-    attempts: int
-    first_attempt_at: datetime | None
-    generation: int
-
-    @property
-    def queue(self) -> str:
-        return queue_key(self.subscription_id, self.subject)
-
-    @classmethod
-    def from_document(cls, doc: Document) -> Entry:
-        return cls(
-            id=doc["_id"],
-            subscription_id=doc["subscription_id"],
-            subject=doc["subject"],
-            event_id=doc["event_id"],
-            state=State(doc["state"]),
-            due_at=doc["due_at"],
-            attempts=int(doc.get("attempts", 0)),
-            first_attempt_at=doc.get("first_attempt_at"),
-            generation=int(doc.get("generation", 0)),
-        )
+def _entry(doc: Document) -> Entry:
+    return Entry(
+        id=doc["_id"],
+        subscription_id=doc["subscription_id"],
+        subject=doc["subject"],
+        event_id=doc["event_id"],
+        event_type=doc["event_type"],
+        version=doc["version"],
+        time=doc["time"],
+        state=State(doc["state"]),
+        due_at=doc["due_at"],
+        attempts=int(doc.get("attempts", 0)),
+        first_attempt_at=doc.get("first_attempt_at"),
+        generation=int(doc.get("generation", 0)),
+        last_error=doc.get("last_error"),
+        delivered_at=doc.get("delivered_at"),
+        dead_at=doc.get("dead_at"),
+    )
 
 
 def _entry_id(subscription_id: str, event_id: str) -> str:
     return f"{subscription_id}:{event_id}"
 
 
-def queue_key(subscription_id: str, subject: str) -> str:
-    # Subscription ids hold no "|" (they are UUIDs), so the key is unambiguous.
-    return f"{subscription_id}|{subject}"
-
-
-class PartnerOutbox:
+class MongoWebhookOutbox:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.events = db[PARTNER_EVENTS]
         self.entries = db[OUTBOX]
@@ -201,7 +171,7 @@ class PartnerOutbox:
             },
             sort=QUEUE_ORDER,
         )
-        return Entry.from_document(doc) if doc else None
+        return _entry(doc) if doc else None
 
     async def hold_behind(self, head: Entry, until: datetime | None) -> None:
         """Park the rest of the head's queue: until ``until``, or blocked when None (dead)."""
@@ -261,7 +231,7 @@ class PartnerOutbox:
 
     async def page(
         self, subscription_id: str, state: State | None, *, skip: int, limit: int
-    ) -> tuple[list[Document], int]:
+    ) -> tuple[list[Entry], int]:
         query: dict[str, Any] = {"subscription_id": subscription_id}
         if state is not None:
             query["state"] = state.value
@@ -269,7 +239,7 @@ class PartnerOutbox:
         cursor = self.entries.find(
             query, sort=[("time", ASCENDING), ("_id", ASCENDING)], skip=skip, limit=limit
         )
-        return [doc async for doc in cursor], total
+        return [_entry(doc) async for doc in cursor], total
 
     async def counts(self, subscription_id: str) -> dict[str, int]:
         return {

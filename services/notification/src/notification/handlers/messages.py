@@ -1,6 +1,6 @@
 """Events in, messages out: rules -> recipients -> delivery log -> channel -> events.
 
-The policy consumer calls :meth:`Notifier.on_event`; the periodic job
+The message policy calls :meth:`Notifier.on_event`; the periodic job
 ``message-retries`` calls :meth:`Notifier.retry_due`, which sends what is due
 again (retries, and entries a crash left ``sending``), turns outcomes into
 NotificationSent / NotificationFailed events, and takes up events that were
@@ -9,29 +9,24 @@ waiting for their recipient to become known.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 import structlog
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import REGISTRY, Event
-from inson_contracts.events.notification import MessageChannel
+from inson_contracts.events.notification import MessageChannel, RecipientKind
+from inson_runtime.backoff import Backoff
+from inson_runtime.ids import DerivedIds
 from inson_runtime.observability.metrics import get_or_create
 from prometheus_client import Counter
 
-from notification.channels.base import Channel, DeliveryError, OutgoingMessage
-from notification.delivery.log import (
-    DeferredEvents,
-    Delivery,
-    DeliveryLog,
-    Outcome,
-    Status,
-    notification_id,
-)
-from notification.delivery.outcomes import OutcomeRecorder
-from notification.delivery.recipients import NotKnownYet, Recipients, Target
-from notification.domain.backoff import message_delay_s
+from notification.domain.deliveries import Delivery, NotKnownYet, Outcome, Status, Target
+from notification.domain.outgoing import Channel, DeliveryError, OutgoingMessage
 from notification.domain.rules import Intent, intents_for
+from notification.handlers.outcomes import OutcomeRecorder
+from notification.handlers.ports import DeferredEvents, DeliveryLog, Recipients
 from notification.messages.catalogue import render, subject
 from notification.settings import Settings
 
@@ -43,6 +38,12 @@ MESSAGES = get_or_create(
     "Message attempts by channel and outcome (sent, retrying, failed).",
     ("channel", "outcome"),
 )
+_notification_ids = DerivedIds(uuid.UUID("0b6c9d1e-7f3a-4e25-9a8d-3c1f5e7b2d40"))
+
+
+def notification_id(cause_event_id: str, kind: RecipientKind, channel: MessageChannel) -> str:
+    """One event, one recipient kind, one channel: one message, however often it is read."""
+    return _notification_ids(cause_event_id, kind.value, channel.value)
 
 
 class Notifier:
@@ -64,6 +65,7 @@ class Notifier:
         self.recorder = recorder
         self.settings = settings
         self.clock = clock
+        self.backoff = Backoff(settings.message_backoff_first_s, settings.message_backoff_max_s)
 
     async def on_event(self, event: Event, envelope: Envelope) -> None:
         now = self.clock()
@@ -129,12 +131,7 @@ class Notifier:
         final = not retryable or delivery.attempts >= settings.message_max_attempts
         due = None
         if not final:
-            delay = message_delay_s(
-                delivery.attempts,
-                first_s=settings.message_backoff_first_s,
-                max_s=settings.message_backoff_max_s,
-            )
-            due = self.clock() + timedelta(seconds=delay)
+            due = self.clock() + timedelta(seconds=self.backoff.delay(delivery.attempts))
         status = Status.FAILED if final else Status.RETRYING
         await self._settle(delivery, status, sent=False, final=final, reason=reason, due=due)
 
@@ -180,12 +177,12 @@ class Notifier:
 
     async def _take_up_waiting(self) -> None:
         now = self.clock()
-        for doc in await self.deferred.due(now):
-            envelope = Envelope.model_validate(doc["envelope"])
+        for parked in await self.deferred.due(now):
+            envelope = parked.envelope
             event = REGISTRY.parse(envelope.type, envelope.data)
             if await self._handle(event, envelope, now):
                 await self.deferred.drop(envelope.id)
-            elif now >= doc["give_up_at"]:
+            elif now >= parked.give_up_at:
                 log.warning("recipient never became known; not told", event_type=envelope.type)
                 await self.deferred.drop(envelope.id)
             else:

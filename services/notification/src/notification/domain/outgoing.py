@@ -1,4 +1,9 @@
-"""One interface for every way a message leaves the platform."""
+"""A message as it leaves the platform, and the one interface every channel offers.
+
+The channels themselves (SMS gateway, chat bot, SMTP relay) are adapters;
+what they take, what they answer and how they refuse is said here, so the
+notifier and every channel speak of the same thing.
+"""
 
 from __future__ import annotations
 
@@ -36,18 +41,3 @@ class Channel(Protocol):
     async def send(self, message: OutgoingMessage) -> str | None:
         """Hand the message to the provider; its message id if it gives one."""
         ...
-
-
-class Unconfigured:
-    """A channel nobody set up: every message fails at once, visibly."""
-
-    def __init__(self, kind: MessageChannel) -> None:
-        self.kind = kind
-
-    async def send(self, message: OutgoingMessage) -> str | None:
-        raise DeliveryError(f"the {self.kind} channel is not configured", retryable=False)
-
-
-def retryable_status(status: int) -> bool:
-    """HTTP answers worth trying again: the provider is busy or broken, not refusing."""
-    return status in (408, 425, 429) or status >= 500

@@ -9,7 +9,7 @@ from email.utils import formatdate
 
 from inson_contracts.events.notification import MessageChannel
 
-from notification.channels.base import DeliveryError, OutgoingMessage
+from notification.domain.outgoing import DeliveryError, OutgoingMessage
 
 
 class SmtpEmail:

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 from inson_contracts.events.notification import MessageChannel
 
-from notification.channels.base import DeliveryError, OutgoingMessage, retryable_status
+from notification.adapters.channels.base import retryable_status
+from notification.domain.outgoing import DeliveryError, OutgoingMessage
 
 
 async def _post(

@@ -12,7 +12,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-from notification.channels.base import Channel, OutgoingMessage
+from notification.domain.outgoing import Channel, OutgoingMessage
 
 
 class TokenBucket:

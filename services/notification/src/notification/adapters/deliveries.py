@@ -1,4 +1,4 @@
-"""The delivery log: one document per message, written before the message is sent.
+"""The delivery log in MongoDB: one document per message, written before it is sent.
 
 ``_id`` is the notification id, derived from (cause event id, recipient
 kind, channel), so a redelivered event finds its message already there and
@@ -10,15 +10,13 @@ again (at least once to the provider; never again once it is ``sent``).
 Each attempt's outcome is pushed onto the entry and turned into a
 NotificationSent / NotificationFailed event afterwards (``unrecorded`` marks
 entries whose outcomes are not all events yet), so an outage of the event
-store never costs an outcome.
+store never costs an outcome. ``deferred_events`` holds the events parked
+until their recipient is known.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from inson_contracts.codes.names import Language
@@ -29,82 +27,45 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from notification.domain.deliveries import Delivery, LoggedDelivery, Outcome, Parked, Status
 from notification.domain.templates import Template
 
 DELIVERIES = "deliveries"
 DEFERRED = "deferred_events"
-_IDS = uuid.UUID("0b6c9d1e-7f3a-4e25-9a8d-3c1f5e7b2d40")
 
 
-def notification_id(cause_event_id: str, kind: RecipientKind, channel: MessageChannel) -> str:
-    return str(uuid.uuid5(_IDS, f"{cause_event_id}/{kind.value}/{channel.value}"))
+def _delivery_document(delivery: Delivery) -> Document:
+    doc = dict(delivery.__dict__)
+    doc["_id"] = doc.pop("id")
+    return doc
 
 
-class Status(StrEnum):
-    SENDING = "sending"
-    SENT = "sent"
-    RETRYING = "failed-retryable"
-    FAILED = "failed"
+def _delivery(doc: Document) -> Delivery:
+    fields: dict[str, Any] = {k: doc.get(k) for k in Delivery.__dataclass_fields__ if k != "id"}
+    fields["kind"] = RecipientKind(fields["kind"])
+    fields["channel"] = MessageChannel(fields["channel"])
+    fields["language"] = Language(fields["language"])
+    fields["template"] = Template(fields["template"])
+    return Delivery(id=doc["_id"], **fields)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    attempt: int
-    at: datetime
-    sent: bool
-    final: bool
-    reason: str | None = None
-    provider_message_id: str | None = None
-
-    def to_document(self) -> Document:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_document(cls, doc: Document) -> Outcome:
-        return cls(
-            attempt=int(doc["attempt"]),
-            at=doc["at"],
-            sent=bool(doc["sent"]),
-            final=bool(doc["final"]),
-            reason=doc.get("reason"),
-            provider_message_id=doc.get("provider_message_id"),
-        )
+def _outcome(doc: Document) -> Outcome:
+    return Outcome(
+        attempt=int(doc["attempt"]),
+        at=doc["at"],
+        sent=bool(doc["sent"]),
+        final=bool(doc["final"]),
+        reason=doc.get("reason"),
+        provider_message_id=doc.get("provider_message_id"),
+    )
 
 
-@dataclass(frozen=True)
-class Delivery:
-    id: str
-    cause_event_id: str
-    cause_type: str
-    case_id: str | None
-    correlation_id: str | None
-    region: str | None
-    district: str | None
-    kind: RecipientKind
-    recipient_ref: str
-    channel: MessageChannel
-    address: str
-    language: Language
-    template: Template
-    params: dict[str, str]
-    attempts: int = 1
-
-    def to_document(self) -> Document:
-        doc = dict(self.__dict__)
-        doc["_id"] = doc.pop("id")
-        return doc
-
-    @classmethod
-    def from_document(cls, doc: Document) -> Delivery:
-        fields: dict[str, Any] = {k: doc.get(k) for k in cls.__dataclass_fields__ if k != "id"}
-        fields["kind"] = RecipientKind(fields["kind"])
-        fields["channel"] = MessageChannel(fields["channel"])
-        fields["language"] = Language(fields["language"])
-        fields["template"] = Template(fields["template"])
-        return cls(id=doc["_id"], **fields)
+def _logged(doc: Document) -> LoggedDelivery:
+    outcomes = tuple(_outcome(o) for o in doc.get("outcomes", []))
+    return LoggedDelivery(_delivery(doc), outcomes, int(doc.get("recorded", 0)))
 
 
-class DeliveryLog:
+class MongoDeliveryLog:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.deliveries = db[DELIVERIES]
 
@@ -127,7 +88,7 @@ class DeliveryLog:
 
     async def insert(self, delivery: Delivery, now: datetime, lease_s: float) -> bool:
         """Write the entry as ``sending``; False if it existed (nothing to do here)."""
-        doc = delivery.to_document() | {
+        doc = _delivery_document(delivery) | {
             "status": Status.SENDING.value,
             "due_at": now + timedelta(seconds=lease_s),
             "created_at": now,
@@ -160,7 +121,7 @@ class DeliveryLog:
             sort=[("due_at", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
-        return Delivery.from_document(doc) if doc else None
+        return _delivery(doc) if doc else None
 
     async def settle(
         self, delivery: Delivery, status: Status, outcome: Outcome, due_at: datetime | None
@@ -177,19 +138,20 @@ class DeliveryLog:
                     "updated_at": outcome.at,
                     "unrecorded": True,
                 },
-                "$push": {"outcomes": outcome.to_document()},
+                "$push": {"outcomes": dict(outcome.__dict__)},
             },
         )
         return result.modified_count == 1
 
-    async def get(self, delivery_id: str) -> Document | None:
-        return await self.deliveries.find_one({"_id": delivery_id})
+    async def get(self, delivery_id: str) -> LoggedDelivery | None:
+        doc = await self.deliveries.find_one({"_id": delivery_id})
+        return _logged(doc) if doc else None
 
-    async def unrecorded(self, older_than: datetime, limit: int = 100) -> list[Document]:
+    async def unrecorded(self, older_than: datetime, limit: int = 100) -> list[LoggedDelivery]:
         cursor = self.deliveries.find(
             {"unrecorded": True, "updated_at": {"$lte": older_than}}, limit=limit
         )
-        return [doc async for doc in cursor]
+        return [_logged(doc) async for doc in cursor]
 
     async def mark_recorded(self, delivery_id: str, count: int) -> None:
         await self.deliveries.update_one(
@@ -219,7 +181,7 @@ class DeliveryLog:
         return result.modified_count
 
 
-class DeferredEvents:
+class MongoDeferredEvents:
     """Events whose recipient the read model does not know yet, waiting for it."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
@@ -238,9 +200,12 @@ class DeferredEvents:
             upsert=True,
         )
 
-    async def due(self, now: datetime, limit: int = 100) -> list[Document]:
+    async def due(self, now: datetime, limit: int = 100) -> list[Parked]:
         cursor = self.events.find({"due_at": {"$lte": now}}, sort=[("due_at", 1)], limit=limit)
-        return [doc async for doc in cursor]
+        return [
+            Parked(Envelope.model_validate(doc["envelope"]), doc["give_up_at"])
+            async for doc in cursor
+        ]
 
     async def later(self, event_id: str, at: datetime) -> None:
         await self.events.update_one({"_id": event_id}, {"$set": {"due_at": at}})

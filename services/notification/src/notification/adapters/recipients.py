@@ -1,33 +1,25 @@
-"""From an intent's recipient (a role) to a target: a channel, an address, a language."""
+"""From an intent's recipient (a role) to a target: a channel, an address, a language.
+
+Citizens are looked up in the ``recipients`` read model, staff in the staff
+directory (``reference/contacts.py``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from inson_contracts.codes.names import Language
 from inson_contracts.events.notification import MessageChannel, RecipientKind
 from inson_runtime.mongo import Document
 from pymongo.asynchronous.database import AsyncDatabase
 
+from notification.domain.deliveries import NotKnownYet, Target
 from notification.domain.rules import CitizenOf, Intent, StaffMember, WorkerOf
 from notification.projections.recipients import APPLICATION_CONTACTS, RECIPIENTS
 from notification.reference.contacts import Directory
 
 
-@dataclass(frozen=True)
-class Target:
-    ref: str  # who: a case id for a citizen, a staff id for staff
-    channel: MessageChannel
-    address: str
-    language: Language
-
-
-class NotKnownYet(Exception):
-    """The read model has not seen the case (or its worker) yet: ask again later."""
-
-
-class Recipients:
+class MongoRecipients:
     """One channel per recipient: SMS (else e-mail) for citizens, chat (else e-mail) for staff.
 
     A single channel, not all of them: one event is one message to a person.

@@ -13,17 +13,17 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-import httpx
 import structlog
 from inson_contracts.envelope import STRUCTURED_JSON
 from inson_runtime.observability.metrics import get_or_create
-from inson_runtime.privacy import Sealer, SealError
+from inson_runtime.privacy import SealError
 from prometheus_client import Counter
 
 from notification.domain.backoff import webhook_retry_at
 from notification.domain.signing import sign
-from notification.partners.outbox import Entry, PartnerOutbox, State
-from notification.partners.subscriptions import Subscription, SubscriptionStore
+from notification.domain.subscriptions import Subscription
+from notification.domain.webhooks import Entry, State
+from notification.handlers.ports import PersonalData, Subscriptions, WebhookQueues, Webhooks
 
 log = structlog.get_logger(__name__)
 
@@ -47,29 +47,27 @@ class WebhookWorker:
     def __init__(
         self,
         *,
-        outbox: PartnerOutbox,
-        subscriptions: SubscriptionStore,
-        client: httpx.AsyncClient,
+        queues: WebhookQueues,
+        subscriptions: Subscriptions,
+        webhooks: Webhooks,
         clock: Callable[[], datetime],
         concurrency: int = 8,
         lease_s: float = 60.0,
-        timeout_s: float = 10.0,
-        sealer: Sealer | None = None,
+        personal_data: PersonalData | None = None,
     ) -> None:
-        self.outbox = outbox
+        self.queues = queues
         # Events are stored sealed and opened only when sent: a partner gets
         # the personal fields while the person's key exists, and an event
         # sent (or replayed) after an erasure carries none.
-        self.sealer = sealer
+        self.personal_data = personal_data
         self.subscriptions = subscriptions
-        self.client = client
+        self.webhooks = webhooks
         self.clock = clock
         self.lease_s = lease_s
-        self.timeout_s = timeout_s
         self._slots = asyncio.Semaphore(concurrency)
 
     async def tick(self) -> None:
-        queues = await self.outbox.due_queues(self.clock())
+        queues = await self.queues.due_queues(self.clock())
         await asyncio.gather(*(self._drain(sub, subject) for sub, subject in queues))
 
     async def _drain(self, subscription_id: str, subject: str) -> None:
@@ -83,31 +81,31 @@ class WebhookWorker:
 
     async def _next(self, subscription: Subscription, subject: str) -> bool:
         """Deliver the queue's head if it is due; True to go on with the next."""
-        head = await self.outbox.head(subscription.id, subject)
+        head = await self.queues.head(subscription.id, subject)
         if head is None:
             return False
         now = self.clock()
         if head.state is State.DEAD:
-            await self.outbox.hold_behind(head, None)
+            await self.queues.hold_behind(head, None)
             return False
         if head.state is State.BLOCKED:
             return False  # released by a replay
         if head.due_at > now:
             # Waiting for a retry or in flight elsewhere: nothing behind it
             # is due before it is.
-            await self.outbox.hold_behind(head, head.due_at)
+            await self.queues.hold_behind(head, head.due_at)
             return False
-        if not await self.outbox.claim(head, now, self.lease_s):
+        if not await self.queues.claim(head, now, self.lease_s):
             return False
         error = await self._post(subscription, head, now)
         if error is None:
-            await self.outbox.delivered(head, self.clock())
+            await self.queues.delivered(head, self.clock())
             WEBHOOKS.labels("delivered").inc()
             return True
         failed_at = self.clock()
         first = head.first_attempt_at or now
         retry_at = webhook_retry_at(first, head.attempts + 1, failed_at)
-        await self.outbox.failed(head, failed_at, first, retry_at, error)
+        await self.queues.failed(head, failed_at, first, retry_at, error)
         WEBHOOKS.labels("dead" if retry_at is None else "retrying").inc()
         # The URL may carry a partner's credentials: the subscription id names it.
         log.info(
@@ -119,17 +117,17 @@ class WebhookWorker:
             dead=retry_at is None,
         )
         if retry_at is not None:
-            await self.outbox.hold_behind(head, retry_at)
+            await self.queues.hold_behind(head, retry_at)
         return False
 
     async def _post(self, subscription: Subscription, head: Entry, now: datetime) -> str | None:
         """Send one attempt; None when the partner took it, else what went wrong."""
-        envelope = await self.outbox.envelope(head.event_id)
+        envelope = await self.queues.envelope(head.event_id)
         if envelope is None:
             return "event no longer stored"
-        if self.sealer is not None:
+        if self.personal_data is not None:
             try:
-                data = await self.sealer.open(str(envelope["type"]), envelope["data"])
+                data = await self.personal_data.open(str(envelope["type"]), envelope["data"])
             except SealError:
                 return "personal data does not open with its key"
             envelope = {**envelope, "data": data}
@@ -141,14 +139,4 @@ class WebhookWorker:
             "webhook-timestamp": str(timestamp),
             "webhook-signature": sign(subscription.secret, head.event_id, timestamp, body),
         }
-        try:
-            response = await self.client.post(
-                subscription.url, content=body, headers=headers, timeout=self.timeout_s
-            )
-        except httpx.TimeoutException:
-            return "timed out"
-        except httpx.HTTPError as exc:
-            return f"unreachable: {type(exc).__name__}"
-        if response.is_success:
-            return None
-        return f"HTTP {response.status_code}"
+        return await self.webhooks.post(subscription.url, body, headers)

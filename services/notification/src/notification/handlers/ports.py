@@ -1,0 +1,165 @@
+"""What the handlers need besides the event store, as Protocols.
+
+The MongoDB implementations live in ``notification.adapters`` and the
+in-memory fakes in the service's unit tests. The channels' interface
+(``domain/outgoing.py``) sits in the domain instead, because the channel
+adapters wrap one another (the rate limiter wraps a gateway) and adapters
+may not import handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from inson_contracts.envelope import Envelope
+from inson_contracts.events.notification import RecipientKind
+
+from notification.domain.deliveries import (
+    Delivery,
+    LoggedDelivery,
+    Outcome,
+    Parked,
+    Status,
+    Target,
+)
+from notification.domain.rules import Intent
+from notification.domain.subscriptions import Subscription
+from notification.domain.webhooks import Entry, State
+
+
+class DeliveryLog(Protocol):
+    """One entry per message, written before it is sent (see ``adapters/deliveries.py``)."""
+
+    async def planned(self, cause_event_id: str, kind: RecipientKind) -> bool:
+        """True if the event already has a message for this kind of recipient."""
+        ...
+
+    async def insert(self, delivery: Delivery, now: datetime, lease_s: float) -> bool:
+        """Write the entry as ``sending``; False if it existed."""
+        ...
+
+    async def claim_due(self, now: datetime, lease_s: float) -> Delivery | None:
+        """Take one entry whose retry is due or whose sender's lease ran out."""
+        ...
+
+    async def settle(
+        self, delivery: Delivery, status: Status, outcome: Outcome, due_at: datetime | None
+    ) -> bool:
+        """Record an attempt's result; False if another claim overtook this one."""
+        ...
+
+    async def get(self, delivery_id: str) -> LoggedDelivery | None: ...
+
+    async def unrecorded(self, older_than: datetime, limit: int = 100) -> list[LoggedDelivery]:
+        """Entries with outcomes not yet recorded as events, last touched before ``older_than``."""
+        ...
+
+    async def mark_recorded(self, delivery_id: str, count: int) -> None: ...
+
+    async def erase_case(self, case_id: str) -> int:
+        """Blank the citizen's address and parameters; give up what still waits."""
+        ...
+
+
+class DeferredEvents(Protocol):
+    """Events whose recipient the read model does not know yet, waiting for it."""
+
+    async def park(self, envelope: Envelope, now: datetime, wait_s: float) -> None: ...
+
+    async def due(self, now: datetime, limit: int = 100) -> list[Parked]: ...
+
+    async def later(self, event_id: str, at: datetime) -> None: ...
+
+    async def drop(self, event_id: str) -> None: ...
+
+    async def erase_case(self, case_id: str) -> int: ...
+
+
+class Recipients(Protocol):
+    async def resolve(self, intent: Intent) -> Target | None:
+        """Where to reach the intent's recipient; None if they have no contact point.
+
+        Raises ``NotKnownYet`` while the read model has not seen them.
+        """
+        ...
+
+
+class Subscriptions(Protocol):
+    async def add(self, subscription: Subscription) -> None: ...
+
+    async def page(
+        self, owner: str, *, skip: int, limit: int
+    ) -> tuple[list[Subscription], int]: ...
+
+    async def get(self, subscription_id: str, owner: str | None = None) -> Subscription | None:
+        """The subscription; with ``owner``, only if it is theirs."""
+        ...
+
+    async def delete(self, subscription_id: str, owner: str) -> bool: ...
+
+    async def matching(self, envelope: Envelope) -> list[Subscription]:
+        """Subscriptions the event is for, made before it happened."""
+        ...
+
+
+class PartnerQueues(Protocol):
+    """A subscription's deliveries, as its partner sees and steers them."""
+
+    async def counts(self, subscription_id: str) -> dict[str, int]: ...
+
+    async def page(
+        self, subscription_id: str, state: State | None, *, skip: int, limit: int
+    ) -> tuple[list[Entry], int]: ...
+
+    async def replay(self, subscription: Subscription, since: datetime, now: datetime) -> int:
+        """Queue again every matching event since ``since`` and release dead queues."""
+        ...
+
+    async def forget(self, subscription_id: str) -> None: ...
+
+
+class WebhookQueues(Protocol):
+    """Events kept for partners and the per-(subscription, stream) queues the worker drains."""
+
+    async def remember(self, envelope: Envelope) -> None: ...
+
+    async def enqueue(
+        self, subscription: Subscription, envelope: Envelope, now: datetime
+    ) -> None: ...
+
+    async def envelope(self, event_id: str) -> dict[str, Any] | None:
+        """The event as stored (sealed), in structured CloudEvents form."""
+        ...
+
+    async def due_queues(self, now: datetime, limit: int = 500) -> list[tuple[str, str]]: ...
+
+    async def head(self, subscription_id: str, subject: str) -> Entry | None: ...
+
+    async def hold_behind(self, head: Entry, until: datetime | None) -> None: ...
+
+    async def claim(self, head: Entry, now: datetime, lease_s: float) -> bool: ...
+
+    async def delivered(self, head: Entry, now: datetime) -> None: ...
+
+    async def failed(
+        self,
+        head: Entry,
+        now: datetime,
+        first_attempt_at: datetime,
+        retry_at: datetime | None,
+        error: str,
+    ) -> None: ...
+
+
+class Webhooks(Protocol):
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> str | None:
+        """None when the partner took it, else what went wrong."""
+        ...
+
+
+class PersonalData(Protocol):
+    async def open(self, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The event's data with its personal fields opened (absent after an erasure)."""
+        ...
