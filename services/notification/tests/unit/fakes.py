@@ -1,0 +1,308 @@
+"""In-memory stand-ins for the ports of ``notification.handlers.ports``, for unit tests.
+
+They keep the rules of the MongoDB adapters the handlers rely on (an insert
+of an existing delivery is refused, a settle by an overtaken claim changes
+nothing, an enqueue twice queues once), not their queries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from inson_contracts.envelope import Envelope
+from inson_contracts.events.notification import MessageChannel, RecipientKind
+from notification.domain.deliveries import (
+    Delivery,
+    LoggedDelivery,
+    NotKnownYet,
+    Outcome,
+    Parked,
+    Status,
+    Target,
+)
+from notification.domain.outgoing import DeliveryError, OutgoingMessage
+from notification.domain.rules import CitizenOf, Intent, StaffMember, WorkerOf
+from notification.domain.subscriptions import Subscription
+from notification.domain.webhooks import Entry, State
+
+
+@dataclass
+class LogEntry:
+    delivery: Delivery
+    status: Status
+    due_at: datetime | None
+    updated_at: datetime
+    outcomes: list[Outcome] = field(default_factory=list)
+    recorded: int = 0
+    unrecorded: bool = False
+
+
+class FakeDeliveryLog:
+    def __init__(self) -> None:
+        self.entries: dict[str, LogEntry] = {}
+
+    async def planned(self, cause_event_id: str, kind: RecipientKind) -> bool:
+        return any(
+            e.delivery.cause_event_id == cause_event_id and e.delivery.kind is kind
+            for e in self.entries.values()
+        )
+
+    async def insert(self, delivery: Delivery, now: datetime, lease_s: float) -> bool:
+        if delivery.id in self.entries:
+            return False
+        due = now + timedelta(seconds=lease_s)
+        self.entries[delivery.id] = LogEntry(delivery, Status.SENDING, due, now)
+        return True
+
+    async def claim_due(self, now: datetime, lease_s: float) -> Delivery | None:
+        due = [
+            e
+            for e in self.entries.values()
+            if e.status in (Status.SENDING, Status.RETRYING) and e.due_at and e.due_at <= now
+        ]
+        if not due:
+            return None
+        entry = min(due, key=lambda e: e.due_at or now)
+        entry.delivery = replace(entry.delivery, attempts=entry.delivery.attempts + 1)
+        entry.status, entry.due_at = Status.SENDING, now + timedelta(seconds=lease_s)
+        entry.updated_at = now
+        return entry.delivery
+
+    async def settle(
+        self, delivery: Delivery, status: Status, outcome: Outcome, due_at: datetime | None
+    ) -> bool:
+        entry = self.entries[delivery.id]
+        if entry.status is not Status.SENDING or entry.delivery.attempts != delivery.attempts:
+            return False
+        entry.status, entry.due_at, entry.updated_at = status, due_at, outcome.at
+        entry.outcomes.append(outcome)
+        entry.unrecorded = True
+        return True
+
+    async def get(self, delivery_id: str) -> LoggedDelivery | None:
+        entry = self.entries.get(delivery_id)
+        return _logged(entry) if entry else None
+
+    async def unrecorded(self, older_than: datetime, limit: int = 100) -> list[LoggedDelivery]:
+        found = [e for e in self.entries.values() if e.unrecorded and e.updated_at <= older_than]
+        return [_logged(e) for e in found[:limit]]
+
+    async def mark_recorded(self, delivery_id: str, count: int) -> None:
+        entry = self.entries[delivery_id]
+        entry.recorded = max(entry.recorded, count)
+        entry.unrecorded = len(entry.outcomes) > count
+
+    async def erase_case(self, case_id: str) -> int:
+        erased = 0
+        for entry in self.entries.values():
+            if entry.delivery.case_id != case_id:
+                continue
+            if entry.status in (Status.SENDING, Status.RETRYING):
+                entry.status, entry.due_at = Status.FAILED, None
+            if entry.delivery.kind is RecipientKind.CITIZEN:
+                entry.delivery = replace(entry.delivery, address="", params={})
+                erased += 1
+        return erased
+
+
+def _logged(entry: LogEntry) -> LoggedDelivery:
+    return LoggedDelivery(entry.delivery, tuple(entry.outcomes), entry.recorded)
+
+
+class FakeDeferredEvents:
+    def __init__(self) -> None:
+        self.parked: dict[str, tuple[Parked, datetime]] = {}  # event id -> (parked, due at)
+
+    async def park(self, envelope: Envelope, now: datetime, wait_s: float) -> None:
+        if envelope.id not in self.parked:
+            self.parked[envelope.id] = (Parked(envelope, now + timedelta(seconds=wait_s)), now)
+
+    async def due(self, now: datetime, limit: int = 100) -> list[Parked]:
+        return [parked for parked, at in self.parked.values() if at <= now][:limit]
+
+    async def later(self, event_id: str, at: datetime) -> None:
+        self.parked[event_id] = (self.parked[event_id][0], at)
+
+    async def drop(self, event_id: str) -> None:
+        self.parked.pop(event_id, None)
+
+    async def erase_case(self, case_id: str) -> int:
+        mine = [
+            event_id
+            for event_id, (parked, _) in self.parked.items()
+            if parked.envelope.data.get("case_id") == case_id
+            or parked.envelope.subject == f"case-{case_id}"
+        ]
+        for event_id in mine:
+            del self.parked[event_id]
+        return len(mine)
+
+
+@dataclass
+class FakeRecipients:
+    """Citizens by case id, workers by case id, staff by id; unknown cases NotKnownYet."""
+
+    citizens: dict[str, Target] = field(default_factory=dict)
+    workers: dict[str, Target] = field(default_factory=dict)
+    staff: dict[str, Target] = field(default_factory=dict)
+
+    async def resolve(self, intent: Intent) -> Target | None:
+        match intent.recipient:
+            case CitizenOf(case_id=case_id, contact=contact) if contact is not None:
+                if not contact.phone:
+                    return None
+                return Target(case_id, MessageChannel.SMS, contact.phone, contact.language)
+            case CitizenOf(case_id=case_id):
+                if case_id not in self.citizens:
+                    raise NotKnownYet(case_id)
+                return self.citizens[case_id]
+            case WorkerOf(case_id=case_id):
+                if case_id not in self.workers:
+                    raise NotKnownYet(case_id)
+                return self.workers[case_id]
+            case StaffMember(staff_id=staff_id):
+                return self.staff.get(staff_id)
+        return None
+
+
+class FakeChannel:
+    """Takes every message (its provider id ``p-<n>``) once ``failures`` have been used up."""
+
+    def __init__(self, kind: MessageChannel, failures: list[DeliveryError] | None = None) -> None:
+        self.kind = kind
+        self.failures = list(failures or [])
+        self.sent: list[OutgoingMessage] = []
+        self.attempts = 0
+
+    async def send(self, message: OutgoingMessage) -> str | None:
+        self.attempts += 1
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(message)
+        return f"p-{len(self.sent)}"
+
+
+class FakeSubscriptions:
+    def __init__(self) -> None:
+        self.kept: dict[str, Subscription] = {}
+
+    async def add(self, subscription: Subscription) -> None:
+        self.kept[subscription.id] = subscription
+
+    async def page(self, owner: str, *, skip: int, limit: int) -> tuple[list[Subscription], int]:
+        mine = sorted(
+            (s for s in self.kept.values() if s.owner == owner), key=lambda s: (s.created_at, s.id)
+        )
+        return mine[skip : skip + limit], len(mine)
+
+    async def get(self, subscription_id: str, owner: str | None = None) -> Subscription | None:
+        found = self.kept.get(subscription_id)
+        if found is None or (owner is not None and found.owner != owner):
+            return None
+        return found
+
+    async def delete(self, subscription_id: str, owner: str) -> bool:
+        if await self.get(subscription_id, owner) is None:
+            return False
+        del self.kept[subscription_id]
+        return True
+
+    async def matching(self, envelope: Envelope) -> list[Subscription]:
+        return [
+            s for s in self.kept.values() if s.matches(envelope) and envelope.time >= s.created_at
+        ]
+
+
+class FakeWebhookOutbox:
+    """Events kept for replay and one entry per (subscription, event)."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, Envelope] = {}
+        self.entries: dict[str, Entry] = {}
+
+    async def remember(self, envelope: Envelope) -> None:
+        self.events.setdefault(envelope.id, envelope)
+
+    async def enqueue(self, subscription: Subscription, envelope: Envelope, now: datetime) -> None:
+        key = f"{subscription.id}:{envelope.id}"
+        self.entries.setdefault(key, _new_entry(key, subscription, envelope, now))
+
+    async def counts(self, subscription_id: str) -> dict[str, int]:
+        mine = [e for e in self.entries.values() if e.subscription_id == subscription_id]
+        return {state.value: sum(1 for e in mine if e.state is state) for state in State}
+
+    async def page(
+        self, subscription_id: str, state: State | None, *, skip: int, limit: int
+    ) -> tuple[list[Entry], int]:
+        mine = [
+            e
+            for e in self.entries.values()
+            if e.subscription_id == subscription_id and (state is None or e.state is state)
+        ]
+        mine.sort(key=lambda e: (e.time, e.id))
+        return mine[skip : skip + limit], len(mine)
+
+    async def replay(self, subscription: Subscription, since: datetime, now: datetime) -> int:
+        count = 0
+        for envelope in sorted(self.events.values(), key=lambda e: e.time):
+            if envelope.time < since or not subscription.matches(envelope):
+                continue
+            key = f"{subscription.id}:{envelope.id}"
+            entry = self.entries.get(key) or _new_entry(key, subscription, envelope, now)
+            self.entries[key] = _requeued(entry, now, generation=entry.generation + 1)
+            count += 1
+        for key, entry in self.entries.items():
+            held = entry.state in (State.DEAD, State.BLOCKED)
+            if entry.subscription_id == subscription.id and held:
+                self.entries[key] = dataclasses.replace(
+                    entry, state=State.PENDING, due_at=now, attempts=0, first_attempt_at=None
+                )
+        return count
+
+    async def forget(self, subscription_id: str) -> None:
+        self.entries = {
+            k: e for k, e in self.entries.items() if e.subscription_id != subscription_id
+        }
+
+    def set_state(self, event_id: str, state: State, **more: Any) -> None:
+        """Move an entry on as the worker would (tests set up dead or delivered ones)."""
+        for key, entry in self.entries.items():
+            if entry.event_id == event_id:
+                self.entries[key] = dataclasses.replace(entry, state=state, **more)
+
+
+def _new_entry(key: str, subscription: Subscription, envelope: Envelope, now: datetime) -> Entry:
+    return Entry(
+        id=key,
+        subscription_id=subscription.id,
+        subject=envelope.subject,
+        event_id=envelope.id,
+        event_type=envelope.type,
+        version=envelope.streamversion or 0,
+        time=envelope.time,
+        state=State.PENDING,
+        due_at=now,
+        attempts=0,
+        first_attempt_at=None,
+        generation=0,
+    )
+
+
+def _requeued(entry: Entry, now: datetime, *, generation: int) -> Entry:
+    return dataclasses.replace(
+        entry,
+        state=State.PENDING,
+        due_at=now,
+        attempts=0,
+        first_attempt_at=None,
+        last_error=None,
+        generation=generation,
+    )
+
+
+def channels_of(*channels: FakeChannel) -> Mapping[MessageChannel, FakeChannel]:
+    return {channel.kind: channel for channel in channels}
