@@ -27,7 +27,7 @@ from notification.domain.deliveries import (
 from notification.domain.outgoing import DeliveryError, OutgoingMessage
 from notification.domain.rules import CitizenOf, Intent, StaffMember, WorkerOf
 from notification.domain.subscriptions import Subscription
-from notification.domain.webhooks import Entry, State
+from notification.domain.webhooks import WAITING, Entry, State, queue_key
 
 
 @dataclass
@@ -268,6 +268,66 @@ class FakeWebhookOutbox:
             k: e for k, e in self.entries.items() if e.subscription_id != subscription_id
         }
 
+    async def envelope(self, event_id: str) -> dict[str, Any] | None:
+        envelope = self.events.get(event_id)
+        return envelope.to_document() if envelope else None
+
+    async def due_queues(self, now: datetime, limit: int = 500) -> list[tuple[str, str]]:
+        due = sorted(
+            (e for e in self.entries.values() if e.state in WAITING and e.due_at <= now),
+            key=lambda e: e.due_at,
+        )
+        return list(dict.fromkeys((e.subscription_id, e.subject) for e in due))[:limit]
+
+    async def head(self, subscription_id: str, subject: str) -> Entry | None:
+        queue = [
+            e
+            for e in self.entries.values()
+            if e.queue == queue_key(subscription_id, subject) and e.state is not State.DELIVERED
+        ]
+        return min(queue, key=lambda e: (e.version, e.time, e.event_id), default=None)
+
+    async def hold_behind(self, head: Entry, until: datetime | None) -> None:
+        for key, entry in self.entries.items():
+            if entry.queue != head.queue or entry.id == head.id or entry.state is not State.PENDING:
+                continue
+            if until is None:
+                self.entries[key] = dataclasses.replace(entry, state=State.BLOCKED)
+            elif entry.due_at < until:
+                self.entries[key] = dataclasses.replace(entry, due_at=until)
+
+    async def claim(self, head: Entry, now: datetime, lease_s: float) -> bool:
+        entry = self.entries[head.id]
+        if entry.generation != head.generation or entry.state not in WAITING or entry.due_at > now:
+            return False
+        lease = now + timedelta(seconds=lease_s)
+        self.entries[head.id] = dataclasses.replace(entry, state=State.DELIVERING, due_at=lease)
+        return True
+
+    async def delivered(self, head: Entry, now: datetime) -> None:
+        self._settle(head, state=State.DELIVERED, delivered_at=now, last_error=None)
+
+    async def failed(
+        self,
+        head: Entry,
+        now: datetime,
+        first_attempt_at: datetime,
+        retry_at: datetime | None,
+        error: str,
+    ) -> None:
+        after = {"first_attempt_at": first_attempt_at, "last_error": error}
+        if retry_at is None:
+            self._settle(head, state=State.DEAD, dead_at=now, **after)
+        else:
+            self._settle(head, state=State.PENDING, due_at=retry_at, **after)
+
+    def _settle(self, head: Entry, **update: Any) -> None:
+        entry = self.entries[head.id]
+        if entry.generation == head.generation and entry.state is State.DELIVERING:
+            self.entries[head.id] = dataclasses.replace(
+                entry, attempts=entry.attempts + 1, **update
+            )
+
     def set_state(self, event_id: str, state: State, **more: Any) -> None:
         """Move an entry on as the worker would (tests set up dead or delivered ones)."""
         for key, entry in self.entries.items():
@@ -304,5 +364,15 @@ def _requeued(entry: Entry, now: datetime, *, generation: int) -> Entry:
     )
 
 
-def channels_of(*channels: FakeChannel) -> Mapping[MessageChannel, FakeChannel]:
-    return {channel.kind: channel for channel in channels}
+class FakeWebhooks:
+    """A partner's endpoint: answers ``errors`` in turn, then takes every delivery."""
+
+    def __init__(self, *errors: str) -> None:
+        self.errors = list(errors)
+        self.received: list[tuple[str, bytes, dict[str, str]]] = []
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> str | None:
+        if self.errors:
+            return self.errors.pop(0)
+        self.received.append((url, body, dict(headers)))
+        return None
