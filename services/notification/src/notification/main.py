@@ -84,7 +84,15 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
         lease_s=settings.webhook_lease_s,
         personal_data=runtime.sealer,
     )
-    policies = Policies(notifier, webhooks, deliveries, deferred, subscriptions, outbox, clock)
+    policies = Policies(
+        notifier=notifier,
+        webhooks=webhooks,
+        deliveries=deliveries,
+        deferred=deferred,
+        subscriptions=subscriptions,
+        queues=outbox,
+        clock=clock,
+    )
 
     async def prepare() -> None:
         directory()  # a broken contacts file stops the start, with its reason
@@ -94,6 +102,29 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
 
     runtime.on_start.append(prepare)
     runtime.add_projection(recipients_view)
+    _register(runtime, policies, settings)
+
+    app = build_app(
+        runtime,
+        title="Inson notification",
+        description=DESCRIPTION,
+        routers=[subscriptions_router, messages_router],
+    )
+    install_error_answers(app)
+    app.state.partners = Partners(
+        subscriptions=subscriptions,
+        queues=outbox,
+        clock=clock,
+        require_https=settings.webhook_require_https,
+    )
+    app.state.message_log = MessageLog(db)
+    app.state.policies = policies  # tests run the jobs through it, when they mean to
+    _close_on_shutdown(app, client)
+    return runtime, app
+
+
+def _register(runtime: Runtime, policies: Policies, settings: Settings) -> None:
+    """The policies on their consumer groups, and the jobs."""
     topics = (INTAKE_CASES.name, ASSESSMENT_PLANS.name, REFERRALS.name)
     tell = runtime.consumer("policy.messages", *topics, concurrency=settings.message_concurrency)
     tell.on(*RULE_EVENTS)(policies.tell)
@@ -108,19 +139,6 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
     runtime.consumer("policy.erasures", INTAKE_CASES.name).on(PersonErased)(policies.erase)
     runtime.every("message-retries", settings.message_retry_interval_s, policies.retry_messages)
     runtime.every("webhook-deliveries", settings.webhook_interval_s, policies.deliver_webhooks)
-
-    app = build_app(
-        runtime,
-        title="Inson notification",
-        description=DESCRIPTION,
-        routers=[subscriptions_router, messages_router],
-    )
-    install_error_answers(app)
-    app.state.partners = Partners(subscriptions, outbox, clock, settings.webhook_require_https)
-    app.state.message_log = MessageLog(db)
-    app.state.policies = policies
-    _close_on_shutdown(app, client)
-    return runtime, app
 
 
 def _close_on_shutdown(app: FastAPI, client: httpx.AsyncClient) -> None:
