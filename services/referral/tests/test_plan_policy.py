@@ -11,8 +11,8 @@ from inson_contracts.codes.services import service
 from inson_contracts.events.referral import ReferralCancelled
 from inson_contracts.events.values import Actor, PlanItem
 from inson_runtime.consumer import Unprocessable
-from referral.domain.referral import Accept, Complete, Start, Status
-from referral.handlers.commands import referral_stream
+from referral.domain.area import EVERYWHERE
+from referral.domain.referral import Status
 from referral.projections.views import REFERRALS
 
 pytestmark = pytest.mark.integration
@@ -68,7 +68,7 @@ async def test_a_referral_s_events_name_their_cause_and_district(offline, plans)
     envelope = plan.envelope(approved)
     await offline.deliver(approved, envelope)
 
-    stream = await offline.runtime.store.load(referral_stream(plan.referral("a")))
+    stream = await offline.stream(plan.referral("a"))
     assert [(e.causationid, e.district, e.region) for e in stream] == [
         (envelope.id, DISTRICT, DISTRICT[:4])
     ] * 2
@@ -101,7 +101,7 @@ async def test_a_revision_withdraws_dropped_items_and_refers_new_ones(offline, p
     await offline.deliver(revised, envelope)  # redelivered
 
     assert await offline.events(plan.referral("a")) == ["issued", "delivered", "cancelled"]
-    cancelled = (await offline.runtime.store.load(referral_stream(plan.referral("a"))))[-1]
+    cancelled = (await offline.stream(plan.referral("a")))[-1]
     assert cancelled.data["reason"] == "plan_revised" and cancelled.causationid == envelope.id
     assert await offline.events(plan.referral("b")) == ["issued"]
     assert await offline.events(plan.referral("c")) == ["issued"]
@@ -116,8 +116,8 @@ async def test_closing_the_plan_cancels_what_is_still_open(offline, plans) -> No
     approved = plan.approved([item("a"), item("b"), item("c", "mahalla")])
     await offline.deliver(approved, plan.envelope(approved))
     done = plan.referral("b")
-    for command in (Accept, Start, Complete):
-        await offline.referrals.act(done, lambda at, c=command: c(OPERATOR, at), lambda r: None)
+    for step in (offline.referrals.accept, offline.referrals.start, offline.referrals.complete):
+        await step(done, EVERYWHERE, OPERATOR)
 
     closed = plan.closed()
     await offline.deliver(closed, plan.envelope(closed, version=2))
@@ -125,7 +125,7 @@ async def test_closing_the_plan_cancels_what_is_still_open(offline, plans) -> No
     for item_id in ("a", "c"):
         referral = await offline.load(plan.referral(item_id))
         assert referral.status is Status.CANCELLED
-    stream = await offline.runtime.store.load(referral_stream(plan.referral("a")))
+    stream = await offline.stream(plan.referral("a"))
     assert ReferralCancelled.model_validate(stream[-1].data).reason.value == "plan_closed"
     assert (await offline.load(done)).status is Status.COMPLETED
     # A late approval of a closed plan refers nothing again.
