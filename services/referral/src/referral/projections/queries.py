@@ -45,7 +45,7 @@ class QueueFilter:
     priority: Priority | None = None
 
 
-def area_filter(area: Area) -> Filter:
+def _area_filter(area: Area) -> Filter:
     if area.service_center is not None:
         return {"service_center": area.service_center}
     if area.district is not None:
@@ -64,7 +64,7 @@ class ReferralQueries:
         self, area: Area, only: QueueFilter, *, skip: int, limit: int
     ) -> tuple[list[QueueItem], int]:
         """A page of the area's referrals, the nearest deadline first, and how many in all."""
-        query: list[Filter] = [area_filter(area)]
+        query: list[Filter] = [_area_filter(area)]
         if only.center is not None:
             query.append({"service_center": only.center})
         if only.window is not None:
@@ -86,7 +86,7 @@ class ReferralQueries:
 
     async def referral(self, referral_id: str, area: Area) -> ReferralDetail | None:
         """One referral of the area, with its center's and window's names; None if none."""
-        doc = await self.referrals.find_one({"$and": [{"_id": referral_id}, area_filter(area)]})
+        doc = await self.referrals.find_one({"$and": [{"_id": referral_id}, _area_filter(area)]})
         if doc is None:
             return None
         detail = _public(doc, self.clock())
