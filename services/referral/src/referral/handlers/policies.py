@@ -121,10 +121,11 @@ class ReferralPolicies:
         self.batch = batch
 
     async def check_directory(self) -> None:
-        """Refuse to start when a district with a center has no supervisor to escalate to.
+        """Refuse to start on a bad directory: a service centers or staff file that
+        does not load, or a district with a center but no supervisor to escalate to.
 
-        A bad replacement staff directory stops the start, not the first
-        overdue referral.
+        So a bad replacement file stops the start, not the first plan or the
+        first overdue referral.
         """
         for center in service_centers():
             supervisor_of(center.district)
