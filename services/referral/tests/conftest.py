@@ -24,8 +24,8 @@ from inson_runtime.service import Runtime
 from inson_runtime.testing import start_groups_at_end
 from referral.domain.referral import Referral
 from referral.domain.routing import referral_id
-from referral.handlers.commands import Referrals, referral_stream
-from referral.handlers.deadlines import DeadlineWatch
+from referral.handlers.commands import Referrals
+from referral.handlers.policies import ReferralPolicies
 from referral.main import compose
 from referral.projections.views import ensure_view_indexes
 from referral.settings import Settings
@@ -131,7 +131,7 @@ class Offline:
     def __init__(self, runtime: Runtime, app: FastAPI) -> None:
         self.runtime, self.app = runtime, app
         self.referrals: Referrals = app.state.referrals
-        self.watch: DeadlineWatch = app.state.deadlines
+        self.policies: ReferralPolicies = app.state.policies
         self.db = runtime.db
 
     def http(self) -> httpx.AsyncClient:
@@ -158,10 +158,17 @@ class Offline:
                 await projection.apply(event, envelope, self.db)
 
     async def load(self, rid: str) -> Referral:
-        return await self.referrals.load(rid)
+        return await self.referrals.referrals.load(rid)
+
+    def stream_id(self, rid: str) -> str:
+        return self.referrals.referrals.stream(rid)
+
+    async def stream(self, rid: str) -> list[Envelope]:
+        """The referral's events as stored."""
+        return await self.runtime.store.load(self.stream_id(rid))
 
     async def events(self, rid: str) -> list[str]:
-        return [e.type.split(".")[4] for e in await self.runtime.store.load(referral_stream(rid))]
+        return [e.type.split(".")[4] for e in await self.stream(rid)]
 
     async def commits(self) -> int:
         return await self.runtime.store.commits.count_documents({})

@@ -11,8 +11,8 @@ import pytest
 from inson_contracts.events.referral import ReferralEscalated
 from inson_contracts.events.values import Actor, PlanItem
 from inson_runtime.testing import wait_for
-from referral.domain.referral import Accept, Status
-from referral.handlers.commands import referral_stream
+from referral.domain.area import EVERYWHERE
+from referral.domain.referral import Status
 from referral.projections.views import DEADLINES, REFERRALS
 
 pytestmark = pytest.mark.integration
@@ -40,7 +40,7 @@ async def referred(service, plans, priority: str = "routine") -> tuple[str, time
 
 
 async def escalations(service, rid: str) -> list[int]:
-    stream = await service.runtime.store.load(referral_stream(rid))
+    stream = await service.stream(rid)
     return [
         ReferralEscalated.model_validate(e.data).escalation_level
         for e in stream
@@ -50,12 +50,13 @@ async def escalations(service, rid: str) -> list[int]:
 
 async def test_a_late_referral_is_escalated_once_per_target_period(offline, plans, clock) -> None:
     rid, period = await referred(offline, plans)
-    assert await offline.watch.sweep_once() == 0
+    assert await offline.policies.enforce_due_deadlines() == 0
 
     clock.advance(period + timedelta(minutes=1))
-    assert await offline.watch.sweep_once() == 1
-    assert await offline.watch.sweep_once() == 0  # read model behind: the stream decides
-    stream = await offline.runtime.store.load(referral_stream(rid))
+    assert await offline.policies.enforce_due_deadlines() == 1
+    # The read model is behind: the stream decides, and nothing is due again.
+    assert await offline.policies.enforce_due_deadlines() == 0
+    stream = await offline.stream(rid)
     escalated = ReferralEscalated.model_validate(stream[-1].data)
     assert (escalated.escalation_level, escalated.escalated_to) == (1, "sup-1735207")
     assert escalated.overdue_minutes == 1
@@ -65,27 +66,27 @@ async def test_a_late_referral_is_escalated_once_per_target_period(offline, plan
     assert due["next_escalation_at"] == escalated.accept_by + period
     assert (await offline.db[REFERRALS].find_one({"_id": rid}))["escalation_level"] == 1
     clock.advance(period - timedelta(minutes=2))
-    assert await offline.watch.sweep_once() == 0
+    assert await offline.policies.enforce_due_deadlines() == 0
     clock.advance(timedelta(minutes=2))
-    assert await offline.watch.sweep_once() == 1
+    assert await offline.policies.enforce_due_deadlines() == 1
     assert await escalations(offline, rid) == [1, 2]
 
-    await offline.referrals.act(rid, lambda at: Accept(OPERATOR, at), lambda r: None)
+    await offline.referrals.accept(rid, EVERYWHERE, OPERATOR)
     await offline.project()
     assert (await offline.db[DEADLINES].find_one({"_id": rid}))["open"] is False
     clock.advance(period * 5)
-    assert await offline.watch.sweep_once() == 0
+    assert await offline.policies.enforce_due_deadlines() == 0
 
 
 async def test_a_referral_never_taken_up_expires(offline, plans, clock) -> None:
     rid, _ = await referred(offline, plans, priority="urgent")
     clock.advance(timedelta(days=30))
 
-    assert await offline.watch.sweep_once() == 1
+    assert await offline.policies.enforce_due_deadlines() == 1
     assert (await offline.load(rid)).status is Status.EXPIRED
     await offline.project()
     assert (await offline.db[REFERRALS].find_one({"_id": rid}))["status"] == "expired"
-    assert await offline.watch.sweep_once() == 0
+    assert await offline.policies.enforce_due_deadlines() == 0
 
 
 def background(service, interval_s: float) -> asyncio.Task[None]:
@@ -124,7 +125,7 @@ async def test_the_deadline_task_escalates_exactly_once_across_a_restart(
     for task in tasks:
         await _stop(task)
     assert await escalations(first, rid) == [1, 2]
-    commits = await first.runtime.store.commits.count_documents({"stream_id": referral_stream(rid)})
+    commits = await first.runtime.store.commits.count_documents({"stream_id": first.stream_id(rid)})
     assert commits == 3  # issued+delivered, level 1, level 2
 
 

@@ -10,22 +10,22 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from fastapi import FastAPI
-from inson_contracts.codes.staff import supervisor_of
-from inson_contracts.envelope import Envelope
-from inson_contracts.events import Event, PlanApproved, PlanClosed, PlanRevised
+from inson_contracts.events import PlanApproved, PlanClosed, PlanRevised
 from inson_contracts.topics import ASSESSMENT_PLANS
 from inson_runtime.cli import service_cli
+from inson_runtime.repository import Repository
 from inson_runtime.service import Runtime, build_app, create_runtime
-from inson_runtime.settings import ServiceSettings
 
 from referral.adapters.plans import PlanItems
-from referral.api import board, routes
+from referral.api import as_of, board, queue, referrals
+from referral.api.deps import install_referral_errors
 from referral.console import install as install_console
-from referral.handlers.commands import Clock, Referrals, utc_now
-from referral.handlers.deadlines import DeadlineWatch
-from referral.handlers.plans import PlanInForce
+from referral.domain.referral import replay
+from referral.handlers.commands import Referrals
+from referral.handlers.policies import ReferralPolicies
+from referral.handlers.ports import Clock, utc_now
+from referral.projections.queries import ReferralQueries
 from referral.projections.views import ensure_view_indexes, referral_views
-from referral.reference.centers import service_centers
 from referral.settings import Settings
 
 DESCRIPTION = (
@@ -35,51 +35,44 @@ DESCRIPTION = (
 )
 
 
-def compose(settings: ServiceSettings, *, clock: Clock = utc_now) -> tuple[Runtime, FastAPI]:
-    config = settings if isinstance(settings, Settings) else Settings(**settings.model_dump())
-    runtime = create_runtime(config)
-    referrals = Referrals(
-        runtime,
-        PlanItems(runtime.db),
-        clock=clock,
-        expire_after=timedelta(days=config.expire_after_days),
+def compose(settings: Settings, *, clock: Clock = utc_now) -> tuple[Runtime, FastAPI]:
+    runtime = create_runtime(settings)
+    repository = Repository(
+        runtime.journal, source="inson/referral", stream_prefix="referral", replay=replay
     )
-    watch = DeadlineWatch(runtime.db, referrals, batch=config.deadline_batch)
+    plans = PlanItems(runtime.db)
+    queries = ReferralQueries(runtime.db, clock=clock)
+    policies = ReferralPolicies(
+        repository,
+        plans,
+        windows=queries,
+        deadlines=queries,
+        clock=clock,
+        expire_after=timedelta(days=settings.expire_after_days),
+        batch=settings.deadline_batch,
+    )
     runtime.add_projection(referral_views)
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
+    runtime.on_start.append(plans.ensure_indexes)
+    runtime.on_start.append(policies.check_directory)
 
-    async def check_directory() -> None:
-        # A bad replacement directory stops the start, not the first plan;
-        # so does a district whose overdue referrals would reach no supervisor.
-        for center in service_centers():
-            supervisor_of(center.district)
-
-    runtime.on_start.append(check_directory)
+    plan_events = runtime.consumer("policy.plans", ASSESSMENT_PLANS.name)
+    plan_events.on(PlanApproved, PlanRevised)(policies.on_plan_in_force)
+    plan_events.on(PlanClosed)(policies.on_plan_closed)
     # A periodic job of the runtime: started with it, cancelled by its stop().
-    runtime.every("deadlines", config.deadline_interval_s, watch.sweep)
-
-    plans = runtime.consumer("policy.plans", ASSESSMENT_PLANS.name)
-
-    @plans.on(PlanApproved, PlanRevised)
-    async def in_force(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PlanApproved | PlanRevised)
-        await referrals.on_plan_in_force(PlanInForce.of(event), envelope)
-
-    @plans.on(PlanClosed)
-    async def closed(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, PlanClosed)
-        await referrals.on_plan_closed(event, envelope)
+    runtime.every("deadlines", settings.deadline_interval_s, policies.sweep_deadlines)
 
     app = build_app(
         runtime,
         title="Inson referral",
         description=DESCRIPTION,
-        routers=[routes.router, board.router],
+        routers=[queue.router, referrals.router, as_of.router, board.router],
     )
-    board.install_referral_errors(app)
+    install_referral_errors(app)
     install_console(app)
-    app.state.referrals = referrals
-    app.state.deadlines = watch
+    app.state.referrals = Referrals(repository, plans, clock=clock)
+    app.state.queries = queries
+    app.state.policies = policies
     return runtime, app
 
 

@@ -14,24 +14,25 @@ the items its revision added.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from inson_runtime.mongo import Document
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
+
+from referral.domain.routing import PlanRecord
 
 PLAN_ITEMS = "plan_items"
 
 
-@dataclass(frozen=True)
-class PlanRecord:
-    version: int = 0
-    items: tuple[str, ...] = ()
-    closed: bool = False
-
-
 class PlanItems:
+    """The plan-records port (``handlers/ports.py``) on MongoDB: one document per plan."""
+
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.plans = db[PLAN_ITEMS]
+
+    async def ensure_indexes(self) -> None:
+        # Looked up by case for the as-of view.
+        await self.plans.create_index([("case_id", ASCENDING)])
 
     async def get(self, plan_id: str) -> PlanRecord:
         doc = await self.plans.find_one({"_id": plan_id})
@@ -58,3 +59,7 @@ class PlanItems:
         await self.plans.update_one(
             {"_id": plan_id}, {"$set": {"case_id": case_id, "closed": True}}, upsert=True
         )
+
+    async def of_case(self, case_id: str) -> list[tuple[str, tuple[str, ...]]]:
+        cursor = self.plans.find({"case_id": case_id}, {"items": 1}).sort("_id", ASCENDING)
+        return [(doc["_id"], tuple(doc.get("items", ()))) async for doc in cursor]

@@ -1,16 +1,23 @@
-"""FastAPI dependencies of the referral API, and who may see which referrals."""
+"""FastAPI dependencies of the referral API, the caller's area, and the answers to
+what the handlers refuse.
+
+No database here: the routes reach the event store through the command
+handlers and the read models through the queries, both built by ``main.py``
+and kept on ``app.state``.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
-from inson_contracts.events.referral import Destination
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
 from inson_runtime.auth import Principal, Role
-from inson_runtime.mongo import Document
-from pymongo.asynchronous.database import AsyncDatabase
 
-from referral.handlers.commands import Referrals
+from referral.domain.area import EVERYWHERE, Area
+from referral.domain.referral import IllegalTransition, UnknownReferral
+from referral.handlers.commands import NoReferralsAsOf, NotInArea, Referrals
+from referral.projections.queries import ReferralQueries
 from referral.reference.centers import ServiceCenter
 
 
@@ -19,17 +26,17 @@ def _referrals(request: Request) -> Referrals:
     return referrals
 
 
-def _db(request: Request) -> AsyncDatabase[Document]:
-    db: AsyncDatabase[Document] = request.app.state.runtime.db
-    return db
+def _queries(request: Request) -> ReferralQueries:
+    queries: ReferralQueries = request.app.state.queries
+    return queries
 
 
 ReferralsDep = Annotated[Referrals, Depends(_referrals)]
-DbDep = Annotated[AsyncDatabase[Document], Depends(_db)]
+QueriesDep = Annotated[ReferralQueries, Depends(_queries)]
 
 
-def visible_referrals(principal: Principal) -> dict[str, Any]:
-    """The referrals a caller may see, as a query filter.
+def area_of(principal: Principal) -> Area:
+    """The referrals a caller may see; 403 if their token's scope names no area.
 
     A window operator sees their own center's windows (the center in their
     token's scope); a supervisor their district, whatever the provider; an
@@ -37,27 +44,35 @@ def visible_referrals(principal: Principal) -> dict[str, Any]:
     """
     scope = principal.scope
     if principal.role is Role.ADMIN:
-        return {}
+        return EVERYWHERE
     if principal.role is Role.WINDOW_OPERATOR and scope.service_center:
-        return {"service_center": scope.service_center}
+        return Area(service_center=scope.service_center)
     if principal.role is Role.SUPERVISOR and scope.district:
-        return {"district": scope.district}
+        return Area(district=scope.district)
     raise HTTPException(403, "your token's scope names no service center or district")
 
 
-def check_center(principal: Principal, center: ServiceCenter) -> None:
+def check_center(area: Area, center: ServiceCenter) -> None:
     """403 unless the caller may look at this center's queue and board."""
-    area = visible_referrals(principal)
-    if area.get("service_center", center.code) != center.code:
+    if area.service_center not in (None, center.code):
         raise HTTPException(403, f"service center {center.code} is not yours")
-    if area.get("district", center.district) != center.district:
+    if area.district not in (None, center.district):
         raise HTTPException(403, f"service center {center.code} is outside your district")
 
 
-def may_see(principal: Principal, destination: Destination) -> bool:
-    area = visible_referrals(principal)
-    if "service_center" in area:
-        return bool(destination.service_center == area["service_center"])
-    if "district" in area:
-        return bool(destination.district == area["district"])
-    return True
+def install_referral_errors(app: FastAPI) -> None:
+    """409 with the current state for a refused transition; 404 for a referral
+    unknown, outside the caller's area, or not issued by the moment asked about."""
+
+    @app.exception_handler(IllegalTransition)
+    async def illegal(request: Request, exc: IllegalTransition) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": str(exc), "status": exc.status})
+
+    @app.exception_handler(UnknownReferral)
+    async def unknown(request: Request, exc: UnknownReferral) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": f"no referral {exc}"})
+
+    @app.exception_handler(NotInArea)
+    @app.exception_handler(NoReferralsAsOf)
+    async def not_found(request: Request, exc: LookupError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})

@@ -1,26 +1,23 @@
-"""What the referral API accepts and answers.
+"""What the referral API accepts, and the answers of its commands.
 
 Every request model forbids unknown fields and every value is typed, so a
 bad request is refused with 422 naming the field before anything is written.
 Answers carry no personal data: a referral has none by contract, and the
-free-text notes staff write stay in the events.
+free-text notes staff write stay in the events. The read answers (queue,
+one referral, board) are the queries' results, in ``projections/results.py``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
-from inson_contracts.codes.names import LocalizedName
-from inson_contracts.codes.service_model import ProviderType
-from inson_contracts.events.referral import CancellationReason, RejectionCode
-from inson_contracts.events.values import Priority
+from inson_contracts.events.referral import Destination, RejectionCode
 from inson_runtime.apikit import Problem
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from referral.domain.referral import Status
+from referral.domain.referral import Referral, Status
+from referral.handlers.commands import ReferralThen
 
-T = TypeVar("T")
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
@@ -44,6 +41,14 @@ class ReferralState(BaseModel):
     status: Status
     escalation_level: int
 
+    @classmethod
+    def of(cls, referral: Referral) -> ReferralState:
+        return cls(
+            referral_id=referral.referral_id,
+            status=referral.status,
+            escalation_level=referral.escalation_level,
+        )
+
 
 class TransitionProblem(Problem):
     """The command is not allowed now; ``status`` is the referral's current state."""
@@ -51,74 +56,30 @@ class TransitionProblem(Problem):
     status: Status
 
 
-class HistoryEntry(BaseModel):
-    type: str
-    at: datetime
-    by: str | None = None
+class ReferralAsOf(BaseModel):
+    """A referral as it stood at the moment asked about, folded from its events."""
 
-
-class QueueItem(BaseModel):
-    id: str
-    status: Status
-    case_id: str
-    service_code: str
-    service_name: LocalizedName | None = None
-    priority: Priority
-    provider_type: ProviderType
-    district: str
-    service_center: str | None = None
-    window: str | None = None
-    provider: str | None = None
-    issued_at: datetime
-    accept_by: datetime
-    overdue: bool = False
-    escalation_level: int = 0
-
-
-class ReferralDetail(QueueItem):
+    referral_id: str
     plan_id: str
     plan_version: int
     item_id: str
-    center_name: LocalizedName | None = None
-    window_name: LocalizedName | None = None
-    delivered_at: datetime | None = None
-    accepted_at: datetime | None = None
-    accepted_by: str | None = None
-    started_at: datetime | None = None
-    completed_at: datetime | None = None
-    rejected_at: datetime | None = None
-    rejection_code: RejectionCode | None = None
-    cancelled_at: datetime | None = None
-    cancellation_reason: CancellationReason | None = None
-    expired_at: datetime | None = None
-    escalated_to: str | None = None
-    history: list[HistoryEntry] = []
+    service_code: str
+    destination: Destination
+    status: Status
+    escalation_level: int
+    version: int
 
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    page: int
-    page_size: int
-    total: int
-
-
-class WindowBoard(BaseModel):
-    window: str
-    open: int
-    awaiting_acceptance: int
-    overdue: int
-
-
-class CenterBoard(BaseModel):
-    """A center's deadlines at a glance: what is open, what is late, how fast it is taken up."""
-
-    center: str
-    district: str
-    name: LocalizedName
-    as_of: datetime
-    open: int
-    awaiting_acceptance: int
-    overdue: int
-    accepted: int
-    median_minutes_to_accept: float | None
-    windows: list[WindowBoard]
+    @classmethod
+    def of(cls, then: ReferralThen) -> ReferralAsOf:
+        issued = then.issued
+        return cls(
+            referral_id=issued.referral_id,
+            plan_id=issued.plan_id,
+            plan_version=issued.plan_version,
+            item_id=issued.item_id,
+            service_code=issued.service_code,
+            destination=issued.destination,
+            status=then.status,
+            escalation_level=then.escalation_level,
+            version=then.version,
+        )

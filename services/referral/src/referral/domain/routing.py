@@ -88,6 +88,16 @@ def destination(
     )
 
 
+@dataclass(frozen=True)
+class PlanRecord:
+    """A plan as the plan policy last referred it: the highest version it acted on,
+    every item it ever referred, and whether the plan is closed."""
+
+    version: int = 0
+    items: tuple[str, ...] = ()
+    closed: bool = False
+
+
 def withdrawn_items(referred: Collection[str], items: Sequence[PlanItem]) -> list[str]:
     """Item ids referred under an earlier version that the new version no longer has.
 

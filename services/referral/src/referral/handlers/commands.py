@@ -1,263 +1,144 @@
-"""Referral's handlers: the plan policy, window staff's commands, deadlines.
+"""The window staff's commands on a referral, and a case's referrals as of a moment.
 
-Load the referral, decide, append (and so publish). Every append reacting to
-an event carries a commit id derived from that event, and every referral id
-is derived from its plan and item, so a redelivered plan event, a restarted
-deadline task or a second instance creates nothing twice.
+Each command loads the referral, checks it lies in the caller's area,
+decides, and records. A colleague's action or a plan change recorded in
+between makes the append stale (``ConcurrencyConflict``): the command is
+decided again on what they did, a few times, before the conflict goes up
+(HTTP 409, "reload"). A command repeated in the state it leads to records
+nothing and answers that state, so a tablet retrying after a lost answer is
+not told its own acceptance was illegal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
-import structlog
-from inson_contracts.codes.staff import supervisor_of
-from inson_contracts.envelope import Envelope
-from inson_contracts.events import REGISTRY, Event, PlanClosed
-from inson_contracts.events.referral import CancellationReason, ReferralEscalated
-from inson_contracts.events.values import PlanItem
-from inson_runtime.eventstore import AppendResult, Causation, ConcurrencyConflict
-from inson_runtime.observability.logging import current_correlation_id
-from inson_runtime.service import Runtime
+from inson_contracts.events.referral import ReferralIssued, RejectionCode
+from inson_contracts.events.values import Actor
+from inson_runtime.eventstore import ConcurrencyConflict
+from inson_runtime.repository import Repository
 
-from referral.adapters.plans import PlanItems
+from referral.domain.area import Area
 from referral.domain.referral import (
-    OPEN,
-    Cancel,
+    Accept,
     Command,
-    Issue,
+    Complete,
     Referral,
+    Reject,
+    Start,
+    Status,
     UnknownReferral,
     decide,
-    decide_deadline,
-    decide_issue,
     evolve,
-    replay,
 )
-from referral.domain.routing import (
-    ServicePoint,
-    destination,
-    referral_id,
-    withdrawn_items,
-)
-from referral.handlers.plans import PlanInForce, routable
-from referral.projections.views import open_by_window
+from referral.domain.routing import referral_id
+from referral.handlers.ports import Clock, PlanRecords, utc_now
 
-log = structlog.get_logger(__name__)
-
-SOURCE = "inson/referral"
-Clock = Callable[[], datetime]
+# How often a command is decided again after a concurrent change.
 ATTEMPTS = 3
+# A staff command, given the moment it is decided at.
+CommandAt = Callable[[datetime], Command]
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+class NotInArea(LookupError):
+    """The referral exists but not in the caller's area: answered like an unknown one
+    (404), so an operator learns nothing about other centers' referrals."""
+
+    def __init__(self, referral_id: str) -> None:
+        super().__init__(f"no referral {referral_id} at your windows")
+        self.referral_id = referral_id
 
 
-def _supervisor_id(district: str) -> str:
-    # The staff directory assessment assigns cases from: the same people.
-    return supervisor_of(district).supervisor_id
+class NoReferralsAsOf(LookupError):
+    """No referral of the case in the caller's area had been issued by that moment."""
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(f"no referrals of case {case_id} in your area by that moment")
+        self.case_id = case_id
 
 
-def referral_stream(rid: str) -> str:
-    return f"referral-{rid}"
+@dataclass(frozen=True)
+class ReferralThen:
+    """A referral as it stood at a past moment: how it was issued, and its state then."""
+
+    issued: ReferralIssued
+    status: Status
+    escalation_level: int
+    version: int
 
 
 class Referrals:
+    """The use cases of window staff and reviewers, on the referral repository."""
+
     def __init__(
-        self,
-        runtime: Runtime,
-        plans: PlanItems,
-        *,
-        clock: Clock = utc_now,
-        expire_after: timedelta = timedelta(days=30),
+        self, referrals: Repository[Referral], plans: PlanRecords, *, clock: Clock = utc_now
     ) -> None:
-        self.runtime = runtime
+        self.referrals = referrals
         self.plans = plans
         self.clock = clock
-        self.expire_after = expire_after
 
-    async def load(self, rid: str) -> Referral:
-        envelopes = await self.runtime.store.load(referral_stream(rid))
-        return replay(rid, (REGISTRY.parse(e.type, e.data) for e in envelopes))
+    async def accept(self, rid: str, area: Area, actor: Actor, note: str | None = None) -> Referral:
+        """Take the referral on: the person will be served here."""
+        return await self._act(rid, area, lambda at: Accept(actor, at, note))
 
-    async def load_as_of(self, rid: str, at: datetime) -> Referral:
-        """The referral as it stood at ``at``: the events committed at or before it."""
-        envelopes = await self.runtime.store.load(referral_stream(rid))
-        known = [e for e in envelopes if e.time <= at]
-        return replay(rid, (REGISTRY.parse(e.type, e.data) for e in known))
-
-    async def load_issued(self, rid: str) -> Referral:
-        referral = await self.load(rid)
-        if referral.issued is None:
-            raise UnknownReferral(rid)
-        return referral
-
-    # The plan policy.
-
-    async def on_plan_in_force(self, plan: PlanInForce, cause: Envelope) -> None:
-        """Refer every item of the plan; withdraw the items a revision dropped."""
-        points = routable(plan)  # all or nothing: a dead-lettered plan is replayed whole
-        record = await self.plans.get(plan.plan_id)
-        if record.closed or plan.plan_version < record.version:
-            log.info("plan event superseded; nothing to refer", plan_id=plan.plan_id)
-            return
-        withdrawn = withdrawn_items(record.items, plan.items)
-        # Remembered before anything is issued, so a crash in between leaves
-        # a record that knows every referral this plan may have.
-        item_ids = [i.item_id for i in plan.items]
-        await self.plans.remember(plan.plan_id, plan.case_id, plan.plan_version, item_ids)
-        for item_id in withdrawn:
-            await self._cancel(
-                referral_id(plan.plan_id, item_id), CancellationReason.PLAN_REVISED, cause
-            )
-        loads: dict[str, dict[str, int]] = {}
-        for item in plan.items:
-            await self._issue(plan, item, points.get(item.item_id), loads, cause)
-
-    async def on_plan_closed(self, closed: PlanClosed, cause: Envelope) -> None:
-        # Marked first, so a redelivered approval cannot refer a closed plan's items again.
-        await self.plans.close(closed.plan_id, closed.case_id)
-        for item_id in (await self.plans.get(closed.plan_id)).items:
-            rid = referral_id(closed.plan_id, item_id)
-            await self._cancel(rid, CancellationReason.PLAN_CLOSED, cause)
-
-    async def _issue(
-        self,
-        plan: PlanInForce,
-        item: PlanItem,
-        point: ServicePoint | None,
-        loads: dict[str, dict[str, int]],
-        cause: Envelope,
-    ) -> None:
-        rid = referral_id(plan.plan_id, item.item_id)
-        for _ in range(ATTEMPTS):
-            referral = await self.load(rid)
-            if referral.issued is not None:
-                return  # issued by an earlier delivery of this or another plan event
-            window_loads: dict[str, int] = {}
-            if point is not None:
-                # The read model may not count what this event issued a moment
-                # ago, so this event's own choices are added as it goes.
-                if point.center not in loads:
-                    loads[point.center] = await open_by_window(self.runtime.db, point.windows)
-                window_loads = loads[point.center]
-            where = destination(
-                item,
-                district=plan.district,
-                mahalla=plan.mahalla,
-                point=point,
-                open_referrals=window_loads,
-            )
-            issue = Issue(
-                case_id=plan.case_id,
-                plan_id=plan.plan_id,
-                plan_version=plan.plan_version,
-                item_id=item.item_id,
-                service_code=item.service_code,
-                priority=item.priority,
-                destination=where,
-                at=self.clock(),
-            )
-            events = decide_issue(referral, issue)
-            try:
-                await self._record(
-                    referral, events, plan.district, f"issue:{cause.id}:{rid}", cause.id
-                )
-            except ConcurrencyConflict:
-                continue
-            if where.window is not None:
-                window_loads[where.window] = window_loads.get(where.window, 0) + 1
-            return
-        raise ConcurrencyConflict(referral_stream(rid), 0)
-
-    async def _cancel(self, rid: str, reason: CancellationReason, cause: Envelope) -> None:
-        for _ in range(ATTEMPTS):
-            referral = await self.load(rid)
-            if referral.issued is None or referral.status not in OPEN:
-                return  # never issued, or already over: nothing left to withdraw
-            events = decide(referral, Cancel(reason=reason, at=self.clock()))
-            district = referral.issued.destination.district
-            try:
-                await self._record(referral, events, district, f"cancel:{cause.id}:{rid}", cause.id)
-            except ConcurrencyConflict:
-                continue  # staff acted meanwhile: decide again on what they did
-            return
-        raise ConcurrencyConflict(referral_stream(rid), 0)
-
-    # Window staff.
-
-    async def act(
-        self,
-        rid: str,
-        command: Callable[[datetime], Command],
-        authorize: Callable[[Referral], None],
+    async def reject(
+        self, rid: str, area: Area, actor: Actor, code: RejectionCode, reason: str
     ) -> Referral:
-        """Decide one staff command; ``authorize`` raises if the caller may not touch it."""
+        """Refuse the referral with a code and reason; the social worker re-plans."""
+        return await self._act(rid, area, lambda at: Reject(code, reason, actor, at))
+
+    async def start(self, rid: str, area: Area, actor: Actor, note: str | None = None) -> Referral:
+        """Delivery of the service began."""
+        return await self._act(rid, area, lambda at: Start(actor, at, note))
+
+    async def complete(
+        self, rid: str, area: Area, actor: Actor, outcome: str | None = None
+    ) -> Referral:
+        """The service was delivered; the plan item is done."""
+        return await self._act(rid, area, lambda at: Complete(actor, at, outcome))
+
+    async def as_of(self, case_id: str, at: datetime, area: Area) -> list[ReferralThen]:
+        """The case's referrals in ``area`` as they stood at ``at``, from the event store.
+
+        They are found through the plan policy's own record of the items it
+        referred (written before anything is issued), not a projection that
+        may lag. Nothing found raises :class:`NoReferralsAsOf`, except for a
+        caller who sees everywhere: for anyone else an empty answer would
+        tell a case outside their area from one without referrals.
+        """
+        found: list[ReferralThen] = []
+        for plan_id, item_ids in await self.plans.of_case(case_id):
+            for item_id in item_ids:
+                referral, _ = await self.referrals.load_as_of(referral_id(plan_id, item_id), at)
+                issued, status = referral.issued, referral.status
+                if issued is None or status is None:
+                    continue  # not issued yet at that moment
+                if area.covers(issued.destination):
+                    then = ReferralThen(issued, status, referral.escalation_level, referral.version)
+                    found.append(then)
+        if not found and not area.everywhere:
+            raise NoReferralsAsOf(case_id)
+        return found
+
+    async def _act(self, rid: str, area: Area, command: CommandAt) -> Referral:
         for _ in range(ATTEMPTS):
-            referral = await self.load_issued(rid)
-            authorize(referral)
+            referral = await self.referrals.load(rid)
+            if referral.destination is None:
+                raise UnknownReferral(rid)
+            if not area.covers(referral.destination):
+                raise NotInArea(rid)
             events = decide(referral, command(self.clock()))
-            if not events:
-                return referral
-            assert referral.issued is not None  # load_issued
+            district = referral.destination.district
             try:
-                await self._record(referral, events, referral.issued.destination.district)
+                # A SOATO district code begins with its region's.
+                await self.referrals.record(
+                    rid, referral.version, events, region=district[:4], district=district
+                )
             except ConcurrencyConflict:
                 continue  # a colleague or a plan change came first: decide on theirs
             for event in events:
                 referral = evolve(referral, event)
             return referral
-        raise ConcurrencyConflict(referral_stream(rid), 0)
-
-    # Deadlines.
-
-    async def enforce_deadline(self, rid: str) -> list[Event]:
-        """Escalate or expire one referral if its time has come; the events appended."""
-        referral = await self.load(rid)
-        events = decide_deadline(
-            referral, self.clock(), self.expire_after, supervisor_of=_supervisor_id
-        )
-        if not events or referral.issued is None:
-            return []
-        # One commit per level: whichever process or restart decides it
-        # first writes it, every other attempt finds it there.
-        match events[0]:
-            case ReferralEscalated(escalation_level=level):
-                commit_id = f"escalate:{rid}:{level}"
-            case _:
-                commit_id = f"expire:{rid}"
-        try:
-            result = await self._record(
-                referral, events, referral.issued.destination.district, commit_id
-            )
-        except ConcurrencyConflict:
-            return []  # staff acted meanwhile; the next sweep decides on the new state
-        return events if result and result.created else []
-
-    async def _record(
-        self,
-        referral: Referral,
-        events: list[Event],
-        district: str,
-        commit_id: str | None = None,
-        cause: str | None = None,
-    ) -> AppendResult | None:
-        if not events:
-            return None
-        causation = Causation(
-            source=SOURCE,
-            correlation_id=current_correlation_id(),
-            causation_id=cause,
-            # A SOATO district code begins with its region's.
-            region=district[:4],
-            district=district,
-        )
-        return await self.runtime.record(
-            referral_stream(referral.referral_id),
-            referral.version,
-            events,
-            causation,
-            commit_id=commit_id,
-        )
+        raise ConcurrencyConflict(self.referrals.stream(rid), 0)

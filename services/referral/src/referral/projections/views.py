@@ -14,7 +14,6 @@ redelivered or replayed event changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,12 +30,9 @@ from inson_contracts.events.referral import (
     ReferralStarted,
 )
 from inson_contracts.topics import REFERRALS as REFERRALS_TOPIC
-from inson_runtime.mongo import Document
 from inson_runtime.projections import Database, Projection, apply_at_version
 from pymongo import ASCENDING
-from pymongo.asynchronous.database import AsyncDatabase
 
-from referral.adapters.plans import PLAN_ITEMS
 from referral.domain.deadlines import escalation_due_at
 from referral.domain.referral import OPEN, Status
 
@@ -185,17 +181,7 @@ async def escalated(event: ReferralEscalated, envelope: Envelope, db: Database) 
     await apply_at_version(db[DEADLINES], event.referral_id, envelope, update)
 
 
-async def open_by_window(db: AsyncDatabase[Document], windows: Sequence[str]) -> dict[str, int]:
-    """Open referrals per window, for balancing a center's windows."""
-    return {
-        window: await db[REFERRALS].count_documents(
-            {"window": window, "status": {"$in": OPEN_STATUSES}}
-        )
-        for window in windows
-    }
-
-
-async def ensure_view_indexes(db: AsyncDatabase[Document]) -> None:
+async def ensure_view_indexes(db: Database) -> None:
     await db[REFERRALS].create_index(
         [("service_center", ASCENDING), ("status", ASCENDING), ("accept_by", ASCENDING)]
     )
@@ -205,5 +191,3 @@ async def ensure_view_indexes(db: AsyncDatabase[Document]) -> None:
     await db[REFERRALS].create_index([("window", ASCENDING), ("status", ASCENDING)])
     await db[DEADLINES].create_index([("open", ASCENDING), ("next_escalation_at", ASCENDING)])
     await db[DEADLINES].create_index([("open", ASCENDING), ("issued_at", ASCENDING)])
-    # The plan policy's own record, looked up by case for the as-of view.
-    await db[PLAN_ITEMS].create_index([("case_id", ASCENDING)])

@@ -1,0 +1,281 @@
+"""Referral's reactions: plans become referrals, and deadlines are enforced.
+
+- The plan policy (assessment's ``plan.approved`` / ``plan.revised`` /
+  ``plan.closed``): every item of a plan in force is referred, the items a
+  revision dropped are withdrawn, a closed plan's open referrals cancelled.
+- The deadline job (``Runtime.every``): referrals not accepted in time are
+  escalated to the district's supervisor, those never taken up expire.
+
+Every append reacting to an event carries a commit id derived from that
+event, every referral id is derived from its plan and item, and each
+escalation level has one commit id, so a redelivered plan event, a restarted
+deadline job or a second instance records nothing twice. Due times are read
+from the ``deadlines`` read model, never kept in memory; a read model that
+lags only costs a reload that decides nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from inson_contracts.codes.errors import UnknownCode
+from inson_contracts.codes.service_model import ProviderType
+from inson_contracts.codes.services import service
+from inson_contracts.codes.staff import supervisor_of
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import Event, PlanApproved, PlanClosed, PlanRevised
+from inson_contracts.events.referral import CancellationReason, ReferralEscalated
+from inson_contracts.events.values import PlanItem
+from inson_runtime.consumer import Unprocessable
+from inson_runtime.eventstore import AppendResult, ConcurrencyConflict
+from inson_runtime.repository import Repository
+
+from referral.domain.referral import (
+    OPEN,
+    Cancel,
+    Issue,
+    Referral,
+    decide,
+    decide_deadline,
+    decide_issue,
+)
+from referral.domain.routing import ServicePoint, destination, referral_id, withdrawn_items
+from referral.handlers.commands import ATTEMPTS
+from referral.handlers.ports import Clock, DueDeadlines, PlanRecords, WindowLoads, utc_now
+from referral.reference.centers import center_serving, service_centers
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class PlanInForce:
+    """What the policy needs of an approved or revised plan: the same for both."""
+
+    case_id: str
+    plan_id: str
+    plan_version: int
+    district: str
+    mahalla: str
+    items: Sequence[PlanItem]
+
+    @classmethod
+    def of(cls, event: PlanApproved | PlanRevised) -> PlanInForce:
+        return cls(
+            event.case_id,
+            event.plan_id,
+            event.plan_version,
+            event.district,
+            event.mahalla,
+            event.items,
+        )
+
+
+def routable(plan: PlanInForce) -> dict[str, ServicePoint]:
+    """The service center of each window item; Unprocessable if any item cannot be routed.
+
+    A plan naming a service or district the reference data does not know is
+    dead-lettered whole, to be replayed once the data is fixed, rather than
+    half-referred.
+    """
+    points: dict[str, ServicePoint] = {}
+    for item in plan.items:
+        try:
+            service(item.service_code)
+            if item.provider_type is ProviderType.SOCIAL_SERVICE_WINDOW:
+                center = center_serving(plan.district, plan.mahalla)
+                points[item.item_id] = ServicePoint(center.code, center.window_codes)
+        except UnknownCode as exc:
+            raise Unprocessable(f"plan {plan.plan_id} item {item.item_id}: {exc}") from None
+    return points
+
+
+def _supervisor_id(district: str) -> str:
+    # The staff directory assessment assigns cases from: the same people.
+    return supervisor_of(district).supervisor_id
+
+
+class ReferralPolicies:
+    """The plan policy and the deadline job, on the referral repository, the plan
+    records, and two reads of the projections (window loads, due deadlines)."""
+
+    def __init__(
+        self,
+        referrals: Repository[Referral],
+        plans: PlanRecords,
+        windows: WindowLoads,
+        deadlines: DueDeadlines,
+        *,
+        clock: Clock = utc_now,
+        expire_after: timedelta = timedelta(days=30),
+        batch: int = 200,
+    ) -> None:
+        self.referrals = referrals
+        self.plans = plans
+        self.windows = windows
+        self.deadlines = deadlines
+        self.clock = clock
+        self.expire_after = expire_after
+        self.batch = batch
+
+    async def check_directory(self) -> None:
+        """Refuse to start on a bad directory: a service centers or staff file that
+        does not load, or a district with a center but no supervisor to escalate to.
+
+        So a bad replacement file stops the start, not the first plan or the
+        first overdue referral.
+        """
+        for center in service_centers():
+            supervisor_of(center.district)
+
+    # The plan policy.
+
+    async def on_plan_in_force(self, event: PlanApproved | PlanRevised, envelope: Envelope) -> None:
+        """Refer every item of the plan; withdraw the items a revision dropped."""
+        plan = PlanInForce.of(event)
+        points = routable(plan)  # all or nothing: a dead-lettered plan is replayed whole
+        record = await self.plans.get(plan.plan_id)
+        if record.closed or plan.plan_version < record.version:
+            log.info("plan event superseded; nothing to refer", plan_id=plan.plan_id)
+            return
+        withdrawn = withdrawn_items(record.items, plan.items)
+        # Remembered before anything is issued, so a crash in between leaves
+        # a record that knows every referral this plan may have.
+        item_ids = [i.item_id for i in plan.items]
+        await self.plans.remember(plan.plan_id, plan.case_id, plan.plan_version, item_ids)
+        for item_id in withdrawn:
+            rid = referral_id(plan.plan_id, item_id)
+            await self._cancel(rid, CancellationReason.PLAN_REVISED, envelope)
+        loads: dict[str, dict[str, int]] = {}
+        for item in plan.items:
+            await self._issue(plan, item, points.get(item.item_id), loads, envelope)
+
+    async def on_plan_closed(self, event: PlanClosed, envelope: Envelope) -> None:
+        """Cancel what is still open of a closed plan."""
+        # Marked first, so a redelivered approval cannot refer a closed plan's items again.
+        await self.plans.close(event.plan_id, event.case_id)
+        for item_id in (await self.plans.get(event.plan_id)).items:
+            rid = referral_id(event.plan_id, item_id)
+            await self._cancel(rid, CancellationReason.PLAN_CLOSED, envelope)
+
+    async def _issue(
+        self,
+        plan: PlanInForce,
+        item: PlanItem,
+        point: ServicePoint | None,
+        loads: dict[str, dict[str, int]],
+        cause: Envelope,
+    ) -> None:
+        rid = referral_id(plan.plan_id, item.item_id)
+        for _ in range(ATTEMPTS):
+            referral = await self.referrals.load(rid)
+            if referral.issued is not None:
+                return  # issued by an earlier delivery of this or another plan event
+            window_loads: dict[str, int] = {}
+            if point is not None:
+                # The read model may not count what this event issued a moment
+                # ago, so this event's own choices are added as it goes.
+                if point.center not in loads:
+                    loads[point.center] = await self.windows.open_by_window(point.windows)
+                window_loads = loads[point.center]
+            where = destination(
+                item,
+                district=plan.district,
+                mahalla=plan.mahalla,
+                point=point,
+                open_referrals=window_loads,
+            )
+            issue = Issue(
+                case_id=plan.case_id,
+                plan_id=plan.plan_id,
+                plan_version=plan.plan_version,
+                item_id=item.item_id,
+                service_code=item.service_code,
+                priority=item.priority,
+                destination=where,
+                at=self.clock(),
+            )
+            events = decide_issue(referral, issue)
+            commit_id = f"issue:{cause.id}:{rid}"
+            try:
+                await self._record(referral, events, plan.district, commit_id, cause.id)
+            except ConcurrencyConflict:
+                continue
+            if where.window is not None:
+                window_loads[where.window] = window_loads.get(where.window, 0) + 1
+            return
+        raise ConcurrencyConflict(self.referrals.stream(rid), 0)
+
+    async def _cancel(self, rid: str, reason: CancellationReason, cause: Envelope) -> None:
+        for _ in range(ATTEMPTS):
+            referral = await self.referrals.load(rid)
+            if referral.destination is None or referral.status not in OPEN:
+                return  # never issued, or already over: nothing left to withdraw
+            events = decide(referral, Cancel(reason=reason, at=self.clock()))
+            district = referral.destination.district
+            commit_id = f"cancel:{cause.id}:{rid}"
+            try:
+                await self._record(referral, events, district, commit_id, cause.id)
+            except ConcurrencyConflict:
+                continue  # staff acted meanwhile: decide again on what they did
+            return
+        raise ConcurrencyConflict(self.referrals.stream(rid), 0)
+
+    # The deadline job.
+
+    async def sweep_deadlines(self) -> None:
+        """One run of the periodic job (``Runtime.every``), which logs and retries failures."""
+        recorded = await self.enforce_due_deadlines()
+        if recorded:
+            log.info("deadlines enforced", events=recorded)
+
+    async def enforce_due_deadlines(self) -> int:
+        """Enforce every deadline that has come, once; the number of events recorded."""
+        now = self.clock()
+        due = await self.deadlines.due_deadlines(now, now - self.expire_after, self.batch)
+        recorded = 0
+        for rid in due:
+            recorded += len(await self.enforce_deadline(rid))
+        return recorded
+
+    async def enforce_deadline(self, rid: str) -> list[Event]:
+        """Escalate or expire one referral if its time has come; the events recorded."""
+        referral = await self.referrals.load(rid)
+        events = decide_deadline(
+            referral, self.clock(), self.expire_after, supervisor_of=_supervisor_id
+        )
+        if not events or referral.destination is None:
+            return []
+        # One commit per level: whichever process or restart decides it
+        # first writes it, every other attempt finds it there.
+        match events[0]:
+            case ReferralEscalated(escalation_level=level):
+                commit_id = f"escalate:{rid}:{level}"
+            case _:
+                commit_id = f"expire:{rid}"
+        try:
+            result = await self._record(referral, events, referral.destination.district, commit_id)
+        except ConcurrencyConflict:
+            return []  # staff acted meanwhile; the next sweep decides on the new state
+        return events if result and result.created else []
+
+    async def _record(
+        self,
+        referral: Referral,
+        events: list[Event],
+        district: str,
+        commit_id: str,
+        cause: str | None = None,
+    ) -> AppendResult | None:
+        # A SOATO district code begins with its region's.
+        return await self.referrals.record(
+            referral.referral_id,
+            referral.version,
+            events,
+            commit_id=commit_id,
+            cause=cause,
+            region=district[:4],
+            district=district,
+        )
