@@ -121,6 +121,12 @@ async def test_load_as_of_folds_what_was_committed_by_then(
     assert (before.version, none) == (0, None)
 
 
+async def test_version_reads_the_head_without_the_stream(tallies: Repository[Tally]) -> None:
+    assert await tallies.version("t1") == 0
+    await tallies.record("t1", 0, [Sample(amount=1), Sample(amount=2)])
+    assert await tallies.version("t1") == 2
+
+
 def test_stream_ids_round_trip(tallies: Repository[Tally]) -> None:
     assert tallies.stream("t1") == "tally-t1"
     assert tallies.aggregate_id("tally-t1") == "t1"
