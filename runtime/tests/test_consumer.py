@@ -215,3 +215,34 @@ async def test_a_failing_lane_lets_the_others_finish_and_then_fails_the_batch() 
     with pytest.raises(ConnectionError):
         await consumer.process_batch(batch)
     assert sorted(finished) == [0, 2]
+
+
+async def test_a_handler_never_runs_on_an_event_of_another_class() -> None:
+    # A registry that parses the type to another class than the handler was
+    # registered for (a miswiring): dead-lettered, not run on the wrong data,
+    # even under python -O (this check is not an assert).
+    publisher = RecordingPublisher()
+    consumer = make_consumer(publisher)
+    other = sample_event_class("test.unit")
+    calls: list[Any] = []
+
+    @consumer.on(other)
+    async def handle(event: Any, envelope: Envelope) -> None:
+        calls.append(event)
+
+    assert await consumer.process(sample_record()) == "dead_lettered"
+    assert calls == []
+    [letter] = dead_letters(publisher)
+    assert letter.reason.startswith("unprocessable: ")
+
+
+def test_a_type_gets_one_handler_per_group() -> None:
+    consumer = make_consumer(RecordingPublisher())
+
+    @consumer.on(Sample)
+    async def first(event: Any, envelope: Envelope) -> None: ...
+
+    with pytest.raises(ValueError, match="already has a handler"):
+
+        @consumer.on(Sample)
+        async def second(event: Any, envelope: Envelope) -> None: ...

@@ -32,6 +32,10 @@ class EventJournal(Protocol):
         """One commit by id (an idempotent command finds its first answer here)."""
         ...
 
+    async def version(self, stream_id: str) -> int:
+        """The stream's last version (0 when it has none), from one read."""
+        ...
+
     async def record(
         self,
         stream_id: str,
@@ -58,6 +62,9 @@ class PublishingJournal:
 
     async def commit(self, commit_id: str, *, opened: bool = False) -> Commit | None:
         return await self.store.commit(commit_id, opened=opened)
+
+    async def version(self, stream_id: str) -> int:
+        return await self.store.version(stream_id)
 
     async def record(
         self,

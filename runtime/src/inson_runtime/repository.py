@@ -91,9 +91,14 @@ class Repository(Generic[S]):
         state = self.replay(aggregate_id, self.events_of(known))
         return state, (known[-1].time if known else None)
 
-    async def recorded(self, commit_id: str) -> Commit | None:
-        """A commit made before under ``commit_id``, personal fields opened."""
-        return await self.journal.commit(commit_id, opened=True)
+    async def version(self, aggregate_id: str) -> int:
+        """The stream's version without loading it (0 for a stream not begun)."""
+        return await self.journal.version(self.stream(aggregate_id))
+
+    async def recorded(self, commit_id: str, *, opened: bool = True) -> Commit | None:
+        """A commit made before under ``commit_id``: personal fields opened, unless the
+        caller only asks whether it exists (``opened=False`` spares the key lookup)."""
+        return await self.journal.commit(commit_id, opened=opened)
 
     async def record(
         self,

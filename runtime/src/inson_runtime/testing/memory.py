@@ -141,6 +141,9 @@ class InMemoryJournal:
     async def commit(self, commit_id: str, *, opened: bool = False) -> Commit | None:
         return await self.store.commit(commit_id, opened=opened)
 
+    async def version(self, stream_id: str) -> int:
+        return await self.store.version(stream_id)
+
     async def record(
         self,
         stream_id: str,

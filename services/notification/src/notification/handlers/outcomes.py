@@ -54,12 +54,12 @@ class OutcomeRecorder:
         with log_context(correlation_id=delivery.correlation_id):
             for outcome in logged.unrecorded:
                 commit_id = commit_id_of(delivery, outcome)
-                if await self.messages.recorded(commit_id) is not None:
+                # Whether it exists is all that is asked: nothing to open.
+                if await self.messages.recorded(commit_id, opened=False) is not None:
                     continue
-                message = await self.messages.load(delivery.id)
                 await self.messages.record(
                     delivery.id,
-                    message.version,
+                    await self.messages.version(delivery.id),
                     [event_of(delivery, outcome)],
                     commit_id=commit_id,
                     cause=delivery.cause_event_id,
