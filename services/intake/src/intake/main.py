@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 from inson_runtime.cli import service_cli
 from inson_runtime.service import Runtime, build_app, create_runtime
-from inson_runtime.settings import ServiceSettings
 
-from intake.adapters.people import PersonIndex
-from intake.api.routes import router
-from intake.handlers.commands import Intake
+from intake.adapters.people import MongoPersonIndex
+from intake.api import install_errors, routers
+from intake.handlers.commands import Intake, case_repository
 from intake.projections.access_log import access_log_view, ensure_access_log_indexes
+from intake.projections.queries import IntakeQueries
 from intake.projections.views import ensure_view_indexes, intake_views
 from intake.settings import Settings
 
@@ -26,16 +26,20 @@ DESCRIPTION = (
 )
 
 
-def compose(settings: ServiceSettings) -> tuple[Runtime, FastAPI]:
+def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
     runtime = create_runtime(settings)
-    people = PersonIndex(runtime.db)
     runtime.add_projection(intake_views)
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
     # Who looked at which case: the platform audit topic, read for supervisors.
     runtime.add_projection(access_log_view)
     runtime.on_start.append(lambda: ensure_access_log_indexes(runtime.db))
-    app = build_app(runtime, title="Inson intake", description=DESCRIPTION, routers=[router])
-    app.state.intake = Intake(runtime, people)
+    # No policies: intake reacts to no other service's event (handlers/policies.py).
+    app = build_app(runtime, title="Inson intake", description=DESCRIPTION, routers=routers)
+    install_errors(app)
+    app.state.intake = Intake(
+        case_repository(runtime.journal), MongoPersonIndex(runtime.db), runtime.sealer.keys
+    )
+    app.state.queries = IntakeQueries(runtime.db)
     return runtime, app
 
 

@@ -1,10 +1,11 @@
 """Which case a person already belongs to: intake's identity reservations.
 
-A reservation is a document whose ``_id`` is a key of the person (their PINFL,
-or their name folded across scripts plus birth date) and whose value is the
-case. The unique ``_id`` settles races without transactions: of two
-applications for the same new person submitted at once, one reserves the key
-and the other finds it taken and joins that case.
+A reservation is a document whose ``_id`` is a key of the person (their
+PINFL, or their name folded across scripts plus birth date: see
+``domain/identity.py``) and whose value is the case. The unique ``_id``
+settles races without transactions: of two applications for the same new
+person submitted at once, one reserves the key and the other finds it taken
+and joins that case.
 
 Likely matches (a similar name, the same birth date) come from the ``people``
 projection, which is eventually consistent: good enough for a suggestion that
@@ -21,24 +22,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from intake.domain.names import PersonName as Spelling
-from intake.domain.names import names_match, spelling_key
+from intake.domain.names import names_match
+from intake.projections.views import PEOPLE
 
 RESERVATIONS = "person_reservations"
-PEOPLE = "people"
 
 
-def pinfl_key(pinfl: str) -> str:
-    return f"pinfl:{pinfl}"
+class MongoPersonIndex:
+    """The ``PersonIndex`` port (``handlers/ports.py``) on MongoDB."""
 
-
-def name_birth_key(name: PersonName, birth_date: date) -> str:
-    # The same spelling up to script and case: an exact match. Looser
-    # likenesses are only suggested (see ``likely_case``).
-    last, first = spelling_key(name.last_name), spelling_key(name.first_name)
-    return f"name:{last}|{first}|{birth_date.isoformat()}"
-
-
-class PersonIndex:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.reservations = db[RESERVATIONS]
         self.people = db[PEOPLE]

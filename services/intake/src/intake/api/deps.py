@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
-from inson_runtime.auth import Principal, Role
-from inson_runtime.mongo import Document
-from pymongo.asynchronous.database import AsyncDatabase
+from fastapi import Depends, Query, Request
+from inson_runtime.auth import CurrentPrincipal, Role
 
+from intake.domain.area import EVERYWHERE, NOWHERE, Area
 from intake.handlers.commands import Intake
+from intake.projections.queries import IntakeQueries
 
 
 def _intake(request: Request) -> Intake:
@@ -17,35 +17,27 @@ def _intake(request: Request) -> Intake:
     return intake
 
 
-def _db(request: Request) -> AsyncDatabase[Document]:
-    db: AsyncDatabase[Document] = request.app.state.runtime.db
-    return db
+def _queries(request: Request) -> IntakeQueries:
+    queries: IntakeQueries = request.app.state.queries
+    return queries
+
+
+def _area(principal: CurrentPrincipal) -> Area:
+    """The caller's area from their token (see ``domain/area.py``)."""
+    scope = principal.scope
+    if principal.role is Role.ADMIN:
+        return EVERYWHERE
+    if principal.role is Role.SOCIAL_WORKER:
+        return Area(mahallas=tuple(scope.mahallas))
+    if principal.role in (Role.SUPERVISOR, Role.WINDOW_OPERATOR) and scope.district:
+        return Area(district=scope.district)
+    return NOWHERE
 
 
 IntakeDep = Annotated[Intake, Depends(_intake)]
-DbDep = Annotated[AsyncDatabase[Document], Depends(_db)]
+QueriesDep = Annotated[IntakeQueries, Depends(_queries)]
+CallerArea = Annotated[Area, Depends(_area)]
 
-
-def visible_area(principal: Principal) -> dict[str, Any]:
-    """The part of the caseload a caller may see, as a query filter.
-
-    A social worker sees the mahallas of their token; a supervisor or window
-    operator their district; an admin everything.
-    """
-    scope = principal.scope
-    if principal.role is Role.ADMIN:
-        return {}
-    if principal.role is Role.SOCIAL_WORKER:
-        return {"mahalla": {"$in": list(scope.mahallas)}}
-    if principal.role in (Role.SUPERVISOR, Role.WINDOW_OPERATOR) and scope.district:
-        return {"district": scope.district}
-    raise HTTPException(status_code=403, detail="your token's scope covers no district or mahalla")
-
-
-def check_in_area(principal: Principal, *, district: str, mahalla: str) -> None:
-    area = visible_area(principal)
-    allowed_mahallas = area.get("mahalla", {}).get("$in")
-    if allowed_mahallas is not None and mahalla not in allowed_mahallas:
-        raise HTTPException(status_code=403, detail=f"mahalla {mahalla} is outside your scope")
-    if "district" in area and area["district"] != district:
-        raise HTTPException(status_code=403, detail=f"district {district} is outside your scope")
+# Filters of the caseload lists: plain codes and words, never operators.
+Code = Annotated[str | None, Query(pattern=r"^[0-9]{7,11}$")]
+Status = Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")]

@@ -4,21 +4,25 @@ Validation lives here so a bad request is refused with 422 naming the field
 and the reason before anything is written. Every model forbids unknown
 fields, and every value is typed: a body like ``{"pinfl": {"$gt": ""}}`` is a
 type error, never a query.
+
+Reads of the caseload and the access log answer with the read models' own
+records (``projections/records.py``), so a field the projection adds is
+typed in one place.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from inson_contracts.codes import UnknownCode, district, region
 from inson_contracts.codes.channels import Channel
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.codes.mahallas import mahalla
 from inson_contracts.codes.names import Language
-from inson_contracts.events.intake import ErasureBasis, RejectionReason
-from inson_contracts.events.values import Relation, Sex
+from inson_contracts.events.intake import Applicant, ErasureBasis, RejectionReason
+from inson_contracts.events.values import Address, HouseholdMember, PersonName, Relation, Sex
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -29,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from intake.handlers.commands import Outcome
+from intake.handlers.submissions import NewApplication, Outcome
 
 # Letters of Uzbek Latin and Cyrillic and Russian, apostrophe variants used
 # for oʻ/gʻ and the tutuq belgisi, hyphen and space.
@@ -38,7 +42,6 @@ NamePart = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80, pattern=_NAME)
 ]
 EARLIEST_BIRTH = date(1900, 1, 1)
-T = TypeVar("T")
 
 
 def _pinfl(value: str) -> str:
@@ -183,6 +186,35 @@ class ApplicationIn(Strict):
             raise ValueError("circumstances_note is required when 'other' is reported")
         return self
 
+    def to_command(self) -> NewApplication:
+        """The application as intake's handlers take it (they add its id and times)."""
+        a = self.applicant
+        return NewApplication(
+            channel=self.channel,
+            applicant=Applicant(
+                pinfl=a.pinfl,
+                name=PersonName(**a.name.model_dump()),
+                birth_date=a.birth_date,
+                sex=a.sex,
+                phone=a.phone,
+                language=a.language,
+            ),
+            address=Address(**self.address.model_dump()),
+            household=tuple(
+                HouseholdMember(
+                    relation=m.relation,
+                    name=PersonName(**m.name.model_dump()),
+                    birth_date=m.birth_date,
+                    sex=m.sex,
+                    pinfl=m.pinfl,
+                )
+                for m in self.household
+            ),
+            circumstances=tuple(self.circumstances),
+            circumstances_note=self.circumstances_note,
+            consent_text_version=self.consent.text_version,
+        )
+
 
 class SubmissionOut(BaseModel):
     application_id: str
@@ -225,10 +257,3 @@ class ErasureOut(BaseModel):
 class RefusalOut(BaseModel):
     application_id: str
     new_case_id: str
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    page: int
-    page_size: int
-    total: int

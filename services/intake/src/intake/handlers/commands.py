@@ -1,4 +1,4 @@
-"""Intake's command handlers: load the case, decide, append (and so publish).
+"""Intake's use cases, called by its API: load the case, decide, record.
 
 Every write is idempotent. Ids are derived from what the caller sent (the
 application id from the Idempotency-Key, the commit id from the application),
@@ -9,25 +9,21 @@ the first answer back, whatever happened in between.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from enum import StrEnum
 
-from inson_contracts.events import (
-    REGISTRY,
-    ApplicationLinkedToCase,
-    ApplicationSubmitted,
-    CaseOpened,
-    Event,
-)
+from inson_contracts.codes.channels import Channel
+from inson_contracts.events import ApplicationSubmitted, CaseOpened, Event
 from inson_contracts.events.intake import CaseMatch, ErasureBasis, RejectionReason
 from inson_contracts.events.values import Actor
-from inson_runtime.eventstore import AppendResult, Causation, Commit, ConcurrencyConflict
-from inson_runtime.observability.logging import current_correlation_id
-from inson_runtime.service import Runtime
+from inson_contracts.ids import uuid7
+from inson_runtime.auth import Role
+from inson_runtime.eventstore import AppendResult, ConcurrencyConflict
+from inson_runtime.ids import DerivedIds
+from inson_runtime.journal import EventJournal
+from inson_runtime.repository import Repository
 
-from intake.adapters.people import PersonIndex, name_birth_key, pinfl_key
+from intake.domain.area import Area
 from intake.domain.case import (
     Case,
     IntakeRuleViolation,
@@ -40,100 +36,122 @@ from intake.domain.case import (
     decide_submission,
     replay,
 )
+from intake.domain.identity import name_birth_key, pinfl_key
+from intake.handlers.ports import KeyShredder, PersonIndex
+from intake.handlers.submissions import (
+    NewApplication,
+    Submission,
+    answer_from_case,
+    recorded_answer,
+    same_request,
+)
 
-_IDS = uuid.UUID("5d1c7e0a-9b1f-4f3e-8c55-2a8e3c0b7f61")
-SOURCE = "inson/intake"
-
-
-def case_stream(case_id: str) -> str:
-    return f"case-{case_id}"
-
-
-def derived_id(*parts: str) -> str:
-    return str(uuid.uuid5(_IDS, "/".join(parts)))
-
-
-class Outcome(StrEnum):
-    CASE_OPENED = "case_opened"
-    LINKED = "linked"
-    LINKED_PENDING_CONFIRMATION = "linked_pending_confirmation"
+derived_id = DerivedIds(uuid.UUID("5d1c7e0a-9b1f-4f3e-8c55-2a8e3c0b7f61"))
+# Two people deciding on one case at once: each decides again on the newer case.
+ATTEMPTS = 5
 
 
-@dataclass(frozen=True)
-class Submission:
-    application_id: str
-    case_id: str
-    outcome: Outcome
-    replayed: bool
-    submitted: ApplicationSubmitted
+def case_repository(journal: EventJournal) -> Repository[Case]:
+    """Intake's cases: streams ``case-<case_id>`` published as ``inson/intake``."""
+    return Repository(journal, source="inson/intake", stream_prefix="case", replay=replay)
 
 
 class UnknownCase(LookupError):
-    pass
+    """No case has this id (HTTP 404)."""
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(f"no case {case_id}")
 
 
 class IdempotencyKeyReused(Exception):
-    """The same Idempotency-Key came with a different application."""
+    """The same Idempotency-Key came with a different application (HTTP 409)."""
 
 
-def _same_request(first: ApplicationSubmitted, again: ApplicationSubmitted) -> bool:
-    # What the caller sent; the server's clock is not part of the request.
-    ignore: dict[str, object] = {"submitted_at": True, "consent": {"given_at"}}
-    return first.model_dump(exclude=ignore) == again.model_dump(exclude=ignore)  # type: ignore[arg-type]
+class WrongChannel(PermissionError):
+    """A window operator submits only through the service window (HTTP 403)."""
 
 
 class Intake:
+    """Intake's use cases: each public method is one, called by one route."""
+
     def __init__(
         self,
-        runtime: Runtime,
+        cases: Repository[Case],
         people: PersonIndex,
+        keys: KeyShredder,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.runtime = runtime
+        self.cases = cases
         self.people = people
+        self.keys = keys
         self.clock = clock
 
-    async def load(self, case_id: str) -> Case:
-        envelopes = await self.runtime.store.load(case_stream(case_id))
-        return replay(case_id, (REGISTRY.parse(e.type, e.data) for e in envelopes))
-
-    async def load_existing(self, case_id: str) -> Case:
-        case = await self.load(case_id)
+    async def case_in_area(self, case_id: str, area: Area) -> Case:
+        """The case, if it exists and lies in the caller's area (asked before a worker acts)."""
+        case = await self.cases.load(case_id)
         if not case.opened:
             raise UnknownCase(case_id)
+        area.check(district=case.district or "", mahalla=case.mahalla or "")
         return case
 
-    async def submit(self, submitted: ApplicationSubmitted) -> Submission:
-        commit_id = f"submit:{submitted.application_id}"
-        earlier = await self.runtime.store.commit(commit_id, opened=True)
+    async def submit(
+        self,
+        application: NewApplication,
+        actor: Actor,
+        area: Area,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Submission:
+        """Open a case for the applicant, or join the one they already have."""
+        if actor.role == Role.WINDOW_OPERATOR and application.channel is not Channel.SERVICE_WINDOW:
+            raise WrongChannel("a window operator submits through the service_window channel")
+        if actor.role == Role.SOCIAL_WORKER:
+            # A social worker applies for the people of their own mahallas.
+            area.check(district=application.address.district, mahalla=application.address.mahalla)
+        application_id = (
+            derived_id("application", actor.id, idempotency_key)
+            if idempotency_key
+            else str(uuid7())
+        )
+        submitted = application.submitted(application_id, actor, self.clock())
+        commit_id = f"submit:{application_id}"
+        earlier = await self.cases.recorded(commit_id)
         if earlier is not None:
-            first = _submission(earlier, replayed=True)
-            if not _same_request(first.submitted, submitted):
+            first = recorded_answer(
+                self.cases.aggregate_id(earlier.stream_id),
+                self.cases.events_of(earlier.events),
+                replayed=True,
+            )
+            if not same_request(first.submitted, submitted):
                 raise IdempotencyKeyReused(
                     "this Idempotency-Key was used for a different application; use a new key"
                 )
             return first
-        for _ in range(5):
+        return await self._submit(submitted, commit_id)
+
+    async def _submit(self, submitted: ApplicationSubmitted, commit_id: str) -> Submission:
+        for _ in range(ATTEMPTS):
             match = await self._match(submitted)
             case_id = match.case_id if match else derived_id("case", submitted.application_id)
             if match is None:
                 match = await self._reserve(submitted, case_id)
                 case_id = match.case_id if match else case_id
-            case = await self.load(case_id)
+            case = await self.cases.load(case_id)
             events = decide_submission(case, submitted, match)
-            if not events:  # recorded under another commit: answer from the case
-                return _from_case(case, submitted)
             try:
                 result = await self._record(case, events, submitted, commit_id=commit_id)
             except ConcurrencyConflict:
                 continue  # somebody wrote to the case meanwhile: decide again
-            assert result is not None  # events were given
+            if result is None:  # recorded under another commit: answer from the case
+                return answer_from_case(case, submitted)
             if result.created and isinstance(events[-1], CaseOpened):
                 for member in submitted.household:
                     if member.pinfl:
                         await self.people.reserve(pinfl_key(member.pinfl), case_id)
-            return _submission(result.commit, replayed=not result.created)
-        raise ConcurrencyConflict(case_stream(case_id), case.version)
+            return recorded_answer(
+                case_id, self.cases.events_of(result.commit.events), replayed=not result.created
+            )
+        raise ConcurrencyConflict(self.cases.stream(case_id), case.version)
 
     async def _match(self, submitted: ApplicationSubmitted) -> Match | None:
         applicant = submitted.applicant
@@ -164,20 +182,23 @@ class Intake:
             return Match(holder, CaseMatch.SAME_NAME_AND_BIRTH_DATE)
         return None
 
-    async def confirm_link(self, case_id: str, application_id: str, actor: Actor) -> None:
-        case = await self.load_existing(case_id)
+    async def confirm_link(
+        self, case_id: str, application_id: str, actor: Actor, area: Area
+    ) -> None:
+        """A worker confirms that a likely match is the same person."""
+        case = await self.case_in_area(case_id, area)
         events = decide_confirm_link(case, application_id, actor, self.clock())
         await self._record(case, events, _submitted_in(case, application_id))
 
-    async def refuse_link(self, case_id: str, application_id: str, actor: Actor) -> str:
+    async def refuse_link(self, case_id: str, application_id: str, actor: Actor, area: Area) -> str:
         """Move the application to a case of its own; return that case's id."""
-        case = await self.load_existing(case_id)
+        case = await self.case_in_area(case_id, area)
         submitted = _submitted_in(case, application_id)
         new_case_id = derived_id("moved", application_id)
         events = decide_refuse_link(case, application_id, new_case_id, actor, self.clock())
         await self._record(case, events, submitted, commit_id=f"refuse:{application_id}")
         # A crash here is repaired by refusing again: both appends are idempotent.
-        new_case = await self.load(new_case_id)
+        new_case = await self.cases.load(new_case_id)
         opened = decide_open_moved(new_case, submitted)
         await self._record(new_case, opened, submitted, commit_id=f"open-moved:{application_id}")
         return new_case_id
@@ -189,8 +210,10 @@ class Intake:
         reason: RejectionReason,
         explanation: str | None,
         actor: Actor,
+        area: Area,
     ) -> None:
-        case = await self.load_existing(case_id)
+        """Reject a further application of a case (withdrawn, a duplicate, ...)."""
+        case = await self.case_in_area(case_id, area)
         events = decide_rejection(case, application_id, reason, explanation, actor, self.clock())
         await self._record(case, events, _submitted_in(case, application_id))
 
@@ -202,43 +225,36 @@ class Intake:
         event is written is repaired by asking again (every step is
         idempotent). Returns False when the case was erased before.
         """
-        case = await self.load_existing(case_id)
+        case = await self.cases.load(case_id)
+        if not case.opened:
+            raise UnknownCase(case_id)
         if case.erased:
             return False
-        await self.runtime.sealer.keys.erase(
-            case_id, reason=f"{basis.value}: {reference}", erased_by=actor.id
-        )
+        await self.keys.erase(case_id, reason=f"{basis.value}: {reference}", erased_by=actor.id)
         await self.people.forget(case_id)
         events = decide_erasure(case, basis, reference, actor, self.clock())
-        causation = Causation(
-            source=SOURCE,
-            correlation_id=current_correlation_id(),
-            district=case.district,
-        )
-        await self.runtime.record(
-            case_stream(case_id), case.version, events, causation, commit_id=f"erase:{case_id}"
+        await self.cases.record(
+            case_id, case.version, events, commit_id=f"erase:{case_id}", district=case.district
         )
         return True
 
     async def _record(
         self,
         case: Case,
-        events: list[Event],
-        submitted: ApplicationSubmitted | None,
+        events: Sequence[Event],
+        submitted: ApplicationSubmitted,
         *,
         commit_id: str | None = None,
     ) -> AppendResult | None:
-        if not events:
-            return None
-        address = submitted.address if submitted else None
-        causation = Causation(
-            source=SOURCE,
-            correlation_id=current_correlation_id(),
-            region=address.region if address else None,
-            district=address.district if address else None,
-        )
-        return await self.runtime.record(
-            case_stream(case.case_id), case.version, events, causation, commit_id=commit_id
+        """Record the decision (nothing when it is empty), addressed like the application."""
+        address = submitted.address
+        return await self.cases.record(
+            case.case_id,
+            case.version,
+            events,
+            commit_id=commit_id,
+            region=address.region,
+            district=address.district,
         )
 
 
@@ -247,24 +263,3 @@ def _submitted_in(case: Case, application_id: str) -> ApplicationSubmitted:
     if submitted is None:
         raise IntakeRuleViolation(f"application {application_id} was moved to case {case.case_id}")
     return submitted
-
-
-def _submission(commit: Commit, *, replayed: bool) -> Submission:
-    events = [REGISTRY.parse(e.type, e.data) for e in commit.events]
-    submitted = next(e for e in events if isinstance(e, ApplicationSubmitted))
-    outcome = Outcome.CASE_OPENED
-    case_id = commit.stream_id.removeprefix("case-")
-    for event in events:
-        if isinstance(event, ApplicationLinkedToCase):
-            pending = event.needs_confirmation
-            outcome = Outcome.LINKED_PENDING_CONFIRMATION if pending else Outcome.LINKED
-    return Submission(submitted.application_id, case_id, outcome, replayed, submitted)
-
-
-def _from_case(case: Case, submitted: ApplicationSubmitted) -> Submission:
-    app = case.application(submitted.application_id)
-    outcome = {
-        "opened_case": Outcome.CASE_OPENED,
-        "pending_confirmation": Outcome.LINKED_PENDING_CONFIRMATION,
-    }.get(app.status.value, Outcome.LINKED)
-    return Submission(submitted.application_id, case.case_id, outcome, True, submitted)

@@ -1,0 +1,95 @@
+"""Applications: submit one (it opens a case or joins the person's), list and read them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+from inson_contracts.codes.channels import Channel
+from inson_runtime.apikit import Page, PageNo, PageSize, Staff, actor_of, responses
+from inson_runtime.audit import Audit
+
+from intake.api.deps import CallerArea, Code, IntakeDep, QueriesDep, Status
+from intake.api.schemas import ApplicationIn, SubmissionOut
+from intake.projections.records import ApplicationRecord, fields_set
+
+router = APIRouter(prefix="/v1", tags=["intake"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        pattern=r"^[A-Za-z0-9._:-]{8,128}$",
+        description="Send the same key when retrying: nothing is created twice.",
+    ),
+]
+
+
+@router.post(
+    "/applications",
+    status_code=201,
+    response_model=SubmissionOut,
+    summary="Submit an application; it opens a case or joins the person's open case",
+    responses=responses({409: "Idempotency-Key reused for a different application"}),
+)
+async def submit_application(
+    body: ApplicationIn,
+    principal: Staff,
+    area: CallerArea,
+    intake: IntakeDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> SubmissionOut:
+    result = await intake.submit(
+        body.to_command(), actor_of(principal), area, idempotency_key=idempotency_key
+    )
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return SubmissionOut(
+        application_id=result.application_id, case_id=result.case_id, outcome=result.outcome
+    )
+
+
+@router.get(
+    "/applications",
+    response_model=Page[ApplicationRecord],
+    response_model_exclude_unset=True,
+    summary="Applications in your area",
+)
+async def list_applications(
+    principal: Staff,
+    area: CallerArea,
+    queries: QueriesDep,
+    audit: Audit,
+    district: Code = None,
+    mahalla: Code = None,
+    status: Status = None,
+    channel: Channel | None = None,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[ApplicationRecord]:
+    found = await queries.applications(
+        area,
+        district=district,
+        mahalla=mahalla,
+        status=status,
+        channel=channel,
+        page=page,
+        page_size=page_size,
+    )
+    await audit.record((a.case_id for a in found.items), fields_set(found.items))
+    return found
+
+
+@router.get(
+    "/applications/{application_id}",
+    response_model=ApplicationRecord,
+    response_model_exclude_unset=True,
+    responses=responses({404: "Not found in your area"}),
+    summary="One application",
+)
+async def get_application(
+    application_id: str, principal: Staff, area: CallerArea, queries: QueriesDep, audit: Audit
+) -> ApplicationRecord:
+    found = await queries.application(application_id, area)
+    await audit.record([found.case_id], fields_set([found]))
+    return found

@@ -1,0 +1,51 @@
+"""Cases: the caseload of the caller's area, and one case."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from inson_runtime.apikit import Page, PageNo, PageSize, Staff, responses
+from inson_runtime.audit import Audit
+
+from intake.api.deps import CallerArea, Code, QueriesDep, Status
+from intake.projections.records import CaseRecord, fields_set
+
+router = APIRouter(prefix="/v1", tags=["intake"])
+
+
+@router.get(
+    "/cases",
+    response_model=Page[CaseRecord],
+    response_model_exclude_unset=True,
+    summary="Cases in your area",
+)
+async def list_cases(
+    principal: Staff,
+    area: CallerArea,
+    queries: QueriesDep,
+    audit: Audit,
+    district: Code = None,
+    mahalla: Code = None,
+    status: Status = None,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[CaseRecord]:
+    found = await queries.cases(
+        area, district=district, mahalla=mahalla, status=status, page=page, page_size=page_size
+    )
+    await audit.record((c.id for c in found.items), fields_set(found.items))
+    return found
+
+
+@router.get(
+    "/cases/{case_id}",
+    response_model=CaseRecord,
+    response_model_exclude_unset=True,
+    responses=responses({404: "Not found in your area"}),
+    summary="One case",
+)
+async def get_case(
+    case_id: str, principal: Staff, area: CallerArea, queries: QueriesDep, audit: Audit
+) -> CaseRecord:
+    found = await queries.case(case_id, area)
+    await audit.record([case_id], fields_set([found]))
+    return found
