@@ -14,10 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
-from assessment.handlers.commands import Assessments
+from assessment.handlers.case_files import CaseFiles
+from assessment.handlers.policies import Policies
 from assessment.main import compose
 from assessment.settings import Settings
 from inson_contracts.codes.mahallas import mahallas_of
+from inson_contracts.envelope import Envelope
 from inson_contracts.events import (
     AssessmentRecorded,
     CaseOpened,
@@ -55,7 +57,7 @@ SITUATION: dict[str, Any] = {
 @contextlib.asynccontextmanager
 async def assessment_service(
     kafka: str, mongodb_url: str
-) -> AsyncIterator[tuple[Assessments, httpx.AsyncClient]]:
+) -> AsyncIterator[tuple[CaseFiles, Policies, httpx.AsyncClient]]:
     settings = Settings(
         service_name=f"assessment-{uuid.uuid4().hex[:8]}",
         kafka_bootstrap_servers=kafka,
@@ -69,14 +71,14 @@ async def assessment_service(
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:
-                yield app.state.assessments, http
+                yield app.state.assessments.files, app.state.policies, http
     finally:
         cleanup = connect(mongodb_url)
         await cleanup.drop_database(settings.database_name)
         await cleanup.close()
 
 
-async def open_case(assessments: Assessments) -> str:
+async def open_case(policies: Policies) -> str:
     """The assignment policy, run as intake's "case opened" would run it."""
     case_id = f"case-{uuid.uuid4().hex[:12]}"
     opened = CaseOpened(
@@ -90,7 +92,16 @@ async def open_case(assessments: Assessments) -> str:
         language="uz-Latn",
         opened_at=datetime.now(UTC),
     )
-    await assessments.on_case_opened(opened, f"evt-{case_id}")
+    delivered = Envelope(
+        id=f"evt-{case_id}",
+        source="inson/intake",
+        type=opened.TYPE,
+        time=opened.opened_at,
+        subject=f"case-{case_id}",
+        streamversion=1,
+        data=opened.model_dump(mode="json"),
+    )
+    await policies.assign(opened, delivered)
     return case_id
 
 
@@ -115,9 +126,9 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
     auth = AuthSettings(dev_key_path=tmp_path / "key.pem")
     monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(auth.dev_key_path))
     plans_start = await end_offsets(kafka_bootstrap, ASSESSMENT_PLANS.name)
-    async with assessment_service(kafka_bootstrap, mongodb_url) as (assessments, http):
-        case_id = await open_case(assessments)
-        file = await assessments.load_existing(case_id)
+    async with assessment_service(kafka_bootstrap, mongodb_url) as (files, policies, http):
+        case_id = await open_case(policies)
+        file = await files.load(case_id)
         worker = bearer(auth, "social_worker", file.worker_id or "")
         supervisor = bearer(auth, "supervisor", "sup-1")
         url = f"/v1/cases/{case_id}"
@@ -168,7 +179,7 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         )
         assert b.status_code == 200, b.text
         assert b.headers["X-Inson-Merged-From"] == str(base)
-        now = await assessments.load(case_id)
+        now = await files.load(case_id)
         assert now.situation is not None
         assert now.situation.housing.value == "unsafe"
         assert now.situation.resources.livestock is True
@@ -193,7 +204,7 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         ]
         conflict_id = answer["conflict_id"]
         # Nothing was applied over A's answer.
-        after = await assessments.load(case_id)
+        after = await files.load(case_id)
         assert after.situation is not None and after.situation.housing.value == "unsafe"
         assert list(after.conflicts) == [conflict_id]
         # The tablet's retry is the same conflict, not a second one.
@@ -203,7 +214,7 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
             headers=supervisor,
         )
         assert again.status_code == 409 and again.json()["conflict_id"] == conflict_id
-        assert list((await assessments.load(case_id)).conflicts) == [conflict_id]
+        assert list((await files.load(case_id)).conflicts) == [conflict_id]
 
         listed = await http.get(f"{url}/conflicts", headers=worker)
         assert listed.status_code == 200
@@ -235,7 +246,7 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
             headers=supervisor,
         )
         assert resolved.status_code == 204, resolved.text
-        final = await assessments.load(case_id)
+        final = await files.load(case_id)
         assert final.conflicts == {}
         assert final.situation is not None and final.situation.housing.value == "overcrowded"
         twice = await http.post(
@@ -261,7 +272,7 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
             f"{url}/plan/draft", json={"items": edit_b, "base_version": plan_base}, headers=worker
         )
         assert rb.status_code == 204, rb.text
-        plan = (await assessments.load(case_id)).plan
+        plan = (await files.load(case_id)).plan
         assert plan is not None
         by_id = {i.item_id: i for i in plan.items}
         assert by_id[first_item].priority.value == "emergency"
@@ -273,7 +284,7 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         )
         assert rc.status_code == 409, rc.text
         assert [f["path"] for f in rc.json()["fields"]] == [f"items/{first_item}"]
-        plan_after = (await assessments.load(case_id)).plan
+        plan_after = (await files.load(case_id)).plan
         assert plan_after is not None and plan_after.items == plan.items
         kept = await http.post(
             f"{url}/conflicts/{rc.json()['conflict_id']}/resolve",
@@ -295,7 +306,7 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         # drops A from the same base. Each removal alone would merge, but a
         # plan needs an item: a conflict over the whole list, nothing applied
         # (and never the second tablet's list, reviving what the first removed).
-        current = await assessments.load(case_id)
+        current = await files.load(case_id)
         assert current.plan is not None
         now_items = [i.model_dump(mode="json") for i in current.plan.items]
         only_a, without_a = now_items[:1], now_items[1:]
@@ -312,7 +323,7 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         )
         assert emptying.status_code == 409, emptying.text
         assert [f["path"] for f in emptying.json()["fields"]] == ["items"]
-        left = (await assessments.load(case_id)).plan
+        left = (await files.load(case_id)).plan
         assert left is not None and [i.item_id for i in left.items] == [only_a[0]["item_id"]]
 
         # The conflicts and their resolutions are published like every decision.
@@ -329,7 +340,7 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
             return {e.id: e for e, _ in found}
 
         async def published() -> bool:
-            return len(await on_kafka()) == (await assessments.load(case_id)).version
+            return len(await on_kafka()) == (await files.load(case_id)).version
 
         await wait_for(published, timeout_s=30, what="the case's events on Kafka")
         found = [(e, None) for e in (await on_kafka()).values()]
@@ -346,9 +357,9 @@ async def test_as_of_a_past_moment_gives_the_plan_and_score_of_that_moment(
 ) -> None:
     auth = AuthSettings(dev_key_path=tmp_path / "key.pem")
     monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(auth.dev_key_path))
-    async with assessment_service(kafka_bootstrap, mongodb_url) as (assessments, http):
-        case_id = await open_case(assessments)
-        file = await assessments.load_existing(case_id)
+    async with assessment_service(kafka_bootstrap, mongodb_url) as (files, policies, http):
+        case_id = await open_case(policies)
+        file = await files.load(case_id)
         worker = bearer(auth, "social_worker", file.worker_id or "")
         supervisor = bearer(auth, "supervisor", "sup-1")
         url = f"/v1/cases/{case_id}"

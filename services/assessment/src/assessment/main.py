@@ -9,76 +9,66 @@ import sys
 from collections.abc import Sequence
 
 from fastapi import FastAPI
-from inson_contracts.envelope import Envelope
-from inson_contracts.events import CaseOpened, Event, ReferralCompleted, ReferralIssued
+from inson_contracts.events import CaseOpened, ReferralCompleted, ReferralIssued
 from inson_contracts.topics import INTAKE_CASES, REFERRALS
 from inson_runtime.cli import service_cli
 from inson_runtime.service import Runtime, build_app, create_runtime
-from inson_runtime.settings import ServiceSettings
 
-from assessment.adapters.caseload import Caseloads
-from assessment.api.routes import install_conflict_answer, router
-from assessment.domain.case_file import decide_item_completed
+from assessment.adapters.caseload import OpenCaseloads
+from assessment.adapters.drafts import DraftStore
+from assessment.adapters.referral_links import ReferralLinkStore
+from assessment.api import as_of, assessments, case_files, conflicts, drafts, plans, registers
+from assessment.api.errors import install_error_answers
+from assessment.handlers.case_files import case_files as case_file_repository
 from assessment.handlers.commands import Assessments
-from assessment.projections.views import (
-    REFERRAL_ITEMS,
-    case_facts_view,
-    case_files_view,
-    ensure_view_indexes,
-    remember_referral,
-)
+from assessment.handlers.policies import Policies
+from assessment.projections.queries import CaseFileQueries, HousingQueries, IntakeFacts
+from assessment.projections.views import case_facts_view, case_files_view, ensure_view_indexes
 from assessment.settings import Settings
 
 DESCRIPTION = (
     "Worker assignment, the home-visit assessment with a transparent need score, "
     "eligibility over the service catalogue, and the individual social services plan."
 )
+ROUTERS = [drafts, assessments, plans, conflicts, registers, as_of, case_files]
 
 
-def compose(settings: ServiceSettings) -> tuple[Runtime, FastAPI]:
+def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
     runtime = create_runtime(settings)
-    assessments = Assessments(runtime, Caseloads(runtime.db))
+    files = case_file_repository(runtime.journal)
+    caseloads = OpenCaseloads(runtime.db)
+    commands = Assessments(
+        files, caseloads=caseloads, drafts=DraftStore(runtime.db), facts=IntakeFacts(runtime.db)
+    )
+    policies = Policies(
+        files,
+        caseloads=caseloads,
+        referral_links=ReferralLinkStore(runtime.db),
+        housing=HousingQueries(runtime.db),
+    )
+
     runtime.add_projection(case_files_view)
     runtime.add_projection(case_facts_view)
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
 
     cases = runtime.consumer("policy.cases", INTAKE_CASES.name)
-
-    @cases.on(CaseOpened)
-    async def assign(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, CaseOpened)
-        await assessments.on_case_opened(event, envelope.id)
-
+    cases.on(CaseOpened)(policies.assign)
     referrals = runtime.consumer("policy.referrals", REFERRALS.name)
+    referrals.on(ReferralIssued)(policies.remember_referral)
+    referrals.on(ReferralCompleted)(policies.complete_item)
+    runtime.every("housing-expiry", settings.housing_expiry_interval_s, policies.expire_housing)
 
-    @referrals.on(ReferralIssued)
-    async def issued(event: Event, envelope: Envelope) -> None:
-        assert isinstance(event, ReferralIssued)
-        await remember_referral(runtime.db, event)
-
-    @referrals.on(ReferralCompleted)
-    async def completed(event: Event, envelope: Envelope) -> None:
-        # Issued and completed share the referral's stream and partition, so
-        # the item is known by now.
-        assert isinstance(event, ReferralCompleted)
-        link = await runtime.db[REFERRAL_ITEMS].find_one({"_id": event.referral_id})
-        if link is None:
-            return
-        file = await assessments.load(event.case_id)
-        done = decide_item_completed(file, link["item_id"], event.referral_id, event.completed_at)
-        await assessments.record(
-            file, done, commit_id=f"item-done:{envelope.id}", cause=envelope.id
-        )
-
-    async def expire_housing() -> None:
-        await assessments.expire_housing()
-
-    interval = getattr(settings, "housing_expiry_interval_s", 60.0)
-    runtime.every("housing-expiry", interval, expire_housing)
-
-    app = build_app(runtime, title="Inson assessment", description=DESCRIPTION, routers=[router])
-    app.state.assessments = assessments
-    install_conflict_answer(app)
+    app = build_app(
+        runtime,
+        title="Inson assessment",
+        description=DESCRIPTION,
+        routers=[module.router for module in ROUTERS],
+    )
+    install_error_answers(app)
+    app.state.assessments = commands
+    app.state.case_files = CaseFileQueries(runtime.db)
+    # Tests run the policies as a delivered event would.
+    app.state.policies = policies
     return runtime, app
 
 

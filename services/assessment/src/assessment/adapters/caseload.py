@@ -10,7 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from assessment.projections.views import CASE_FILES
 
 
-class Caseloads:
+class OpenCaseloads:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.case_files = db[CASE_FILES]
 

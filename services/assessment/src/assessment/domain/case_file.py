@@ -224,6 +224,21 @@ def decide_plan_edit(file: CaseFile, draft: PlanDrafted) -> list[Event]:
     return [draft]
 
 
+def edited_plan(
+    file: CaseFile, items: list[PlanItem], drafted_by: str, now: datetime
+) -> list[Event]:
+    """The drafted plan with the worker's items in place of its own."""
+    draft = PlanDrafted(
+        case_id=file.case_id,
+        plan_id=file.plan.plan_id if file.plan else "",
+        assessment_id=file.assessment_id or "none",
+        items=items,
+        drafted_by=drafted_by,
+        drafted_at=now,
+    )
+    return decide_plan_edit(file, draft)
+
+
 def approved_plan(file: CaseFile, approved_by: object, now: datetime) -> PlanApproved:
     """The approval of the drafted plan (raises if there is none)."""
     plan = file.plan

@@ -1,237 +1,393 @@
-"""Assessment's command handlers and policies: load the case file, decide, append.
+"""Assessment's use cases, as the tablet and the supervisor's desk call them.
 
-Policies react to other services' events (a case opened, a referral issued
-or completed); commands come from the social worker's tablet and the
-supervisor. Every append carries a commit id derived from its cause, so a
-redelivered event or a retried request changes nothing.
+Each method loads the case file, checks that it is the caller's to act on
+(their own cases and mahallas for a social worker, their district for a
+supervisor), decides with the pure rules of ``domain/`` and records the
+events. Tablet commands based on an older version go through the merge of
+``tablets.py``. Refusals are the exceptions of ``errors.py`` and the domain's
+``CaseFileRuleViolation``; the API turns them into answers.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
 
-from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.codes.staff import workers_covering
 from inson_contracts.events import (
-    REGISTRY,
     AssessmentCompleted,
     AssessmentRecorded,
-    CaseOpened,
+    CareRegisterEntryAdded,
+    CareRegisterEntryRemoved,
+    ConflictResolution,
+    EditConflicted,
+    EditedCommand,
     Event,
+    PlanClosed,
     PlanDrafted,
+    SocialWorkerReassigned,
+    TemporaryHousingGranted,
 )
-from inson_contracts.events.assessment import HouseholdSituation
-from inson_contracts.events.values import Actor, PlanItem
-from inson_runtime.eventstore import AppendResult, Causation, ConcurrencyConflict
-from inson_runtime.observability.logging import current_correlation_id
-from inson_runtime.service import Runtime
+from inson_contracts.events.assessment import AssignmentReason, HouseholdSituation
+from inson_contracts.events.plans import ClosureReason
+from inson_contracts.events.registers import CareRegisterCategory, CareRegisterRemovalReason
+from inson_contracts.events.values import PlanItem
+from inson_runtime.apikit import actor_of
+from inson_runtime.auth import Principal
+from inson_runtime.validation import forbid_unknown
+from pydantic import ValidationError
 
-from assessment.adapters.caseload import Caseloads
-from assessment.domain.assignment import choose_worker, schedule_home_visit
-from assessment.domain.case_file import (
-    CaseFile,
-    decide_assignment,
-    decide_housing_expiry,
-    due_by,
-    replay,
+from assessment.domain import case_file as rules
+from assessment.domain.assignment import NoWorkerCovers, choose_worker
+from assessment.domain.case_file import CaseFile
+from assessment.domain.completion import completion
+from assessment.domain.drafts import SavedDraft
+from assessment.domain.offline import decide_resolution
+from assessment.handlers.case_files import (
+    CaseFiles,
+    at_version,
+    based,
+    case_file_for,
+    decided,
+    derived_id,
+    record,
 )
-from assessment.domain.eligibility import eligible_services
-from assessment.domain.scoring import score
-from assessment.projections.views import HOUSING
-
-SOURCE = "inson/assessment"
-_IDS = uuid.UUID("0b6f3d8e-2a41-4c55-9f0e-6c1d2e3f4a5b")
-URGENT = {Circumstance.CHILD_AT_RISK, Circumstance.DOMESTIC_VIOLENCE, Circumstance.HOMELESS}
+from assessment.handlers.errors import DraftConflict, NotFound, Refused, Unprocessable
+from assessment.handlers.ports import CaseFacts, Caseloads, Drafts
+from assessment.handlers.tablets import Applied, merge_answers, merge_items, proposal
 
 
-def stream(case_id: str) -> str:
-    return f"assessment-{case_id}"
-
-
-def derived_id(*parts: str) -> str:
-    return str(uuid.uuid5(_IDS, "/".join(parts)))
-
-
-class UnknownCaseFile(LookupError):
-    pass
-
-
-class StaleBaseAhead(ValueError):
-    """A command claims a base version the case file never had."""
-
-    def __init__(self, base_version: int, version: int) -> None:
-        super().__init__(
-            f"base_version {base_version} is ahead of the case file (version {version})"
-        )
+@dataclass(frozen=True)
+class Completion:
+    completed: AssessmentCompleted
+    plan: PlanDrafted | None
+    applied: Applied
 
 
 class Assessments:
     def __init__(
         self,
-        runtime: Runtime,
+        files: CaseFiles,
+        *,
         caseloads: Caseloads,
+        drafts: Drafts,
+        facts: CaseFacts,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.runtime = runtime
+        self.files = files
         self.caseloads = caseloads
+        self.drafts = drafts
+        self.facts = facts
         self.clock = clock
 
-    async def load(self, case_id: str) -> CaseFile:
-        envelopes = await self.runtime.store.load(stream(case_id))
-        return replay(case_id, (REGISTRY.parse(e.type, e.data) for e in envelopes))
+    async def save_draft(
+        self, caller: Principal, case_id: str, draft: dict[str, Any], base_revision: int | None
+    ) -> int:
+        """Save the questionnaire as far as it goes; the new revision. A stale save is refused."""
+        await case_file_for(self.files, caller, case_id)
+        if base_revision is None:
+            latest = await self.drafts.latest(case_id)
+            base_revision = latest.revision if latest else 0
+        saved = SavedDraft(draft, caller.sub, self.clock(), base_revision + 1)
+        if not await self.drafts.save(case_id, saved):
+            raise DraftConflict(base_revision, await self.drafts.latest(case_id), draft)
+        return saved.revision
 
-    async def load_with_base(self, case_id: str, base_version: int) -> tuple[CaseFile, CaseFile]:
-        """The case file now, and as it was at ``base_version`` (a tablet's base), in one read."""
-        envelopes = await self.runtime.store.load(stream(case_id))
-        if base_version > len(envelopes):
-            raise StaleBaseAhead(base_version, len(envelopes))
-        events = [REGISTRY.parse(e.type, e.data) for e in envelopes]
-        return replay(case_id, events), replay(case_id, events[:base_version])
+    async def draft(self, caller: Principal, case_id: str) -> SavedDraft:
+        await case_file_for(self.files, caller, case_id)
+        saved = await self.drafts.latest(case_id)
+        if saved is None:
+            raise NotFound("no draft saved for this case")
+        return saved
 
-    async def load_as_of(self, case_id: str, at: datetime) -> tuple[CaseFile, datetime | None]:
-        """The case file as it was known at ``at``: its events committed at or before it.
-
-        An event's ``time`` is its commit's time in this store, and a stream's
-        commits are in time order, so the fold stops at the first later one.
-        Returns the file and the time of the last event it folded.
-        """
-        envelopes = await self.runtime.store.load(stream(case_id))
-        known = []
-        for envelope in envelopes:
-            if envelope.time > at:
-                break
-            known.append(envelope)
-        file = replay(case_id, (REGISTRY.parse(e.type, e.data) for e in known))
-        return file, (known[-1].time if known else None)
-
-    async def load_existing(self, case_id: str) -> CaseFile:
-        file = await self.load(case_id)
-        if file.worker_id is None:
-            raise UnknownCaseFile(case_id)
-        return file
-
-    async def record(
+    async def complete(
         self,
-        file: CaseFile,
-        events: list[Event],
-        *,
-        commit_id: str | None = None,
-        cause: str | None = None,
-    ) -> AppendResult | None:
-        if not events:
-            return None
-        causation = Causation(
-            source=SOURCE,
-            correlation_id=current_correlation_id(),
-            causation_id=cause,
-            region=file.region,
-            district=file.district,
+        caller: Principal,
+        case_id: str,
+        situation: HouseholdSituation | None,
+        base_version: int | None,
+    ) -> Completion:
+        """Score the questionnaire (or the saved draft), find eligible services, draft a plan."""
+        file, base = await based(self.files, caller, case_id, base_version)
+        submitted = situation if situation is not None else await self._drafted(case_id)
+        merged = await merge_answers(
+            self.files, file, base, submitted, by=actor_of(caller), now=self.clock()
         )
-        return await self.runtime.record(
-            stream(file.case_id), file.version, events, causation, commit_id=commit_id
+        recorded, completed, plan = await self._assessed(file, merged.content)
+        version = await self._decide(
+            file, lambda: rules.decide_completion(file, recorded, completed, plan)
         )
+        await self.drafts.discard(case_id)
+        return Completion(completed, plan, Applied(version, merged.merged_from))
 
-    async def on_case_opened(self, opened: CaseOpened, event_id: str) -> None:
-        """Assign a worker who covers the mahalla, least loaded first; schedule the visit."""
-        for _ in range(3):
-            file = await self.load(opened.case_id)
-            if file.worker_id is not None:
-                return
-            candidates = workers_covering(opened.mahalla)
-            loads = await self.caseloads.of([w.worker_id for w in candidates])
-            worker = choose_worker(opened.mahalla, candidates, loads)
-            now = self.clock()
-            urgent = bool(URGENT & set(opened.circumstances))
-            events = decide_assignment(
-                file,
-                worker_id=worker.worker_id,
-                mahalla=opened.mahalla,
-                district=opened.district,
-                caseload_after=loads.get(worker.worker_id, 0) + 1,
-                visit_id=derived_id("visit", opened.case_id, "1"),
-                visit_at=schedule_home_visit(now, urgent=urgent),
-                now=now,
-            )
-            # Located now, so the events carry the region and district partners filter on.
-            file = replace(file, district=opened.district, mahalla=opened.mahalla)
-            try:
-                await self.record(file, events, commit_id=f"assign:{event_id}", cause=event_id)
-            except ConcurrencyConflict:
-                continue
-            return
-
-    async def expire_housing(self) -> int:
-        """Publish the expiry of every temporary housing registration now due."""
-        today = self.clock().date()
-        due = self.runtime.db[HOUSING].find(
-            {"expired": False, "valid_until": {"$lte": today.isoformat()}}
+    async def edit_plan(
+        self, caller: Principal, case_id: str, items: list[PlanItem], base_version: int | None
+    ) -> Applied:
+        file, base = await based(self.files, caller, case_id, base_version)
+        actor = actor_of(caller)
+        merged = await merge_items(
+            self.files, file, base, EditedCommand.PLAN_EDIT, items, by=actor, now=self.clock()
         )
-        expired = 0
-        async for registration in due.limit(500):
-            file = await self.load(registration["case_id"])
-            events = decide_housing_expiry(file, registration["_id"], today)
-            await self.record(file, events, commit_id=f"housing-expired:{registration['_id']}")
-            expired += len(events)
-        return expired
-
-    def assess(
-        self,
-        file: CaseFile,
-        situation: HouseholdSituation,
-        circumstances: list[Circumstance],
-        worker_id: str,
-    ) -> tuple[AssessmentRecorded, AssessmentCompleted, PlanDrafted | None]:
-        """The events of a completed home visit: questionnaire, score, draft plan."""
         now = self.clock()
-        assessment_id = derived_id("assessment", file.case_id, str(file.version))
-        recorded = AssessmentRecorded(
-            case_id=file.case_id,
-            assessment_id=assessment_id,
-            visit_id=file.visit_id or "unscheduled",
-            social_worker_id=worker_id,
-            situation=situation,
-            recorded_at=now,
+        version = await self._decide(
+            file, lambda: rules.edited_plan(file, merged.content, caller.sub, now)
         )
-        need = score(situation, circumstances)
-        eligible = eligible_services(situation, circumstances, need)
-        completed = AssessmentCompleted(
-            case_id=file.case_id,
-            assessment_id=assessment_id,
-            score_model=need.model,
-            need_score=need.total,
-            need_level=need.level,
-            contributions=list(need.contributions),
-            income_per_person_uzs=need.income_per_person_uzs,
-            eligible_services=[e.service_code for e in eligible],
-            completed_by=worker_id,
-            completed_at=now,
+        return Applied(version, merged.merged_from)
+
+    async def approve(self, caller: Principal, case_id: str) -> None:
+        file = await case_file_for(self.files, caller, case_id)
+        await self._decide(
+            file, lambda: [rules.approved_plan(file, actor_of(caller), self.clock())]
         )
-        plan_id = file.plan.plan_id if file.plan else derived_id("plan", file.case_id)
-        items = [
-            PlanItem(
-                item_id=f"item-{e.service_code.lower()}",
-                service_code=e.service_code,
-                provider_type=e.provider_type,
-                priority=e.priority,
-                due_by=due_by(now.date(), e.target_days),
+
+    async def revise(
+        self,
+        caller: Principal,
+        case_id: str,
+        items: list[PlanItem],
+        reason: str,
+        base_version: int | None,
+    ) -> Applied:
+        file, base = await based(self.files, caller, case_id, base_version)
+        actor = actor_of(caller)
+        merged = await merge_items(
+            self.files,
+            file,
+            base,
+            EditedCommand.PLAN_REVISION,
+            items,
+            by=actor,
+            now=self.clock(),
+            reason=reason,
+        )
+        now = self.clock()
+        version = await self._decide(
+            file, lambda: [rules.revised_plan(file, merged.content, reason, actor, now)]
+        )
+        return Applied(version, merged.merged_from)
+
+    async def conflicts(self, caller: Principal, case_id: str) -> list[EditConflicted]:
+        """Open conflicts of stale tablet edits."""
+        return list((await case_file_for(self.files, caller, case_id)).conflicts.values())
+
+    async def resolve(
+        self, caller: Principal, case_id: str, conflict_id: str, resolution: ConflictResolution
+    ) -> Applied:
+        """Keep the current data, or apply the tablet's proposal (merged over anything newer)."""
+        file = await case_file_for(self.files, caller, case_id)
+        conflict = file.conflicts.get(conflict_id)
+        if conflict is None:
+            raise NotFound(f"no open conflict {conflict_id} in this case")
+        applied: list[Event] = []
+        if resolution is ConflictResolution.TAKE_SUBMITTED:
+            file, then = await at_version(self.files, caller, case_id, conflict.current_version)
+            applied = await proposal(
+                conflict,
+                file,
+                then,
+                assess=lambda situation: self._completion(file, situation),
+                by=actor_of(caller),
+                now=self.clock(),
             )
-            for e in eligible
-        ]
-        if not items:
-            return recorded, completed, None  # eligible for nothing: no plan to draft
-        draft = PlanDrafted(
-            case_id=file.case_id,
-            plan_id=plan_id,
-            assessment_id=assessment_id,
-            items=items[:50],
-            drafted_by=worker_id,
-            drafted_at=now,
+        now = self.clock()
+        version = await self._decide(
+            file,
+            lambda: decide_resolution(
+                file, conflict_id, resolution, applied, actor_of(caller), now
+            ),
+            commit_id=f"resolve:{conflict_id}",
         )
-        return recorded, completed, draft
+        return Applied(version)
 
+    async def close_plan(
+        self, caller: Principal, case_id: str, reason: ClosureReason, note: str | None
+    ) -> None:
+        file = await case_file_for(self.files, caller, case_id)
+        await self._decide(
+            file,
+            lambda: rules.decide_closure(
+                file,
+                PlanClosed(
+                    case_id=case_id,
+                    plan_id=file.plan.plan_id if file.plan else "",
+                    reason=reason,
+                    note=note,
+                    closed_by=actor_of(caller),
+                    closed_at=self.clock(),
+                ),
+            ),
+        )
 
-def actor(principal_sub: str, role: str) -> Actor:
-    return Actor(id=principal_sub, role=role)
+    async def reassign(
+        self,
+        caller: Principal,
+        case_id: str,
+        to_worker_id: str | None,
+        reason: AssignmentReason,
+        note: str | None,
+    ) -> None:
+        """Give the case to another worker: the one named, or the least loaded who covers it."""
+        file = await case_file_for(self.files, caller, case_id)
+        current = file.require_assigned()
+        target = to_worker_id
+        if target is None:
+            covering = workers_covering(file.mahalla or "")
+            loads = await self.caseloads.of([w.worker_id for w in covering])
+            try:
+                chosen = choose_worker(file.mahalla or "", covering, loads, exclude={current})
+            except NoWorkerCovers:
+                raise Refused("no other social worker covers this mahalla") from None
+            target = chosen.worker_id
+        if target == current:
+            raise Refused("the case is already with that social worker")
+        await self._decide(
+            file,
+            lambda: [
+                SocialWorkerReassigned(
+                    case_id=case_id,
+                    from_social_worker_id=current,
+                    to_social_worker_id=target,
+                    reason=reason,
+                    note=note,
+                    reassigned_by=actor_of(caller),
+                    reassigned_at=self.clock(),
+                )
+            ],
+        )
+
+    async def add_to_care_register(
+        self,
+        caller: Principal,
+        case_id: str,
+        category: CareRegisterCategory,
+        decision_ref: str,
+        pinfl: str | None,
+    ) -> str:
+        """Put the person on the care register; the entry's id (derived from the decision)."""
+        file = await case_file_for(self.files, caller, case_id)
+        entry_id = derived_id("care", case_id, category.value, decision_ref)
+        await self._decide(
+            file,
+            lambda: rules.decide_care_entry(
+                file,
+                CareRegisterEntryAdded(
+                    case_id=case_id,
+                    entry_id=entry_id,
+                    pinfl=pinfl,
+                    category=category,
+                    district=file.district or "",
+                    decision_ref=decision_ref,
+                    decided_by=actor_of(caller),
+                    decided_at=self.clock(),
+                ),
+            ),
+        )
+        return entry_id
+
+    async def remove_from_care_register(
+        self,
+        caller: Principal,
+        case_id: str,
+        entry_id: str,
+        reason: CareRegisterRemovalReason,
+        note: str | None,
+    ) -> None:
+        file = await case_file_for(self.files, caller, case_id)
+        await self._decide(
+            file,
+            lambda: rules.decide_care_removal(
+                file,
+                CareRegisterEntryRemoved(
+                    case_id=case_id,
+                    entry_id=entry_id,
+                    reason=reason,
+                    note=note,
+                    decided_by=actor_of(caller),
+                    decided_at=self.clock(),
+                ),
+            ),
+        )
+
+    async def grant_temporary_housing(
+        self,
+        caller: Principal,
+        case_id: str,
+        institution_code: str,
+        valid_from: date,
+        valid_until: date,
+        pinfl: str | None,
+    ) -> str:
+        """Register a homeless person at an institution; the registration's id."""
+        file = await case_file_for(self.files, caller, case_id)
+        registration_id = derived_id("housing", case_id, valid_from.isoformat())
+        await self._decide(
+            file,
+            lambda: rules.decide_housing(
+                file,
+                TemporaryHousingGranted(
+                    case_id=case_id,
+                    registration_id=registration_id,
+                    pinfl=pinfl,
+                    institution_code=institution_code,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    decided_by=actor_of(caller),
+                    decided_at=self.clock(),
+                ),
+            ),
+        )
+        return registration_id
+
+    async def as_of(
+        self, caller: Principal, case_id: str, at: datetime
+    ) -> tuple[CaseFile, datetime | None]:
+        """The case file as it was known at ``at``, and when its last event then was recorded.
+
+        Whether the caller may see it is judged on today's case file.
+        """
+        await case_file_for(self.files, caller, case_id)
+        then, last_event_at = await self.files.load_as_of(case_id, at)
+        if then.version == 0:
+            raise NotFound(f"nothing was recorded about case {case_id} by {at.isoformat()}")
+        return then, last_event_at
+
+    async def _decide(
+        self, file: CaseFile, decide: Callable[[], list[Event]], *, commit_id: str | None = None
+    ) -> int:
+        """Record the decision's events; the stream version after them."""
+        result = await record(self.files, file, decided(decide), commit_id=commit_id)
+        return result.commit.last_version if result else file.version
+
+    async def _drafted(self, case_id: str) -> HouseholdSituation:
+        """The saved draft as a questionnaire, its errors named under ``draft``."""
+        saved = await self.drafts.latest(case_id)
+        if saved is None:
+            raise Unprocessable("no situation given and no draft saved")
+        try:
+            forbid_unknown(HouseholdSituation, saved.draft)
+            return HouseholdSituation.model_validate(saved.draft)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False, include_context=False)
+            raise Unprocessable([{**e, "loc": ["draft", *e["loc"]]} for e in errors]) from None
+        except ValueError as exc:
+            raise Unprocessable([{"loc": ["draft"], "msg": str(exc)}]) from None
+
+    async def _assessed(
+        self, file: CaseFile, situation: HouseholdSituation
+    ) -> tuple[AssessmentRecorded, AssessmentCompleted, PlanDrafted | None]:
+        """The completed visit's events; the score weighs what intake said of the case too."""
+        return completion(
+            file,
+            situation,
+            await self.facts.circumstances(file.case_id),
+            worker_id=file.require_assigned(),
+            assessment_id=derived_id("assessment", file.case_id, str(file.version)),
+            new_plan_id=derived_id("plan", file.case_id),
+            now=self.clock(),
+        )
+
+    async def _completion(self, file: CaseFile, situation: HouseholdSituation) -> list[Event]:
+        recorded, completed, plan = await self._assessed(file, situation)
+        return rules.decide_completion(file, recorded, completed, plan)

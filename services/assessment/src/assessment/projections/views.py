@@ -5,7 +5,10 @@
   (caseloads, visits due, plans by status, overdue items are queries over it);
 - ``case_facts``: what intake said about each case (circumstances, language),
   from the intake topic;
-- ``referral_items``: which plan item each referral serves, from the referral topic.
+- ``housing_registrations``: temporary housing registrations and whether they
+  expired (the expiry job finds those due here).
+
+What the API and the handlers read of them is in ``queries.py``.
 """
 
 from __future__ import annotations
@@ -24,13 +27,12 @@ from inson_contracts.events import (
     PlanDrafted,
     PlanItemCompleted,
     PlanRevised,
-    ReferralIssued,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
     TemporaryHousingExpired,
     TemporaryHousingGranted,
 )
-from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, REFERRALS
+from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES
 from inson_runtime.mongo import Document
 from inson_runtime.projections import Database, Projection, apply_at_version
 from pymongo import ASCENDING
@@ -39,7 +41,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 CASE_FILES = "case_files"
 HOUSING = "housing_registrations"
 CASE_FACTS = "case_facts"
-REFERRAL_ITEMS = "referral_items"
 
 
 case_files_view = Projection(
@@ -221,20 +222,3 @@ async def ensure_view_indexes(db: AsyncDatabase[Document]) -> None:
     await db[CASE_FILES].create_index([("worker_id", ASCENDING), ("open", ASCENDING)])
     await db[CASE_FILES].create_index([("district", ASCENDING), ("plan_status", ASCENDING)])
     await db[CASE_FILES].create_index([("visit_at", ASCENDING)])
-
-
-async def remember_referral(db: AsyncDatabase[Document], issued: ReferralIssued) -> None:
-    await db[REFERRAL_ITEMS].update_one(
-        {"_id": issued.referral_id},
-        {
-            "$set": {
-                "case_id": issued.case_id,
-                "item_id": issued.item_id,
-                "plan_version": issued.plan_version,
-            }
-        },
-        upsert=True,
-    )
-
-
-REFERRALS_TOPIC = REFERRALS.name

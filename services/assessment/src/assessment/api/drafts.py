@@ -1,0 +1,49 @@
+"""The questionnaire draft: a tablet saves a half-finished visit and resumes it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Response
+from inson_runtime.apikit import CaseWorker
+from inson_runtime.audit import Audit
+
+from assessment.api.deps import DRAFT_REVISION_HEADER, AssessmentsDep
+from assessment.api.errors import ERRORS
+from assessment.api.schemas import DraftView
+
+router = APIRouter(prefix="/v1", tags=["assessment"])
+BaseRevision = Query(
+    ge=0,
+    description=(
+        "The draft revision (X-Inson-Draft-Revision; 0 for none) the tablet edited. "
+        "If another save came in between, 409 with both drafts, nothing overwritten."
+    ),
+)
+
+
+@router.put("/cases/{case_id}/assessment/draft", status_code=204, responses=ERRORS)
+async def save_draft(
+    case_id: str,
+    principal: CaseWorker,
+    assessments: AssessmentsDep,
+    draft: Annotated[dict[str, Any], Body()],
+    response: Response,
+    base_revision: Annotated[int | None, BaseRevision] = None,
+) -> None:
+    """Save the questionnaire as far as it goes; nothing is validated until completion.
+
+    The draft is a scratch copy outside the event store; a stale save is
+    refused (409, both drafts in the answer), never merged or overwritten.
+    """
+    revision = await assessments.save_draft(principal, case_id, draft, base_revision)
+    response.headers[DRAFT_REVISION_HEADER] = str(revision)
+
+
+@router.get("/cases/{case_id}/assessment/draft", response_model=DraftView, responses=ERRORS)
+async def get_draft(
+    case_id: str, principal: CaseWorker, assessments: AssessmentsDep, audit: Audit
+) -> DraftView:
+    found = DraftView.of(await assessments.draft(principal, case_id))
+    await audit.record([case_id], found.model_fields_set)
+    return found

@@ -1,0 +1,191 @@
+"""The read side: what the API and the handlers read of assessment's read models.
+
+Case files are read within the caller's area, a filter built here: a social
+worker sees their own cases and their mahallas' cases, a supervisor their
+district, an admin everything. Answers are typed; a case file carries the
+fields its document has (a field the projection has not written yet is
+absent, not null).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from inson_contracts.codes.circumstances import Circumstance
+from inson_runtime.apikit import Page, skip_of
+from inson_runtime.auth import Principal, Role
+from inson_runtime.mongo import Document
+from pydantic import BaseModel, Field
+from pymongo.asynchronous.database import AsyncDatabase
+
+from assessment.projections.views import CASE_FACTS, CASE_FILES, HOUSING
+
+# Overdue items are looked for among this many case files with plans in force.
+OVERDUE_SCAN_LIMIT = 1000
+
+
+class NoArea(PermissionError):
+    """The caller's token names no district to read case files in (403)."""
+
+
+class CaseFileItem(BaseModel):
+    """A plan item as the case file lists it (its goal, personal, is left out)."""
+
+    item_id: str
+    service_code: str
+    provider_type: str
+    priority: str
+    due_by: date | None
+
+
+class CaseFileView(BaseModel):
+    """A social worker's case file: caseload, visit, need, plan and open conflicts."""
+
+    case_id: str
+    version: int | None = Field(
+        default=None,
+        description="The stream version it shows: a tablet's base_version for its next command",
+    )
+    worker_id: str | None = None
+    district: str | None = None
+    mahalla: str | None = None
+    open: bool | None = None
+    assigned_at: datetime | None = None
+    visit_id: str | None = None
+    visit_at: datetime | None = None
+    assessed: bool | None = None
+    need_level: str | None = None
+    need_score: float | None = None
+    score_model: str | None = None
+    plan_id: str | None = None
+    plan_status: str | None = None
+    plan_version: int | None = None
+    items: list[CaseFileItem] | None = None
+    completed_items: list[str] | None = None
+    open_conflicts: list[str] | None = Field(
+        default=None, description="Conflicts of stale tablet edits waiting for a person"
+    )
+    conflicts_open: int | None = None
+
+
+class OverdueItem(BaseModel):
+    """A plan item in force past its due date, not completed."""
+
+    case_id: str
+    worker_id: str | None
+    item_id: str
+    service_code: str
+    provider_type: str
+    priority: str
+    due_by: date | None
+
+
+def area_of(principal: Principal) -> dict[str, Any]:
+    """The case files ``principal`` may read, as a query filter."""
+    if principal.role is Role.ADMIN:
+        return {}
+    if principal.role is Role.SOCIAL_WORKER:
+        return {
+            "$or": [
+                {"worker_id": principal.sub},
+                {"mahalla": {"$in": list(principal.scope.mahallas)}},
+            ]
+        }
+    if principal.scope.district:
+        return {"district": principal.scope.district}
+    raise NoArea("your token's scope covers no district")
+
+
+def _view(doc: dict[str, Any]) -> CaseFileView:
+    fields = {k: v for k, v in doc.items() if not k.startswith("_")}
+    # The projection's stream version: a tablet's base_version for its next command.
+    return CaseFileView.model_validate(
+        {**fields, "case_id": doc["_id"], "version": doc.get("_version")}
+    )
+
+
+class CaseFileQueries:
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.case_files = db[CASE_FILES]
+
+    async def page(
+        self,
+        principal: Principal,
+        *,
+        worker_id: str | None = None,
+        plan_status: str | None = None,
+        visit_due_before: datetime | None = None,
+        has_conflicts: bool | None = None,
+        page: int = 1,
+        page_size: int = 20,
+    ) -> Page[CaseFileView]:
+        query: list[dict[str, Any]] = [area_of(principal)]
+        if worker_id:
+            query.append({"worker_id": worker_id})
+        if plan_status:
+            query.append({"plan_status": plan_status})
+        if visit_due_before:
+            query.extend([{"visit_at": {"$lte": visit_due_before}}, {"assessed": False}])
+        if has_conflicts is True:
+            query.append({"conflicts_open": {"$gt": 0}})
+        elif has_conflicts is False:
+            query.append({"$or": [{"conflicts_open": {"$exists": False}}, {"conflicts_open": 0}]})
+        total = await self.case_files.count_documents({"$and": query})
+        cursor = self.case_files.find(
+            {"$and": query}, sort=[("_id", 1)], skip=skip_of(page, page_size), limit=page_size
+        )
+        items = [_view(doc) async for doc in cursor]
+        return Page(items=items, page=page, page_size=page_size, total=total)
+
+    async def one(self, principal: Principal, case_id: str) -> CaseFileView | None:
+        doc = await self.case_files.find_one({"$and": [{"_id": case_id}, area_of(principal)]})
+        return None if doc is None else _view(doc)
+
+    async def overdue_items(self, principal: Principal, today: date) -> list[OverdueItem]:
+        """Items of plans in force due before ``today`` and not completed."""
+        found = []
+        query = {"$and": [area_of(principal), {"plan_status": "approved"}]}
+        async for doc in self.case_files.find(query).limit(OVERDUE_SCAN_LIMIT):
+            done = set(doc.get("completed_items", []))
+            for item in doc.get("items", []):
+                due = item.get("due_by")
+                if due and due < today.isoformat() and item["item_id"] not in done:
+                    found.append(
+                        OverdueItem.model_validate(
+                            {"case_id": doc["_id"], "worker_id": doc.get("worker_id"), **item}
+                        )
+                    )
+        return found
+
+
+class IntakeFacts:
+    """What intake said of each case (the ``case_facts`` read model)."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.facts = db[CASE_FACTS]
+
+    async def circumstances(self, case_id: str) -> list[Circumstance]:
+        facts = await self.facts.find_one({"_id": case_id}, {"circumstances": 1}) or {}
+        return [Circumstance(c) for c in facts.get("circumstances", [])]
+
+
+@dataclass(frozen=True)
+class DueHousing:
+    registration_id: str
+    case_id: str
+
+
+class HousingQueries:
+    """Temporary housing registrations (the ``housing_registrations`` read model)."""
+
+    def __init__(self, db: AsyncDatabase[Document]) -> None:
+        self.registrations = db[HOUSING]
+
+    async def due(self, today: date, *, limit: int) -> list[DueHousing]:
+        query = {"expired": False, "valid_until": {"$lte": today.isoformat()}}
+        return [
+            DueHousing(registration_id=doc["_id"], case_id=doc["case_id"])
+            async for doc in self.registrations.find(query).limit(limit)
+        ]
