@@ -165,7 +165,8 @@ class EventConsumer:
         )
         async def on_record(body: bytes, message: KafkaMessage) -> None:
             record = message.raw_message
-            assert isinstance(record, ConsumerRecord)
+            if not isinstance(record, ConsumerRecord):
+                raise TypeError(f"expected one Kafka record, got {type(record).__name__}")
             await self.process(record)
             _record_lag(message, record, self.service, self.group_id)
 
@@ -182,7 +183,8 @@ class EventConsumer:
         )
         async def on_batch(bodies: Any, message: KafkaMessage) -> None:
             records = message.raw_message
-            assert isinstance(records, tuple)
+            if not isinstance(records, tuple):
+                raise TypeError(f"expected a batch of Kafka records, got {type(records).__name__}")
             await self.process_batch(records)
             last: dict[tuple[str, int], ConsumerRecord[Any, Any]] = {}
             for record in records:
@@ -239,7 +241,7 @@ class EventConsumer:
             return await self._dead_letter(record, envelope, reason, None)
         if self.sealer is not None:
             try:
-                envelope = await self._open(envelope)
+                envelope = await self._open(self.sealer, envelope)
             except SealError as exc:
                 return await self._dead_letter(record, envelope, f"unreadable: {exc}", exc)
         try:
@@ -255,13 +257,12 @@ class EventConsumer:
         ):
             return await self._run_handler(handler, event, envelope, record)
 
-    async def _open(self, envelope: Envelope) -> Envelope:
+    async def _open(self, sealer: Sealer, envelope: Envelope) -> Envelope:
         """Open the sealed fields; a store outage (the keys live there) is waited out."""
-        assert self.sealer is not None
         outages = 0
         while True:
             try:
-                return await self.sealer.open_envelope(envelope)
+                return await sealer.open_envelope(envelope)
             except TRANSIENT_ERRORS as exc:
                 outages += 1
                 delay = self.backoff.delay(outages)

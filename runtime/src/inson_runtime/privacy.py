@@ -225,7 +225,10 @@ class KeyStore:
             if doc is not None:
                 return doc
         found = await self.keys.find_one({"_id": kid})
-        assert found is not None
+        if found is None:
+            # Written twice above and gone now: only a concurrent deletion of
+            # the key store does that; nothing may be sealed without a key.
+            raise RuntimeError(f"data key {kid} could not be created or read")
         return found
 
     async def erase(self, kid: str, *, reason: str, erased_by: str) -> bool:

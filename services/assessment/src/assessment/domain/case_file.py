@@ -40,6 +40,14 @@ class CaseFileRuleViolation(Exception):
     """The command contradicts the case file (HTTP 409)."""
 
 
+class CorruptCaseFile(Exception):
+    """The stream holds an event its history cannot explain (a plan event with no plan).
+
+    Events are written only through the decisions below, so this is a bug or
+    a damaged store, never a user's mistake; folding stops rather than guess.
+    """
+
+
 class PlanStatus(StrEnum):
     NONE = "none"
     DRAFTED = "drafted"
@@ -123,19 +131,13 @@ def evolve(file: CaseFile, event: Event) -> CaseFile:
             )
             return replace(file, plan=plan)
         case PlanItemCompleted():
-            assert file.plan is not None
-            return replace(
-                file,
-                plan=replace(
-                    file.plan, completed_items=file.plan.completed_items | {event.item_id}
-                ),
-            )
+            plan = _plan_of(file, event)
+            done = plan.completed_items | {event.item_id}
+            return replace(file, plan=replace(plan, completed_items=done))
         case PlanCompleted():
-            assert file.plan is not None
-            return replace(file, plan=replace(file.plan, status=PlanStatus.COMPLETED))
+            return replace(file, plan=replace(_plan_of(file, event), status=PlanStatus.COMPLETED))
         case PlanClosed():
-            assert file.plan is not None
-            return replace(file, plan=replace(file.plan, status=PlanStatus.CLOSED))
+            return replace(file, plan=replace(_plan_of(file, event), status=PlanStatus.CLOSED))
         case CareRegisterEntryAdded():
             return replace(file, care_entries={**file.care_entries, event.entry_id: event})
         case CareRegisterEntryRemoved():
@@ -239,20 +241,37 @@ def edited_plan(
     return decide_plan_edit(file, draft)
 
 
+def _plan_of(file: CaseFile, event: Event) -> Plan:
+    if file.plan is None:
+        raise CorruptCaseFile(f"{file.case_id}: {type(event).__name__} before any plan")
+    return file.plan
+
+
+def _placed(file: CaseFile) -> tuple[str, str, str, str]:
+    """Region, district, mahalla and worker of a case file that has a plan.
+
+    A plan is drafted after the assessment, which follows the assignment that
+    placed the case; a file without them cannot have a plan to put in force.
+    """
+    if not (file.region and file.district and file.mahalla and file.worker_id):
+        raise CaseFileRuleViolation("the case file has no assigned worker and place yet")
+    return file.region, file.district, file.mahalla, file.worker_id
+
+
 def approved_plan(file: CaseFile, approved_by: object, now: datetime) -> PlanApproved:
     """The approval of the drafted plan (raises if there is none)."""
     plan = file.plan
     if plan is None or plan.status is not PlanStatus.DRAFTED:
         raise CaseFileRuleViolation("there is no drafted plan to approve")
-    assert file.district and file.mahalla and file.worker_id and file.region
+    region, district, mahalla, worker_id = _placed(file)
     return PlanApproved(
         case_id=file.case_id,
         plan_id=plan.plan_id,
         plan_version=1,
-        region=file.region,
-        district=file.district,
-        mahalla=file.mahalla,
-        social_worker_id=file.worker_id,
+        region=region,
+        district=district,
+        mahalla=mahalla,
+        social_worker_id=worker_id,
         items=list(plan.items),
         approved_by=approved_by,
         approved_at=now,
@@ -265,7 +284,7 @@ def revised_plan(
     plan = file.plan
     if plan is None or plan.status is not PlanStatus.APPROVED:
         raise CaseFileRuleViolation("only a plan in force can be revised")
-    assert file.district and file.mahalla and file.worker_id and file.region
+    region, district, mahalla, worker_id = _placed(file)
     ids = [i.item_id for i in items]
     if len(set(ids)) != len(ids):
         raise CaseFileRuleViolation("plan items must have distinct item ids")
@@ -273,10 +292,10 @@ def revised_plan(
         case_id=file.case_id,
         plan_id=plan.plan_id,
         plan_version=plan.version + 1,
-        region=file.region,
-        district=file.district,
-        mahalla=file.mahalla,
-        social_worker_id=file.worker_id,
+        region=region,
+        district=district,
+        mahalla=mahalla,
+        social_worker_id=worker_id,
         items=items,
         reason=reason,
         revised_by=revised_by,
