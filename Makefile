@@ -110,10 +110,12 @@ test-integration: setup infra-up contracts-tools browser-tools
 	@scripts/services.sh stop $(SERVICES)
 	$(RUN) pytest -m integration
 
-lint: setup ## ruff and mypy
+lint: setup ## ruff, mypy, the import contracts (lint-imports) and module sizes
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy
+	$(RUN) lint-imports
+	$(RUN) python scripts/check_module_size.py
 
 fmt: setup
 	$(RUN) ruff check --fix .
