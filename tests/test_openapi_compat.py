@@ -53,6 +53,27 @@ def test_the_check_sees_a_removed_route_a_changed_parameter_and_a_narrowed_answe
     assert any(p.endswith(".open: gone") for p in problems)
 
 
+def test_a_request_may_widen_but_not_narrow() -> None:
+    old = {
+        "type": "object",
+        "properties": {"reason": {"type": "string", "maxLength": 200}},
+        "required": ["reason"],
+    }
+    wider = {
+        "type": "object",
+        "properties": {
+            "reason": {"type": "string", "maxLength": 2000},
+            "needs": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["reason"],
+    }
+    assert snapshots.accepted(old, wider, "body") == []
+    narrower = {**wider, "required": ["reason", "needs"]}
+    assert any("newly required" in p for p in snapshots.accepted(old, narrower, "body"))
+    shorter = {**old, "properties": {"reason": {"type": "string", "maxLength": 20}}}
+    assert any("maxLength" in p for p in snapshots.accepted(old, shorter, "body"))
+
+
 def test_a_free_form_answer_may_become_typed() -> None:
     free = {"type": "object", "additionalProperties": True}
     typed = {"type": "object", "properties": {"case_id": {"type": "string"}}}

@@ -1,5 +1,9 @@
 """The services' OpenAPI documents: write the snapshots, or compare against them.
 
+Requests may widen (``accepted``: every request valid before stays valid);
+answers may only grow (``grown``: every field and value promised before is
+still promised).
+
     uv run python tests/openapi/snapshot.py write [service ...]
 
 Snapshots are the API as released (``tests/openapi/<service>.json``);
@@ -98,6 +102,60 @@ def grown(old: Any, new: Any, where: str) -> list[str]:
     return [] if old == new else [f"{where}: was {old!r}, now {new!r}"]
 
 
+_LOWER_BOUNDS = ("minLength", "minItems", "minimum", "exclusiveMinimum", "minProperties")
+_UPPER_BOUNDS = ("maxLength", "maxItems", "maximum", "exclusiveMaximum", "maxProperties")
+
+
+def accepted(old: Any, new: Any, where: str) -> list[str]:
+    """Why ``new`` (a request's schema) refuses something ``old`` accepted.
+
+    A request may widen: a new optional property, a longer maximum, another
+    enum value. It may not narrow: a new required property, a type, a
+    pattern or format changed, a bound tightened, a value dropped.
+    """
+    if old == new or free_form(new):
+        return []
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return [f"{where}: was {old!r}, now {new!r}"]
+    problems = []
+    for key in ("type", "format", "pattern", "const"):
+        if old.get(key) != new.get(key):
+            problems.append(f"{where}: {key} was {old.get(key)!r}, now {new.get(key)!r}")
+    if "enum" in new and not set(old.get("enum", [])) <= set(new["enum"]):
+        problems.append(
+            f"{where}: enum dropped {sorted(set(old.get('enum', [])) - set(new['enum']))}"
+        )
+    for key in _LOWER_BOUNDS:
+        if key in new and (key not in old or new[key] > old[key]):
+            problems.append(f"{where}: {key} tightened to {new[key]}")
+    for key in _UPPER_BOUNDS:
+        if key in new and (key not in old or new[key] < old[key]):
+            problems.append(f"{where}: {key} tightened to {new[key]}")
+    added_required = set(new.get("required", [])) - set(old.get("required", []))
+    if added_required:
+        problems.append(f"{where}: newly required {sorted(added_required)}")
+    if (
+        old.get("additionalProperties", True) is not False
+        and new.get("additionalProperties") is False
+    ):
+        problems.append(f"{where}: extra properties now refused")
+    old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
+    for name, prop in old_props.items():
+        if name not in new_props:
+            if new.get("additionalProperties") is False:
+                problems.append(f"{where}.{name}: gone")
+        else:
+            problems += accepted(prop, new_props[name], f"{where}.{name}")
+    for key in ("items", "additionalProperties"):
+        if isinstance(old.get(key), dict) and isinstance(new.get(key), dict):
+            problems += accepted(old[key], new[key], f"{where}.{key}")
+    for key in ("anyOf", "oneOf"):
+        for i, option in enumerate(old.get(key, [])):
+            if not any(not accepted(option, n, "") for n in new.get(key, [])):
+                problems.append(f"{where}.{key}[{i}]: no longer accepted")
+    return problems
+
+
 def differences(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[str]:
     """What a client of ``old_doc`` would find broken in ``new_doc``."""
     old_parts = old_doc.get("components", {}).get("schemas", {})
@@ -118,15 +176,29 @@ def differences(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[str]:
                     continue
                 before = resolve(param, old_parts)
                 after = resolve(new_params[key], new_parts)
-                if before != after:
-                    problems.append(f"{where}: parameter {key} was {before}, now {after}")
+                if after.get("required") and not before.get("required"):
+                    problems.append(f"{where}: parameter {key} is now required")
+                problems += accepted(
+                    before.get("schema"), after.get("schema"), f"{where}: parameter {key}"
+                )
             for key, param in new_params.items():
                 if key not in old_params and param.get("required"):
                     problems.append(f"{where}: new required parameter {key}")
             before = resolve(old.get("requestBody"), old_parts)
             after = resolve(new.get("requestBody"), new_parts)
-            if before != after:
-                problems.append(f"{where}: request body changed")
+            if (before is None) != (after is None):
+                problems.append(f"{where}: request body added or removed")
+            elif before is not None:
+                if after.get("required") and not before.get("required"):
+                    problems.append(f"{where}: request body is now required")
+                for media, content in (before.get("content") or {}).items():
+                    new_content = (after.get("content") or {}).get(media)
+                    if new_content is None:
+                        problems.append(f"{where}: request body {media} no longer accepted")
+                    else:
+                        problems += accepted(
+                            content.get("schema"), new_content.get("schema"), f"{where} <- body"
+                        )
             for status, answer in old.get("responses", {}).items():
                 if status not in new.get("responses", {}):
                     problems.append(f"{where}: answer {status} gone")
