@@ -109,7 +109,12 @@ def test_valid_token_gives_the_principal(client: TestClient, settings: AuthSetti
     assert response.json() == {
         "sub": "worker-17",
         "role": "social_worker",
-        "scope": {"mahallas": MAHALLAS, "service_center": None, "district": "1703202"},
+        "scope": {
+            "mahallas": MAHALLAS,
+            "service_center": None,
+            "district": "1703202",
+            "providers": [],
+        },
         "name": "Dilnoza",
     }
 
@@ -210,7 +215,12 @@ def test_missing_scope_means_no_territory(
     del claims["scope"]
     response = get_me(client, sign_claims(claims, dev_key))
     assert response.status_code == 200
-    assert response.json()["scope"] == {"mahallas": [], "service_center": None, "district": None}
+    assert response.json()["scope"] == {
+        "mahallas": [],
+        "service_center": None,
+        "district": None,
+        "providers": [],
+    }
 
 
 def test_role_not_allowed_is_403(client: TestClient, settings: AuthSettings) -> None:

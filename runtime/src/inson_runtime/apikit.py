@@ -67,6 +67,17 @@ WindowReader = Annotated[
     Principal, Depends(require_roles(Role.WINDOW_OPERATOR, Role.SUPERVISOR, Role.ADMIN))
 ]
 """Those who read window queues: window operators, supervisors, admins."""
+ReferralStaff = Annotated[
+    Principal, Depends(require_roles(Role.WINDOW_OPERATOR, Role.PROVIDER_OPERATOR, Role.ADMIN))
+]
+"""Those who act on referrals: window operators, other providers' operators, admins."""
+ReferralReader = Annotated[
+    Principal,
+    Depends(
+        require_roles(Role.WINDOW_OPERATOR, Role.PROVIDER_OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+    ),
+]
+"""Those who read referral queues: window and provider operators, supervisors, admins."""
 Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN))]
 """Inson-center supervisors and admins."""
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]

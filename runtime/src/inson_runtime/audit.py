@@ -150,6 +150,7 @@ class AccessAudit:
                     scope_district=scope.district,
                     scope_mahallas=list(scope.mahallas),
                     scope_service_center=scope.service_center,
+                    scope_providers=list(scope.providers),
                     purpose=self.purpose,
                     operation=self.operation,
                     case_ids=ids[start : start + MAX_CASES_PER_RECORD],

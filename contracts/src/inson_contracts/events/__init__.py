@@ -40,6 +40,7 @@ from inson_contracts.events.intake import (
     ApplicationLinkRefused,
     ApplicationRejected,
     ApplicationSubmitted,
+    CaseClosed,
     CaseOpened,
     ErasureBasis,
     PersonErased,
@@ -52,6 +53,7 @@ from inson_contracts.events.plans import (
     PlanDrafted,
     PlanItemCompleted,
     PlanRevised,
+    PlanRevisionProposed,
 )
 from inson_contracts.events.platform import EventDeadLettered, PersonalDataRead
 from inson_contracts.events.referral import (
@@ -86,6 +88,7 @@ __all__ = [
     "AssessmentRecorded",
     "CareRegisterEntryAdded",
     "CareRegisterEntryRemoved",
+    "CaseClosed",
     "CaseOpened",
     "ConflictResolution",
     "EditConflictResolved",
@@ -107,6 +110,7 @@ __all__ = [
     "PlanDrafted",
     "PlanItemCompleted",
     "PlanRevised",
+    "PlanRevisionProposed",
     "ReferralAccepted",
     "ReferralCancelled",
     "ReferralCompleted",

@@ -170,6 +170,28 @@ class ErasureBasis(StrEnum):
     RETENTION_EXPIRED = "retention_expired"
 
 
+class CaseClosureReason(StrEnum):
+    PLAN_COMPLETED = "plan_completed"  # every item of the plan was delivered
+    PLAN_CLOSED = "plan_closed"  # the plan ended before that (see its closure reason)
+
+
+class CaseClosed(Event):
+    """The case's plan completed or was closed: nothing is left to do for the person.
+
+    A new application for the same person joins the case again (it is the
+    person's one case) and reopens the work through a new assessment.
+    """
+
+    TYPE: ClassVar[str] = "uz.inson.intake.case.closed.v1"
+    TOPIC: ClassVar[str] = INTAKE_CASES.name
+
+    case_id: Id
+    plan_id: Id = Field(description="The plan whose end closed the case.")
+    reason: CaseClosureReason
+    district: DistrictCode
+    closed_at: datetime
+
+
 class PersonErased(Event):
     """A person's personal data was erased: the key it was encrypted with is destroyed.
 
@@ -203,4 +225,5 @@ REGISTRY.register(
     ApplicationLinkedToCase,
     ApplicationLinkConfirmed,
     ApplicationLinkRefused,
+    CaseClosed,
 )

@@ -23,6 +23,7 @@ from inson_contracts.events.values import (
     Note,
     PlanItem,
     RegionCode,
+    ServiceCode,
 )
 from inson_contracts.topics import ASSESSMENT_PLANS
 
@@ -79,6 +80,33 @@ class PlanRevised(Event):
     reason: Note = personal(min_length=1)
     revised_by: Actor
     revised_at: datetime
+    approved_by: Actor | None = Field(
+        default=None,
+        description="The supervisor who approved the revision, when it needed approval "
+        "(it added a service the plan in force did not have; see PlanRevisionProposed).",
+    )
+
+
+class PlanRevisionProposed(Event):
+    """A revision that adds services waits for the supervisor, as the first plan did.
+
+    Approved, it is recorded as PlanRevised (``approved_by`` set) and goes into
+    force; until then the plan in force is unchanged. A later proposal replaces
+    this one.
+    """
+
+    TYPE: ClassVar[str] = "uz.inson.assessment.plan.revision_proposed.v1"
+    TOPIC: ClassVar[str] = ASSESSMENT_PLANS.name
+
+    case_id: Id
+    plan_id: Id
+    items: list[PlanItem] = Field(min_length=1, max_length=50)
+    added_services: list[ServiceCode] = Field(
+        min_length=1, description="The services the plan in force does not have."
+    )
+    reason: Note = personal(min_length=1)
+    proposed_by: Actor
+    proposed_at: datetime
 
 
 class PlanItemCompleted(Event):
@@ -132,5 +160,11 @@ class PlanClosed(Event):
 
 
 REGISTRY.register(
-    PlanDrafted, PlanApproved, PlanRevised, PlanItemCompleted, PlanCompleted, PlanClosed
+    PlanDrafted,
+    PlanApproved,
+    PlanRevised,
+    PlanItemCompleted,
+    PlanCompleted,
+    PlanClosed,
+    PlanRevisionProposed,
 )

@@ -59,6 +59,9 @@ class PersonalDataRead(Event):
     scope_district: DistrictCode | None = None
     scope_mahallas: list[MahallaCode] = Field(default_factory=list, max_length=500)
     scope_service_center: str | None = Field(default=None, max_length=64)
+    scope_providers: list[str] = Field(
+        default_factory=list, max_length=50, description="A provider operator's providers."
+    )
     purpose: Purpose
     operation: str = Field(
         min_length=1,

@@ -63,6 +63,18 @@ class ReferralIssued(ReferralEvent):
     destination: Destination
     accept_by: datetime = Field(description="Escalated if not accepted by then.")
     issued_at: datetime
+    referral_code: str | None = Field(
+        default=None,
+        pattern=r"^[0-9A-HJKMNP-TV-Z]{8}$",
+        description="A short code the citizen shows at the provider and staff search by: "
+        "8 characters of Crockford's base32 (no I, L, O, U), derived from the referral id. "
+        "Absent on referrals issued before codes existed.",
+    )
+    replaces: Id | None = Field(
+        default=None,
+        description="The refused, expired or cancelled referral of the same plan item that "
+        "this one issues again after a revision kept the item.",
+    )
 
 
 class ReferralDelivered(ReferralEvent):

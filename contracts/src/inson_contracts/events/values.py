@@ -90,6 +90,11 @@ class Priority(StrEnum):
     EMERGENCY = "emergency"
 
 
+# An assessed need, as the assessment's versioned rules name it (``mobility``,
+# ``personal_care``, ...): snake case, so a partner can read it in a log.
+NeedCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+
+
 class PlanItem(Value):
     """One service or kind of assistance in an individual plan."""
 
@@ -99,3 +104,16 @@ class PlanItem(Value):
     priority: Priority = Priority.ROUTINE
     due_by: date | None = None
     goal: Note | None = personal(default=None)
+    needs: list[NeedCode] = Field(
+        default_factory=list,
+        max_length=10,
+        description="The assessed needs this item answers (the assessment's need codes); "
+        "empty for items a worker added by hand and for plans drafted before needs were named.",
+    )
+    provider: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9-]{1,63}$",
+        description="A chosen provider of the item's provider type (its directory code); "
+        "absent: the default provider for the person's district.",
+    )

@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mahalla", action="append", default=[], help="repeatable")
     parser.add_argument("--district")
     parser.add_argument("--service-center")
+    parser.add_argument(
+        "--provider", action="append", default=[], help="a provider operator's provider; repeatable"
+    )
     parser.add_argument("--name")
     parser.add_argument("--ttl", type=_ttl, default=DEFAULT_TTL, help="e.g. 8h, 30m, 1h30m")
     parser.add_argument("--key-path", type=Path, help="overrides INSON_AUTH_DEV_KEY_PATH")
@@ -69,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mahallas=args.mahalla,
         district=args.district,
         service_center=args.service_center,
+        providers=args.provider,
         name=args.name,
         ttl=args.ttl,
         settings=settings,

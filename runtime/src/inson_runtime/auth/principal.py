@@ -14,6 +14,9 @@ class Role(StrEnum):
     SOCIAL_WORKER = "social_worker"
     WINDOW_OPERATOR = "window_operator"
     SUPERVISOR = "supervisor"
+    # Staff of a provider other than a Social service window (an Inson center,
+    # a health facility, a mahalla, ...), acting on referrals to it.
+    PROVIDER_OPERATOR = "provider_operator"
     PARTNER_ADMIN = "partner_admin"
     ADMIN = "admin"
 
@@ -27,6 +30,8 @@ class Scope(BaseModel):
     mahallas: list[NonEmptyStr] = []
     service_center: NonEmptyStr | None = None
     district: NonEmptyStr | None = None
+    # The provider directory codes a provider operator acts for.
+    providers: list[NonEmptyStr] = []
 
 
 class Principal(BaseModel):

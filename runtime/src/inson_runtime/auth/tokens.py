@@ -46,6 +46,7 @@ def mint_dev_token(
     mahallas: Iterable[str] = (),
     district: str | None = None,
     service_center: str | None = None,
+    providers: Iterable[str] = (),
     name: str | None = None,
     ttl: timedelta | str = DEFAULT_TTL,
     settings: AuthSettings | None = None,
@@ -61,7 +62,12 @@ def mint_dev_token(
         raise ValueError("ttl must be positive")
     issued = now or datetime.now(UTC)
     # Scope goes through the model so a token minted here always parses on the other side.
-    scope = Scope(mahallas=list(mahallas), district=district, service_center=service_center)
+    scope = Scope(
+        mahallas=list(mahallas),
+        district=district,
+        service_center=service_center,
+        providers=list(providers),
+    )
     claims: dict[str, Any] = {
         "iss": settings.issuer,
         "aud": settings.audience,

@@ -155,12 +155,26 @@ async def _merge_or_conflict(
     raise ConflictRecorded(event)
 
 
+# Fields a plan item gained after conflict ids were first derived, with their
+# defaults: left out of the digest while they hold them, so a command a tablet
+# queued before they existed finds its conflict under the same id.
+_ITEM_FIELDS_SINCE: dict[str, object] = {"needs": [], "provider": None}
+
+
+def _item_digest(item: PlanItem) -> dict[str, object]:
+    dumped: dict[str, object] = item.model_dump(mode="json", by_alias=True)
+    for name, default in _ITEM_FIELDS_SINCE.items():
+        if dumped.get(name) == default:
+            dumped.pop(name, None)
+    return dumped
+
+
 def _fingerprint(proposal: HouseholdSituation | list[PlanItem], reason: str | None) -> str:
     """A digest of the proposal, the same however often the tablet sends it."""
     content = (
         proposal.model_dump(mode="json", by_alias=True)
         if isinstance(proposal, HouseholdSituation)
-        else [item.model_dump(mode="json", by_alias=True) for item in proposal]
+        else [_item_digest(item) for item in proposal]
     )
     body = json.dumps([content, reason], sort_keys=True)
     return hashlib.sha256(body.encode()).hexdigest()
