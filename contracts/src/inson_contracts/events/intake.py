@@ -178,8 +178,8 @@ class CaseClosureReason(StrEnum):
 class CaseClosed(Event):
     """The case's plan completed or was closed: nothing is left to do for the person.
 
-    A new application for the same person joins the case again (it is the
-    person's one case) and reopens the work through a new assessment.
+    Written by intake when assessment's PlanCompleted or PlanClosed arrives.
+    The person keeps this one case: a later application joins it.
     """
 
     TYPE: ClassVar[str] = "uz.inson.intake.case.closed.v1"
