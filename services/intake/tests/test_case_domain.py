@@ -1,4 +1,4 @@
-"""The case's pure decisions: open, link, confirm, refuse, reject."""
+"""The case's pure decisions: open, link, confirm, refuse, reject, close."""
 
 from __future__ import annotations
 
@@ -11,15 +11,23 @@ from inson_contracts.events import (
     ApplicationLinkRefused,
     ApplicationRejected,
     ApplicationSubmitted,
+    CaseClosed,
     CaseOpened,
 )
-from inson_contracts.events.intake import Applicant, CaseMatch, Consent, RejectionReason
+from inson_contracts.events.intake import (
+    Applicant,
+    CaseClosureReason,
+    CaseMatch,
+    Consent,
+    RejectionReason,
+)
 from inson_contracts.events.values import Actor, Address, PersonName
 from intake.domain.case import (
     ApplicationStatus,
     Case,
     IntakeRuleViolation,
     Match,
+    decide_closure,
     decide_confirm_link,
     decide_open_moved,
     decide_refuse_link,
@@ -155,3 +163,38 @@ def test_deciding_again_for_a_recorded_application_adds_nothing() -> None:
 def test_an_open_case_is_joined_only_through_a_match() -> None:
     with pytest.raises(IntakeRuleViolation, match="only by a match"):
         decide_submission(open_case(), application("a2"), None)
+
+
+def test_a_case_closes_once_when_its_plan_ends() -> None:
+    case = open_case()
+
+    closed = decide_closure(case, "plan-1", CaseClosureReason.PLAN_COMPLETED, NOW)
+
+    assert [type(e) for e in closed] == [CaseClosed]
+    event = closed[0]
+    assert isinstance(event, CaseClosed)
+    assert (event.case_id, event.plan_id, event.district) == ("c1", "plan-1", "1735207")
+    assert (event.reason, event.closed_at) == (CaseClosureReason.PLAN_COMPLETED, NOW)
+    after = replay("c1", [*_events_of(case), *closed])
+    assert after.closed and after.closure == event
+    # The same plan event again, or the plan closed after it completed: nothing new.
+    assert decide_closure(after, "plan-1", CaseClosureReason.PLAN_COMPLETED, NOW) == []
+    assert decide_closure(after, "plan-1", CaseClosureReason.PLAN_CLOSED, NOW) == []
+
+
+def test_a_case_never_opened_is_not_closed() -> None:
+    with pytest.raises(IntakeRuleViolation, match="never opened"):
+        decide_closure(Case("c9"), "plan-1", CaseClosureReason.PLAN_CLOSED, NOW)
+
+
+def test_a_later_application_joins_a_closed_case_which_stays_closed() -> None:
+    case = open_case()
+    closed = decide_closure(case, "plan-1", CaseClosureReason.PLAN_CLOSED, NOW)
+    before = replay("c1", [*_events_of(case), *closed])
+
+    joined = decide_submission(before, application("a2"), Match("c1", CaseMatch.SAME_PINFL))
+
+    assert [type(e) for e in joined] == [ApplicationSubmitted, ApplicationLinkedToCase]
+    after = replay("c1", [*_events_of(case), *closed, *joined])
+    assert after.applications["a2"].status is ApplicationStatus.LINKED
+    assert after.closed and after.closure == closed[0]

@@ -1,21 +1,31 @@
 """Intake end to end on the real Kafka and FerretDB: POST -> event on Kafka with
 the contract's headers -> projection; one person, one case; retries; a publish
-that never happened is made good by the outbox sweep."""
+that never happened is made good by the outbox sweep; a plan that ends (assessment's
+event on its topic) closes the case."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from inson_contracts.codes.mahallas import mahallas_of
-from inson_contracts.events import REGISTRY, ApplicationSubmitted, CaseOpened
-from inson_contracts.topics import INTAKE_CASES
+from inson_contracts.envelope import Envelope
+from inson_contracts.events import (
+    REGISTRY,
+    ApplicationSubmitted,
+    CaseClosed,
+    CaseOpened,
+    PlanCompleted,
+)
+from inson_contracts.ids import new_event_id
+from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES
 from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
 from inson_runtime.testing import end_offsets, read_envelopes, start_groups_at_end, wait_for
 from intake.main import compose
@@ -272,3 +282,82 @@ async def test_each_caller_sees_only_their_own_area(service) -> None:
 
 async def _is(status: Any, wanted: int) -> bool:
     return bool(await status == wanted)
+
+
+@pytest.fixture
+async def assessment(kafka_bootstrap: str) -> AsyncIterator[EventPublisher]:
+    """Publishes on assessment's topic, as the assessment service does."""
+    broker = make_broker(kafka_bootstrap, client_id=f"test-assessment-{uuid.uuid4().hex[:6]}")
+    await broker.connect()
+    try:
+        yield EventPublisher(broker, service="assessment")
+    finally:
+        await broker.stop()
+
+
+def completed_plan(case_id: str, at: datetime) -> Envelope:
+    event = PlanCompleted(
+        case_id=case_id,
+        plan_id=str(uuid.uuid4()),
+        plan_version=1,
+        completed_by="sw-1",
+        completed_at=at,
+    )
+    return Envelope(
+        id=new_event_id(),
+        source="inson/assessment",
+        type=PlanCompleted.TYPE,
+        time=at,
+        subject=f"assessment-{case_id}",
+        dataschema=PlanCompleted.dataschema(),
+        streamversion=12,
+        region="1735",
+        district=DISTRICT,
+        data=event.model_dump(mode="json"),
+    )
+
+
+async def test_a_completed_plan_closes_the_case_in_the_projection(
+    service, assessment, kafka_bootstrap
+) -> None:
+    _, http, auth = service
+    born = date(1947, 6, 6)
+    made = await http.post(
+        "/v1/applications",
+        json=person(fresh_pinfl(born), "Ergasheva", "Dilbar", born),
+        headers=headers(auth),
+    )
+    case_id = made.json()["case_id"]
+    start = await end_offsets(kafka_bootstrap, INTAKE_CASES.name)
+    ended = datetime.now(UTC).replace(microsecond=0)
+    plan = completed_plan(case_id, ended)
+
+    await assessment.publish(ASSESSMENT_PLANS.name, [plan])
+    await assessment.publish(ASSESSMENT_PLANS.name, [plan])  # a producer retry
+
+    async def closed() -> bool:
+        got = await http.get(f"/v1/cases/{case_id}", headers=headers(auth))
+        return got.status_code == 200 and got.json().get("status") == "closed"
+
+    await wait_for(closed, timeout_s=30, what="the case closed in the projection")
+    case = (await http.get(f"/v1/cases/{case_id}", headers=headers(auth))).json()
+    assert case["closure_reason"] == "plan_completed"
+    assert datetime.fromisoformat(case["closed_at"]).replace(tzinfo=UTC) == ended
+    listed = await http.get(
+        "/v1/cases", params={"mahalla": MAHALLA, "status": "closed"}, headers=headers(auth)
+    )
+    assert case_id in [c["id"] for c in listed.json()["items"]]
+    still_open = await http.get(
+        "/v1/cases", params={"mahalla": MAHALLA, "status": "open"}, headers=headers(auth)
+    )
+    assert case_id not in [c["id"] for c in still_open.json()["items"]]
+
+    stream = f"case-{case_id}"
+    found = await read_envelopes(
+        kafka_bootstrap, INTAKE_CASES.name, since=start, match=lambda e: e.subject == stream
+    )
+    (envelope,) = [e for e, _ in found]  # once, though the plan event came twice
+    assert envelope.type == CaseClosed.TYPE and envelope.causationid == plan.id
+    assert envelope.district == DISTRICT and envelope.streamversion == 3
+    event = REGISTRY.parse(envelope.type, envelope.data)
+    assert isinstance(event, CaseClosed) and event.plan_id == plan.data["plan_id"]

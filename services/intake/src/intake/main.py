@@ -9,12 +9,15 @@ import sys
 from collections.abc import Sequence
 
 from fastapi import FastAPI
+from inson_contracts.events import PlanClosed, PlanCompleted
+from inson_contracts.topics import ASSESSMENT_PLANS
 from inson_runtime.cli import service_cli
 from inson_runtime.service import Runtime, build_app, create_runtime
 
 from intake.adapters.people import MongoPersonIndex
 from intake.api import install_errors, routers
 from intake.handlers.commands import Intake, case_repository
+from intake.handlers.policies import Policies
 from intake.projections.access_log import access_log_view, ensure_access_log_indexes
 from intake.projections.queries import IntakeQueries
 from intake.projections.views import ensure_view_indexes, intake_views
@@ -28,17 +31,21 @@ DESCRIPTION = (
 
 def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
     runtime = create_runtime(settings)
+    cases = case_repository(runtime.journal)
     runtime.add_projection(intake_views)
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
     # Who looked at which case: the platform audit topic, read for supervisors.
     runtime.add_projection(access_log_view)
     runtime.on_start.append(lambda: ensure_access_log_indexes(runtime.db))
-    # No policies: intake reacts to no other service's event (handlers/policies.py).
+    # A case closes when its plan ends. Sealed: closing needs ids and times,
+    # not the outcome or note the plan events carry.
+    policies = Policies(cases)
+    plans = runtime.consumer("policy.plans", ASSESSMENT_PLANS.name, open_personal=False)
+    plans.on(PlanCompleted)(policies.plan_completed)
+    plans.on(PlanClosed)(policies.plan_closed)
     app = build_app(runtime, title="Inson intake", description=DESCRIPTION, routers=routers)
     install_errors(app)
-    app.state.intake = Intake(
-        case_repository(runtime.journal), MongoPersonIndex(runtime.db), runtime.sealer.keys
-    )
+    app.state.intake = Intake(cases, MongoPersonIndex(runtime.db), runtime.sealer.keys)
     app.state.queries = IntakeQueries(runtime.db)
     return runtime, app
 

@@ -3,6 +3,13 @@
 ``evolve`` folds a case stream's events into a :class:`Case`; each ``decide_*``
 function takes the current case and a command and returns the new events, or
 raises :class:`IntakeRuleViolation` when the command is not allowed now.
+
+A case is closed once, when its plan ends (:func:`decide_closure`), and stays
+closed: a later application for the person still joins it (one case per
+person), but nothing reopens it. Reopening would have to restart the work
+(a new assessment and plan), which no service does on any event today, so a
+case that showed ``open`` again would promise work nobody is doing. The later
+application stays visible as one of the case's applications.
 """
 
 from __future__ import annotations
@@ -18,11 +25,17 @@ from inson_contracts.events import (
     ApplicationLinkRefused,
     ApplicationRejected,
     ApplicationSubmitted,
+    CaseClosed,
     CaseOpened,
     Event,
     PersonErased,
 )
-from inson_contracts.events.intake import CaseMatch, ErasureBasis, RejectionReason
+from inson_contracts.events.intake import (
+    CaseClosureReason,
+    CaseMatch,
+    ErasureBasis,
+    RejectionReason,
+)
 from inson_contracts.events.values import Actor
 
 
@@ -54,11 +67,18 @@ class Case:
     case_id: str
     version: int = 0
     opened: bool = False
+    region: str | None = None
     district: str | None = None
     mahalla: str | None = None
     circumstances: frozenset[str] = frozenset()
     applications: dict[str, Application] = field(default_factory=dict)
     erased: bool = False
+    # The first closure; kept whatever comes later (see the module docstring).
+    closure: CaseClosed | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.closure is not None
 
     def with_circumstances(self, more: Iterable[str]) -> Case:
         return replace(self, circumstances=self.circumstances | frozenset(more))
@@ -90,6 +110,7 @@ def evolve(case: Case, event: Event) -> Case:
             return replace(
                 case,
                 opened=True,
+                region=event.region,
                 district=event.district,
                 mahalla=event.mahalla,
                 circumstances=frozenset(event.circumstances),
@@ -112,6 +133,8 @@ def evolve(case: Case, event: Event) -> Case:
             return _with_status(case, event.application_id, ApplicationStatus.REJECTED)
         case PersonErased():
             return replace(case, erased=True)
+        case CaseClosed():
+            return replace(case, closure=case.closure or event)
     return case
 
 
@@ -260,6 +283,31 @@ def decide_erasure(
     return [
         PersonErased(
             case_id=case.case_id, basis=basis, reference=reference, erased_by=actor, erased_at=now
+        )
+    ]
+
+
+def decide_closure(
+    case: Case, plan_id: str, reason: CaseClosureReason, at: datetime
+) -> list[Event]:
+    """Close the case because its plan ended (completed, or closed before that).
+
+    ``at`` is when the plan ended, so deciding again for a redelivered plan
+    event writes the same event. A case already closed records nothing new,
+    whichever plan event comes next (a completed plan that is then closed
+    too): the first end stands.
+    """
+    if not case.opened or case.district is None:
+        raise IntakeRuleViolation(f"case {case.case_id} was never opened")
+    if case.closed:
+        return []
+    return [
+        CaseClosed(
+            case_id=case.case_id,
+            plan_id=plan_id,
+            reason=reason,
+            district=case.district,
+            closed_at=at,
         )
     ]
 

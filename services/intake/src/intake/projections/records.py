@@ -15,7 +15,7 @@ from datetime import date, datetime
 from inson_contracts.codes.channels import Channel
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.codes.names import Language
-from inson_contracts.events.intake import CaseMatch, RejectionReason
+from inson_contracts.events.intake import CaseClosureReason, CaseMatch, RejectionReason
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -64,7 +64,12 @@ class ApplicationRecord(Record):
 class CaseRecord(Record):
     """One case: one person or family, with every application that joined it."""
 
-    status: str | None = Field(default=None, description="open")
+    status: str | None = Field(
+        default=None,
+        description="open, or closed once its plan completed or was closed. A closed case "
+        "stays closed: a later application for the person joins it (one case per person) "
+        "and is counted in applications, but does not reopen it.",
+    )
     region: str | None = None
     district: str | None = None
     mahalla: str | None = None
@@ -80,6 +85,11 @@ class CaseRecord(Record):
     applications: int | None = Field(default=None, description="Applications the case holds.")
     erased: bool | None = Field(default=None, description="The person was erased.")
     erased_at: datetime | None = None
+    closed_at: datetime | None = Field(default=None, description="When its plan ended.")
+    closure_reason: CaseClosureReason | None = Field(
+        default=None,
+        description="plan_completed (every item delivered) or plan_closed (ended before that).",
+    )
 
 
 class AccessScope(BaseModel):

@@ -1,6 +1,7 @@
 """Intake's read models, built from its own topic.
 
-- ``cases``: one document per case, for the case lists of workers and supervisors;
+- ``cases``: one document per case, for the case lists of workers and supervisors
+  (``status`` open, then closed when its plan ended);
 - ``applications``: one per application, whichever case it ended in;
 - ``people``: the applicant and household members of every application, for
   the likely-match search by birth date and name.
@@ -21,6 +22,7 @@ from inson_contracts.events import (
     ApplicationLinkRefused,
     ApplicationRejected,
     ApplicationSubmitted,
+    CaseClosed,
     CaseOpened,
     PersonErased,
 )
@@ -187,6 +189,24 @@ async def rejected(event: ApplicationRejected, envelope: Envelope, db: Database)
         event.application_id,
         envelope,
         {"$set": {"status": "rejected", "rejection_reason": event.reason.value}},
+    )
+
+
+@intake_views.on(CaseClosed)
+async def closed(event: CaseClosed, envelope: Envelope, db: Database) -> None:
+    # Nothing moves it back to open: a later application joins the case and
+    # leaves the status alone (see intake.domain.case).
+    await apply_at_version(
+        db[CASES],
+        event.case_id,
+        envelope,
+        {
+            "$set": {
+                "status": "closed",
+                "closed_at": event.closed_at,
+                "closure_reason": event.reason.value,
+            }
+        },
     )
 
 
