@@ -26,21 +26,24 @@ from inson_contracts.codes.service_model import ProviderType
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import (
     ApplicationSubmitted,
+    CaseClosed,
     CaseOpened,
     Event,
     HomeVisitScheduled,
     PlanApproved,
+    PlanRevisionProposed,
     ReferralAccepted,
     ReferralCompleted,
     ReferralDelivered,
     ReferralEscalated,
+    ReferralExpired,
     ReferralIssued,
     ReferralRejected,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
 )
 from inson_contracts.events.assessment import AssignmentReason
-from inson_contracts.events.intake import Applicant, Consent
+from inson_contracts.events.intake import Applicant, CaseClosureReason, Consent
 from inson_contracts.events.referral import Destination, RejectionCode
 from inson_contracts.events.values import Actor, Address, PersonName, PlanItem, Priority, Sex
 from inson_contracts.ids import new_event_id
@@ -54,6 +57,7 @@ SUPERVISOR = f"sup-{DISTRICT}"
 WINDOW = f"psc-{DISTRICT}-w1"
 APPLICANT_NAME = PersonName(last_name="Qodirova", first_name="Zulfiya", patronymic="Karimovna")
 PINFL = "41204505012345"
+REFERRAL_CODE = "7K3M9Q2P"  # Crockford base32, as referral derives it
 
 
 class Clock:
@@ -163,8 +167,8 @@ class Samples:
             scheduled_at=self.now,
         )
 
-    def plan_approved(self) -> PlanApproved:
-        item = PlanItem(item_id="i1", service_code="HOME-01", provider_type="inson_center")
+    def plan_approved(self, item: PlanItem | None = None) -> PlanApproved:
+        item = item or PlanItem(item_id="i1", service_code="HOME-01", provider_type="inson_center")
         return PlanApproved(
             case_id=self.case_id,
             plan_id=str(uuid.uuid4()),
@@ -178,7 +182,41 @@ class Samples:
             approved_at=self.now,
         )
 
-    def issued(self, provider: ProviderType, window: str | None = WINDOW) -> ReferralIssued:
+    def revision_proposed(self) -> PlanRevisionProposed:
+        item = PlanItem(
+            item_id="i2",
+            service_code="REHAB-01",
+            provider_type="health_facility",
+            needs=["mobility"],
+            provider=f"health-{DISTRICT}",
+        )
+        return PlanRevisionProposed(
+            case_id=self.case_id,
+            plan_id="p1",
+            items=[item],
+            added_services=["REHAB-01"],
+            reason="Qodirova Z. oyogʻidan jarohat oldi",
+            proposed_by=Actor(id=WORKER, role="social_worker"),
+            proposed_at=self.now,
+        )
+
+    def case_closed(self) -> CaseClosed:
+        return CaseClosed(
+            case_id=self.case_id,
+            plan_id="p1",
+            reason=CaseClosureReason.PLAN_COMPLETED,
+            district=DISTRICT,
+            closed_at=self.now,
+        )
+
+    def issued(
+        self,
+        provider: ProviderType,
+        window: str | None = WINDOW,
+        *,
+        code: str | None = None,
+        replaces: str | None = None,
+    ) -> ReferralIssued:
         return ReferralIssued(
             referral_id=self.referral_id,
             case_id=self.case_id,
@@ -195,6 +233,8 @@ class Samples:
             ),
             accept_by=datetime(2026, 3, 20, 23, 30, tzinfo=UTC),
             issued_at=self.now,
+            referral_code=code,
+            replaces=replaces,
         )
 
     def delivered(self) -> ReferralDelivered:
@@ -228,6 +268,11 @@ class Samples:
             reason="Pasport nusxasi yo'q, Qodirova Z.",
             rejected_by=Actor(id="window-op-1", role="window_operator"),
             rejected_at=self.now,
+        )
+
+    def expired(self) -> ReferralExpired:
+        return ReferralExpired(
+            referral_id=self.referral_id, case_id=self.case_id, expired_at=self.now
         )
 
     def escalated(self, to: str | None = SUPERVISOR) -> ReferralEscalated:

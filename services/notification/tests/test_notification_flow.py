@@ -33,6 +33,7 @@ from inson_runtime.mongo import connect
 from inson_runtime.service import Runtime
 from inson_runtime.testing import free_port, read_envelopes, start_groups_at_end, wait_for
 from notification.adapters.deliveries import DEFERRED, DELIVERIES
+from notification.adapters.webhook_outbox import PARTNER_EVENTS
 from notification.domain.rules import short_ref
 from notification.domain.signing import verify
 from notification.handlers.messages import Notifier
@@ -45,6 +46,7 @@ from notification.settings import Settings
 from .conftest import (
     APPLICANT_NAME,
     DISTRICT,
+    REFERRAL_CODE,
     SUPERVISOR,
     WINDOW,
     WORKER,
@@ -381,6 +383,80 @@ async def test_workers_supervisors_and_windows_are_told_on_their_channels(
     assert "rahbarga yuborildi (1-bosqich)" in escalation
     (to_supervisor,) = service.chats(SUPERVISOR_CHAT, referral_ref)
     assert to_supervisor.startswith("Инсон: направление")  # the supervisor reads Russian
+
+
+async def test_the_citizen_gets_the_referral_code_and_the_worker_hears_of_an_expiry(
+    service: Service, samples: Samples
+) -> None:
+    phone, later_phone = fresh_phone(), fresh_phone()
+    case, assessment = f"case-{samples.case_id}", f"assessment-{samples.case_id}"
+    submitted = samples.submitted(phone, "uz-Latn")
+    await service.publish(
+        INTAKE_CASES.name,
+        samples.envelope(submitted, case, 1),
+        samples.envelope(samples.opened(submitted.application_id, "uz-Latn"), case, 2),
+    )
+    await service.publish(ASSESSMENT_PLANS.name, samples.envelope(samples.assigned(), assessment))
+
+    async def citizen_and_worker_known() -> bool:
+        doc = await service.runtime.db[RECIPIENTS].find_one({"_id": samples.case_id})
+        return bool(doc and doc.get("phone") == phone and doc.get("worker_id") == WORKER)
+
+    await wait_for(citizen_and_worker_known, what="the case's citizen and worker")
+    referral = f"referral-{samples.referral_id}"
+    issued = samples.issued(ProviderType.HEALTH_FACILITY, window=None, code=REFERRAL_CODE)
+    await service.publish(
+        REFERRALS.name,
+        samples.envelope(issued, referral, 1),
+        samples.envelope(samples.expired(), referral, 2),
+    )
+
+    def coded() -> list[str]:
+        return [t for t in service.sms_to(phone) if REFERRAL_CODE in t]
+
+    referral_ref = short_ref(samples.referral_id)
+    await wait_for(lambda: _true(coded()), what="the referral code to the citizen")
+    await wait_for(
+        lambda: _true(service.chats(WORKER_CHAT, referral_ref)), what="the expiry to the worker"
+    )
+    (text,) = coded()
+    assert "«Yolgʻiz keksalar va nogironligi boʻlgan shaxslarga uyda ijtimoiy xizmat»" in text
+    assert APPLICANT_NAME.last_name not in text and not CYRILLIC.search(text)
+    (expiry,) = service.chats(WORKER_CHAT, referral_ref)
+    assert "muddati tugadi" in expiry
+
+    # Issue 19's new events, each followed in its stream (same partition) by
+    # one that is told: the message group reads past them. The proposal is
+    # sealed as assessment's store seals it (its reason and goals are personal).
+    closed = samples.envelope(samples.case_closed(), case, 3)
+    proposal = samples.envelope(samples.revision_proposed(), assessment, 2)
+    sealed = await service.runtime.sealer.seal(proposal.type, proposal.data, proposal.subject)
+    proposal = proposal.model_copy(update={"data": sealed})
+    await service.publish(
+        INTAKE_CASES.name, closed, samples.envelope(samples.submitted(later_phone, "ru"), case, 4)
+    )
+    await service.publish(
+        ASSESSMENT_PLANS.name,
+        proposal,
+        samples.envelope(samples.visit(datetime(2026, 12, 2, 4, 0, tzinfo=UTC)), assessment, 3),
+    )
+    await wait_for(lambda: _true(service.sms_to(later_phone)), what="the later application")
+    # The later application brings its phone to the case: the visit (09:00 in
+    # Tashkent) goes to whichever phone the case had when it was told.
+    await wait_for(
+        lambda: _true([t for p in (phone, later_phone) for t in service.sms_to(p) if "09:00" in t]),
+        what="the visit",
+    )
+    # The partner feed kept both for subscribers, the proposal still sealed.
+    kept = service.runtime.db[PARTNER_EVENTS]
+
+    async def both_kept() -> bool:
+        return await kept.count_documents({"_id": {"$in": [closed.id, proposal.id]}}) == 2
+
+    await wait_for(both_kept, what="the partner feed to keep both events")
+    stored = await kept.find_one({"_id": proposal.id})
+    assert stored is not None and "sealed" in stored["envelope"]["data"]
+    assert "reason" not in stored["envelope"]["data"]
 
 
 async def test_an_outage_is_retried_and_a_crash_before_sending_is_made_good(

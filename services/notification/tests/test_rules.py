@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from inson_contracts.codes.names import CYRILLIC, Language
 from inson_contracts.codes.service_model import ProviderType
+from inson_contracts.codes.services import SERVICES
 from inson_contracts.events import Event
 from inson_contracts.events.notification import RecipientKind
 from inson_contracts.events.referral import RejectionCode
+from inson_contracts.events.values import PlanItem
 from notification.domain.rules import (
     RULE_EVENTS,
     CitizenOf,
@@ -22,7 +24,16 @@ from notification.domain.rules import (
 from notification.domain.templates import Template
 from notification.messages.catalogue import render
 
-from .conftest import APPLICANT_NAME, PINFL, SUPERVISOR, WINDOW, WORKER, Samples, fresh_phone
+from .conftest import (
+    APPLICANT_NAME,
+    PINFL,
+    REFERRAL_CODE,
+    SUPERVISOR,
+    WINDOW,
+    WORKER,
+    Samples,
+    fresh_phone,
+)
 
 VISIT_AT = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # 14:00 in Tashkent
 
@@ -40,7 +51,8 @@ def all_rule_events(s: Samples, phone: str) -> list[tuple[Event, str]]:
         (s.assigned(), assessment),
         (s.reassigned("sw-1735207-02"), assessment),
         (s.escalated(), referral),
-        (s.issued(ProviderType.SOCIAL_SERVICE_WINDOW), referral),
+        (s.issued(ProviderType.SOCIAL_SERVICE_WINDOW, code=REFERRAL_CODE), referral),
+        (s.expired(), referral),
     ]
 
 
@@ -134,8 +146,65 @@ def test_a_window_hears_of_a_new_referral_other_providers_do_not(samples: Sample
     assert intents_for(samples.delivered(), "x") == []
 
 
+def test_the_citizen_gets_the_referral_code_whichever_provider_it_goes_to(
+    samples: Samples,
+) -> None:
+    health = samples.issued(ProviderType.HEALTH_FACILITY, window=None, code=REFERRAL_CODE)
+    intent = one(intents_for(health, "x"))
+    assert intent.kind is RecipientKind.CITIZEN
+    assert intent.recipient == CitizenOf(samples.case_id)
+    assert intent.template is Template.REFERRAL_ISSUED
+    assert intent.params == {
+        "case_ref": short_ref(samples.case_id),
+        "service": "HOME-01",
+        "referral_code": REFERRAL_CODE,
+    }
+    # A window referral tells the window as before, and the citizen besides.
+    window = samples.issued(ProviderType.SOCIAL_SERVICE_WINDOW, code=REFERRAL_CODE)
+    assert [i.template for i in intents_for(window, "x")] == [
+        Template.WINDOW_REFERRAL_RECEIVED,
+        Template.REFERRAL_ISSUED,
+    ]
+    # Issued again after a revision: a new code, told again.
+    again = samples.issued(
+        ProviderType.HEALTH_FACILITY, window=None, code="8M4N0R3Q", replaces="earlier-referral"
+    )
+    assert one(intents_for(again, "x")).params["referral_code"] == "8M4N0R3Q"
+
+
+def test_a_referral_without_a_code_is_not_told_to_the_citizen(samples: Samples) -> None:
+    # Issued before codes existed (a replay of old events): nothing to show.
+    assert intents_for(samples.issued(ProviderType.HEALTH_FACILITY, window=None), "x") == []
+
+
+def test_an_expired_referral_tells_the_worker(samples: Samples) -> None:
+    intent = one(intents_for(samples.expired(), "x"))
+    assert intent.kind is RecipientKind.SOCIAL_WORKER
+    assert intent.recipient == WorkerOf(samples.case_id)
+    assert intent.template is Template.WORKER_REFERRAL_EXPIRED
+    assert intent.params == {
+        "case_ref": short_ref(samples.case_id),
+        "referral_ref": short_ref(samples.referral_id),
+    }
+
+
 def test_events_without_a_rule_tell_nobody(samples: Samples) -> None:
     assert intents_for(samples.opened("app-1"), "case-x") == []
+    # Issue 19's new events: partners may hear of them, people are not told.
+    assert intents_for(samples.case_closed(), f"case-{samples.case_id}") == []
+    assert intents_for(samples.revision_proposed(), f"assessment-{samples.case_id}") == []
+
+
+def test_new_optional_fields_change_no_message(samples: Samples) -> None:
+    chosen = PlanItem(
+        item_id="i1",
+        service_code="HOME-01",
+        provider_type="inson_center",
+        needs=["daily_living"],
+        provider=f"inson-{samples.case_id[:8]}",
+    )
+    plain, with_needs = samples.plan_approved(), samples.plan_approved(chosen)
+    assert intents_for(with_needs, "x") == intents_for(plain, "x")
 
 
 def test_every_rule_event_yields_at_most_one_intent_per_recipient_kind(samples: Samples) -> None:
@@ -157,7 +226,7 @@ def test_every_message_renders_in_every_language_without_personal_data(
             text = render(intent.template, language, intent.params)
             rendered.add(intent.template)
             assert text.startswith(("Inson:", "Инсон:")), text
-            for ref in ("case_ref", "referral_ref"):
+            for ref in ("case_ref", "referral_ref", "referral_code"):
                 if ref in intent.params:
                     assert intent.params[ref] in text
             # No name, PINFL, phone, address or staff free text, ever.
@@ -176,6 +245,49 @@ def test_every_message_renders_in_every_language_without_personal_data(
             else:
                 assert CYRILLIC.search(text), text
     assert rendered == {t.value for t in Template}
+
+
+@pytest.mark.parametrize(
+    ("language", "wording"),
+    [
+        (
+            Language.UZ_LATN,
+            "«Yolgʻiz keksalar va nogironligi boʻlgan shaxslarga uyda ijtimoiy xizmat» "
+            "xizmatiga yoʻllanma berildi. Xizmat olishda ushbu kodni koʻrsating: 7K3M9Q2P.",
+        ),
+        (
+            Language.UZ_CYRL,
+            "«Ёлғиз кексалар ва ногиронлиги бўлган шахсларга уйда ижтимоий хизмат» "
+            "хизматига йўлланма берилди. Хизмат олишда ушбу кодни кўрсатинг: 7K3M9Q2P.",
+        ),
+        (
+            Language.RU,
+            "направление на услугу «Социальное обслуживание на дому одиноких пожилых и лиц "
+            "с инвалидностью». Покажите этот код при получении услуги: 7K3M9Q2P.",
+        ),
+    ],
+)
+def test_the_referral_message_names_the_service_in_the_citizens_script(
+    samples: Samples, language: Language, wording: str
+) -> None:
+    intent = one(intents_for(samples.issued(ProviderType.INSON_CENTER, None, code="7K3M9Q2P"), "x"))
+    text = render(intent.template, language, intent.params)
+    assert text.endswith(wording), text
+    assert short_ref(samples.case_id) in text and "HOME-01" not in text
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_the_referral_message_fits_three_sms_parts_with_any_service(language: Language) -> None:
+    # Cyrillic and the Uzbek apostrophe go as UCS-2: 67 characters a part.
+    for item in SERVICES:
+        params = {"case_ref": "5D1C7E0A", "service": item.code, "referral_code": REFERRAL_CODE}
+        text = render(Template.REFERRAL_ISSUED, language, params)
+        assert len(text) <= 3 * 67, (item.code, len(text))
+
+
+def test_a_service_the_catalogue_does_not_know_is_written_as_its_code() -> None:
+    params = {"case_ref": "5D1C7E0A", "service": "NEW-99", "referral_code": REFERRAL_CODE}
+    assert "«NEW-99»" in render(Template.REFERRAL_ISSUED, Language.RU, params)
 
 
 def test_the_visit_date_is_written_the_languages_way(samples: Samples) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from inson_contracts.codes.names import Language
+from inson_contracts.codes.service_model import ProviderType
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import REGISTRY, NotificationFailed, NotificationSent
 from inson_contracts.events.notification import MessageChannel, RecipientKind
@@ -16,11 +17,12 @@ from inson_runtime.testing import InMemoryJournal, MovableClock
 from notification.domain.deliveries import Status, Target
 from notification.domain.outcomes import STREAM_PREFIX, MessageRecord, replay
 from notification.domain.outgoing import DeliveryError
+from notification.domain.rules import short_ref
 from notification.handlers.messages import Notifier, notification_id
 from notification.handlers.outcomes import OutcomeRecorder
 from notification.settings import Settings
 
-from ..conftest import WORKER, Samples
+from ..conftest import REFERRAL_CODE, WINDOW, WORKER, Samples
 from .fakes import FakeChannel, FakeDeferredEvents, FakeDeliveryLog, FakeRecipients
 
 PHONE = "+998901234567"
@@ -182,3 +184,44 @@ async def test_staff_are_told_on_their_channel_and_old_events_not_at_all(world: 
     late = samples.envelope(assigned, stream, 2)
     await world.notifier.on_event(assigned, late)
     assert len(world.chat.sent) == 1 and late.id not in world.deferred.parked
+
+
+async def test_a_referral_code_reaches_the_citizen_once_with_the_window_still_told(
+    world: World,
+) -> None:
+    samples = world.samples
+    world.knows_the_citizen()
+    world.recipients.staff[WINDOW] = Target(WINDOW, MessageChannel.TELEGRAM, "5550009", Language.RU)
+    issued = samples.issued(ProviderType.SOCIAL_SERVICE_WINDOW, code=REFERRAL_CODE)
+    envelope = samples.envelope(issued, f"referral-{samples.referral_id}")
+
+    await world.notifier.on_event(issued, envelope)
+    await world.notifier.on_event(issued, envelope)  # redelivered
+
+    (sms,) = world.sms.sent
+    assert sms.address == PHONE and REFERRAL_CODE in sms.text
+    assert "Социальное обслуживание на дому" in sms.text  # the service, in Russian
+    (chat,) = world.chat.sent
+    assert short_ref(samples.referral_id) in chat.text
+    templates = sorted(e.template for e in world.journal.outbox.events_of_type(NotificationSent))
+    assert templates == ["citizen.referral_issued", "window.referral_received"]
+
+
+async def test_an_expired_referral_is_told_to_the_cases_worker(world: World) -> None:
+    samples = world.samples
+    world.recipients.workers[samples.case_id] = Target(
+        WORKER, MessageChannel.TELEGRAM, WORKER_CHAT, Language.UZ_LATN
+    )
+    expired = samples.expired()
+
+    await world.notifier.on_event(
+        expired, samples.envelope(expired, f"referral-{samples.referral_id}", 4)
+    )
+
+    (chat,) = world.chat.sent
+    assert chat.address == WORKER_CHAT
+    assert chat.text == (
+        f"Inson: murojaat {short_ref(samples.case_id)}, yoʻllanma "
+        f"{short_ref(samples.referral_id)} xizmat koʻrsatilmay muddati tugadi. "
+        "Rejani qayta koʻrib chiqing."
+    )

@@ -8,7 +8,13 @@ from datetime import timedelta
 
 import pytest
 from inson_contracts.codes.names import Language
-from inson_contracts.events import CaseOpened, PersonErased, SocialWorkerAssigned
+from inson_contracts.events import (
+    CaseClosed,
+    CaseOpened,
+    PersonErased,
+    PlanRevisionProposed,
+    SocialWorkerAssigned,
+)
 from inson_contracts.events.intake import ErasureBasis
 from inson_contracts.events.notification import MessageChannel
 from inson_contracts.events.values import Actor
@@ -18,7 +24,7 @@ from notification.domain.deliveries import Status, Target
 from notification.domain.outcomes import STREAM_PREFIX, replay
 from notification.domain.outgoing import DeliveryError
 from notification.domain.signing import new_secret, verify
-from notification.domain.subscriptions import Subscription
+from notification.domain.subscriptions import Subscription, subscribable_types
 from notification.domain.webhooks import State
 from notification.handlers.messages import Notifier
 from notification.handlers.outcomes import OutcomeRecorder
@@ -118,6 +124,28 @@ async def test_every_event_is_kept_and_queued_for_the_subscriptions_it_matches(
         (cases.id, opened_at.id)
     ]
     assert (await world.outbox.counts(elsewhere.id))[State.PENDING] == 0
+
+
+async def test_partners_may_subscribe_to_issue_19s_events_and_receive_them(world: World) -> None:
+    samples = world.samples
+    assert {CaseClosed.TYPE, PlanRevisionProposed.TYPE} <= set(subscribable_types())
+    closures = await world.subscribe([CaseClosed.TYPE, PlanRevisionProposed.TYPE], [DISTRICT])
+    closed, proposed = samples.case_closed(), samples.revision_proposed()
+    closed_at = samples.envelope(closed, f"case-{samples.case_id}", 3)
+    proposed_at = samples.envelope(proposed, f"assessment-{samples.case_id}", 7)
+
+    await world.policies.fan_out(closed, closed_at)
+    await world.policies.fan_out(proposed, proposed_at)
+    await world.policies.deliver_webhooks()  # the partner answers 503 once
+    world.clock.advance(timedelta(seconds=5))
+    await world.policies.deliver_webhooks()
+    sent = [json.loads(body) for _, body, _ in world.partner.received]
+    assert sorted(body["type"] for body in sent) == sorted(
+        [CaseClosed.TYPE, PlanRevisionProposed.TYPE]
+    )
+    closure = next(body for body in sent if body["type"] == CaseClosed.TYPE)
+    assert closure["data"]["reason"] == "plan_completed"
+    assert (await world.outbox.counts(closures.id))[State.DELIVERED] == 2
 
 
 async def test_the_webhook_job_delivers_a_stream_in_order_through_a_retry(world: World) -> None:

@@ -25,6 +25,7 @@ from inson_contracts.events import (
     ReferralAccepted,
     ReferralCompleted,
     ReferralEscalated,
+    ReferralExpired,
     ReferralIssued,
     ReferralRejected,
     SocialWorkerAssigned,
@@ -50,6 +51,7 @@ RULE_EVENTS: tuple[type[Event], ...] = (
     SocialWorkerReassigned,
     ReferralEscalated,
     ReferralIssued,
+    ReferralExpired,
 )
 
 _NOT_REF = re.compile(r"[^A-Za-z0-9]")
@@ -176,7 +178,21 @@ def intents_for(event: Event, subject: str) -> list[Intent]:
         case ReferralEscalated():
             return _escalated(event)
         case ReferralIssued():
-            return _to_window(event)
+            return [*_to_window(event), *_code_to_citizen(event)]
+        case ReferralExpired():
+            # Nobody took the referral up: the worker re-plans the item.
+            return [
+                Intent(
+                    RecipientKind.SOCIAL_WORKER,
+                    WorkerOf(event.case_id),
+                    Template.WORKER_REFERRAL_EXPIRED,
+                    event.case_id,
+                    {
+                        "case_ref": short_ref(event.case_id),
+                        "referral_ref": short_ref(event.referral_id),
+                    },
+                )
+            ]
     return []
 
 
@@ -213,6 +229,23 @@ def _escalated(event: ReferralEscalated) -> list[Intent]:
             )
         )
     return intents
+
+
+def _code_to_citizen(event: ReferralIssued) -> list[Intent]:
+    # The code is what the citizen shows at the provider, whichever provider
+    # it is; a referral issued again after a revision (``replaces``) has a
+    # code of its own, so it is told too. Referrals from before codes existed
+    # carry none and are not told: nothing to show.
+    if event.referral_code is None:
+        return []
+    return [
+        _citizen(
+            event.case_id,
+            Template.REFERRAL_ISSUED,
+            service=event.service_code,
+            referral_code=event.referral_code,
+        )
+    ]
 
 
 def _to_window(event: ReferralIssued) -> list[Intent]:

@@ -5,7 +5,8 @@ language lives in the message catalogues (``notification/messages``). This
 table is the one list of what the catalogues must hold: the completeness test
 reads it, so a new template without all three translations fails the build.
 
-Parameters carry no personal data: a short case reference, a date, a code.
+Parameters carry no personal data: a short case reference, a date, a code, a
+service's name from the catalogue.
 Names, addresses and free text written by staff never go into a message,
 because an SMS is read on a shared family phone and kept by the operator.
 """
@@ -23,12 +24,14 @@ class Template(StrEnum):
     APPLICATION_RECEIVED = "citizen.application_received"
     VISIT_SCHEDULED = "citizen.visit_scheduled"
     PLAN_APPROVED = "citizen.plan_approved"
+    REFERRAL_ISSUED = "citizen.referral_issued"
     REFERRAL_ACCEPTED = "citizen.referral_accepted"
     REFERRAL_COMPLETED = "citizen.referral_completed"
     REFERRAL_REJECTED = "citizen.referral_rejected"
     CASE_ASSIGNED = "worker.case_assigned"
     WORKER_REFERRAL_ESCALATED = "worker.referral_escalated"
     WORKER_REFERRAL_REJECTED = "worker.referral_rejected"
+    WORKER_REFERRAL_EXPIRED = "worker.referral_expired"
     SUPERVISOR_REFERRAL_ESCALATED = "supervisor.referral_escalated"
     WINDOW_REFERRAL_RECEIVED = "window.referral_received"
 
@@ -40,6 +43,7 @@ class ParamKind(StrEnum):
     DATE = "date"  # an ISO date, written the way the language writes dates
     TIME = "time"  # HH:MM, local time of Uzbekistan
     MESSAGE = "message"  # the key of another catalogue entry, in the same language
+    SERVICE = "service"  # a service code, written as the service catalogue names it
 
 
 TEMPLATE_PARAMS: Mapping[Template, Mapping[str, ParamKind]] = MappingProxyType(
@@ -51,6 +55,11 @@ TEMPLATE_PARAMS: Mapping[Template, Mapping[str, ParamKind]] = MappingProxyType(
             "time": ParamKind.TIME,
         },
         Template.PLAN_APPROVED: {"case_ref": ParamKind.TEXT},
+        Template.REFERRAL_ISSUED: {
+            "case_ref": ParamKind.TEXT,
+            "service": ParamKind.SERVICE,
+            "referral_code": ParamKind.TEXT,
+        },
         Template.REFERRAL_ACCEPTED: {"case_ref": ParamKind.TEXT},
         Template.REFERRAL_COMPLETED: {"case_ref": ParamKind.TEXT},
         Template.REFERRAL_REJECTED: {"case_ref": ParamKind.TEXT},
@@ -64,6 +73,10 @@ TEMPLATE_PARAMS: Mapping[Template, Mapping[str, ParamKind]] = MappingProxyType(
             "case_ref": ParamKind.TEXT,
             "referral_ref": ParamKind.TEXT,
             "reason": ParamKind.MESSAGE,
+        },
+        Template.WORKER_REFERRAL_EXPIRED: {
+            "case_ref": ParamKind.TEXT,
+            "referral_ref": ParamKind.TEXT,
         },
         Template.SUPERVISOR_REFERRAL_ESCALATED: {
             "case_ref": ParamKind.TEXT,

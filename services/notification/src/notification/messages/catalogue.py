@@ -22,7 +22,9 @@ from types import MappingProxyType
 
 from babel.dates import format_date, format_time
 from babel.messages.pofile import read_po
+from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.names import Language
+from inson_contracts.codes.services import service
 
 from notification.domain.templates import EMAIL_SUBJECT, TEMPLATE_PARAMS, ParamKind, Template
 
@@ -78,6 +80,21 @@ def _value(kind: ParamKind, raw: str, language: Language) -> str:
             return format_time(time.fromisoformat(raw), "short", locale=locale)
         case ParamKind.MESSAGE:
             return text(language, raw)
+        case ParamKind.SERVICE:
+            return service_name(raw, language)
+
+
+def service_name(code: str, language: Language) -> str:
+    """The service's name in ``language``, from the service catalogue.
+
+    A code this release's catalogue does not know yet (referral deployed with
+    a newer one) is written as the code: the message still carries what the
+    citizen needs, the referral code, rather than failing for a name.
+    """
+    try:
+        return service(code).name.in_language(language.value)
+    except UnknownCode:
+        return code
 
 
 def render(template: Template, language: Language, params: Mapping[str, str]) -> str:
