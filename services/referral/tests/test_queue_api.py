@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from inson_contracts.events import REGISTRY
 from inson_contracts.events.values import PlanItem
 from referral.domain.codes import referral_code
 from referral.projections.views import REFERRALS, backfill_codes
@@ -184,3 +185,19 @@ async def test_a_provider_s_queue_for_its_operator_the_supervisor_and_nobody_els
         assert (
             await http.post(f"/v1/referrals/{plan.referral('h')}/accept", headers=nurse)
         ).status_code == 200
+
+
+async def test_a_referral_issued_without_a_code_is_projected_with_the_derived_one(
+    offline, three
+) -> None:
+    rid = three[2]
+    [issued, *_] = await offline.stream(rid)
+    assert issued.data["referral_code"] == referral_code(rid)  # new referrals carry theirs
+    old = issued.model_copy(update={"data": {**issued.data, "referral_code": None}})
+    await offline.db[REFERRALS].delete_one({"_id": rid})
+
+    projection = offline.runtime.projections[0]
+    await projection.apply(REGISTRY.parse(old.type, old.data), old, offline.db)
+
+    doc = await offline.db[REFERRALS].find_one({"_id": rid})
+    assert doc is not None and doc["referral_code"] == referral_code(rid)

@@ -18,7 +18,7 @@ from referral.projections.results import ReferralDetail
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
 
-NOT_FOUND = responses({404: "No such referral at your windows"})
+NOT_FOUND = responses({404: "No such referral at your windows or providers"})
 TRANSITION: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
     409: {
@@ -42,7 +42,7 @@ async def get_referral(
 ) -> ReferralDetail:
     found = await queries.referral(referral_id, area_of(principal))
     if found is None:
-        raise HTTPException(404, f"no referral {referral_id} at your windows")
+        raise HTTPException(404, f"no referral {referral_id} at your windows or providers")
     await audit.record([found.case_id], ReferralDetail.model_fields)
     return found
 

@@ -46,10 +46,10 @@ CommandAt = Callable[[datetime], Command]
 
 class NotInArea(LookupError):
     """The referral exists but not in the caller's area: answered like an unknown one
-    (404), so an operator learns nothing about other centers' referrals."""
+    (404), so an operator learns nothing about other centers' or providers' referrals."""
 
     def __init__(self, referral_id: str) -> None:
-        super().__init__(f"no referral {referral_id} at your windows")
+        super().__init__(f"no referral {referral_id} at your windows or providers")
         self.referral_id = referral_id
 
 
