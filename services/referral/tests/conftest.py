@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,19 @@ import pytest
 from fastapi import FastAPI
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import REGISTRY, Event, PlanApproved, PlanClosed, PlanRevised
+from inson_contracts.events import (
+    REGISTRY,
+    ApplicationSubmitted,
+    CaseOpened,
+    Event,
+    PersonErased,
+    PlanApproved,
+    PlanClosed,
+    PlanRevised,
+)
+from inson_contracts.events.intake import Applicant, Consent, ErasureBasis
 from inson_contracts.events.plans import ClosureReason
-from inson_contracts.events.values import Actor, PlanItem
+from inson_contracts.events.values import Actor, Address, HouseholdMember, PersonName, PlanItem
 from inson_contracts.ids import new_event_id
 from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.mongo import connect
@@ -117,6 +127,97 @@ class Plans:
 @pytest.fixture
 def plans() -> Callable[[], Plans]:
     return lambda: Plans(f"case-{uuid.uuid4().hex[:12]}", f"plan-{uuid.uuid4().hex[:12]}")
+
+
+class Applications:
+    """Intake's events about one person (one case), as intake records them.
+
+    The applicant is made up; every personal field is set, so a test can look
+    for any of them where it must not be.
+    """
+
+    NAME = PersonName(last_name="Qodirova", first_name="Malika", patronymic="Rustamovna")
+    BORN = date(1948, 5, 17)
+    STREET, HOUSE, APARTMENT = "Alisher Navoiy koʻchasi", "12", "3"
+
+    def __init__(self, case_id: str, mahalla: str = MAHALLA) -> None:
+        self.case_id, self.mahalla = case_id, mahalla
+        self.application_id = f"app-{case_id}"
+
+    def submitted(self) -> ApplicationSubmitted:
+        now = datetime.now(UTC)
+        return ApplicationSubmitted(
+            application_id=self.application_id,
+            channel="mahalla_tablet",
+            submitted_by=Actor(id=f"sw-{DISTRICT}-01", role="social_worker"),
+            submitted_at=now,
+            applicant=Applicant(
+                pinfl="31705480123456",
+                name=self.NAME,
+                birth_date=self.BORN,
+                sex="female",
+                phone="+998901234567",
+                language="uz-Latn",
+            ),
+            address=Address(
+                region=self.mahalla[:4],
+                district=self.mahalla[:7],
+                mahalla=self.mahalla,
+                street=self.STREET,
+                house=self.HOUSE,
+                apartment=self.APARTMENT,
+            ),
+            household=[
+                HouseholdMember(
+                    relation="grandchild",
+                    name=PersonName(last_name="Qodirov", first_name="Jasur"),
+                    birth_date=date(2012, 1, 9),
+                )
+            ],
+            circumstances=["lonely_elderly", "needs_care_by_others"],
+            consent=Consent(given=True, given_at=now, text_version="2024-01"),
+        )
+
+    def opened(self) -> CaseOpened:
+        return CaseOpened(
+            case_id=self.case_id,
+            application_id=self.application_id,
+            region=self.mahalla[:4],
+            district=self.mahalla[:7],
+            mahalla=self.mahalla,
+            circumstances=["lonely_elderly", "needs_care_by_others"],
+            household_size=2,
+            language="uz-Latn",
+            opened_at=datetime.now(UTC),
+        )
+
+    def erased(self) -> PersonErased:
+        return PersonErased(
+            case_id=self.case_id,
+            basis=ErasureBasis.SUBJECT_REQUEST,
+            reference="ARIZA-2026/17",
+            erased_by=Actor(id="admin-1", role="admin"),
+            erased_at=datetime.now(UTC),
+        )
+
+    def envelope(self, event: Event, version: int, data: dict[str, Any] | None = None) -> Envelope:
+        """The event as intake's relay sends it; ``data`` its wire form (sealed)."""
+        return Envelope(
+            id=new_event_id(),
+            source="inson/intake",
+            type=event.TYPE,
+            time=datetime.now(UTC),
+            subject=f"case-{self.case_id}",
+            streamversion=version,
+            region=self.mahalla[:4],
+            district=self.mahalla[:7],
+            data=data if data is not None else event.model_dump(mode="json"),
+        )
+
+
+@pytest.fixture
+def applications() -> Callable[..., Applications]:
+    return lambda case_id, **more: Applications(case_id, **more)
 
 
 class Offline:

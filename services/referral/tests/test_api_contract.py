@@ -34,6 +34,13 @@ async def test_transitions_document_404_and_409_with_the_current_state(
         assert ref.endswith("/TransitionProblem")
     problem = spec["components"]["schemas"]["TransitionProblem"]
     assert set(problem["required"]) == {"detail", "status"}
+    assert {"acted_by", "acted_at"} <= set(problem["properties"])
+    person = spec["paths"]["/v1/referrals/{referral_id}/person"]["get"]
+    assert "HOME_CARE" in person["description"] or "home-care" in person["description"]
+    assert "404" in person["responses"]
+    queue = {p["name"] for p in spec["paths"]["/v1/queue"]["get"]["parameters"]}
+    assert {"provider", "code", "center", "window"} <= queue
+    assert "404" in spec["paths"]["/v1/providers/{provider}/board"]["get"]["responses"]
     for path in ("/v1/referrals/{referral_id}", "/v1/centers/{center}/board", "/v1/queue"):
         assert "404" in spec["paths"][path]["get"]["responses"]
 

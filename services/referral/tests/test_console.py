@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.codes.names import CYRILLIC, Language
 from inson_contracts.events.referral import RejectionCode
 from inson_contracts.events.values import Priority
@@ -178,6 +179,29 @@ async def test_only_an_operator_with_a_known_center_gets_windows(
     assert (await http.get(path, headers=no_center)).status_code == 403
     unknown = token("window_operator", "op-3", service_center="psc-0000000")
     assert (await http.get(path, headers=unknown)).status_code == 404
+
+
+async def test_a_provider_operator_gets_their_providers_named_from_the_directory(
+    http, token: Callable[..., dict[str, str]]
+) -> None:
+    mahalla = mahallas_of("1735207")[1].code
+    mine = ["health-1735207", f"mahalla-{mahalla}", "health-0000000"]  # the last one is gone
+    operator = token("provider_operator", "po-1", providers=mine)
+    got = await http.get("/console/api/providers", headers=operator)
+    assert got.status_code == 200, got.text
+    providers = got.json()["providers"]
+    assert [p["code"] for p in providers] == mine[:2]
+    assert [p["provider_type"] for p in providers] == ["health_facility", "mahalla"]
+    for p in providers:
+        assert p["name"]["uz_latn"] and CYRILLIC.search(p["name"]["uz_cyrl"]) and p["name"]["ru"]
+    path = "/console/api/providers"
+    window = token("window_operator", "op-1", service_center=CENTER)
+    assert (await http.get(path, headers=window)).status_code == 403
+    assert (await http.get("/console/api/center", headers=operator)).status_code == 403
+    nothing = token("provider_operator", "po-2")
+    assert (await http.get(path, headers=nothing)).status_code == 403
+    gone = token("provider_operator", "po-3", providers=["health-0000000"])
+    assert (await http.get(path, headers=gone)).status_code == 404
 
 
 def test_the_console_package_ships_its_files() -> None:

@@ -1,8 +1,11 @@
-"""The window console in a real headless Chromium against the referral service
-serving HTTP on a free port, on the real Kafka and FerretDB: a PlanApproved on
-the assessment topic -> the operator signs in for their window -> the referrals
+"""The console in a real headless Chromium against the referral service serving
+HTTP on a free port, on the real Kafka and FerretDB: a PlanApproved on the
+assessment topic -> the operator signs in for their window -> the referrals
 appear in the queue without a reload -> accept, start, complete with a note ->
-the referral leaves the open queue, and the API says it is completed.
+the referral leaves the open queue, and the API says it is completed. The same
+as a health facility's operator: its queue, a search by referral code, a
+home-care referral's person with name and address, accept, start, complete,
+and a colleague's step shown as theirs.
 
 Chromium is Debian's (/usr/bin/chromium, `make browser-tools`); Playwright
 downloads no browser of its own here. Screenshots go to .local/screenshots/.
@@ -25,17 +28,20 @@ import uvicorn
 from fastapi import FastAPI
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.codes.names import Language
+from inson_contracts.codes.providers import provider
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import PlanApproved
 from inson_contracts.events.values import PlanItem
-from inson_contracts.topics import ASSESSMENT_PLANS
+from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES
 from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
+from inson_runtime.service import Runtime
 from playwright.async_api import Browser, Page, Route, async_playwright, expect
 from referral.console import install as install_console
 from referral.console.labels import label
 from referral.console.routes import OperatorCenter
+from referral.domain.codes import referral_code
 from referral.domain.routing import ServicePoint, choose_window, referral_id
 from referral.main import compose
 from referral.reference.centers import center_serving
@@ -85,10 +91,11 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def server(
+async def served(
     kafka_bootstrap: str, mongodb_url: str, auth: AuthSettings, skip_history: Any
-) -> AsyncIterator[str]:
-    """The composed referral service, serving HTTP, on the real Kafka and FerretDB."""
+) -> AsyncIterator[tuple[Runtime, str]]:
+    """The composed referral service, serving HTTP, on the real Kafka and FerretDB:
+    its runtime (for sealing as intake does) and its base URL."""
     settings = Settings(
         service_name=f"referral-console-{uuid.uuid4().hex[:8]}",
         kafka_bootstrap_servers=kafka_bootstrap,
@@ -100,11 +107,16 @@ async def server(
     await skip_history(runtime)
     try:
         async with serving(app) as base:
-            yield base
+            yield runtime, base
     finally:
         cleanup = connect(mongodb_url)
         await cleanup.drop_database(settings.database_name)
         await cleanup.close()
+
+
+@pytest.fixture
+def server(served: tuple[Runtime, str]) -> str:
+    return served[1]
 
 
 @pytest.fixture
@@ -150,12 +162,13 @@ def windows_of(plan: PlanApproved, point: ServicePoint) -> dict[str, str]:
     return chosen
 
 
-async def publish(bootstrap: str, envelope: Envelope) -> None:
-    """Play the assessment service: its event, on its topic, as its relay sends it."""
+async def publish(bootstrap: str, envelope: Envelope, topic: str = ASSESSMENT_PLANS.name) -> None:
+    """Play another service (assessment by default): its event, on its topic, as its relay
+    sends it."""
     broker = make_broker(bootstrap, client_id="test-assessment-console")
     await broker.connect()
     try:
-        await EventPublisher(broker, service="test").publish(ASSESSMENT_PLANS.name, [envelope])
+        await EventPublisher(broker, service="test").publish(topic, [envelope])
     finally:
         await broker.stop()
 
@@ -255,6 +268,141 @@ async def test_an_operator_serves_a_referral_from_the_console(
     assert problems == []
 
 
+HOSPITAL = f"health-{DISTRICT}"
+HOSPITAL_ITEMS = [  # a home-care service (the address is shown) and one at the facility
+    PlanItem(item_id=item_id, service_code=code, provider_type="health_facility", priority=prio)
+    for item_id, code, prio in (
+        ("item-nursing", "HOME-02", "urgent"),
+        ("item-medicines", "HLTH-02", "routine"),
+    )
+]
+
+
+async def test_a_health_facility_operator_serves_a_home_care_referral_from_the_console(
+    served: tuple[Runtime, str],
+    browser: Browser,
+    auth: AuthSettings,
+    kafka_bootstrap: str,
+    plans: Any,
+    applications: Any,
+) -> None:
+    """The same console, signed in as a provider operator: queue, search by code, the
+    person (name, birth date, and the address for home care), accept, start, complete;
+    a colleague's step taken first is shown as theirs, not as saved."""
+    runtime, server = served
+    plan_events = plans()
+    person = applications(plan_events.case_id, mahalla=MAHALLA)
+    plan = plan_events.approved(HOSPITAL_ITEMS, MAHALLA)
+    nursing, medicines = (referral_id(plan.plan_id, i.item_id) for i in plan.items)
+    token = mint_dev_token(
+        sub="po-health-1", role="provider_operator", providers=[HOSPITAL], settings=auth
+    )
+    colleague = mint_dev_token(
+        sub="po-health-2", role="provider_operator", providers=[HOSPITAL], settings=auth
+    )
+    for version, event in enumerate((person.submitted(), person.opened()), start=1):
+        subject = f"case-{person.case_id}"
+        wire = await runtime.sealer.seal(event.TYPE, event.model_dump(mode="json"), subject)
+        await publish(kafka_bootstrap, person.envelope(event, version, wire), INTAKE_CASES.name)
+
+    page = await browser.new_page(viewport={"width": 1360, "height": 900}, locale="uz-UZ")
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    await page.goto(f"{server}/console")
+    await expect(page.locator("body[data-ready=true]")).to_be_attached()
+
+    # Sign in: the token, then one of the providers it names, by its directory name.
+    await page.fill("#token", token)
+    option = page.locator(f"#window option[value='{HOSPITAL}']")
+    await expect(option).to_have_text(provider(HOSPITAL).name.uz_latn)
+    await expect(page.locator("#window-label")).to_have_text(
+        label("signin.provider", Language.UZ_LATN)
+    )
+    await page.click("#signin-submit")
+    await expect(page.locator("#desk")).to_be_visible()
+    await expect(page.locator("#app-title")).to_have_text(
+        label("app.title_provider", Language.UZ_LATN)
+    )
+    await expect(page.locator("#center-name")).to_have_text(provider(HOSPITAL).name.uz_latn)
+
+    await publish(kafka_bootstrap, plan_events.envelope(plan))
+    rows = page.locator("#queue-rows tr")
+    for rid in (nursing, medicines):
+        row = page.locator(f"tr[data-referral-id='{rid}']")
+        await expect(row).to_be_visible(timeout=WAIT_MS)
+        await expect(row.locator("td.code")).to_have_text(referral_code(rid))
+    await expect(rows).to_have_count(2)
+
+    # The citizen shows a code: typed as people do, it finds that referral alone.
+    code = referral_code(nursing)
+    await page.fill("#search", f"{code[:4]}-{code[4:]}".lower())
+    await page.click("#search-form button[type=submit]")
+    await expect(rows).to_have_count(1)
+    await expect(page.locator("#search-note")).to_have_text(
+        label("search.results", Language.UZ_LATN)
+    )
+    row = page.locator(f"tr[data-referral-id='{nursing}']")
+    await row.click()
+    await expect(page.locator("#d-code")).to_have_text(code)
+    await expect(page.locator("#d-provider")).to_have_text(provider(HOSPITAL).name.uz_latn)
+    await expect(page.locator("#p-name")).to_have_text(
+        "Qodirova Malika Rustamovna", timeout=WAIT_MS
+    )
+    await expect(page.locator("#p-birth")).to_have_text("17.05.1948")
+    await expect(page.locator("#p-address")).to_contain_text(f"{person.STREET}, 12, 3")
+    await expect(page.locator("#person-no-address")).to_be_hidden()
+    await shoot(page, "provider-console.png")
+
+    await page.click("button[data-action='accept']")
+    await expect(page.locator("#d-status")).to_have_class("badge status-accepted")
+    await page.click("button[data-action='start']")
+    await expect(page.locator("#d-status")).to_have_class("badge status-started")
+    await page.click("button[data-action='complete']")
+    await page.fill("#complete-note", "Patronaj hamshirasi uyga bordi")
+    await page.click("#complete-form button[type=submit]")
+    await expect(page.locator("#d-status")).to_have_class("badge status-completed")
+    await expect(page.locator("#detail-message")).to_contain_text(
+        label("status.completed", Language.UZ_LATN)
+    )
+    await shoot(page, "provider-console-completed.png")
+
+    # Back to the whole queue; the other referral is not at home: no address.
+    await page.click("#search-clear")
+    other = page.locator(f"tr[data-referral-id='{medicines}']")
+    await expect(other).to_be_visible()
+    await expect(rows).to_have_count(1)  # the completed one left the open queue
+    await other.click()
+    await expect(page.locator("#p-name")).to_have_text("Qodirova Malika Rustamovna")
+    await expect(page.locator("#person-no-address")).to_be_visible()
+    await expect(page.locator("#p-address")).to_be_hidden()
+
+    # A colleague accepts it first: this operator's accept is shown as theirs, refused.
+    async with httpx.AsyncClient(base_url=server) as api:
+        first = await api.post(
+            f"/v1/referrals/{medicines}/accept",
+            headers={"Authorization": f"Bearer {colleague}"},
+        )
+        assert first.status_code == 200, first.text
+        await page.click("button[data-action='accept']")
+        message = page.locator("#detail-message")
+        await expect(message).to_contain_text(label("error.already", Language.UZ_LATN))
+        await expect(message).to_contain_text("po-health-2")
+        await expect(message).to_have_class("message bad")
+        # Then the detail shows the state the colleague left it in.
+        await expect(page.locator("#d-status")).to_have_class("badge status-accepted")
+        await expect(page.locator("#d-history")).to_contain_text("po-health-2")
+        await shoot(page, "provider-console-conflict.png")
+        got = await api.get(
+            f"/v1/referrals/{nursing}", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert got.status_code == 200 and got.json()["status"] == "completed"
+    assert got.json()["accepted_by"] == "po-health-1"
+    # The browser logs the refused accept's 409 as a failed load: the one expected.
+    assert [p for p in problems if "status of 409" not in p] == []
+    assert len(problems) == 1
+
+
 HOSTILE = '<img src=x id=injected onerror="document.title=1">'
 
 
@@ -287,7 +435,9 @@ async def test_overdue_rows_stand_out_and_api_text_stays_text(browser: Browser) 
 
     async def fake_api(route: Route) -> None:
         url = route.request.url
-        if "/console/api/center" in url:
+        if "/v1/me" in url:
+            await route.fulfill(json={"sub": "op-1", "role": "window_operator", "scope": {}})
+        elif "/console/api/center" in url:
             await route.fulfill(
                 json=OperatorCenter.model_validate(
                     {**center.model_dump(mode="json"), "windows": center.windows}
@@ -303,7 +453,10 @@ async def test_overdue_rows_stand_out_and_api_text_stays_text(browser: Browser) 
         page = await browser.new_page(viewport={"width": 1360, "height": 700})
         problems: list[str] = []
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        await page.route(lambda url: "/v1/queue" in url or "/console/api/" in url, fake_api)
+        await page.route(
+            lambda url: any(path in url for path in ("/v1/queue", "/v1/me", "/console/api/")),
+            fake_api,
+        )
         await page.goto(f"{base}/console")
         await expect(page.locator("body[data-ready=true]")).to_be_attached()
         await page.fill("#token", "not-checked-by-the-fake")

@@ -161,8 +161,14 @@ async def test_a_plan_item_reaches_the_window_and_is_served_through_the_api(
         done = await http.post(f"/v1/referrals/{window_ref}/{step}", headers=operator, json=body)
         assert done.status_code == 200, done.text
         assert done.json() == {"referral_id": window_ref, "status": status, "escalation_level": 0}
-    again = await http.post(f"/v1/referrals/{window_ref}/complete", headers=operator)
+    # The same operator sending the same step again (a retry) is answered; without
+    # the note it is another step, refused with who completed it.
+    note = {"note": "xizmat koʻrsatildi"}
+    again = await http.post(f"/v1/referrals/{window_ref}/complete", headers=operator, json=note)
     assert again.status_code == 200 and again.json()["status"] == "completed"
+    other = await http.post(f"/v1/referrals/{window_ref}/complete", headers=operator)
+    assert other.status_code == 409 and other.json()["status"] == "completed"
+    assert other.json()["acted_by"] == {"id": "op-7", "role": "window_operator"}
     late = await http.post(
         f"/v1/referrals/{window_ref}/reject",
         headers=operator,

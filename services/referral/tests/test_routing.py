@@ -9,8 +9,10 @@ from inson_contracts.events.values import PlanItem
 from referral.domain.routing import (
     NoServiceCenter,
     ServicePoint,
+    UnroutableProvider,
     choose_window,
     destination,
+    provider_for,
     referral_id,
     withdrawn_items,
 )
@@ -114,3 +116,27 @@ def test_a_revision_withdraws_only_the_item_ids_it_dropped() -> None:
     kept = [item(ProviderType.INSON_CENTER, "b"), item(ProviderType.MAHALLA, "c")]
     assert withdrawn_items(["a", "b"], kept) == ["a"]
     assert withdrawn_items([], kept) == []
+
+
+def test_each_round_of_an_item_has_its_own_id_the_first_the_one_it_always_had() -> None:
+    first = referral_id("plan-1", "item-1")
+    rounds = [referral_id("plan-1", "item-1", n) for n in (1, 2, 3)]
+    assert rounds[0] == first and len(set(rounds)) == 3
+    assert rounds == [referral_id("plan-1", "item-1", n) for n in (1, 2, 3)]
+    with pytest.raises(ValueError, match="counts from 1"):
+        referral_id("plan-1", "item-1", 0)
+
+
+def test_a_chosen_provider_must_be_of_the_item_s_type_and_the_person_s_district() -> None:
+    chosen = PlanItem(
+        item_id="i1",
+        service_code="HOME-02",
+        provider_type="health_facility",
+        provider="ngo-1735207",
+    )
+    with pytest.raises(UnroutableProvider, match="does not serve"):
+        provider_for(chosen, district=DISTRICT, mahalla=MAHALLA)
+    fine = chosen.model_copy(update={"provider": "health-1735207"})
+    assert provider_for(fine, district=DISTRICT, mahalla=MAHALLA).code == "health-1735207"
+    with pytest.raises(UnroutableProvider):
+        provider_for(fine.model_copy(update={"provider": None}), district="1703202", mahalla="")

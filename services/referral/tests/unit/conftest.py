@@ -12,7 +12,7 @@ from referral.domain.referral import Referral, replay
 from referral.handlers.commands import Referrals
 from referral.handlers.policies import ReferralPolicies
 
-from .fakes import FakePlanRecords, FakeReadModel, RacingJournal
+from .fakes import FakeApplicants, FakePlanRecords, FakeReadModel, FakeSealer, RacingJournal
 
 
 @pytest.fixture
@@ -44,10 +44,24 @@ def read_model(journal: RacingJournal) -> FakeReadModel:
 
 
 @pytest.fixture
+def applicants() -> FakeApplicants:
+    return FakeApplicants()
+
+
+@pytest.fixture
+def sealer() -> FakeSealer:
+    return FakeSealer()
+
+
+@pytest.fixture
 def referrals(
-    repository: Repository[Referral], plan_records: FakePlanRecords, clock: MovableClock
+    repository: Repository[Referral],
+    plan_records: FakePlanRecords,
+    applicants: FakeApplicants,
+    sealer: FakeSealer,
+    clock: MovableClock,
 ) -> Referrals:
-    return Referrals(repository, plan_records, clock=clock)
+    return Referrals(repository, plan_records, applicants=applicants, personal=sealer, clock=clock)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ CENTER = "psc-1735207"
 OPERATOR = Actor(id="op-1", role="window_operator")
 COLLEAGUE = Actor(id="op-2", role="window_operator")
 AT_THE_WINDOWS = Area(service_center=CENTER)
+DOCS = RejectionCode.DOCUMENTS_MISSING
 
 
 def window_item(item_id: str = "a") -> PlanItem:
@@ -104,6 +105,70 @@ async def test_a_repeated_command_records_nothing_and_answers_the_state(
     assert len(journal.outbox.events()) == 1
 
 
+@pytest.mark.parametrize(
+    ("step", "again"),
+    [
+        ("accept", lambda r, rid: r.accept(rid, AT_THE_WINDOWS, COLLEAGUE, "ertaga keladi")),
+        ("accept", lambda r, rid: r.accept(rid, AT_THE_WINDOWS, OPERATOR, "boshqa izoh")),
+        ("accept", lambda r, rid: r.accept(rid, AT_THE_WINDOWS, OPERATOR)),
+        ("reject", lambda r, rid: r.reject(rid, AT_THE_WINDOWS, COLLEAGUE, DOCS, "pasport yoʻq")),
+        ("reject", lambda r, rid: r.reject(rid, AT_THE_WINDOWS, OPERATOR, DOCS, "boshqa sabab")),
+        (
+            "reject",
+            lambda r, rid: r.reject(
+                rid, AT_THE_WINDOWS, OPERATOR, RejectionCode.OTHER, "pasport yoʻq"
+            ),
+        ),
+    ],
+    ids=[
+        "accept by a colleague",
+        "accept with another note",
+        "accept without the note",
+        "reject by a colleague",
+        "reject with another reason",
+        "reject with another code",
+    ],
+)
+async def test_the_same_step_by_another_actor_or_with_other_words_is_refused(
+    referrals, referred, journal, clock, step, again
+) -> None:
+    [rid] = await referred()
+    if step == "accept":
+        await referrals.accept(rid, AT_THE_WINDOWS, OPERATOR, "ertaga keladi")
+    else:
+        await referrals.reject(rid, AT_THE_WINDOWS, OPERATOR, DOCS, "pasport yoʻq")
+    first = clock.now
+    clock.advance(timedelta(minutes=5))
+
+    with pytest.raises(IllegalTransition) as refused:
+        await again(referrals, rid)
+
+    assert refused.value.status is {"accept": Status.ACCEPTED, "reject": Status.REJECTED}[step]
+    assert refused.value.acted is not None
+    assert (refused.value.acted.by, refused.value.acted.at) == (OPERATOR, first)
+    assert "already" in str(refused.value) and "by op-1" in str(refused.value)
+    assert len(journal.outbox.events()) == 1  # only the first step
+
+
+async def test_the_same_actor_repeating_a_step_with_the_same_words_is_answered(
+    referrals, referred, journal
+) -> None:
+    [rid] = await referred()
+    await referrals.reject(rid, AT_THE_WINDOWS, OPERATOR, DOCS, "pasport yoʻq")
+    again = await referrals.reject(rid, AT_THE_WINDOWS, OPERATOR, DOCS, "pasport yoʻq")
+    assert again.status is Status.REJECTED
+
+    [other] = await referred()
+    for step in (referrals.accept, referrals.start):
+        await step(other, AT_THE_WINDOWS, OPERATOR, "hujjatlar bor")
+        await step(other, AT_THE_WINDOWS, OPERATOR, "hujjatlar bor")
+    await referrals.complete(other, AT_THE_WINDOWS, OPERATOR, "topshirildi")
+    done = await referrals.complete(other, AT_THE_WINDOWS, OPERATOR, "topshirildi")
+    assert done.status is Status.COMPLETED
+    # Referring the second plan cleared the outbox: accept, start, complete, once each.
+    assert len(journal.outbox.events()) == 3
+
+
 async def test_a_step_the_state_does_not_allow_is_refused_with_the_state(
     referrals, referred, journal
 ) -> None:
@@ -145,7 +210,7 @@ async def test_a_referral_outside_the_caller_s_area_is_not_theirs(
     ).status is Status.ACCEPTED
 
 
-async def test_a_colleague_s_acceptance_first_is_taken_as_the_answer(
+async def test_a_colleague_s_acceptance_first_refuses_mine_naming_them(
     referrals, referred, journal, clock
 ) -> None:
     [rid] = await referred()
@@ -157,11 +222,15 @@ async def test_a_colleague_s_acceptance_first_is_taken_as_the_answer(
     )
     journal.cut_in.append([colleague])
 
-    done = await referrals.accept(rid, AT_THE_WINDOWS, OPERATOR)
+    # Decided again on theirs: my acceptance (and its note) is not silently dropped.
+    with pytest.raises(IllegalTransition) as refused:
+        await referrals.accept(rid, AT_THE_WINDOWS, OPERATOR, "ertaga keladi")
 
-    assert done.status is Status.ACCEPTED
+    assert refused.value.status is Status.ACCEPTED
+    assert refused.value.acted is not None and refused.value.acted.by == COLLEAGUE
+    assert "already accepted by op-2" in str(refused.value)
     [accepted] = journal.outbox.events_of_type(ReferralAccepted)
-    assert accepted.accepted_by == COLLEAGUE  # decided again on theirs: nothing to add
+    assert accepted.accepted_by == COLLEAGUE
 
 
 async def test_a_colleague_s_rejection_first_refuses_the_acceptance(

@@ -1,4 +1,5 @@
-"""Which items of each plan were referred, at which plan version, and whether it closed.
+"""Which items of each plan were referred, at which plan version, whether it closed,
+and which referral is each item's current round.
 
 Written by the plan policy itself, before it issues anything, not by a
 projection: a revision that arrives right after its approval must find every
@@ -9,6 +10,11 @@ event, whose referrals are issued idempotently.
 The version lets the policy ignore an older plan event read after a newer one
 (a replay by a new consumer group): applied again, an approval would withdraw
 the items its revision added.
+
+Rounds: an item issued again after a refusal gets a referral per round; the
+record lists rounds 2 and later (``rounds``: ``{item, round, referral_id}``),
+round 1 being derived from plan and item as it always was, so records
+written before rounds existed read the same.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from inson_runtime.mongo import Document
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from referral.domain.routing import PlanRecord
+from referral.domain.routing import PlanRecord, referral_id
 
 PLAN_ITEMS = "plan_items"
 
@@ -36,11 +42,7 @@ class PlanItems:
 
     async def get(self, plan_id: str) -> PlanRecord:
         doc = await self.plans.find_one({"_id": plan_id})
-        if doc is None:
-            return PlanRecord()
-        return PlanRecord(
-            int(doc.get("version", 0)), tuple(doc.get("items", ())), bool(doc.get("closed"))
-        )
+        return _record(plan_id, doc) if doc is not None else PlanRecord(plan_id)
 
     async def remember(
         self, plan_id: str, case_id: str, version: int, item_ids: Sequence[str]
@@ -55,11 +57,32 @@ class PlanItems:
             upsert=True,
         )
 
+    async def add_round(self, plan_id: str, item_id: str, round_: int, referral_id: str) -> None:
+        entry = {"item": item_id, "round": round_, "referral_id": referral_id}
+        await self.plans.update_one({"_id": plan_id}, {"$addToSet": {"rounds": entry}})
+
     async def close(self, plan_id: str, case_id: str) -> None:
         await self.plans.update_one(
             {"_id": plan_id}, {"$set": {"case_id": case_id, "closed": True}}, upsert=True
         )
 
-    async def of_case(self, case_id: str) -> list[tuple[str, tuple[str, ...]]]:
-        cursor = self.plans.find({"case_id": case_id}, {"items": 1}).sort("_id", ASCENDING)
-        return [(doc["_id"], tuple(doc.get("items", ()))) async for doc in cursor]
+    async def of_case(self, case_id: str) -> list[PlanRecord]:
+        cursor = self.plans.find({"case_id": case_id}).sort("_id", ASCENDING)
+        return [_record(doc["_id"], doc) async for doc in cursor]
+
+
+def _record(plan_id: str, doc: Document) -> PlanRecord:
+    later: dict[str, dict[int, str]] = {}
+    for entry in doc.get("rounds", ()):
+        later.setdefault(entry["item"], {})[int(entry["round"])] = entry["referral_id"]
+    rounds = {
+        item_id: (referral_id(plan_id, item_id), *(found[n] for n in sorted(found)))
+        for item_id, found in later.items()
+    }
+    return PlanRecord(
+        plan_id,
+        int(doc.get("version", 0)),
+        tuple(doc.get("items", ())),
+        bool(doc.get("closed")),
+        rounds,
+    )

@@ -1,4 +1,5 @@
-"""A center's deadline board: open and overdue referrals per window, time to accept."""
+"""Deadline boards: a center's open and overdue referrals per window, a provider's,
+and how fast each takes referrals up."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path
 from inson_contracts.codes.errors import UnknownCode
-from inson_runtime.apikit import WindowReader, responses
+from inson_contracts.codes.providers import provider as provider_named
+from inson_runtime.apikit import ReferralReader, WindowReader, responses
 
-from referral.api.deps import QueriesDep, area_of, check_center
-from referral.projections.results import CenterBoard
+from referral.api.deps import QueriesDep, area_of, check_center, check_provider
+from referral.projections.results import CenterBoard, ProviderBoard
 from referral.reference.centers import service_center
 
 router = APIRouter(prefix="/v1", tags=["service centers"])
@@ -32,3 +34,23 @@ async def board(
         raise HTTPException(404, str(exc)) from None
     check_center(area_of(principal), known)
     return await queries.board(known)
+
+
+@router.get(
+    "/providers/{provider}/board",
+    response_model=ProviderBoard,
+    responses=responses({404: "No such provider"}),
+    tags=["providers"],
+    summary="A provider's open and overdue referrals, and how fast it accepts them",
+)
+async def provider_board(
+    provider: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")],
+    principal: ReferralReader,
+    queries: QueriesDep,
+) -> ProviderBoard:
+    try:
+        known = provider_named(provider)
+    except UnknownCode as exc:
+        raise HTTPException(404, str(exc)) from None
+    check_provider(area_of(principal), known)
+    return await queries.provider_board(known)

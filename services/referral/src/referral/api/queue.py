@@ -1,4 +1,4 @@
-"""The queue: referrals at a center's windows, the most urgent deadline first."""
+"""The queue: referrals at a center's windows or a provider, the most urgent deadline first."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 from inson_contracts.codes.errors import UnknownCode
+from inson_contracts.codes.providers import provider as provider_named
 from inson_contracts.events.values import Priority
-from inson_runtime.apikit import Page, PageNo, PageSize, WindowReader, responses, skip_of
+from inson_runtime.apikit import Page, PageNo, PageSize, ReferralReader, responses, skip_of
 from inson_runtime.audit import Audit
 
-from referral.api.deps import QueriesDep, area_of, check_center
+from referral.api.deps import QueriesDep, area_of, check_center, check_provider
+from referral.domain.codes import read_code
 from referral.domain.referral import Status
 from referral.projections.queries import QueueFilter
 from referral.projections.results import QueueItem
@@ -19,16 +21,32 @@ from referral.reference.centers import center_of_window, service_center
 router = APIRouter(prefix="/v1", tags=["referrals"])
 
 Code = Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
+ProviderCode = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[a-z0-9][a-z0-9-]{1,63}$",
+        description="One provider of the directory (a provider operator's, or in a "
+        "supervisor's district)",
+    ),
+]
+ReferralCode = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[0-9A-Za-z][0-9A-Za-z -]{6,10}[0-9A-Za-z]$",
+        description="A referral code as the citizen shows it (any case; I and L read as 1, "
+        "O as 0; hyphens and spaces ignored). Without status, whatever the referral's state.",
+    ),
+]
 
 
 @router.get(
     "/queue",
     response_model=Page[QueueItem],
-    responses=responses({404: "No such service center or window"}),
-    summary="Referrals at your center's windows, the most urgent deadline first",
+    responses=responses({404: "No such service center, window or provider"}),
+    summary="Referrals at your center's windows or your providers, the most urgent deadline first",
 )
 async def queue(
-    principal: WindowReader,
+    principal: ReferralReader,
     queries: QueriesDep,
     audit: Audit,
     center: Code = None,
@@ -39,6 +57,8 @@ async def queue(
     priority: Priority | None = None,
     page: PageNo = 1,
     page_size: PageSize = 20,
+    provider: ProviderCode = None,
+    code: ReferralCode = None,
 ) -> Page[QueueItem]:
     area = area_of(principal)
     try:
@@ -46,9 +66,22 @@ async def queue(
             check_center(area, service_center(center))
         if window is not None:
             check_center(area, center_of_window(window))
+        if provider is not None:
+            check_provider(area, provider_named(provider))
     except UnknownCode as exc:
         raise HTTPException(404, str(exc)) from None
-    only = QueueFilter(center=center, window=window, status=status, priority=priority)
+    wanted = None
+    if code is not None and (wanted := read_code(code)) is None:
+        problem = {"loc": ["query", "code"], "msg": "not a referral code", "type": "value_error"}
+        raise HTTPException(422, [problem])
+    only = QueueFilter(
+        center=center,
+        window=window,
+        provider=provider,
+        code=wanted,
+        status=status,
+        priority=priority,
+    )
     items, total = await queries.queue(area, only, skip=skip_of(page, page_size), limit=page_size)
     await audit.record((i.case_id for i in items), QueueItem.model_fields)
     return Page(items=items, page=page, page_size=page_size, total=total)

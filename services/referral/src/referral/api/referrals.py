@@ -1,11 +1,15 @@
-"""One referral, and the window staff's steps on it: accept, reject, start, complete."""
+"""One referral, and the provider staff's steps on it: accept, reject, start, complete.
+
+Window operators act on their center's referrals, provider operators on their
+providers': the same lifecycle and the same routes.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path
-from inson_runtime.apikit import WindowReader, WindowStaff, actor_of, responses
+from inson_runtime.apikit import ReferralReader, ReferralStaff, actor_of, responses
 from inson_runtime.audit import Audit
 
 from referral.api.deps import QueriesDep, ReferralsDep, area_of
@@ -14,12 +18,14 @@ from referral.projections.results import ReferralDetail
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
 
-NOT_FOUND = responses({404: "No such referral at your windows"})
+NOT_FOUND = responses({404: "No such referral at your windows or providers"})
 TRANSITION: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
     409: {
         "model": TransitionProblem,
-        "description": "Not allowed in the referral's current state, which the body names",
+        "description": "Not allowed in the referral's current state, which the body names "
+        "with who acted; also the same step taken already by another actor or with other "
+        "words (the same actor repeating it with the same words gets 200)",
     },
 }
 ReferralId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_:-]{1,64}$")]
@@ -32,11 +38,11 @@ ReferralId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_:-]{1,64}$")]
     summary="One referral: service, destination, deadline, status and history",
 )
 async def get_referral(
-    referral_id: ReferralId, principal: WindowReader, queries: QueriesDep, audit: Audit
+    referral_id: ReferralId, principal: ReferralReader, queries: QueriesDep, audit: Audit
 ) -> ReferralDetail:
     found = await queries.referral(referral_id, area_of(principal))
     if found is None:
-        raise HTTPException(404, f"no referral {referral_id} at your windows")
+        raise HTTPException(404, f"no referral {referral_id} at your windows or providers")
     await audit.record([found.case_id], ReferralDetail.model_fields)
     return found
 
@@ -49,7 +55,7 @@ async def get_referral(
 )
 async def accept(
     referral_id: ReferralId,
-    principal: WindowStaff,
+    principal: ReferralStaff,
     referrals: ReferralsDep,
     body: NoteIn | None = None,
 ) -> ReferralState:
@@ -65,7 +71,7 @@ async def accept(
     summary="Refuse the referral with a code and reason; the social worker re-plans",
 )
 async def reject(
-    referral_id: ReferralId, body: RejectionIn, principal: WindowStaff, referrals: ReferralsDep
+    referral_id: ReferralId, body: RejectionIn, principal: ReferralStaff, referrals: ReferralsDep
 ) -> ReferralState:
     area, actor = area_of(principal), actor_of(principal)
     done = await referrals.reject(referral_id, area, actor, body.code, body.reason)
@@ -80,7 +86,7 @@ async def reject(
 )
 async def start(
     referral_id: ReferralId,
-    principal: WindowStaff,
+    principal: ReferralStaff,
     referrals: ReferralsDep,
     body: NoteIn | None = None,
 ) -> ReferralState:
@@ -97,7 +103,7 @@ async def start(
 )
 async def complete(
     referral_id: ReferralId,
-    principal: WindowStaff,
+    principal: ReferralStaff,
     referrals: ReferralsDep,
     body: NoteIn | None = None,
 ) -> ReferralState:

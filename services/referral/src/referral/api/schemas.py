@@ -3,20 +3,29 @@
 Every request model forbids unknown fields and every value is typed, so a
 bad request is refused with 422 naming the field before anything is written.
 Answers carry no personal data: a referral has none by contract, and the
-free-text notes staff write stay in the events. The read answers (queue,
-one referral, board) are the queries' results, in ``projections/results.py``.
+free-text notes staff write stay in the events; the one exception is
+:class:`PersonDetail`, the person a referral is for, read through its own
+audited route. The read answers (queue, one referral, boards) are the
+queries' results, in ``projections/results.py``.
 """
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date, datetime
 from typing import Annotated
 
+from inson_contracts.codes.errors import UnknownCode
+from inson_contracts.codes.mahallas import mahalla
+from inson_contracts.codes.names import LocalizedName
 from inson_contracts.events.referral import Destination, RejectionCode
+from inson_contracts.events.values import Actor
 from inson_runtime.apikit import Problem
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from referral.domain.referral import Referral, Status
-from referral.handlers.commands import ReferralThen
+from referral.domain.person import HomeAddress as Address
+from referral.domain.referral import IllegalTransition, Referral, Status
+from referral.handlers.commands import PersonOnReferral, ReferralThen
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -51,9 +60,82 @@ class ReferralState(BaseModel):
 
 
 class TransitionProblem(Problem):
-    """The command is not allowed now; ``status`` is the referral's current state."""
+    """The command is not allowed now; ``status`` is the referral's current state,
+    ``acted_by`` and ``acted_at`` who moved it there and when (absent when the plan
+    or the clock did). The same step by another actor, or with other words, is
+    refused so: their note would otherwise be dropped."""
 
     status: Status
+    acted_by: Actor | None = None
+    acted_at: datetime | None = None
+
+    @classmethod
+    def of(cls, refused: IllegalTransition) -> TransitionProblem:
+        acted = refused.acted
+        return cls(
+            detail=str(refused),
+            status=refused.status,
+            acted_by=acted.by if acted else None,
+            acted_at=acted.at if acted else None,
+        )
+
+
+class PersonName(BaseModel):
+    last_name: str | None = None
+    first_name: str | None = None
+    patronymic: str | None = None
+
+
+class HomeAddress(BaseModel):
+    region: str | None = None
+    district: str | None = None
+    mahalla: str | None = None
+    mahalla_name: LocalizedName | None = None
+    street: str | None = None
+    house: str | None = None
+    apartment: str | None = None
+
+    @classmethod
+    def of(cls, address: Address) -> HomeAddress:
+        named = None
+        if address.mahalla:
+            with contextlib.suppress(UnknownCode):
+                named = mahalla(address.mahalla).name
+        return cls(**vars(address), mahalla_name=named)
+
+
+class PersonDetail(BaseModel):
+    """Whom the referral is for. Personal data: every read is in the access audit.
+
+    ``name`` and ``birth_date`` always; ``address`` only when the service is
+    delivered at home (``at_home``). A field is absent when nothing is known:
+    the person was erased, or their application has not reached this service.
+    """
+
+    referral_id: str
+    case_id: str
+    service_code: str
+    at_home: bool = Field(description="Whether the service is delivered where the person lives.")
+    name: PersonName | None = None
+    birth_date: date | None = None
+    address: HomeAddress | None = None
+
+    @classmethod
+    def of(cls, found: PersonOnReferral) -> PersonDetail:
+        person = found.person
+        return cls(
+            referral_id=found.referral_id,
+            case_id=found.case_id,
+            service_code=found.service_code,
+            at_home=found.at_home,
+            name=PersonName(**vars(person.name)) if person.name else None,
+            birth_date=person.birth_date,
+            address=HomeAddress.of(person.address) if person.address else None,
+        )
+
+    def personal_fields(self) -> list[str]:
+        """The personal fields this answer holds, for the access audit."""
+        return [f for f in ("name", "birth_date", "address") if getattr(self, f) is not None]
 
 
 class ReferralAsOf(BaseModel):

@@ -1,11 +1,12 @@
-"""Every label the window console shows, in Uzbek (Latin and Cyrillic) and Russian.
+"""Every label the console shows, in Uzbek (Latin and Cyrillic) and Russian.
 
 One catalogue for the server-rendered page and the script: the page is
 rendered in the language asked for, and the script re-labels it from
 ``/console/labels.json`` when the operator switches language, so no label
 lives in two places. ``name()`` refuses a Cyrillic letter in the Latin text
 and a Cyrillic text without one, the usual slip in hand-kept tables.
-Referral data carries no personal data, and neither do these labels.
+Referral data carries no personal data, and neither do these labels; the
+person a referral is for is read apart, audited, and shown as data.
 """
 
 from __future__ import annotations
@@ -34,11 +35,19 @@ _UI: dict[str, LocalizedName] = {
     "app.title": name(
         "Ijtimoiy xizmat darchasi", "Ижтимоий хизмат дарчаси", "Окно социальных услуг"
     ),
+    "app.title_provider": name(
+        "Ijtimoiy xizmat koʻrsatuvchi",
+        "Ижтимоий хизмат кўрсатувчи",
+        "Поставщик социальных услуг",
+    ),
     "app.subtitle": name("Yoʻllanmalar navbati", "Йўлланмалар навбати", "Очередь направлений"),
     "app.no_personal_data": name(
-        "Yoʻllanmalarda shaxsiy maʼlumotlar yoʻq",
-        "Йўлланмаларда шахсий маълумотлар йўқ",
-        "Направления не содержат персональных данных",
+        "Navbatda shaxsiy maʼlumotlar yoʻq; shaxs haqidagi maʼlumot faqat yoʻllanma ochilganda "
+        "koʻrsatiladi va qayd etiladi",
+        "Навбатда шахсий маълумотлар йўқ; шахс ҳақидаги маълумот фақат йўлланма очилганда "
+        "кўрсатилади ва қайд этилади",
+        "В очереди нет персональных данных; сведения о человеке показываются только в "
+        "открытом направлении, и каждый просмотр записывается",
     ),
     "app.script_needed": name(
         "Konsol ishlashi uchun JavaScript yoqilgan boʻlishi kerak",
@@ -54,6 +63,7 @@ _UI: dict[str, LocalizedName] = {
         "Токен хранится только в этой вкладке браузера и удаляется при её закрытии.",
     ),
     "signin.window": name("Darcha", "Дарча", "Окно"),
+    "signin.provider": name("Xizmat koʻrsatuvchi", "Хизмат кўрсатувчи", "Поставщик услуг"),
     "signin.window_wait": name(
         "Avval tokenni kiriting", "Аввал токенни киритинг", "Сначала введите токен"
     ),
@@ -61,9 +71,12 @@ _UI: dict[str, LocalizedName] = {
     "signin.submit": name("Kirish", "Кириш", "Войти"),
     "signin.bad_token": name("Token qabul qilinmadi", "Токен қабул қилинмади", "Токен не принят"),
     "signin.not_operator": name(
-        "Bu konsol darcha xodimlari uchun: tokenda xizmat markazi koʻrsatilmagan",
-        "Бу консол дарча ходимлари учун: токенда хизмат маркази кўрсатилмаган",
-        "Консоль для операторов окон: в токене не указан центр услуг",
+        "Bu konsol darcha va xizmat koʻrsatuvchi xodimlari uchun: tokenda xizmat markazi "
+        "yoki xizmat koʻrsatuvchi koʻrsatilmagan",
+        "Бу консол дарча ва хизмат кўрсатувчи ходимлари учун: токенда хизмат маркази "
+        "ёки хизмат кўрсатувчи кўрсатилмаган",
+        "Консоль для операторов окон и поставщиков услуг: в токене не указан центр услуг "
+        "или поставщик",
     ),
     "signin.expired": name(
         "Sessiya tugadi, qaytadan kiring",
@@ -83,6 +96,7 @@ _UI: dict[str, LocalizedName] = {
         "Нет связи с сервером, повторяем…",
     ),
     "queue.time_zone": name("Toshkent vaqti", "Тошкент вақти", "Ташкентское время"),
+    "col.code": name("Kod", "Код", "Код"),
     "col.priority": name("Ustuvorlik", "Устуворлик", "Приоритет"),
     "col.service": name("Xizmat", "Хизмат", "Услуга"),
     "col.issued": name("Berilgan", "Берилган", "Выдано"),
@@ -92,6 +106,24 @@ _UI: dict[str, LocalizedName] = {
     "due.escalated": name(
         "Nazoratchiga uzatilgan", "Назоратчига узатилган", "Передано руководителю"
     ),
+    "search.label": name(
+        "Yoʻllanma kodi boʻyicha qidirish",
+        "Йўлланма коди бўйича қидириш",
+        "Поиск по коду направления",
+    ),
+    "search.placeholder": name("Yoʻllanma kodi", "Йўлланма коди", "Код направления"),
+    "search.submit": name("Qidirish", "Қидириш", "Найти"),
+    "search.clear": name("Tozalash", "Тозалаш", "Сбросить"),
+    "search.bad_code": name(
+        "Bu yoʻllanma kodi emas: 8 ta harf va raqam",
+        "Бу йўлланма коди эмас: 8 та ҳарф ва рақам",
+        "Это не код направления: нужно 8 букв и цифр",
+    ),
+    "search.results": name(
+        "Kod boʻyicha topilganlar, holatidan qatʼi nazar",
+        "Код бўйича топилганлар, ҳолатидан қатъи назар",
+        "Найдено по коду, в любом статусе",
+    ),
     "detail.title": name("Yoʻllanma", "Йўлланма", "Направление"),
     "detail.pick": name(
         "Yoʻllanmani ochish uchun navbatdan tanlang",
@@ -99,6 +131,7 @@ _UI: dict[str, LocalizedName] = {
         "Выберите направление в очереди",
     ),
     "detail.close": name("Yopish", "Ёпиш", "Закрыть"),
+    "detail.code": name("Yoʻllanma kodi", "Йўлланма коди", "Код направления"),
     "detail.id": name("Yoʻllanma raqami", "Йўлланма рақами", "Номер направления"),
     "detail.case": name("Ish raqami", "Иш рақами", "Номер дела"),
     "detail.center": name("Xizmat markazi", "Хизмат маркази", "Центр услуг"),
@@ -107,6 +140,25 @@ _UI: dict[str, LocalizedName] = {
         "Yoʻllanma yopilgan: boshqa amal yoʻq",
         "Йўлланма ёпилган: бошқа амал йўқ",
         "Направление закрыто: действий больше нет",
+    ),
+    "person.title": name("Xizmat oluvchi", "Хизмат олувчи", "Получатель услуги"),
+    "person.name": name("F.I.Sh.", "Ф.И.Ш.", "ФИО"),
+    "person.birth_date": name("Tugʻilgan sana", "Туғилган сана", "Дата рождения"),
+    "person.address": name("Manzil", "Манзил", "Адрес"),
+    "person.no_address": name(
+        "Manzil faqat uyda koʻrsatiladigan xizmatlar uchun beriladi",
+        "Манзил фақат уйда кўрсатиладиган хизматлар учун берилади",
+        "Адрес даётся только для услуг на дому",
+    ),
+    "person.none": name(
+        "Shaxs haqida maʼlumot yoʻq: oʻchirilgan yoki hali kelmagan",
+        "Шахс ҳақида маълумот йўқ: ўчирилган ёки ҳали келмаган",
+        "Сведений о человеке нет: удалены или ещё не поступили",
+    ),
+    "person.audited": name(
+        "Har bir koʻrish kirish jurnalida qayd etiladi",
+        "Ҳар бир кўриш кириш журналида қайд этилади",
+        "Каждый просмотр записывается в журнал доступа",
     ),
     "action.accept": name("Qabul qilish", "Қабул қилиш", "Принять"),
     "action.reject": name("Rad etish", "Рад этиш", "Отклонить"),
@@ -129,6 +181,12 @@ _UI: dict[str, LocalizedName] = {
         "Бу амал ҳозирги ҳолатда мумкин эмас",
         "Действие недоступно в текущем состоянии",
     ),
+    "error.already": name(
+        "Bu qadam allaqachon boshqa xodim tomonidan yoki boshqa izoh bilan bajarilgan",
+        "Бу қадам аллақачон бошқа ходим томонидан ёки бошқа изоҳ билан бажарилган",
+        "Этот шаг уже выполнен другим сотрудником или с другим комментарием",
+    ),
+    "error.acted_by": name("bajargan", "бажарган", "выполнил"),
     "error.not_found": name("Yoʻllanma topilmadi", "Йўлланма топилмади", "Направление не найдено"),
     "error.generic": name(
         "Xatolik yuz berdi, qayta urinib koʻring",

@@ -1,4 +1,9 @@
-"""The window console: one page, its label catalogue, its operator's windows, its assets.
+"""The console: one page, its label catalogue, its operator's windows or providers, its assets.
+
+Window operators and provider operators work in the same page: after the
+token is checked (``/v1/me``), a window operator picks one of their center's
+windows, a provider operator one of their providers (names from the shared
+directory), and both work that queue with the same actions.
 
 The page holds no data and needs no token: it is the same for everyone, and
 the script calls the JSON API with the operator's bearer token, as any other
@@ -16,6 +21,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.names import Language, LocalizedName
+from inson_contracts.codes.providers import provider
+from inson_contracts.codes.service_model import ProviderType
 from inson_contracts.events.referral import RejectionCode
 from inson_runtime.apikit import Problem
 from inson_runtime.auth import Principal, Role, require_roles
@@ -57,6 +64,7 @@ router = APIRouter(tags=["window console"])
 templates = Jinja2Templates(directory=HERE / "templates")
 
 Operator = Annotated[Principal, Depends(require_roles(Role.WINDOW_OPERATOR))]
+ProviderOperator = Annotated[Principal, Depends(require_roles(Role.PROVIDER_OPERATOR))]
 LanguageTag = Annotated[str | None, Query(alias="lang", max_length=16)]
 
 
@@ -67,6 +75,20 @@ class OperatorCenter(BaseModel):
     name: LocalizedName
     placeholder: bool
     windows: list[Window]
+
+
+class OperatorProvider(BaseModel):
+    """One of the providers a provider operator's token names, from the directory."""
+
+    code: str
+    provider_type: ProviderType
+    district: str
+    name: LocalizedName
+    placeholder: bool
+
+
+class OperatorProviders(BaseModel):
+    providers: list[OperatorProvider]
 
 
 def _language(tag: str | None) -> Language:
@@ -123,6 +145,38 @@ async def operator_center(principal: Operator) -> OperatorCenter:
         placeholder=center.placeholder,
         windows=list(center.windows),
     )
+
+
+@router.get(
+    "/console/api/providers",
+    response_model=OperatorProviders,
+    responses={
+        403: {"model": Problem, "description": "The token names no provider"},
+        404: {"model": Problem, "description": "None of the token's providers is in the directory"},
+    },
+    summary="The caller's providers, for the console's provider choice",
+)
+async def operator_providers(principal: ProviderOperator) -> OperatorProviders:
+    if not principal.scope.providers:
+        raise HTTPException(403, "your token's scope names no provider")
+    known = []
+    for code in principal.scope.providers:
+        try:
+            found = provider(code)
+        except UnknownCode:
+            continue  # a provider since removed from the directory: nothing to work there
+        known.append(
+            OperatorProvider(
+                code=found.code,
+                provider_type=found.provider_type,
+                district=found.district,
+                name=found.name,
+                placeholder=found.placeholder,
+            )
+        )
+    if not known:
+        raise HTTPException(404, "none of your token's providers is in the directory")
+    return OperatorProviders(providers=known)
 
 
 class _Assets(StaticFiles):

@@ -9,9 +9,12 @@
 events or raises :class:`IllegalTransition`; :func:`decide_deadline` answers
 the passing of time (escalation, expiry).
 
-A command repeated in the state it leads to is answered with no events, not
-an error: a window's tablet that retries after a lost answer must not be
-told its own acceptance was illegal.
+A command repeated in the state it leads to, by the actor who gave it and
+with the same words, is answered with no events, not an error: a window's
+tablet that retries after a lost answer must not be told its own acceptance
+was illegal. The same step by someone else, or with another note, is
+refused with the current state and who acted: their note would otherwise be
+dropped without a word.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from inson_contracts.events.referral import (
 )
 from inson_contracts.events.values import Actor, Priority
 
+from referral.domain.codes import referral_code
 from referral.domain.deadlines import due_level, target_period
 
 
@@ -57,20 +61,43 @@ class Status(StrEnum):
 AWAITING_ACCEPTANCE = frozenset({Status.ISSUED, Status.DELIVERED})
 OPEN = AWAITING_ACCEPTANCE | {Status.ACCEPTED, Status.STARTED}
 CLOSED = frozenset(Status) - OPEN
+# Closed without the service: a revision that keeps the item issues it again.
+NOT_SERVED = frozenset({Status.REJECTED, Status.EXPIRED, Status.CANCELLED})
 
 
 class UnknownReferral(LookupError):
     """No referral was issued under this id."""
 
 
-class IllegalTransition(Exception):
-    """The command is not allowed in the referral's current state (HTTP 409)."""
+@dataclass(frozen=True)
+class Acted:
+    """Who moved the referral into its current state, when, and what they said
+    (note, outcome, or rejection code and reason): a repeat is told apart by it."""
 
-    def __init__(self, referral_id: str, status: Status, action: str) -> None:
-        super().__init__(f"referral {referral_id} is {status}: it cannot be {action}")
+    by: Actor | None
+    at: datetime
+    said: tuple[object, ...] = ()
+
+
+class IllegalTransition(Exception):
+    """The command is not allowed in the referral's current state (HTTP 409).
+
+    ``acted`` says who moved it there and when (None for the plan or the clock).
+    """
+
+    def __init__(
+        self, referral_id: str, status: Status, action: str, acted: Acted | None = None
+    ) -> None:
+        by = f" by {acted.by.id}" if acted is not None and acted.by is not None else ""
+        if status.value == action:
+            message = f"referral {referral_id} was already {action}{by}"
+        else:
+            message = f"referral {referral_id} is {status}{by}: it cannot be {action}"
+        super().__init__(message)
         self.referral_id = referral_id
         self.status = status
         self.action = action
+        self.acted = acted
 
 
 @dataclass(frozen=True)
@@ -80,6 +107,7 @@ class Referral:
     status: Status | None = None
     issued: ReferralIssued | None = None
     escalation_level: int = 0
+    acted: Acted | None = None
 
     @property
     def destination(self) -> Destination | None:
@@ -90,12 +118,32 @@ def evolve(referral: Referral, event: Event) -> Referral:
     referral = replace(referral, version=referral.version + 1)
     match event:
         case ReferralIssued():
-            return replace(referral, status=Status.ISSUED, issued=event)
+            acted = Acted(None, event.issued_at)
+            return replace(referral, status=Status.ISSUED, issued=event, acted=acted)
         case ReferralEscalated():
             level = max(referral.escalation_level, event.escalation_level)
             return replace(referral, escalation_level=level)
     status = _STATUS_AFTER.get(type(event))
-    return replace(referral, status=status) if status else referral
+    if status is None:
+        return referral
+    return replace(referral, status=status, acted=_acted(event))
+
+
+def _acted(event: Event) -> Acted | None:
+    match event:
+        case ReferralDelivered(delivered_at=at) | ReferralExpired(expired_at=at):
+            return Acted(None, at)
+        case ReferralAccepted(accepted_by=by, accepted_at=at, note=note):
+            return Acted(by, at, (note,))
+        case ReferralRejected(rejected_by=by, rejected_at=at, code=code, reason=reason):
+            return Acted(by, at, (code, reason))
+        case ReferralStarted(started_by=by, started_at=at, note=note):
+            return Acted(by, at, (note,))
+        case ReferralCompleted(completed_by=by, completed_at=at, outcome=outcome):
+            return Acted(by, at, (outcome,))
+        case ReferralCancelled(cancelled_by=by, cancelled_at=at, reason=reason):
+            return Acted(by, at, (reason,))
+    return None  # pragma: no cover - every status-changing event is listed above
 
 
 _STATUS_AFTER: Mapping[type[Event], Status] = MappingProxyType(
@@ -130,6 +178,8 @@ class Issue:
     priority: Priority
     destination: Destination
     at: datetime
+    # The refused, expired or cancelled referral of the item this one issues again.
+    replaces: str | None = None
 
 
 def decide_issue(referral: Referral, issue: Issue) -> list[Event]:
@@ -147,6 +197,8 @@ def decide_issue(referral: Referral, issue: Issue) -> list[Event]:
         destination=issue.destination,
         accept_by=accept_by,
         issued_at=issue.at,
+        referral_code=referral_code(referral.referral_id),
+        replaces=issue.replaces,
     )
     if issue.destination.provider_type is ProviderType.SOCIAL_SERVICE_WINDOW:
         # Written with the issue, so the window's queue shows it as soon as
@@ -156,6 +208,19 @@ def decide_issue(referral: Referral, issue: Issue) -> list[Event]:
         )
         return [issued, delivered]
     return [issued]
+
+
+def issued_again(referral: Referral, plan_version: int) -> bool:
+    """Whether plan version ``plan_version``, keeping the referral's item, issues it again.
+
+    Only a referral closed without the service, and only by a version newer
+    than the one it was issued under: the same plan event read twice never
+    issues a round twice.
+    """
+    issued = referral.issued
+    return (
+        issued is not None and referral.status in NOT_SERVED and issued.plan_version < plan_version
+    )
 
 
 @dataclass(frozen=True)
@@ -196,6 +261,30 @@ class Cancel:
 
 Command = Accept | Reject | Start | Complete | Cancel
 
+
+def _says(command: Command) -> tuple[object, ...]:
+    """What a staff command says, as :class:`Acted` keeps it for the step it led to."""
+    match command:
+        case Accept(note=note) | Start(note=note):
+            return (note,)
+        case Reject(code=code, reason=reason):
+            return (code, reason)
+        case Complete(outcome=outcome):
+            return (outcome,)
+        case Cancel(reason=reason):
+            return (reason,)
+    raise TypeError(f"not a referral command: {command!r}")  # pragma: no cover
+
+
+def _repeats(acted: Acted | None, command: Command) -> bool:
+    """Whether ``command`` is the step that was taken, by the same actor, saying the same."""
+    if isinstance(command, Cancel):
+        return True  # a plan change withdraws once, whoever asks again
+    if acted is None or acted.by is None:
+        return False
+    return acted.by.id == command.actor.id and acted.said == _says(command)
+
+
 # The state machine: from which states each command may be given, and the
 # state it leads to. A provider may still refuse a referral it accepted,
 # until the service has started; a plan change withdraws any open referral.
@@ -223,10 +312,13 @@ def decide(referral: Referral, command: Command) -> list[Event]:
     if referral.issued is None or referral.status is None:
         raise UnknownReferral(referral.referral_id)
     kind = type(command)
+    action = LEADS_TO[kind].value
     if referral.status is LEADS_TO[kind]:
-        return []
+        if _repeats(referral.acted, command):
+            return []
+        raise IllegalTransition(referral.referral_id, referral.status, action, referral.acted)
     if referral.status not in ALLOWED_FROM[kind]:
-        raise IllegalTransition(referral.referral_id, referral.status, LEADS_TO[kind].value)
+        raise IllegalTransition(referral.referral_id, referral.status, action, referral.acted)
     ids = {"referral_id": referral.referral_id, "case_id": referral.issued.case_id}
     match command:
         case Accept(actor=actor, at=at, note=note):

@@ -1,12 +1,14 @@
-"""The window staff's commands on a referral, and a case's referrals as of a moment.
+"""The providers' commands on a referral (window and provider staff alike), the person
+a referral is for, and a case's referrals as of a moment.
 
 Each command loads the referral, checks it lies in the caller's area,
 decides, and records. A colleague's action or a plan change recorded in
 between makes the append stale (``ConcurrencyConflict``): the command is
 decided again on what they did, a few times, before the conflict goes up
-(HTTP 409, "reload"). A command repeated in the state it leads to records
-nothing and answers that state, so a tablet retrying after a lost answer is
-not told its own acceptance was illegal.
+(HTTP 409, "reload"). A command repeated in the state it leads to, by the
+same actor saying the same, records nothing and answers that state, so a
+tablet retrying after a lost answer is not told its own acceptance was
+illegal; a colleague's step taken first refuses it, naming who acted.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from inson_runtime.eventstore import ConcurrencyConflict
 from inson_runtime.repository import Repository
 
 from referral.domain.area import Area
+from referral.domain.person import Person, delivered_at_home, person_from
 from referral.domain.referral import (
     Accept,
     Command,
@@ -33,8 +36,7 @@ from referral.domain.referral import (
     decide,
     evolve,
 )
-from referral.domain.routing import referral_id
-from referral.handlers.ports import Clock, PlanRecords, utc_now
+from referral.handlers.ports import Applicants, Clock, PersonalData, PlanRecords, utc_now
 
 # How often a command is decided again after a concurrent change.
 ATTEMPTS = 3
@@ -44,10 +46,10 @@ CommandAt = Callable[[datetime], Command]
 
 class NotInArea(LookupError):
     """The referral exists but not in the caller's area: answered like an unknown one
-    (404), so an operator learns nothing about other centers' referrals."""
+    (404), so an operator learns nothing about other centers' or providers' referrals."""
 
     def __init__(self, referral_id: str) -> None:
-        super().__init__(f"no referral {referral_id} at your windows")
+        super().__init__(f"no referral {referral_id} at your windows or providers")
         self.referral_id = referral_id
 
 
@@ -69,14 +71,33 @@ class ReferralThen:
     version: int
 
 
+@dataclass(frozen=True)
+class PersonOnReferral:
+    """Whom a referral is for, as its provider may see them."""
+
+    referral_id: str
+    case_id: str
+    service_code: str
+    at_home: bool  # the address is part of it
+    person: Person
+
+
 class Referrals:
-    """The use cases of window staff and reviewers, on the referral repository."""
+    """The use cases of providers' staff and reviewers, on the referral repository."""
 
     def __init__(
-        self, referrals: Repository[Referral], plans: PlanRecords, *, clock: Clock = utc_now
+        self,
+        referrals: Repository[Referral],
+        plans: PlanRecords,
+        *,
+        applicants: Applicants,
+        personal: PersonalData,
+        clock: Clock = utc_now,
     ) -> None:
         self.referrals = referrals
         self.plans = plans
+        self.applicants = applicants
+        self.personal = personal
         self.clock = clock
 
     async def accept(self, rid: str, area: Area, actor: Actor, note: str | None = None) -> Referral:
@@ -99,19 +120,41 @@ class Referrals:
         """The service was delivered; the plan item is done."""
         return await self._act(rid, area, lambda at: Complete(actor, at, outcome))
 
+    async def person(self, rid: str, area: Area) -> PersonOnReferral:
+        """The person the referral is for: name and birth date, and the address for a
+        service delivered at home, opened from the sealed form intake published.
+
+        Unknown or outside the caller's area: refused as for a command. An
+        erased person (or one whose application was not read yet) is answered
+        with nothing known. The caller records the read in the access audit.
+        """
+        referral = await self.referrals.load(rid)
+        issued = referral.issued
+        if issued is None:
+            raise UnknownReferral(rid)
+        if not area.covers(issued.destination):
+            raise NotInArea(rid)
+        at_home = delivered_at_home(issued.service_code)
+        person = Person()
+        sealed = await self.applicants.of_case(issued.case_id)
+        if sealed is not None:
+            opened = await self.personal.open(sealed.event_type, sealed.data)
+            person = person_from(opened, with_address=at_home)
+        return PersonOnReferral(rid, issued.case_id, issued.service_code, at_home, person)
+
     async def as_of(self, case_id: str, at: datetime, area: Area) -> list[ReferralThen]:
         """The case's referrals in ``area`` as they stood at ``at``, from the event store.
 
         They are found through the plan policy's own record of the items it
-        referred (written before anything is issued), not a projection that
-        may lag. Nothing found raises :class:`NoReferralsAsOf`, except for a
-        caller who sees everywhere: for anyone else an empty answer would
-        tell a case outside their area from one without referrals.
+        referred and their rounds (written before anything is issued), not a
+        projection that may lag. Nothing found raises :class:`NoReferralsAsOf`,
+        except for a caller who sees everywhere: for anyone else an empty
+        answer would tell a case outside their area from one without referrals.
         """
         found: list[ReferralThen] = []
-        for plan_id, item_ids in await self.plans.of_case(case_id):
-            for item_id in item_ids:
-                referral, _ = await self.referrals.load_as_of(referral_id(plan_id, item_id), at)
+        for record in await self.plans.of_case(case_id):
+            for rid in record.referral_ids():
+                referral, _ = await self.referrals.load_as_of(rid, at)
                 issued, status = referral.issued, referral.status
                 if issued is None or status is None:
                     continue  # not issued yet at that moment

@@ -2,14 +2,18 @@
 
 - The plan policy (assessment's ``plan.approved`` / ``plan.revised`` /
   ``plan.closed``): every item of a plan in force is referred, the items a
-  revision dropped are withdrawn, a closed plan's open referrals cancelled.
+  revision dropped are withdrawn, a closed plan's open referrals cancelled;
+  an item a revision keeps whose referral was rejected, expired or cancelled
+  is issued again, as a new round (``replaces`` the previous referral).
 - The deadline job (``Runtime.every``): referrals not accepted in time are
   escalated to the district's supervisor, those never taken up expire.
 
 Every append reacting to an event carries a commit id derived from that
-event, every referral id is derived from its plan and item, and each
+event, every referral id is derived from its plan, item and round, and each
 escalation level has one commit id, so a redelivered plan event, a restarted
-deadline job or a second instance records nothing twice. Due times are read
+deadline job or a second instance records nothing twice. A round is issued
+again only by a plan version newer than the one its refused referral was
+issued under, so a redelivered revision never opens a third round. Due times are read
 from the ``deadlines`` read model, never kept in memory; a read model that
 lags only costs a reload that decides nothing.
 """
@@ -41,8 +45,17 @@ from referral.domain.referral import (
     decide,
     decide_deadline,
     decide_issue,
+    issued_again,
 )
-from referral.domain.routing import ServicePoint, destination, referral_id, withdrawn_items
+from referral.domain.routing import (
+    PlanRecord,
+    ServicePoint,
+    UnroutableProvider,
+    destination,
+    provider_for,
+    referral_id,
+    withdrawn_items,
+)
 from referral.handlers.commands import ATTEMPTS
 from referral.handlers.ports import Clock, DueDeadlines, PlanRecords, WindowLoads, utc_now
 from referral.reference.centers import center_serving, service_centers
@@ -76,9 +89,9 @@ class PlanInForce:
 def routable(plan: PlanInForce) -> dict[str, ServicePoint]:
     """The service center of each window item; Unprocessable if any item cannot be routed.
 
-    A plan naming a service or district the reference data does not know is
-    dead-lettered whole, to be replayed once the data is fixed, rather than
-    half-referred.
+    A plan naming a service, district or provider the reference data does not
+    know, or a chosen provider that does not serve the item, is dead-lettered
+    whole, to be replayed once the data is fixed, rather than half-referred.
     """
     points: dict[str, ServicePoint] = {}
     for item in plan.items:
@@ -87,9 +100,20 @@ def routable(plan: PlanInForce) -> dict[str, ServicePoint]:
             if item.provider_type is ProviderType.SOCIAL_SERVICE_WINDOW:
                 center = center_serving(plan.district, plan.mahalla)
                 points[item.item_id] = ServicePoint(center.code, center.window_codes)
-        except UnknownCode as exc:
+            else:
+                provider_for(item, district=plan.district, mahalla=plan.mahalla)
+        except (UnknownCode, UnroutableProvider) as exc:
             raise Unprocessable(f"plan {plan.plan_id} item {item.item_id}: {exc}") from None
     return points
+
+
+@dataclass(frozen=True)
+class _Issuing:
+    """The referral an item is issued under, the one it replaces, and its window's center."""
+
+    referral_id: str
+    replaces: str | None
+    point: ServicePoint | None
 
 
 def _supervisor_id(district: str) -> str:
@@ -133,7 +157,8 @@ class ReferralPolicies:
     # The plan policy.
 
     async def on_plan_in_force(self, event: PlanApproved | PlanRevised, envelope: Envelope) -> None:
-        """Refer every item of the plan; withdraw the items a revision dropped."""
+        """Refer every item of the plan; withdraw the items a revision dropped; issue
+        again the kept items whose referral was refused, expired or cancelled."""
         plan = PlanInForce.of(event)
         points = routable(plan)  # all or nothing: a dead-lettered plan is replayed whole
         record = await self.plans.get(plan.plan_id)
@@ -146,29 +171,50 @@ class ReferralPolicies:
         item_ids = [i.item_id for i in plan.items]
         await self.plans.remember(plan.plan_id, plan.case_id, plan.plan_version, item_ids)
         for item_id in withdrawn:
-            rid = referral_id(plan.plan_id, item_id)
-            await self._cancel(rid, CancellationReason.PLAN_REVISED, envelope)
+            for rid in record.referrals_of(item_id):  # whichever round is still open
+                await self._cancel(rid, CancellationReason.PLAN_REVISED, envelope)
         loads: dict[str, dict[str, int]] = {}
         for item in plan.items:
-            await self._issue(plan, item, points.get(item.item_id), loads, envelope)
+            rid, replaces = await self._round(plan, record, item.item_id)
+            issue = _Issuing(rid, replaces, point=points.get(item.item_id))
+            await self._issue(plan, item, issue, loads, envelope)
 
     async def on_plan_closed(self, event: PlanClosed, envelope: Envelope) -> None:
         """Cancel what is still open of a closed plan."""
         # Marked first, so a redelivered approval cannot refer a closed plan's items again.
         await self.plans.close(event.plan_id, event.case_id)
-        for item_id in (await self.plans.get(event.plan_id)).items:
-            rid = referral_id(event.plan_id, item_id)
+        for rid in (await self.plans.get(event.plan_id)).referral_ids():
             await self._cancel(rid, CancellationReason.PLAN_CLOSED, envelope)
+
+    async def _round(
+        self, plan: PlanInForce, record: PlanRecord, item_id: str
+    ) -> tuple[str, str | None]:
+        """The referral the item is issued under now, and the one it replaces, if any.
+
+        The item's current round, unless its referral was refused, expired or
+        cancelled under an older plan version: then a new round, recorded
+        before it is issued (a crash in between is repaired by the redelivery,
+        which finds the round recorded and not yet issued).
+        """
+        rounds = record.referrals_of(item_id)
+        current = await self.referrals.load(rounds[-1])
+        if not issued_again(current, plan.plan_version):
+            return rounds[-1], rounds[-2] if len(rounds) > 1 else None
+        next_round = len(rounds) + 1
+        rid = referral_id(plan.plan_id, item_id, next_round)
+        await self.plans.add_round(plan.plan_id, item_id, next_round, rid)
+        log.info("item issued again", plan_id=plan.plan_id, item_id=item_id, round=next_round)
+        return rid, rounds[-1]
 
     async def _issue(
         self,
         plan: PlanInForce,
         item: PlanItem,
-        point: ServicePoint | None,
+        issuing: _Issuing,
         loads: dict[str, dict[str, int]],
         cause: Envelope,
     ) -> None:
-        rid = referral_id(plan.plan_id, item.item_id)
+        rid, point = issuing.referral_id, issuing.point
         for _ in range(ATTEMPTS):
             referral = await self.referrals.load(rid)
             if referral.issued is not None:
@@ -196,6 +242,7 @@ class ReferralPolicies:
                 priority=item.priority,
                 destination=where,
                 at=self.clock(),
+                replaces=issuing.replaces,
             )
             events = decide_issue(referral, issue)
             commit_id = f"issue:{cause.id}:{rid}"

@@ -1,8 +1,9 @@
 """The read side of the referral service: its projections, queried.
 
-The window's queue, one referral, a center's board, for the API; open
-referrals per window and the deadlines that have come, for the plan policy
-and the deadline job. Every query a caller reaches is narrowed to the
+The window's or provider's queue (searchable by referral code), one
+referral, a center's or provider's board, for the API; open referrals per
+window and the deadlines that have come, for the plan policy and the
+deadline job. Every query a caller reaches is narrowed to the
 caller's :class:`~referral.domain.area.Area` here, so no route can forget it.
 Filters are built from typed, validated values in equality matches only:
 nothing a caller sends can become an operator.
@@ -10,6 +11,7 @@ nothing a caller sends can become an operator.
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,14 +19,22 @@ from datetime import datetime
 from typing import Any
 
 from inson_contracts.codes.errors import UnknownCode
+from inson_contracts.codes.providers import Provider, provider
 from inson_contracts.codes.services import SERVICES_BY_CODE
 from inson_contracts.events.values import Priority
 from inson_runtime.projections import Database
 from pymongo import ASCENDING, DESCENDING
 
 from referral.domain.area import Area
+from referral.domain.codes import referral_code
 from referral.domain.referral import AWAITING_ACCEPTANCE, Status
-from referral.projections.results import CenterBoard, QueueItem, ReferralDetail, WindowBoard
+from referral.projections.results import (
+    CenterBoard,
+    ProviderBoard,
+    QueueItem,
+    ReferralDetail,
+    WindowBoard,
+)
 from referral.projections.views import DEADLINES, OPEN_STATUSES, REFERRALS
 from referral.reference.centers import ServiceCenter, service_center
 
@@ -41,6 +51,9 @@ class QueueFilter:
 
     center: str | None = None
     window: str | None = None
+    provider: str | None = None
+    # A referral code, canonical: whatever its status, unless one is asked for.
+    code: str | None = None
     status: Status | None = None  # None: every open referral
     priority: Priority | None = None
 
@@ -48,6 +61,8 @@ class QueueFilter:
 def _area_filter(area: Area) -> Filter:
     if area.service_center is not None:
         return {"service_center": area.service_center}
+    if area.providers is not None:
+        return {"provider": {"$in": sorted(area.providers)}}
     if area.district is not None:
         return {"district": area.district}
     return {}
@@ -69,8 +84,15 @@ class ReferralQueries:
             query.append({"service_center": only.center})
         if only.window is not None:
             query.append({"window": only.window})
-        statuses = [only.status.value] if only.status else OPEN_STATUSES
-        query.append({"status": {"$in": statuses}})
+        if only.provider is not None:
+            query.append({"provider": only.provider})
+        if only.code is not None:
+            query.append({"referral_code": only.code})
+        if only.status is not None:
+            query.append({"status": only.status.value})
+        elif only.code is None:
+            # A code is looked up whatever became of its referral.
+            query.append({"status": {"$in": OPEN_STATUSES}})
         if only.priority is not None:
             query.append({"priority": only.priority.value})
         total = await self.referrals.count_documents({"$and": query})
@@ -99,6 +121,10 @@ class ReferralQueries:
                 detail["center_name"] = center.name
                 names = {w.code: w.name for w in center.windows}
                 detail["window_name"] = names.get(doc.get("window") or "")
+        if doc.get("provider"):
+            # A provider since removed from the directory: its code still says where.
+            with contextlib.suppress(UnknownCode):
+                detail["provider_name"] = provider(doc["provider"]).name
         return ReferralDetail.model_validate(detail)
 
     async def board(self, center: ServiceCenter) -> CenterBoard:
@@ -119,13 +145,7 @@ class ReferralQueries:
                     ),
                 )
             )
-        cursor = self.referrals.find(
-            {"service_center": center.code, "minutes_to_accept": {"$exists": True}},
-            {"minutes_to_accept": 1},
-            sort=[("accepted_at", DESCENDING)],
-            limit=MEDIAN_SAMPLE,
-        )
-        minutes = [int(doc["minutes_to_accept"]) async for doc in cursor]
+        minutes = await self._minutes_to_accept({"service_center": center.code})
         return CenterBoard(
             center=center.code,
             district=center.district,
@@ -138,6 +158,35 @@ class ReferralQueries:
             median_minutes_to_accept=float(statistics.median(minutes)) if minutes else None,
             windows=windows,
         )
+
+    async def provider_board(self, known: Provider) -> ProviderBoard:
+        """Open, awaiting and overdue referrals of a provider; the median minutes to accept."""
+        now = self.clock()
+        here: Filter = {"provider": known.code}
+        awaiting = {**here, "status": {"$in": AWAITING}}
+        minutes = await self._minutes_to_accept(here)
+        return ProviderBoard(
+            provider=known.code,
+            provider_type=known.provider_type,
+            district=known.district,
+            name=known.name,
+            as_of=now,
+            open=await self.referrals.count_documents({**here, "status": {"$in": OPEN_STATUSES}}),
+            awaiting_acceptance=await self.referrals.count_documents(awaiting),
+            overdue=await self.referrals.count_documents({**awaiting, "accept_by": {"$lt": now}}),
+            accepted=len(minutes),
+            median_minutes_to_accept=float(statistics.median(minutes)) if minutes else None,
+        )
+
+    async def _minutes_to_accept(self, where: Filter) -> list[int]:
+        """Minutes to accept of the most recent acceptances there."""
+        cursor = self.referrals.find(
+            {**where, "minutes_to_accept": {"$exists": True}},
+            {"minutes_to_accept": 1},
+            sort=[("accepted_at", DESCENDING)],
+            limit=MEDIAN_SAMPLE,
+        )
+        return [int(doc["minutes_to_accept"]) async for doc in cursor]
 
     async def open_by_window(self, windows: Sequence[str]) -> dict[str, int]:
         """Open referrals per window, for balancing a center's windows."""
@@ -168,6 +217,7 @@ class ReferralQueries:
 def _public(doc: dict[str, Any], now: datetime) -> dict[str, Any]:
     out = {k: v for k, v in doc.items() if not k.startswith("_")}
     out["id"] = doc["_id"]
+    out["referral_code"] = doc.get("referral_code") or referral_code(doc["_id"])
     known = SERVICES_BY_CODE.get(doc.get("service_code", ""))
     out["service_name"] = known.name if known else None
     awaiting = doc.get("status") in AWAITING

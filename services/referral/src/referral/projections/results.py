@@ -1,7 +1,8 @@
 """What the referral read side answers: typed, and answered by the API as they are.
 
 Answers carry no personal data: a referral has none by contract, and the
-free-text notes staff write stay in the events.
+free-text notes staff write stay in the events. The person a referral is for
+is a read of its own (``GET /v1/referrals/{id}/person``), audited.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from inson_contracts.codes.names import LocalizedName
 from inson_contracts.codes.service_model import ProviderType
 from inson_contracts.events.referral import CancellationReason, RejectionCode
 from inson_contracts.events.values import Priority
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from referral.domain.referral import Status
 
@@ -25,6 +26,12 @@ class HistoryEntry(BaseModel):
 
 class QueueItem(BaseModel):
     id: str
+    referral_code: str | None = Field(
+        default=None,
+        description="The short code the citizen shows and staff search by (8 characters "
+        "of Crockford's base32); referrals issued before codes existed have the one "
+        "derived from their id.",
+    )
     status: Status
     case_id: str
     service_code: str
@@ -45,8 +52,14 @@ class ReferralDetail(QueueItem):
     plan_id: str
     plan_version: int
     item_id: str
+    replaces: str | None = Field(
+        default=None,
+        description="The refused, expired or cancelled referral of the same item that "
+        "this one issues again.",
+    )
     center_name: LocalizedName | None = None
     window_name: LocalizedName | None = None
+    provider_name: LocalizedName | None = None
     delivered_at: datetime | None = None
     accepted_at: datetime | None = None
     accepted_by: str | None = None
@@ -66,6 +79,21 @@ class WindowBoard(BaseModel):
     open: int
     awaiting_acceptance: int
     overdue: int
+
+
+class ProviderBoard(BaseModel):
+    """A provider's deadlines at a glance, as a center's board without the windows."""
+
+    provider: str
+    provider_type: ProviderType
+    district: str
+    name: LocalizedName
+    as_of: datetime
+    open: int
+    awaiting_acceptance: int
+    overdue: int
+    accepted: int
+    median_minutes_to_accept: float | None
 
 
 class CenterBoard(BaseModel):

@@ -1,7 +1,9 @@
 """The referral service's read models, built from its own topic.
 
-- ``referrals``: one document per referral, the windows' queues and the
-  centers' boards, with each referral's history (``{type, at, by}``);
+- ``referrals``: one document per referral, the windows' and providers'
+  queues and boards, with each referral's short code (``referral_code``, the
+  one it was issued with, else derived from its id) and history
+  (``{type, at, by}``);
 - ``deadlines``: one per referral with the time its next escalation falls due
   (``next_escalation_at``), open while it awaits acceptance. The deadline task
   reads it, so due times survive restarts and live in no process's memory.
@@ -17,6 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import structlog
 from inson_contracts.envelope import Envelope
 from inson_contracts.events.referral import (
     ReferralAccepted,
@@ -33,8 +36,11 @@ from inson_contracts.topics import REFERRALS as REFERRALS_TOPIC
 from inson_runtime.projections import Database, Projection, apply_at_version
 from pymongo import ASCENDING
 
+from referral.domain.codes import referral_code
 from referral.domain.deadlines import escalation_due_at
 from referral.domain.referral import OPEN, Status
+
+log = structlog.get_logger(__name__)
 
 REFERRALS = "referrals"
 DEADLINES = "deadlines"
@@ -83,6 +89,8 @@ async def issued(event: ReferralIssued, envelope: Envelope, db: Database) -> Non
         "service_center": where.service_center,
         "window": where.window,
         "provider": where.provider,
+        "referral_code": event.referral_code or referral_code(event.referral_id),
+        "replaces": event.replaces,
         "accept_by": event.accept_by,
         "issued_at": event.issued_at,
         "escalation_level": 0,
@@ -189,5 +197,28 @@ async def ensure_view_indexes(db: Database) -> None:
         [("district", ASCENDING), ("status", ASCENDING), ("accept_by", ASCENDING)]
     )
     await db[REFERRALS].create_index([("window", ASCENDING), ("status", ASCENDING)])
+    await db[REFERRALS].create_index(
+        [("provider", ASCENDING), ("status", ASCENDING), ("accept_by", ASCENDING)]
+    )
+    await db[REFERRALS].create_index([("referral_code", ASCENDING)])
     await db[DEADLINES].create_index([("open", ASCENDING), ("next_escalation_at", ASCENDING)])
     await db[DEADLINES].create_index([("open", ASCENDING), ("issued_at", ASCENDING)])
+
+
+async def backfill_codes(db: Database) -> None:
+    """Give referrals projected before codes existed the code derived from their id.
+
+    Run at start, so a code search finds them without a rebuild; a document
+    that has its code is left alone, so a second run (or instance) changes
+    nothing.
+    """
+    given = 0
+    cursor = db[REFERRALS].find({"referral_code": {"$exists": False}}, {"_id": 1})
+    async for doc in cursor:
+        update = {"$set": {"referral_code": referral_code(doc["_id"])}}
+        result = await db[REFERRALS].update_one(
+            {"_id": doc["_id"], "referral_code": {"$exists": False}}, update
+        )
+        given += result.modified_count
+    if given:
+        log.info("referral codes given to referrals projected before codes", referrals=given)

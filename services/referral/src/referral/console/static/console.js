@@ -1,7 +1,8 @@
-// The window console: sign in with a bearer token for one window, poll its
-// queue every 2 s, open a referral and act on it (detail.js). Vanilla and
-// dependency-free ES modules, all served from /console/static: the page's
-// Content-Security-Policy runs no other script.
+// The console of windows and providers: sign in with a bearer token for one
+// window of the operator's center or one of the operator's providers, poll its
+// queue every 2 s (or search it by referral code), open a referral and act on
+// it (detail.js). Vanilla and dependency-free ES modules, all served from
+// /console/static: the page's Content-Security-Policy runs no other script.
 
 import { createDetail } from "./detail.js";
 import { badge, el, i18n, isLanguage, loadLabels, localName, relabel, t, when } from "./i18n.js";
@@ -11,10 +12,13 @@ const POLL_MS = 2000;
 // cookie carries it to the server behind the operator's back.
 const KEY = { token: "inson.console.token", window: "inson.console.window", lang: "inson.console.lang" };
 const $ = (id) => document.getElementById(id);
+// desk: {kind: "window" | "provider", center (a window's), choices: [{code, name}]};
+// place: the chosen window's or provider's code; search: a referral code looked up.
 const state = {
-  token: null, center: null, window: null, items: [], pending: null, generation: 0,
+  token: null, desk: null, place: null, items: [], pending: null, generation: 0, search: null,
   polled: null, // {key, at, bad}: what the last poll says, re-labelled with the language
 };
+const CODE = /^[0-9A-HJKMNP-TV-Z]{8}$/;
 
 async function api(method, url, body, token) {
   const headers = { Accept: "application/json", Authorization: `Bearer ${token || state.token}` };
@@ -37,9 +41,10 @@ function setLanguage(tag) {
   localStorage.setItem(KEY.lang, tag);
   relabel();
   for (const option of $("window").options) {
-    const w = state.pending && state.pending.windows.find((x) => x.code === option.value);
+    const w = state.pending && state.pending.choices.find((x) => x.code === option.value);
     if (w) option.textContent = localName(w.name);
   }
+  renderSearchNote();
   renderWhere();
   renderQueue();
   renderQueueState();
@@ -52,6 +57,17 @@ function signinError(key) {
   $("signin-error").textContent = key ? t(key) : "";
 }
 
+function setKind(kind) {
+  // One page for both: the choice is a window or a provider, and the title says whose.
+  $("window-label").dataset.i18n = kind === "provider" ? "signin.provider" : "signin.window";
+  $("window-label").textContent = t($("window-label").dataset.i18n);
+  const title = kind === "provider" ? "app.title_provider" : "app.title";
+  for (const node of [$("app-title"), document.querySelector("title")]) {
+    node.dataset.i18n = title;
+    node.textContent = t(title);
+  }
+}
+
 function resetWindows(labelKey) {
   const option = el("option", "", t(labelKey));
   option.value = "";
@@ -60,30 +76,51 @@ function resetWindows(labelKey) {
   $("window").disabled = true;
   $("signin-submit").disabled = true;
   state.pending = null;
+  setKind("window");
 }
 
-// The token is checked as it is pasted: the center it names lists the windows to choose from.
+// Where the token may work, by its role (/v1/me): its center's windows (a window
+// operator) or its providers (a provider operator). {status} alone otherwise.
+async function desksOf(token) {
+  const me = await api("GET", "/v1/me", undefined, token);
+  if (me.status !== 200) return { status: me.status };
+  if (me.data.role === "window_operator") {
+    const center = await api("GET", "/console/api/center", undefined, token);
+    if (center.status !== 200) return { status: center.status };
+    return { status: 200, kind: "window", center: center.data, choices: center.data.windows };
+  }
+  if (me.data.role === "provider_operator") {
+    const mine = await api("GET", "/console/api/providers", undefined, token);
+    if (mine.status !== 200) return { status: mine.status };
+    return { status: 200, kind: "provider", center: null, choices: mine.data.providers };
+  }
+  return { status: 403 };
+}
+
+// The token is checked as it is pasted: the desks it may work list the choices.
 async function checkToken() {
   const token = $("token").value.trim();
   signinError(null);
   if (!token) return resetWindows("signin.window_wait");
   resetWindows("signin.checking");
   let res;
-  try { res = await api("GET", "/console/api/center", undefined, token); } catch (_) { res = { status: 0 }; }
+  try { res = await desksOf(token); } catch (_) { res = { status: 0 }; }
   if (token !== $("token").value.trim()) return; // edited meanwhile: a newer check runs
   if (res.status !== 200) {
     resetWindows("signin.window_wait");
     const reason = { 401: "signin.bad_token", 403: "signin.not_operator" }[res.status];
     return signinError(reason || "error.generic");
   }
-  state.pending = { token, ...res.data };
-  $("window").replaceChildren(...res.data.windows.map((w) => {
+  const { status, ...desk } = res;
+  state.pending = { token, ...desk };
+  setKind(desk.kind);
+  $("window").replaceChildren(...desk.choices.map((w) => {
     const option = el("option", "", localName(w.name));
     option.value = w.code;
     return option;
   }));
   const remembered = sessionStorage.getItem(KEY.window);
-  if (res.data.windows.some((w) => w.code === remembered)) $("window").value = remembered;
+  if (desk.choices.some((w) => w.code === remembered)) $("window").value = remembered;
   $("window").disabled = false;
   $("signin-submit").disabled = false;
 }
@@ -105,8 +142,10 @@ function signIn(event) {
   enterDesk(pending.token, pending, code);
 }
 
-function enterDesk(token, center, code) {
-  Object.assign(state, { token, center, window: code, items: [], polled: null });
+function enterDesk(token, desk, code) {
+  Object.assign(state, { token, desk, place: code, items: [], polled: null, search: null });
+  setKind(desk.kind);
+  renderSearch();
   $("signin").hidden = true;
   $("desk").hidden = false;
   $("signout").hidden = false;
@@ -119,7 +158,7 @@ function enterDesk(token, center, code) {
 function signOut(reasonKey) {
   state.generation++; // ends the polling loop
   sessionStorage.removeItem(KEY.token);
-  Object.assign(state, { token: null, center: null, window: null, items: [] });
+  Object.assign(state, { token: null, desk: null, place: null, items: [], search: null });
   $("desk").hidden = true;
   $("signout").hidden = true;
   $("signin").hidden = false;
@@ -130,22 +169,63 @@ function signOut(reasonKey) {
 }
 
 function renderWhere() {
-  const c = state.center;
-  $("where").hidden = !c;
-  if (!c) return;
-  const w = c.windows.find((x) => x.code === state.window);
+  const d = state.desk;
+  $("where").hidden = !d;
+  if (!d) return;
+  const chosen = d.choices.find((x) => x.code === state.place);
+  const name = chosen ? localName(chosen.name) : state.place;
+  // A window under its center; a provider under its own name, with its code.
+  const lines = d.kind === "window" ? [localName(d.center.name), name] : [name, state.place];
   // The header may cut long names short; the title shows them whole.
-  for (const [id, text] of [["center-name", localName(c.name)], ["window-name", w ? localName(w.name) : state.window]]) {
+  for (const [id, text] of [["center-name", lines[0]], ["window-name", lines[1]]]) {
     $(id).textContent = text;
     $(id).title = text;
   }
+}
+
+// --- searching by referral code -------------------------------------------------
+// Read as Crockford's base32 is meant to be read: any case, I and L for 1, O for 0.
+const readCode = (text) => text.toUpperCase().replace(/[\s-]/g, "").replace(/[IL]/g, "1").replace(/O/g, "0");
+
+function renderSearch() {
+  $("search-clear").hidden = !state.search;
+  if (!state.search) $("search").value = "";
+  renderSearchNote();
+}
+
+function renderSearchNote(key) {
+  const shown = key || (state.search ? "search.results" : null);
+  $("search-note").hidden = !shown;
+  $("search-note").textContent = shown ? t(shown) : "";
+  $("search-note").classList.toggle("error", shown === "search.bad_code");
+}
+
+function onSearch(event) {
+  event.preventDefault();
+  const typed = $("search").value.trim();
+  if (!typed) return clearSearch();
+  const code = readCode(typed);
+  if (!CODE.test(code)) return renderSearchNote("search.bad_code");
+  state.search = code;
+  $("search").value = code;
+  renderSearch();
+  poll(++state.generation);
+}
+
+function clearSearch() {
+  state.search = null;
+  renderSearch();
+  poll(++state.generation);
 }
 
 // --- the queue ----------------------------------------------------------------
 // One request at a time: the next poll is scheduled when this one is answered.
 async function poll(generation, once) {
   if (generation !== state.generation) return;
-  const params = new URLSearchParams({ window: state.window, page_size: "100" });
+  // A code is searched across the operator's whole area (it may wait at a
+  // colleague's window); otherwise the chosen window's or provider's queue.
+  const where = state.search ? { code: state.search } : { [state.desk.kind]: state.place };
+  const params = new URLSearchParams({ ...where, page_size: "100" });
   try {
     const res = await api("GET", `/v1/queue?${params}`);
     if (generation !== state.generation) return;
@@ -193,6 +273,7 @@ function renderQueue() {
     if (item.overdue) due.append(el("span", "badge overdue-badge", t("due.overdue")));
     if (item.escalation_level > 0) due.append(el("span", "badge escalated", t("due.escalated")));
     row.append(
+      el("td", "code", item.referral_code || ""),
       cell(badge("priority", item.priority)), service, due, cell(badge("status", item.status)),
     );
     return row;
@@ -213,6 +294,8 @@ async function start() {
   $("token").addEventListener("input", onTokenInput);
   $("signin-form").addEventListener("submit", signIn);
   $("signout").addEventListener("click", () => signOut(null));
+  $("search-form").addEventListener("submit", onSearch);
+  $("search-clear").addEventListener("click", clearSearch);
   $("queue-rows").addEventListener("click", onRowActivate);
   $("queue-rows").addEventListener("keydown", onRowActivate);
   $("detail-close").addEventListener("click", () => { detail.close(); renderQueue(); });
@@ -229,9 +312,9 @@ async function start() {
   const token = sessionStorage.getItem(KEY.token);
   const code = sessionStorage.getItem(KEY.window);
   if (!token || !code) return;
-  const center = await api("GET", "/console/api/center", undefined, token);
-  if (center.status === 200 && center.data.windows.some((w) => w.code === code)) {
-    enterDesk(token, center.data, code);
+  const desk = await desksOf(token);
+  if (desk.status === 200 && desk.choices.some((w) => w.code === code)) {
+    enterDesk(token, desk, code);
   } else {
     signOut("signin.expired");
   }

@@ -1,6 +1,8 @@
-// The open referral: its facts and history, and the buttons its status allows.
+// The open referral: its facts and history, the person it is for (personal
+// data: read apart, audited, only while it is open), and the buttons its
+// status allows.
 
-import { badge, el, localName, t, when } from "./i18n.js";
+import { badge, day, el, localName, t, when } from "./i18n.js";
 
 // Mirrors the API's state machine for the buttons; the API keeps the last
 // word and answers 409 with the current state.
@@ -8,12 +10,14 @@ const ACTIONS = {
   issued: ["accept", "reject"], delivered: ["accept", "reject"],
   accepted: ["start", "reject"], started: ["complete"],
 };
+const LEADS_TO = { accept: "accepted", reject: "rejected", start: "started", complete: "completed" };
 const $ = (id) => document.getElementById(id);
 
 // api(method, url, body) -> {status, data}; changed() runs after every answered action.
 export function createDetail(api, changed) {
   let shown = null;
   let selected = null;
+  let person = null; // {id, data}: the person of the open referral, once read
 
   function render(d, keepForm) {
     shown = d;
@@ -26,8 +30,13 @@ export function createDetail(api, changed) {
     $("d-overdue").hidden = !d.overdue;
     $("d-due").textContent = when(d.accept_by);
     $("d-issued").textContent = when(d.issued_at);
+    $("d-code").textContent = d.referral_code || "";
+    const atWindow = Boolean(d.service_center);
+    for (const node of document.querySelectorAll(".at-window")) node.hidden = !atWindow;
+    for (const node of document.querySelectorAll(".at-provider")) node.hidden = atWindow;
     $("d-center").textContent = localName(d.center_name) || d.service_center || "";
     $("d-window").textContent = localName(d.window_name) || d.window || "";
+    $("d-provider").textContent = localName(d.provider_name) || d.provider || "";
     $("d-case").textContent = d.case_id;
     $("d-id").textContent = d.id;
     const allowed = ACTIONS[d.status] || [];
@@ -36,12 +45,41 @@ export function createDetail(api, changed) {
     }
     $("detail-closed").hidden = allowed.length > 0;
     if (!keepForm) showForm(null);
+    renderPerson();
     $("d-history").replaceChildren(...(d.history || []).map((h) => {
       const li = el("li");
       li.append(el("span", "time", when(h.at)), el("span", "what", t(`event.${h.type}`)));
       if (h.by) li.append(el("span", "by", h.by));
       return li;
     }));
+  }
+
+  // Name, birth date and (for a service at home) address; "nothing known" when
+  // the person was erased or their application has not reached the service.
+  function renderPerson() {
+    const p = person && shown && person.id === shown.id ? person.data : null;
+    const known = Boolean(p && (p.name || p.birth_date || p.address));
+    $("person-facts").hidden = !known;
+    $("person-none").hidden = !p || known;
+    $("person-no-address").hidden = !known || p.at_home;
+    if (!known) return;
+    const n = p.name || {};
+    $("p-name").textContent = [n.last_name, n.first_name, n.patronymic].filter(Boolean).join(" ");
+    $("p-birth").textContent = day(p.birth_date);
+    const a = p.address;
+    for (const node of document.querySelectorAll(".p-address")) node.hidden = !a;
+    if (a) {
+      const door = [a.street, a.house, a.apartment].filter(Boolean).join(", ");
+      const place = localName(a.mahalla_name) || a.mahalla || "";
+      $("p-address").textContent = [door, place].filter(Boolean).join(" · ");
+    }
+  }
+
+  async function readPerson(id) {
+    const res = await api("GET", `/v1/referrals/${encodeURIComponent(id)}/person`);
+    if (selected !== id || res.status !== 200) return;
+    person = { id, data: res.data };
+    renderPerson();
   }
 
   function showForm(id) {
@@ -59,7 +97,10 @@ export function createDetail(api, changed) {
   // projection that may lag the action by a moment, so it is read again
   // (briefly) until it shows that status, rather than showing the old one.
   async function open(id, expected) {
-    if (selected !== id) message(null);
+    if (selected !== id) {
+      message(null);
+      person = null;
+    }
     selected = id;
     for (let tries = 0; ; tries++) {
       const res = await api("GET", `/v1/referrals/${encodeURIComponent(id)}`);
@@ -68,7 +109,11 @@ export function createDetail(api, changed) {
         if (res.status !== 401) message(res.status === 404 ? "error.not_found" : "error.generic", true);
         return;
       }
-      if (!expected || res.data.status === expected || tries >= 20) return render(res.data);
+      if (!expected || res.data.status === expected || tries >= 20) {
+        render(res.data);
+        if (!person || person.id !== id) await readPerson(id);
+        return;
+      }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -76,6 +121,7 @@ export function createDetail(api, changed) {
   function close() {
     shown = null;
     selected = null;
+    person = null; // personal data does not outlive the open referral
     message(null);
     $("detail-body").hidden = true;
     $("detail-pick").hidden = false;
@@ -88,7 +134,7 @@ export function createDetail(api, changed) {
     try {
       const res = await api("POST", `/v1/referrals/${encodeURIComponent(id)}/${action}`, body);
       if (res.status === 200) message("action.done", false, t(`status.${res.data.status}`));
-      else if (res.status === 409) message("error.conflict", true, t(`status.${res.data.status}`));
+      else if (res.status === 409) message(...refusal(action, res.data));
       else if (res.status === 422) message("reject.reason_needed", true);
       else if (res.status !== 401) message("error.generic", true);
       if (res.status === 200 || res.status === 409) {
@@ -102,6 +148,15 @@ export function createDetail(api, changed) {
     } finally {
       for (const b of buttons) b.disabled = false;
     }
+  }
+
+  // A 409: already done by someone else (or with other words), or not possible
+  // now; either way the current state, and who brought it there.
+  function refusal(action, problem) {
+    const key = problem.status === LEADS_TO[action] ? "error.already" : "error.conflict";
+    let extra = t(`status.${problem.status}`);
+    if (problem.acted_by) extra += ` · ${t("error.acted_by")} ${problem.acted_by.id}`;
+    return [key, true, extra];
   }
 
   function onAction(event) {

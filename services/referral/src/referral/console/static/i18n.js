@@ -38,6 +38,12 @@ export function when(iso, timeOnly) {
   return timeOnly ? `${p.hour}:${p.minute}:${p.second}` : `${p.day}.${p.month}.${p.year} ${p.hour}:${p.minute}`;
 }
 
+// A calendar date (a birth date: no time, no zone) as dd.mm.yyyy.
+export function day(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : "";
+}
+
 export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -56,6 +62,9 @@ export function badge(kind, value) {
 export function relabel() {
   document.documentElement.lang = i18n.lang;
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-placeholder]")) {
+    node.placeholder = t(node.dataset.i18nPlaceholder);
+  }
   for (const b of document.querySelectorAll("button[data-lang]")) {
     b.setAttribute("aria-pressed", String(b.dataset.lang === i18n.lang));
   }
