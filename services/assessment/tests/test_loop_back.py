@@ -252,6 +252,11 @@ async def test_a_rejection_reaches_the_attention_list_with_its_reason_audited(
             assert [r["reason"] for r in history.json()] == [REASON]
             assert await audit_of(svc, case_id, "/v1/case-files/{case_id}/referrals")
 
+            # Once the person is erased, the sealed reason no longer opens: never shown.
+            await svc.runtime.sealer.keys.erase(case_id, reason="test", erased_by="test")
+            (erased,) = await listed()
+            assert "reason" not in erased and erased["attention"] == "refused"
+
             # The item planned again, referral issues it again: off the list.
             again = issue(case_id, item, f"ref-{uuid.uuid4().hex[:10]}", replaces=first)
             await publish_as_referral(svc, (again, 1))

@@ -3,10 +3,13 @@ conflict (never a silent overwrite), and a person resolves the conflict."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from assessment.domain.case_file import CaseFile
 from assessment.handlers.errors import NotFound, Refused
-from assessment.handlers.tablets import ConflictRecorded
+from assessment.handlers.tablets import ConflictRecorded, _fingerprint
 from inson_contracts.events import (
     AssessmentRecorded,
     ConflictResolution,
@@ -248,3 +251,23 @@ async def test_take_submitted_of_a_revision_revises_the_plan_with_its_reason() -
     revision = world.journal.outbox.events_of_type(PlanRevised)[-1]
     assert revision.reason == "later" and revision.plan_version == 3
     assert revision.items[1] == later
+
+
+def test_conflict_ids_ignore_fields_added_since_while_they_hold_their_defaults() -> None:
+    # Digested as before functional limitations, needs and providers existed, so a
+    # command a tablet queued across the upgrade finds its conflict again.
+    situation = answers()
+    old_shape = situation.model_dump(mode="json", by_alias=True)
+    for member in old_shape["members"]:
+        member.pop("functional_limitations")
+    body = json.dumps([old_shape, "why"], sort_keys=True)
+    assert _fingerprint(situation, "why") == hashlib.sha256(body.encode()).hexdigest()
+    limited = answers(members=[{**changed()["members"][0], "functional_limitations": ["vision"]}])
+    assert _fingerprint(limited, "why") != _fingerprint(situation, "why")
+
+    item = PlanItem(item_id="i1", service_code="HOME-01", provider_type="inson_center")
+    old_item = {
+        k: v for k, v in item.model_dump(mode="json").items() if k not in {"needs", "provider"}
+    }
+    expected = hashlib.sha256(json.dumps([[old_item], None], sort_keys=True).encode()).hexdigest()
+    assert _fingerprint([item], None) == expected
