@@ -8,8 +8,10 @@ Who must approve what, as the first plan does:
   the supervisor (``PlanRevisionProposed``; the plan in force is unchanged)
   unless a supervisor makes it, and a later proposal replaces it;
 - a revision that only removes items, plans an existing service again (a
-  refused, expired or cancelled item kept under its id is referred again)
-  or changes priorities, dates, goals or providers is in force at once;
+  refused or expired item kept under its id is referred again) or changes
+  priorities, dates, goals or providers is in force at once; a service
+  added back after a revision removed it (its referral cancelled) is an
+  addition again, and is referred again under its id once approved;
 - approving a proposal merges it over what changed in the plan since it was
   proposed, item by item as a tablet's edit is merged; a clash is refused.
 """
