@@ -9,19 +9,23 @@ from assessment.domain.case_file import (
     CaseFile,
     CaseFileRuleViolation,
     PlanStatus,
-    approved_plan,
     decide_assignment,
     decide_care_entry,
     decide_care_removal,
-    decide_closure,
     decide_housing,
     decide_housing_expiry,
-    decide_item_completed,
-    decide_plan_edit,
     evolve,
     replay,
+)
+from assessment.domain.plan_items import InvalidPlanItems
+from assessment.domain.plans import (
+    approved_plan,
+    decide_closure,
+    decide_item_completed,
+    decide_plan_edit,
     revised_plan,
 )
+from inson_contracts.codes.services import service
 from inson_contracts.events import (
     CareRegisterEntryAdded,
     CareRegisterEntryRemoved,
@@ -40,7 +44,7 @@ SUPERVISOR = Actor(id="sup-1735207", role="supervisor")
 
 
 def item(item_id: str, code: str = "HOME-01") -> PlanItem:
-    return PlanItem(item_id=item_id, service_code=code, provider_type="inson_center")
+    return PlanItem(item_id=item_id, service_code=code, provider_type=service(code).provider)
 
 
 def assigned() -> tuple[CaseFile, list[Event]]:
@@ -128,7 +132,8 @@ def test_a_revision_is_the_next_version_and_keeps_completed_items() -> None:
         and after.plan.completed_items == {"i1"}
         and after.plan.open_items == ["i3"]
     )
-    with pytest.raises(CaseFileRuleViolation, match="distinct"):
+    # Distinct ids are a rule of the items, answered 422 naming the field.
+    with pytest.raises(InvalidPlanItems, match="item id i1 is used twice"):
         revised_plan(file, [item("i1"), item("i1")], "typo", SUPERVISOR, NOW)
 
 

@@ -104,6 +104,25 @@ class Schooling(StrEnum):
     HOME_SCHOOLED = "home_schooled"
 
 
+class FunctionalLimitation(StrEnum):
+    """What a member cannot do unaided, as the worker saw it at the home visit.
+
+    Not a diagnosis: it says which kind of help or device could answer the
+    limitation (a prosthesis, a hearing aid, a wheelchair, ...), which a
+    disability group alone does not say.
+    """
+
+    LIMB_LOSS = "limb_loss"  # an amputated or missing arm or leg
+    WALKING = "walking"  # walks only with support
+    CANNOT_WALK = "cannot_walk"  # moves in a wheelchair, or not at all
+    BEDRIDDEN = "bedridden"  # lies in bed most of the day
+    HEARING = "hearing"  # hard of hearing
+    DEAF = "deaf"  # communicates in sign language
+    VISION = "vision"  # blind or with low vision
+    SPEECH = "speech"  # speaks with difficulty, or not at all
+    LEARNING = "learning"  # learns or understands with difficulty
+
+
 class AssessedMember(Value):
     member_ref: Id = Field(description="Stable within the assessment; not a PINFL.")
     relation: Relation | None = Field(default=None, description="None for the applicant.")
@@ -112,6 +131,12 @@ class AssessedMember(Value):
     disability_group: DisabilityGroup | None = personal(default=None)
     needs_help_with_daily_living: bool = personal(default=False)
     chronic_illness: bool = personal(default=False)
+    functional_limitations: list[FunctionalLimitation] = personal(
+        default_factory=list,
+        max_length=9,
+        description="What the member cannot do unaided (health data); empty when none was "
+        "seen, and in assessments recorded before the question was asked.",
+    )
     employment: Employment = personal()
     schooling: Schooling = personal(default=Schooling.NOT_OF_SCHOOL_AGE)
 

@@ -9,20 +9,32 @@ import sys
 from collections.abc import Sequence
 
 from fastapi import FastAPI
-from inson_contracts.events import CaseOpened, ReferralCompleted, ReferralIssued
+from inson_contracts.events import CaseOpened, ReferralCompleted
 from inson_contracts.topics import INTAKE_CASES, REFERRALS
 from inson_runtime.cli import service_cli
 from inson_runtime.service import Runtime, build_app, create_runtime
 
 from assessment.adapters.caseload import OpenCaseloads
 from assessment.adapters.drafts import DraftStore
-from assessment.adapters.referral_links import ReferralLinkStore
-from assessment.api import as_of, assessments, case_files, conflicts, drafts, plans, registers
+from assessment.adapters.referral_states import ReferralStateStore
+from assessment.api import (
+    as_of,
+    assessments,
+    attention,
+    case_files,
+    conflicts,
+    drafts,
+    plans,
+    registers,
+)
 from assessment.api.errors import install_error_answers
+from assessment.domain.referral_states import REFERRAL_EVENTS
 from assessment.handlers.case_files import case_files as case_file_repository
 from assessment.handlers.commands import Assessments
+from assessment.handlers.outcomes import Outcomes
 from assessment.handlers.policies import Policies
 from assessment.projections.queries import CaseFileQueries, HousingQueries, IntakeFacts
+from assessment.projections.referral_queries import ReferralQueries
 from assessment.projections.views import case_facts_view, case_files_view, ensure_view_indexes
 from assessment.settings import Settings
 
@@ -30,7 +42,7 @@ DESCRIPTION = (
     "Worker assignment, the home-visit assessment with a transparent need score, "
     "eligibility over the service catalogue, and the individual social services plan."
 )
-ROUTERS = [drafts, assessments, plans, conflicts, registers, as_of, case_files]
+ROUTERS = [drafts, assessments, plans, conflicts, registers, as_of, case_files, attention]
 
 
 def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
@@ -40,21 +52,28 @@ def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
     commands = Assessments(
         files, caseloads=caseloads, drafts=DraftStore(runtime.db), facts=IntakeFacts(runtime.db)
     )
+    referral_states = ReferralStateStore(runtime.db)
     policies = Policies(
         files,
         caseloads=caseloads,
-        referral_links=ReferralLinkStore(runtime.db),
+        referrals=referral_states,
         housing=HousingQueries(runtime.db),
+        personal=runtime.sealer,
     )
 
     runtime.add_projection(case_files_view)
     runtime.add_projection(case_facts_view)
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))
+    runtime.on_start.append(referral_states.ensure_indexes)
 
     cases = runtime.consumer("policy.cases", INTAKE_CASES.name)
     cases.on(CaseOpened)(policies.assign)
-    referrals = runtime.consumer("policy.referrals", REFERRALS.name)
-    referrals.on(ReferralIssued)(policies.remember_referral)
+    # Kept sealed: a rejection reason or a completion note is stored in its wire
+    # form and opened only at an audited read (handlers/outcomes.py).
+    referrals = runtime.consumer("policy.referrals", REFERRALS.name, open_personal=False)
+    for event_class in REFERRAL_EVENTS:
+        if event_class is not ReferralCompleted:
+            referrals.on(event_class)(policies.follow_referral)
     referrals.on(ReferralCompleted)(policies.complete_item)
     runtime.every("housing-expiry", settings.housing_expiry_interval_s, policies.expire_housing)
 
@@ -67,6 +86,7 @@ def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
     install_error_answers(app)
     app.state.assessments = commands
     app.state.case_files = CaseFileQueries(runtime.db)
+    app.state.outcomes = Outcomes(files, ReferralQueries(runtime.db), runtime.sealer)
     # Tests run the policies as a delivered event would.
     app.state.policies = policies
     return runtime, app

@@ -7,6 +7,7 @@ draft's revision rule above all).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,10 +17,16 @@ from assessment.domain.case_file import CaseFile
 from assessment.domain.drafts import SavedDraft
 from assessment.handlers.case_files import CaseFiles, case_files
 from assessment.handlers.commands import Assessments
+from assessment.handlers.outcomes import Outcomes
 from assessment.handlers.policies import Policies
+from assessment.projections.queries import CaseFileItem
+from assessment.projections.referral_queries import AttentionRow
+from assessment.projections.referral_records import ReferralRecord, record_of
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import CaseOpened, Event, ReferralIssued
+from inson_contracts.events import REGISTRY, CaseOpened, Event
+from inson_contracts.personal import SEALED, merge_personal, split_personal
+from inson_runtime.apikit import Page
 from inson_runtime.auth import Principal, Role, Scope
 from inson_runtime.testing import InMemoryJournal, MovableClock
 
@@ -82,15 +89,113 @@ class FakeCaseFacts:
         return self.circumstances_of.get(case_id, [])
 
 
-class FakeReferralLinks:
-    def __init__(self) -> None:
-        self.items: dict[str, str] = {}
+class FakeReferralTracker:
+    """The referral records as the MongoDB store keeps them: one dict per referral, each
+    event applied once in stream order, an issue superseding the item's earlier ones."""
 
-    async def remember(self, issued: ReferralIssued) -> None:
-        self.items[issued.referral_id] = issued.item_id
+    def __init__(self) -> None:
+        self.docs: dict[str, dict[str, Any]] = {}
+
+    async def follow(
+        self, referral_id: str, case_id: str, changes: dict[str, Any], envelope: Envelope
+    ) -> None:
+        doc = self.docs.setdefault(referral_id, {"_id": referral_id})
+        version = envelope.streamversion or 0
+        if doc.get("_version", 0) >= version:
+            return
+        doc.update({"case_id": case_id, **changes, "_version": version})
+
+    async def supersede(
+        self,
+        case_id: str,
+        item_id: str,
+        referral_id: str,
+        issued_at: datetime,
+        replaces: str | None,
+    ) -> None:
+        if replaces is not None:
+            replaced = self.docs.setdefault(replaces, {"_id": replaces})
+            replaced.update({"case_id": case_id, "superseded_by": referral_id})
+        same = [
+            d
+            for d in self.docs.values()
+            if (d.get("case_id"), d.get("item_id")) == (case_id, item_id)
+            and d["_id"] != referral_id
+        ]
+        for doc in same:
+            if doc.get("issued_at") and doc["issued_at"] < issued_at:
+                doc.setdefault("superseded_by", referral_id)
+        newer = [d for d in same if d.get("issued_at") and d["issued_at"] > issued_at]
+        if newer:
+            latest = max(newer, key=lambda d: d["issued_at"])
+            self.docs[referral_id]["superseded_by"] = latest["_id"]
 
     async def item_of(self, referral_id: str) -> str | None:
-        return self.items.get(referral_id)
+        return self.docs.get(referral_id, {}).get("item_id")
+
+
+class FakePersonalData:
+    """A stand-in sealer: personal fields moved into ``sealed`` (base64-free JSON, no key),
+    so a test can tell a stored note from clear text and open it again."""
+
+    def __init__(self) -> None:
+        self.sealed = 0
+        self.opened = 0
+
+    async def seal(self, event_type: str, data: dict[str, Any], subject: str) -> dict[str, Any]:
+        public, values = split_personal(REGISTRY.class_for(event_type), data)
+        self.sealed += 1
+        ct = json.dumps(values)[::-1]  # not clear text, and reversible
+        return {**public, SEALED: {"kid": subject, "paths": sorted(values), "ct": ct}}
+
+    async def open(self, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+        sealed = data.get(SEALED)
+        if not isinstance(sealed, dict) or "ct" not in sealed:
+            return data
+        self.opened += 1
+        public = {k: v for k, v in data.items() if k != SEALED}
+        return merge_personal(public, json.loads(sealed["ct"][::-1]))
+
+
+class FakeOutcomeReads:
+    """The attention list and a case's referrals over the fake records and the case files
+    of the repository (no area filter: the real query's is tested on FerretDB)."""
+
+    def __init__(self, tracker: FakeReferralTracker, files: CaseFiles, clock: MovableClock) -> None:
+        self.tracker = tracker
+        self.files = files
+        self.clock = clock
+
+    async def attention(
+        self, principal: Principal, page: int, page_size: int
+    ) -> Page[AttentionRow]:
+        rows = []
+        for doc in self.tracker.docs.values():
+            record = record_of(doc, self.clock())
+            why = record.state.attention
+            file = await self.files.load(record.case_id)
+            items = {i.item_id: i for i in file.plan.items} if file.plan else {}
+            if why is None or record.item_id not in items:
+                continue
+            item = CaseFileItem.model_validate(items[record.item_id].model_dump(mode="json"))
+            since = record.state.rejected_at or record.state.expired_at or self.clock()
+            rows.append(
+                AttentionRow(
+                    record.case_id,
+                    file.worker_id,
+                    file.district,
+                    file.mahalla,
+                    item,
+                    record,
+                    why,
+                    since,
+                )
+            )
+        return Page(items=rows, page=page, page_size=page_size, total=len(rows))
+
+    async def of_case(self, case_id: str) -> list[ReferralRecord]:
+        now = self.clock()
+        return [record_of(d, now) for d in self.tracker.docs.values() if d["case_id"] == case_id]
 
 
 @dataclass(frozen=True)
@@ -117,8 +222,9 @@ class World:
     caseloads: FakeCaseloads = field(default_factory=FakeCaseloads)
     drafts: FakeDrafts = field(default_factory=FakeDrafts)
     facts: FakeCaseFacts = field(default_factory=FakeCaseFacts)
-    links: FakeReferralLinks = field(default_factory=FakeReferralLinks)
+    referrals: FakeReferralTracker = field(default_factory=FakeReferralTracker)
     housing: FakeHousing = field(default_factory=FakeHousing)
+    personal: FakePersonalData = field(default_factory=FakePersonalData)
 
     def __post_init__(self) -> None:
         # Commit times follow the test's clock, for reading a case as of a moment.
@@ -131,11 +237,15 @@ class World:
             facts=self.facts,
             clock=self.clock,
         )
+        self.outcomes = Outcomes(
+            self.files, FakeOutcomeReads(self.referrals, self.files, self.clock), self.personal
+        )
         self.policies = Policies(
             self.files,
             caseloads=self.caseloads,
-            referral_links=self.links,
+            referrals=self.referrals,
             housing=self.housing,
+            personal=self.personal,
             clock=self.clock,
         )
 

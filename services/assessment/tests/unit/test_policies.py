@@ -97,7 +97,7 @@ async def test_completed_referrals_complete_their_items_then_the_plan() -> None:
     for n, item_id in enumerate(items):
         issued, completed = referral(world, n, item_id)
         stream = f"referral-ref-{n}"
-        await world.policies.remember_referral(issued, delivered(issued, stream, 1))
+        await world.policies.follow_referral(issued, delivered(issued, stream, 1))
         await world.policies.complete_item(completed, delivered(completed, stream, 2))
         # Redelivered: the same commit, nothing new.
         await world.policies.complete_item(completed, delivered(completed, stream, 2))

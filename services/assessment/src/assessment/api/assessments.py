@@ -22,7 +22,9 @@ async def complete_assessment(
     assessments: AssessmentsDep,
     response: Response,
 ) -> AssessmentOut:
-    """Validate the questionnaire, score it, find eligible services, draft the plan."""
+    """Validate the questionnaire, score it, find eligible services and the household's
+    needs, and draft the plan: the services that answer a need (each item names them);
+    the other eligible services are offered (`offered_services`), not drafted."""
     done = await assessments.complete(principal, case_id, body.situation, body.base_version)
     tablet_headers(response, done.applied)
-    return AssessmentOut.of(done.completed, done.plan)
+    return AssessmentOut.of(done)

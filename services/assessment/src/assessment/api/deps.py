@@ -9,6 +9,7 @@ from fastapi import Depends, Request, Response
 from pydantic import BaseModel
 
 from assessment.handlers.commands import Assessments
+from assessment.handlers.outcomes import Outcomes
 from assessment.handlers.tablets import Applied
 from assessment.projections.queries import CaseFileQueries
 
@@ -29,14 +30,25 @@ def _case_files(request: Request) -> CaseFileQueries:
     return queries
 
 
+def _outcomes(request: Request) -> Outcomes:
+    outcomes: Outcomes = request.app.state.outcomes
+    return outcomes
+
+
 AssessmentsDep = Annotated[Assessments, Depends(_assessments)]
+OutcomesDep = Annotated[Outcomes, Depends(_outcomes)]
 CaseFilesDep = Annotated[CaseFileQueries, Depends(_case_files)]
 
 
-def tablet_headers(response: Response, applied: Applied) -> None:
-    response.headers[VERSION_HEADER] = str(applied.version)
+def tablet_header_values(applied: Applied) -> dict[str, str]:
+    values = {VERSION_HEADER: str(applied.version)}
     if applied.merged_from is not None:
-        response.headers[MERGED_HEADER] = str(applied.merged_from)
+        values[MERGED_HEADER] = str(applied.merged_from)
+    return values
+
+
+def tablet_headers(response: Response, applied: Applied) -> None:
+    response.headers.update(tablet_header_values(applied))
 
 
 def fields_read(views: Iterable[BaseModel]) -> set[str]:

@@ -1,18 +1,40 @@
-"""The individual social services plan: edited as a draft, approved, revised, closed."""
+"""The individual social services plan: edited as a draft, approved, revised, closed.
+
+Every set of items is checked as the first plan's are (422 naming the field,
+nothing recorded): a catalogue service, the provider type the catalogue gives
+it, a chosen ``provider`` of the directory that serves that type in the
+person's district, distinct item ids, at least one item.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 from inson_runtime.apikit import CaseWorker, Supervisor
 
-from assessment.api.deps import AssessmentsDep, tablet_headers
+from assessment.api.deps import AssessmentsDep, tablet_header_values, tablet_headers
 from assessment.api.errors import ERRORS, TABLET_ERRORS
-from assessment.api.schemas import ClosureIn, PlanEditIn, RevisionIn
+from assessment.api.schemas import ClosureIn, PlanEditIn, RevisionIn, RevisionProposedOut
 
 router = APIRouter(prefix="/v1", tags=["assessment"])
 
+ITEM_RULES = (
+    "Each item names a catalogue service (`service_code`) with the provider type the "
+    "catalogue gives that service (`provider_type`), and optionally a chosen `provider` "
+    "from the provider directory that serves that type in the person's district (absent: "
+    "the district's default provider). Item ids are distinct. Anything else is answered "
+    "422 naming `body.items.<n>.<field>` and nothing is recorded."
+)
 
-@router.put("/cases/{case_id}/plan/draft", status_code=204, responses=TABLET_ERRORS)
+
+@router.put(
+    "/cases/{case_id}/plan/draft",
+    status_code=204,
+    responses=TABLET_ERRORS,
+    description="Replace the drafted plan's items (at least one). When the assessment found "
+    "no need the person is eligible for, no plan was drafted: this drafts it, e.g. from the "
+    "`offered_services`. " + ITEM_RULES,
+)
 async def edit_plan(
     case_id: str,
     body: PlanEditIn,
@@ -24,23 +46,60 @@ async def edit_plan(
     tablet_headers(response, applied)
 
 
-@router.post("/cases/{case_id}/plan/approve", status_code=204, responses=ERRORS)
+@router.post(
+    "/cases/{case_id}/plan/approve",
+    status_code=204,
+    responses=ERRORS,
+    description="A supervisor puts the drafted plan in force (version 1), or, for a plan "
+    "in force, the revision proposed for it (recorded as `plan.revised` with `approved_by`; "
+    "merged over what changed in the plan since it was proposed, item by item: if the same "
+    "items changed, 409 and the worker proposes again).",
+)
 async def approve_plan(case_id: str, principal: Supervisor, assessments: AssessmentsDep) -> None:
     await assessments.approve(principal, case_id)
 
 
-@router.post("/cases/{case_id}/plan/revise", status_code=204, responses=TABLET_ERRORS)
+@router.post(
+    "/cases/{case_id}/plan/revise",
+    status_code=204,
+    response_model=None,
+    responses={
+        **TABLET_ERRORS,
+        202: {
+            "model": RevisionProposedOut,
+            "description": "The revision adds services: proposed, waiting for the supervisor",
+        },
+    },
+    description="A new version of the plan in force, with all its items and a reason. "
+    "In force at once (204) when it only removes items, plans existing services again or "
+    "changes priorities, dates, goals or providers: an item the provider refused or let "
+    "expire, kept under the same `item_id`, is referred again. A revision that adds a "
+    "service the plan in force does not have (a service added back after a revision "
+    "removed it included: it is then referred again under its `item_id` once approved) "
+    "needs the supervisor, as the first plan did: made by a social worker it is recorded as "
+    "`plan.revision_proposed` and answered 202, the plan in force unchanged until a "
+    "supervisor approves it (`POST .../plan/approve`); a later proposal replaces it. A "
+    "supervisor's own revision is in force at once. To end a plan, close it: a revision "
+    "without items is refused. " + ITEM_RULES,
+)
 async def revise_plan(
     case_id: str,
     body: RevisionIn,
     principal: CaseWorker,
     assessments: AssessmentsDep,
     response: Response,
-) -> None:
-    applied = await assessments.revise(
+) -> Response | None:
+    revision = await assessments.revise(
         principal, case_id, body.items, body.reason, body.base_version
     )
-    tablet_headers(response, applied)
+    if revision.proposed is None:
+        tablet_headers(response, revision.applied)
+        return None
+    return JSONResponse(
+        status_code=202,
+        content=RevisionProposedOut.of(revision.proposed).model_dump(mode="json"),
+        headers=tablet_header_values(revision.applied),
+    )
 
 
 @router.post("/cases/{case_id}/plan/close", status_code=204, responses=ERRORS)

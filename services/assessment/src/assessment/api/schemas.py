@@ -11,7 +11,10 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from inson_contracts.events import AssessmentCompleted, EditConflicted, PlanDrafted
+from inson_contracts.events import (
+    EditConflicted,
+    PlanRevisionProposed,
+)
 from inson_contracts.events.assessment import (
     AssignmentReason,
     HouseholdSituation,
@@ -26,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assessment.domain.case_file import CaseFile
 from assessment.domain.drafts import SavedDraft
+from assessment.handlers.commands import Completion
 
 BaseVersion = Field(
     default=None,
@@ -107,6 +111,15 @@ class HousingIn(Strict):
     pinfl: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
 
 
+class NeedOut(BaseModel):
+    """An assessed need: its code (what plan items name), the rule in words and why it holds
+    (texts of the rule, never the household's data)."""
+
+    need: str
+    summary: str
+    reasons: list[str]
+
+
 class AssessmentOut(BaseModel):
     assessment_id: str
     need_score: float
@@ -114,10 +127,21 @@ class AssessmentOut(BaseModel):
     score_model: str
     contributions: list[ScoreContribution]
     eligible_services: list[str]
-    plan_items: list[PlanItem]
+    plan_items: list[PlanItem] = Field(
+        description="The drafted plan: the services that answer an assessed need"
+    )
+    needs: list[NeedOut] = Field(
+        default_factory=list, description="What the assessment found the household needs"
+    )
+    offered_services: list[str] = Field(
+        default_factory=list,
+        description="Eligible but not needed (or excluded by a drafted service): offered, not "
+        "drafted; the worker adds one to the plan if the person wants it",
+    )
 
     @classmethod
-    def of(cls, completed: AssessmentCompleted, plan: PlanDrafted | None) -> AssessmentOut:
+    def of(cls, done: Completion) -> AssessmentOut:
+        completed, plan = done.completed, done.plan
         return cls(
             assessment_id=completed.assessment_id,
             need_score=completed.need_score,
@@ -126,6 +150,30 @@ class AssessmentOut(BaseModel):
             contributions=list(completed.contributions),
             eligible_services=list(completed.eligible_services),
             plan_items=list(plan.items) if plan else [],
+            needs=[
+                NeedOut(need=n.code, summary=n.summary, reasons=list(n.reasons)) for n in done.needs
+            ],
+            offered_services=list(done.offered),
+        )
+
+
+class RevisionProposedOut(BaseModel):
+    """A revision that adds services, proposed: the plan in force is unchanged until a
+    supervisor approves it."""
+
+    status: str = "proposed"
+    plan_id: str
+    added_services: list[str]
+    proposed_by: Actor
+    proposed_at: datetime
+
+    @classmethod
+    def of(cls, proposed: PlanRevisionProposed) -> RevisionProposedOut:
+        return cls(
+            plan_id=proposed.plan_id,
+            added_services=list(proposed.added_services),
+            proposed_by=proposed.proposed_by,
+            proposed_at=proposed.proposed_at,
         )
 
 

@@ -27,6 +27,7 @@ from inson_contracts.events import (
     PlanDrafted,
     PlanItemCompleted,
     PlanRevised,
+    PlanRevisionProposed,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
     TemporaryHousingExpired,
@@ -57,12 +58,22 @@ class PlanStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """A revision waiting for the supervisor, and the items in force when it was proposed
+    (approval merges it over what changed since, as a tablet's edit is merged)."""
+
+    proposed: PlanRevisionProposed
+    over: tuple[PlanItem, ...]
+
+
+@dataclass(frozen=True)
 class Plan:
     plan_id: str
     status: PlanStatus
     version: int = 0  # 0 while only drafted
     items: tuple[PlanItem, ...] = ()
     completed_items: frozenset[str] = frozenset()
+    proposal: Proposal | None = None
 
     @property
     def open_items(self) -> list[str]:
@@ -122,22 +133,31 @@ def evolve(file: CaseFile, event: Event) -> CaseFile:
         case PlanApproved() | PlanRevised():
             completed = file.plan.completed_items if file.plan else frozenset()
             ids = {i.item_id for i in event.items}
+            # A pending proposal waits on through revisions in force at once; one
+            # the supervisor approved settles it.
+            settled = isinstance(event, PlanApproved) or event.approved_by is not None
             plan = Plan(
                 event.plan_id,
                 PlanStatus.APPROVED,
                 event.plan_version,
                 tuple(event.items),
                 completed & ids,
+                None if settled or file.plan is None else file.plan.proposal,
             )
             return replace(file, plan=plan)
+        case PlanRevisionProposed():
+            plan = _plan_of(file, event)
+            return replace(file, plan=replace(plan, proposal=Proposal(event, plan.items)))
         case PlanItemCompleted():
             plan = _plan_of(file, event)
             done = plan.completed_items | {event.item_id}
             return replace(file, plan=replace(plan, completed_items=done))
         case PlanCompleted():
-            return replace(file, plan=replace(_plan_of(file, event), status=PlanStatus.COMPLETED))
+            plan = replace(_plan_of(file, event), status=PlanStatus.COMPLETED, proposal=None)
+            return replace(file, plan=plan)
         case PlanClosed():
-            return replace(file, plan=replace(_plan_of(file, event), status=PlanStatus.CLOSED))
+            plan = replace(_plan_of(file, event), status=PlanStatus.CLOSED, proposal=None)
+            return replace(file, plan=plan)
         case CareRegisterEntryAdded():
             return replace(file, care_entries={**file.care_entries, event.entry_id: event})
         case CareRegisterEntryRemoved():
@@ -218,129 +238,10 @@ def decide_completion(
     return events
 
 
-def decide_plan_edit(file: CaseFile, draft: PlanDrafted) -> list[Event]:
-    if file.plan is None or file.plan.status is not PlanStatus.DRAFTED:
-        raise CaseFileRuleViolation("only a drafted plan can be edited")
-    if draft.plan_id != file.plan.plan_id:
-        raise CaseFileRuleViolation("that is not this case's plan")
-    return [draft]
-
-
-def edited_plan(
-    file: CaseFile, items: list[PlanItem], drafted_by: str, now: datetime
-) -> list[Event]:
-    """The drafted plan with the worker's items in place of its own."""
-    draft = PlanDrafted(
-        case_id=file.case_id,
-        plan_id=file.plan.plan_id if file.plan else "",
-        assessment_id=file.assessment_id or "none",
-        items=items,
-        drafted_by=drafted_by,
-        drafted_at=now,
-    )
-    return decide_plan_edit(file, draft)
-
-
 def _plan_of(file: CaseFile, event: Event) -> Plan:
     if file.plan is None:
         raise CorruptCaseFile(f"{file.case_id}: {type(event).__name__} before any plan")
     return file.plan
-
-
-def _placed(file: CaseFile) -> tuple[str, str, str, str]:
-    """Region, district, mahalla and worker of a case file that has a plan.
-
-    A plan is drafted after the assessment, which follows the assignment that
-    placed the case; a file without them cannot have a plan to put in force.
-    """
-    if not (file.region and file.district and file.mahalla and file.worker_id):
-        raise CaseFileRuleViolation("the case file has no assigned worker and place yet")
-    return file.region, file.district, file.mahalla, file.worker_id
-
-
-def approved_plan(file: CaseFile, approved_by: object, now: datetime) -> PlanApproved:
-    """The approval of the drafted plan (raises if there is none)."""
-    plan = file.plan
-    if plan is None or plan.status is not PlanStatus.DRAFTED:
-        raise CaseFileRuleViolation("there is no drafted plan to approve")
-    region, district, mahalla, worker_id = _placed(file)
-    return PlanApproved(
-        case_id=file.case_id,
-        plan_id=plan.plan_id,
-        plan_version=1,
-        region=region,
-        district=district,
-        mahalla=mahalla,
-        social_worker_id=worker_id,
-        items=list(plan.items),
-        approved_by=approved_by,
-        approved_at=now,
-    )
-
-
-def revised_plan(
-    file: CaseFile, items: list[PlanItem], reason: str, revised_by: object, now: datetime
-) -> PlanRevised:
-    plan = file.plan
-    if plan is None or plan.status is not PlanStatus.APPROVED:
-        raise CaseFileRuleViolation("only a plan in force can be revised")
-    region, district, mahalla, worker_id = _placed(file)
-    ids = [i.item_id for i in items]
-    if len(set(ids)) != len(ids):
-        raise CaseFileRuleViolation("plan items must have distinct item ids")
-    return PlanRevised(
-        case_id=file.case_id,
-        plan_id=plan.plan_id,
-        plan_version=plan.version + 1,
-        region=region,
-        district=district,
-        mahalla=mahalla,
-        social_worker_id=worker_id,
-        items=items,
-        reason=reason,
-        revised_by=revised_by,
-        revised_at=now,
-    )
-
-
-def decide_item_completed(
-    file: CaseFile, item_id: str, referral_id: str, now: datetime
-) -> list[Event]:
-    """A referral was completed: its item is done, and the plan when all are."""
-    plan = file.plan
-    if plan is None or plan.status is not PlanStatus.APPROVED:
-        return []  # closed or completed meanwhile: nothing left to track
-    if item_id in plan.completed_items or item_id not in {i.item_id for i in plan.items}:
-        return []  # redelivered, or an item a revision withdrew
-    done: list[Event] = [
-        PlanItemCompleted(
-            case_id=file.case_id,
-            plan_id=plan.plan_id,
-            item_id=item_id,
-            referral_id=referral_id,
-            completed_at=now,
-        )
-    ]
-    if set(plan.open_items) == {item_id}:
-        done.append(
-            PlanCompleted(
-                case_id=file.case_id,
-                plan_id=plan.plan_id,
-                plan_version=plan.version,
-                completed_by=file.worker_id or "system",
-                completed_at=now,
-            )
-        )
-    return done
-
-
-def decide_closure(file: CaseFile, closed: PlanClosed) -> list[Event]:
-    plan = file.plan
-    if plan is None:
-        raise CaseFileRuleViolation("there is no plan to close")
-    if plan.status is PlanStatus.CLOSED:
-        return []
-    return [closed]
 
 
 def decide_housing(file: CaseFile, granted: TemporaryHousingGranted) -> list[Event]:

@@ -33,17 +33,17 @@ from inson_contracts.codes.service_model import EMERGENCY_DAYS, URGENT_DAYS, Pro
 from inson_contracts.codes.services import SERVICES_BY_CODE
 from inson_contracts.events.assessment import HouseholdSituation
 from inson_contracts.events.values import Priority
-from pydantic import ValidationError
 
 from assessment.domain.rule_language import (
     Condition,
     Definition,
+    Example,
     Facts,
     RuleFileError,
-    enum_values,
-    explain_validation,
     one_value,
     parse_condition,
+    parse_definitions,
+    parse_examples,
     read_rule_file,
 )
 from assessment.domain.scoring import NeedScore, income_per_person
@@ -69,14 +69,6 @@ class Eligibility:
     provider_type: ProviderType
     target_days: int
     reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    qualifies: bool
-    note: str
-    situation: HouseholdSituation
-    circumstances: tuple[Circumstance, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,23 +108,6 @@ def _field(raw: dict[str, object], key: str, where: str) -> object:
     return raw[key]
 
 
-def _example(raw: object, where: str) -> Example:
-    if not isinstance(raw, dict) or set(raw) - {"qualifies", "note", "circumstances", "situation"}:
-        raise RuleFileError(f"{where}: an example has qualifies, note, circumstances, situation")
-    qualifies, note = _field(raw, "qualifies", where), raw.get("note", "")
-    if not isinstance(qualifies, bool) or not isinstance(note, str):
-        raise RuleFileError(f"{where}: qualifies must be true or false and note a text")
-    try:
-        situation = HouseholdSituation.model_validate(_field(raw, "situation", where))
-        listed = raw.get("circumstances", [])
-        circumstances = enum_values(Circumstance, listed) if listed else ()
-    except ValidationError as error:
-        raise RuleFileError(f"{where}: situation: {explain_validation(error)}") from None
-    except ValueError as error:
-        raise RuleFileError(f"{where}: circumstances: {error}") from None
-    return Example(qualifies, note, situation, circumstances)
-
-
 def _rule(raw: object, source: str, defs: Mapping[str, Definition]) -> Rule:
     code = raw.get("service") if isinstance(raw, dict) else None
     where = f"{source}: rule {code}"
@@ -162,12 +137,7 @@ def _rule(raw: object, source: str, defs: Mapping[str, Definition]) -> Rule:
     days = raw.get("target_days", entry.target_days)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30:
         raise RuleFileError(f"{where}: target_days must be a whole number from 1 to 30")
-    examples_raw = _field(raw, "examples", where)
-    if not isinstance(examples_raw, list):
-        raise RuleFileError(f"{where}: examples must be a list")
-    examples = tuple(_example(e, f"{where} example {i + 1}") for i, e in enumerate(examples_raw))
-    if {e.qualifies for e in examples} != {True, False}:
-        raise RuleFileError(f"{where}: needs a qualifying and a non-qualifying example")
+    examples = parse_examples(_field(raw, "examples", where), where)
     return Rule(code, str(summary), when, default, escalations, provider, days, examples)
 
 
@@ -198,17 +168,7 @@ class RuleSet:
         version = data.get("version")
         if not isinstance(version, str) or not version.startswith("eligibility/"):
             raise RuleFileError(f"{source}: version must read 'eligibility/<N>'")
-        defs: dict[str, Definition] = {}
-        raw_defs = data.get("definitions", {})
-        if not isinstance(raw_defs, dict):
-            raise RuleFileError(f"{source}: definitions must be an object")
-        for name, d in raw_defs.items():
-            where = f"{source}: definition {name}"
-            if not isinstance(d, dict) or set(d) != {"label", "when"} or not d["label"]:
-                raise RuleFileError(
-                    f"{where}: a definition is {{'label': text, 'when': condition}}"
-                )
-            defs[name] = Definition(str(d["label"]), parse_condition(d["when"], where, defs))
+        defs = parse_definitions(data.get("definitions", {}), source)
         raw_rules = data.get("rules")
         if not isinstance(raw_rules, list):
             raise RuleFileError(f"{source}: rules must be a list")
@@ -234,6 +194,18 @@ class RuleSet:
 CURRENT_RULES: RuleSet = RuleSet.load(1)
 
 
+def facts_of(
+    situation: HouseholdSituation, circumstances: Collection[Circumstance], need: NeedScore
+) -> Facts:
+    """What the rules of a scored household are evaluated against."""
+    return Facts(
+        situation=situation,
+        circumstances=frozenset(Circumstance(c) for c in circumstances),
+        need_level=need.level,
+        income_per_person=income_per_person(situation),
+    )
+
+
 def eligible_services(
     situation: HouseholdSituation,
     circumstances: Collection[Circumstance],
@@ -242,11 +214,6 @@ def eligible_services(
     rules: RuleSet = CURRENT_RULES,
 ) -> tuple[Eligibility, ...]:
     """The services whose rule holds, most pressing first, then by service code."""
-    facts = Facts(
-        situation=situation,
-        circumstances=frozenset(Circumstance(c) for c in circumstances),
-        need_level=need.level,
-        income_per_person=income_per_person(situation),
-    )
+    facts = facts_of(situation, circumstances, need)
     found = [e for rule in rules.rules.values() if (e := rule.evaluate(facts)) is not None]
     return tuple(sorted(found, key=lambda e: (-_PRIORITY_RANK[e.priority], e.service_code)))

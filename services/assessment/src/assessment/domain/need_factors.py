@@ -20,6 +20,7 @@ from inson_contracts.events.assessment import (
     AssessedMember,
     DisabilityGroup,
     Employment,
+    FunctionalLimitation,
     HouseholdSituation,
     HousingCondition,
     ProtectionRisk,
@@ -65,6 +66,10 @@ class MemberFilter(Data):
     has_disability: bool | None = None
     needs_help_with_daily_living: bool | None = None
     chronic_illness: bool | None = None
+    # Any of these limitations (the questionnaire's ``functional_limitations``).
+    functional_limitations: tuple[FunctionalLimitation, ...] | None = Field(
+        default=None, min_length=1
+    )
     employment: tuple[Employment, ...] | None = Field(default=None, min_length=1)
     schooling: tuple[Schooling, ...] | None = Field(default=None, min_length=1)
 
@@ -88,6 +93,8 @@ class MemberFilter(Data):
                 self.needs_help_with_daily_living is None
                 or m.needs_help_with_daily_living is self.needs_help_with_daily_living,
                 self.chronic_illness is None or m.chronic_illness is self.chronic_illness,
+                self.functional_limitations is None
+                or not set(self.functional_limitations).isdisjoint(m.functional_limitations),
                 self.employment is None or m.employment in self.employment,
                 self.schooling is None or m.schooling in self.schooling,
             )
@@ -107,6 +114,7 @@ class MemberFilter(Data):
             ("sex", self.sex),
             ("relation", self.relation),
             ("disability group", self.disability_group),
+            ("functional limitation", self.functional_limitations),
             ("employment", self.employment),
             ("schooling", self.schooling),
         ):

@@ -8,8 +8,8 @@ A condition is an object with exactly one key:
 - ``{"member": filter}``: at least one member matches every key of the filter:
   ``applicant`` (true for the applicant), ``age_min``, ``age_max`` (inclusive),
   ``sex``, ``relation``, ``disability_group``, ``has_disability``,
-  ``needs_help_with_daily_living``, ``chronic_illness``, ``employment``,
-  ``schooling`` (a list means "one of");
+  ``needs_help_with_daily_living``, ``chronic_illness``,
+  ``functional_limitations``, ``employment``, ``schooling`` (a list means "one of");
 - ``{"circumstance": v}``, ``{"housing": v}``, ``{"risk": v}`` (protection risk),
   ``{"income_source": v}`` (an income kind with a non-zero amount),
   ``{"resource": v}`` (relatives_support, owns_home, land_plot, livestock,
@@ -81,6 +81,59 @@ def explain_validation(error: ValidationError, names: Mapping[int, str] | None =
         shown = f" (got {got!r})" if isinstance(got, str | int | float) else ""
         lines.append(f"{'.'.join(str(p) for p in loc) or 'top level'}: {e['msg']}{shown}")
     return "; ".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A household a rule is tested against: whether the rule holds for it, and why."""
+
+    qualifies: bool
+    note: str
+    situation: HouseholdSituation
+    circumstances: tuple[Circumstance, ...]
+
+
+def parse_example(raw: object, where: str) -> Example:
+    """``{"qualifies", "note", "circumstances", "situation"}`` (a ``HouseholdSituation``)."""
+    if not isinstance(raw, dict) or set(raw) - {"qualifies", "note", "circumstances", "situation"}:
+        raise RuleFileError(f"{where}: an example has qualifies, note, circumstances, situation")
+    qualifies, note = raw.get("qualifies"), raw.get("note", "")
+    if "situation" not in raw or not isinstance(qualifies, bool) or not isinstance(note, str):
+        raise RuleFileError(
+            f"{where}: qualifies must be true or false, note a text, and a situation given"
+        )
+    try:
+        situation = HouseholdSituation.model_validate(raw["situation"])
+        listed = raw.get("circumstances", [])
+        circumstances = enum_values(Circumstance, listed) if listed else ()
+    except ValidationError as error:
+        raise RuleFileError(f"{where}: situation: {explain_validation(error)}") from None
+    except ValueError as error:
+        raise RuleFileError(f"{where}: circumstances: {error}") from None
+    return Example(qualifies, note, situation, circumstances)
+
+
+def parse_examples(raw: object, where: str) -> tuple[Example, ...]:
+    """At least one example that qualifies and one that does not."""
+    if not isinstance(raw, list):
+        raise RuleFileError(f"{where}: examples must be a list")
+    examples = tuple(parse_example(e, f"{where} example {i + 1}") for i, e in enumerate(raw))
+    if {e.qualifies for e in examples} != {True, False}:
+        raise RuleFileError(f"{where}: needs a qualifying and a non-qualifying example")
+    return examples
+
+
+def parse_definitions(raw: object, source: str) -> dict[str, Definition]:
+    """A rule file's named conditions, each able to name only those defined before it."""
+    if not isinstance(raw, dict):
+        raise RuleFileError(f"{source}: definitions must be an object")
+    defs: dict[str, Definition] = {}
+    for name, d in raw.items():
+        where = f"{source}: definition {name}"
+        if not isinstance(d, dict) or set(d) != {"label", "when"} or not d["label"]:
+            raise RuleFileError(f"{where}: a definition is {{'label': text, 'when': condition}}")
+        defs[name] = Definition(str(d["label"]), parse_condition(d["when"], where, defs))
+    return defs
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from inson_runtime.repository import Repository
 from pydantic import ValidationError
 
 from assessment.domain.case_file import CaseFile, replay
+from assessment.domain.plan_items import InvalidPlanItems
 from assessment.handlers.errors import NotFound, OutOfScope, Unprocessable
 
 CaseFiles = Repository[CaseFile]
@@ -51,11 +52,14 @@ async def record(
 
 
 def decided(decide: Callable[[], list[Event]]) -> list[Event]:
-    """The events of a decision; values the events refuse are the caller's to fix."""
+    """The events of a decision; values the events or the plan rules refuse are the caller's
+    to fix."""
     try:
         return decide()
     except ValidationError as exc:
         raise Unprocessable(exc.errors(include_url=False, include_context=False)) from None
+    except InvalidPlanItems as exc:
+        raise Unprocessable(exc.errors) from None
 
 
 async def case_file_for(files: CaseFiles, caller: Principal, case_id: str) -> CaseFile:

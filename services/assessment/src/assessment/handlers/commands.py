@@ -18,22 +18,17 @@ from typing import Any
 from inson_contracts.codes.staff import workers_covering
 from inson_contracts.events import (
     AssessmentCompleted,
-    AssessmentRecorded,
     CareRegisterEntryAdded,
     CareRegisterEntryRemoved,
     ConflictResolution,
     EditConflicted,
-    EditedCommand,
     Event,
-    PlanClosed,
     PlanDrafted,
     SocialWorkerReassigned,
     TemporaryHousingGranted,
 )
 from inson_contracts.events.assessment import AssignmentReason, HouseholdSituation
-from inson_contracts.events.plans import ClosureReason
 from inson_contracts.events.registers import CareRegisterCategory, CareRegisterRemovalReason
-from inson_contracts.events.values import PlanItem
 from inson_runtime.apikit import actor_of
 from inson_runtime.auth import Principal
 from inson_runtime.validation import forbid_unknown
@@ -42,8 +37,9 @@ from pydantic import ValidationError
 from assessment.domain import case_file as rules
 from assessment.domain.assignment import NoWorkerCovers, choose_worker
 from assessment.domain.case_file import CaseFile
-from assessment.domain.completion import completion
+from assessment.domain.completion import Visit, completion
 from assessment.domain.drafts import SavedDraft
+from assessment.domain.needs import AssessedNeed
 from assessment.domain.offline import decide_resolution
 from assessment.handlers.case_files import (
     CaseFiles,
@@ -55,8 +51,9 @@ from assessment.handlers.case_files import (
     record,
 )
 from assessment.handlers.errors import DraftConflict, NotFound, Refused, Unprocessable
+from assessment.handlers.plans import PlanCommands, approves
 from assessment.handlers.ports import CaseFacts, Caseloads, Drafts
-from assessment.handlers.tablets import Applied, merge_answers, merge_items, proposal
+from assessment.handlers.tablets import Applied, merge_answers, proposal
 
 
 @dataclass(frozen=True)
@@ -64,9 +61,15 @@ class Completion:
     completed: AssessmentCompleted
     plan: PlanDrafted | None
     applied: Applied
+    # What the drafted items answer, and the eligible services not drafted.
+    needs: tuple[AssessedNeed, ...] = ()
+    offered: tuple[str, ...] = ()
 
 
-class Assessments:
+class Assessments(PlanCommands):
+    """Every use case of the API; the plan's own (edit, approve, revise, close) are in
+    ``plans.py``."""
+
     def __init__(
         self,
         files: CaseFiles,
@@ -115,58 +118,14 @@ class Assessments:
         merged = await merge_answers(
             self.files, file, base, submitted, by=actor_of(caller), now=self.clock()
         )
-        recorded, completed, plan = await self._assessed(file, merged.content)
+        visit = await self._assessed(file, merged.content)
         version = await self._decide(
-            file, lambda: rules.decide_completion(file, recorded, completed, plan)
+            file,
+            lambda: rules.decide_completion(file, visit.recorded, visit.completed, visit.plan),
         )
         await self.drafts.discard(case_id)
-        return Completion(completed, plan, Applied(version, merged.merged_from))
-
-    async def edit_plan(
-        self, caller: Principal, case_id: str, items: list[PlanItem], base_version: int | None
-    ) -> Applied:
-        file, base = await based(self.files, caller, case_id, base_version)
-        actor = actor_of(caller)
-        merged = await merge_items(
-            self.files, file, base, EditedCommand.PLAN_EDIT, items, by=actor, now=self.clock()
-        )
-        now = self.clock()
-        version = await self._decide(
-            file, lambda: rules.edited_plan(file, merged.content, caller.sub, now)
-        )
-        return Applied(version, merged.merged_from)
-
-    async def approve(self, caller: Principal, case_id: str) -> None:
-        file = await case_file_for(self.files, caller, case_id)
-        await self._decide(
-            file, lambda: [rules.approved_plan(file, actor_of(caller), self.clock())]
-        )
-
-    async def revise(
-        self,
-        caller: Principal,
-        case_id: str,
-        items: list[PlanItem],
-        reason: str,
-        base_version: int | None,
-    ) -> Applied:
-        file, base = await based(self.files, caller, case_id, base_version)
-        actor = actor_of(caller)
-        merged = await merge_items(
-            self.files,
-            file,
-            base,
-            EditedCommand.PLAN_REVISION,
-            items,
-            by=actor,
-            now=self.clock(),
-            reason=reason,
-        )
-        now = self.clock()
-        version = await self._decide(
-            file, lambda: [rules.revised_plan(file, merged.content, reason, actor, now)]
-        )
-        return Applied(version, merged.merged_from)
+        applied = Applied(version, merged.merged_from)
+        return Completion(visit.completed, visit.plan, applied, visit.needs, visit.offered)
 
     async def conflicts(self, caller: Principal, case_id: str) -> list[EditConflicted]:
         """Open conflicts of stale tablet edits."""
@@ -190,6 +149,7 @@ class Assessments:
                 assess=lambda situation: self._completion(file, situation),
                 by=actor_of(caller),
                 now=self.clock(),
+                approver=approves(caller),
             )
         now = self.clock()
         version = await self._decide(
@@ -200,25 +160,6 @@ class Assessments:
             commit_id=f"resolve:{conflict_id}",
         )
         return Applied(version)
-
-    async def close_plan(
-        self, caller: Principal, case_id: str, reason: ClosureReason, note: str | None
-    ) -> None:
-        file = await case_file_for(self.files, caller, case_id)
-        await self._decide(
-            file,
-            lambda: rules.decide_closure(
-                file,
-                PlanClosed(
-                    case_id=case_id,
-                    plan_id=file.plan.plan_id if file.plan else "",
-                    reason=reason,
-                    note=note,
-                    closed_by=actor_of(caller),
-                    closed_at=self.clock(),
-                ),
-            ),
-        )
 
     async def reassign(
         self,
@@ -374,9 +315,7 @@ class Assessments:
         except ValueError as exc:
             raise Unprocessable([{"loc": ["draft"], "msg": str(exc)}]) from None
 
-    async def _assessed(
-        self, file: CaseFile, situation: HouseholdSituation
-    ) -> tuple[AssessmentRecorded, AssessmentCompleted, PlanDrafted | None]:
+    async def _assessed(self, file: CaseFile, situation: HouseholdSituation) -> Visit:
         """The completed visit's events; the score weighs what intake said of the case too."""
         return completion(
             file,
@@ -389,5 +328,5 @@ class Assessments:
         )
 
     async def _completion(self, file: CaseFile, situation: HouseholdSituation) -> list[Event]:
-        recorded, completed, plan = await self._assessed(file, situation)
-        return rules.decide_completion(file, recorded, completed, plan)
+        visit = await self._assessed(file, situation)
+        return rules.decide_completion(file, visit.recorded, visit.completed, visit.plan)

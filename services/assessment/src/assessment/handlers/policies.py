@@ -2,10 +2,13 @@
 
 - intake's ``case.opened``: a worker who covers the mahalla takes the case,
   least loaded first, and the home visit is scheduled;
-- referral's ``referral.issued``: which plan item the referral serves is
-  remembered, so that
-- referral's ``referral.completed`` marks that item done (and the plan, once
-  every item is);
+- every referral event (issued, delivered, accepted, rejected, started,
+  completed, cancelled, expired, escalated): where the item's referral stands
+  is kept (``domain/referral_states.py``), the rejection reason and the
+  completion note in their sealed wire form (the consumer does not open
+  them); the attention list and the case file read it;
+- referral's ``referral.completed`` also marks that item done (and the plan,
+  once every item is);
 - every minute or so: temporary housing registrations past their end expire.
 
 Every append carries a commit id derived from its cause, so a redelivered
@@ -21,17 +24,22 @@ from datetime import UTC, datetime
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.codes.staff import workers_covering
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import CaseOpened, ReferralCompleted, ReferralIssued
+from inson_contracts.events import CaseOpened, ReferralCompleted, ReferralIssued, ReferralRejected
+from inson_contracts.events.referral import ReferralEvent
+from inson_contracts.personal import SEALED
 from inson_runtime.eventstore import ConcurrencyConflict
 
 from assessment.domain.assignment import choose_worker, schedule_home_visit
-from assessment.domain.case_file import (
-    decide_assignment,
-    decide_housing_expiry,
-    decide_item_completed,
-)
+from assessment.domain.case_file import decide_assignment, decide_housing_expiry
+from assessment.domain.plans import decide_item_completed
+from assessment.domain.referral_states import SealedNote, changes_of
 from assessment.handlers.case_files import CaseFiles, derived_id, record
-from assessment.handlers.ports import Caseloads, HousingRegistrations, ReferralLinks
+from assessment.handlers.ports import (
+    Caseloads,
+    HousingRegistrations,
+    PersonalData,
+    ReferralTracker,
+)
 
 # Circumstances that bring the home visit forward to the next working day.
 URGENT = {Circumstance.CHILD_AT_RISK, Circumstance.DOMESTIC_VIOLENCE, Circumstance.HOMELESS}
@@ -45,14 +53,16 @@ class Policies:
         files: CaseFiles,
         *,
         caseloads: Caseloads,
-        referral_links: ReferralLinks,
+        referrals: ReferralTracker,
         housing: HousingRegistrations,
+        personal: PersonalData,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.files = files
         self.caseloads = caseloads
-        self.referral_links = referral_links
+        self.referrals = referrals
         self.housing = housing
+        self.personal = personal
         self.clock = clock
 
     async def assign(self, opened: CaseOpened, envelope: Envelope) -> None:
@@ -85,14 +95,22 @@ class Policies:
                 continue
             return
 
-    async def remember_referral(self, issued: ReferralIssued, envelope: Envelope) -> None:
-        await self.referral_links.remember(issued)
+    async def follow_referral(self, event: ReferralEvent, envelope: Envelope) -> None:
+        """Keep where the referral stands; an issue supersedes the item's earlier referrals."""
+        note = await self._note(event, envelope)
+        changes = changes_of(event, note)
+        await self.referrals.follow(event.referral_id, event.case_id, changes, envelope)
+        if isinstance(event, ReferralIssued):
+            await self.referrals.supersede(
+                event.case_id, event.item_id, event.referral_id, event.issued_at, event.replaces
+            )
 
     async def complete_item(self, completed: ReferralCompleted, envelope: Envelope) -> None:
         """The referral's plan item is done; the plan too when it was the last one open."""
+        await self.follow_referral(completed, envelope)
         # Issued and completed share the referral's stream and partition, so
         # the item is known by now.
-        item_id = await self.referral_links.item_of(completed.referral_id)
+        item_id = await self.referrals.item_of(completed.referral_id)
         if item_id is None:
             return
         file = await self.files.load(completed.case_id)
@@ -100,6 +118,22 @@ class Policies:
         await record(
             self.files, file, done, commit_id=f"item-done:{envelope.id}", cause=envelope.id
         )
+
+    async def _note(self, event: ReferralEvent, envelope: Envelope) -> SealedNote | None:
+        """A rejection's reason or a completion's note, sealed as it came (sealed here if it
+        came in clear, from a producer that predates sealing): never stored in clear."""
+        if isinstance(event, ReferralRejected):
+            text: str | None = event.reason
+        elif isinstance(event, ReferralCompleted):
+            text = event.outcome
+        else:
+            return None
+        wire = envelope.data
+        if not isinstance(wire.get(SEALED), dict):
+            if text is None:
+                return None
+            wire = await self.personal.seal(envelope.type, wire, envelope.subject or "")
+        return SealedNote(envelope.type, wire.get(SEALED))
 
     async def expire_housing(self) -> None:
         """Record the expiry of every temporary housing registration now due."""

@@ -7,11 +7,11 @@ read models in ``projections/queries.py``); unit tests plug in fakes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import Protocol
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from inson_contracts.codes.circumstances import Circumstance
-from inson_contracts.events import ReferralIssued
+from inson_contracts.envelope import Envelope
 
 from assessment.domain.drafts import SavedDraft
 
@@ -38,12 +38,41 @@ class CaseFacts(Protocol):
         ...
 
 
-class ReferralLinks(Protocol):
-    async def remember(self, issued: ReferralIssued) -> None:
-        """Which plan item the referral serves."""
+class ReferralTracker(Protocol):
+    """Where each referral stands (``domain/referral_states.py`` says what changes)."""
+
+    async def follow(
+        self, referral_id: str, case_id: str, changes: dict[str, Any], envelope: Envelope
+    ) -> None:
+        """Apply a referral event's changes to its record, once per stream version."""
         ...
 
-    async def item_of(self, referral_id: str) -> str | None: ...
+    async def supersede(
+        self,
+        case_id: str,
+        item_id: str,
+        referral_id: str,
+        issued_at: datetime,
+        replaces: str | None,
+    ) -> None:
+        """A referral issued for the item supersedes the item's earlier ones."""
+        ...
+
+    async def item_of(self, referral_id: str) -> str | None:
+        """Which plan item the referral serves (None: not issued here yet)."""
+        ...
+
+
+class PersonalData(Protocol):
+    """The runtime's sealer: personal fields in and out of their sealed wire form."""
+
+    async def seal(self, event_type: str, data: dict[str, Any], subject: str) -> dict[str, Any]:
+        """The data with its personal fields sealed under the person's key."""
+        ...
+
+    async def open(self, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The data with its personal fields opened (absent after an erasure)."""
+        ...
 
 
 class DueRegistration(Protocol):

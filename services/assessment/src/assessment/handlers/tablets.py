@@ -20,7 +20,7 @@ from inson_contracts.events import EditConflicted, EditedCommand, Event
 from inson_contracts.events.assessment import HouseholdSituation
 from inson_contracts.events.values import Actor, PlanItem
 
-from assessment.domain import case_file as rules
+from assessment.domain import plans as rules
 from assessment.domain.case_file import CaseFile
 from assessment.domain.offline import (
     Reconciled,
@@ -159,20 +159,33 @@ async def _merge_or_conflict(
 # defaults: left out of the digest while they hold them, so a command a tablet
 # queued before they existed finds its conflict under the same id.
 _ITEM_FIELDS_SINCE: dict[str, object] = {"needs": [], "provider": None}
+# Likewise for a household member's answers.
+_MEMBER_FIELDS_SINCE: dict[str, object] = {"functional_limitations": []}
+
+
+def _without_defaults(dumped: dict[str, object], since: dict[str, object]) -> dict[str, object]:
+    for name, default in since.items():
+        if dumped.get(name) == default:
+            dumped.pop(name, None)
+    return dumped
 
 
 def _item_digest(item: PlanItem) -> dict[str, object]:
-    dumped: dict[str, object] = item.model_dump(mode="json", by_alias=True)
-    for name, default in _ITEM_FIELDS_SINCE.items():
-        if dumped.get(name) == default:
-            dumped.pop(name, None)
+    return _without_defaults(item.model_dump(mode="json", by_alias=True), _ITEM_FIELDS_SINCE)
+
+
+def _situation_digest(situation: HouseholdSituation) -> dict[str, object]:
+    dumped: dict[str, object] = situation.model_dump(mode="json", by_alias=True)
+    members = dumped.get("members")
+    if isinstance(members, list):
+        dumped["members"] = [_without_defaults(m, _MEMBER_FIELDS_SINCE) for m in members]
     return dumped
 
 
 def _fingerprint(proposal: HouseholdSituation | list[PlanItem], reason: str | None) -> str:
     """A digest of the proposal, the same however often the tablet sends it."""
     content = (
-        proposal.model_dump(mode="json", by_alias=True)
+        _situation_digest(proposal)
         if isinstance(proposal, HouseholdSituation)
         else [_item_digest(item) for item in proposal]
     )
@@ -196,11 +209,14 @@ async def proposal(
     assess: Callable[[HouseholdSituation], Awaitable[list[Event]]],
     by: Actor,
     now: datetime,
+    approver: bool,
 ) -> list[Event]:
     """The events of a conflict's proposal, merged again over what changed since it was met.
 
     ``file`` is the case file now, ``then`` as it was when the conflict was
     recorded; ``assess`` scores a questionnaire into the completion's events.
+    A revision goes through the same approval rule as any (``approver``: the
+    person settling it approves plans).
     """
     if conflict.command is EditedCommand.ASSESSMENT_COMPLETION:
         if conflict.proposed_situation is None:
@@ -213,9 +229,10 @@ async def proposal(
         raise Refused(_ERASED)
     items = settled(reconcile_items(plan_items(then), plan_items(file), conflict.proposed_items))
     if conflict.command is EditedCommand.PLAN_EDIT:
-        return decided(lambda: rules.edited_plan(file, items, by.id, now))
+        plan_id = derived_id("plan", file.case_id)
+        return decided(lambda: rules.edited_plan(file, items, by.id, now, new_plan_id=plan_id))
     reason = conflict.proposed_reason or "resolved conflict"
-    return decided(lambda: [rules.revised_plan(file, items, reason, by, now)])
+    return decided(lambda: rules.decide_revision(file, items, reason, by, now, approver=approver))
 
 
 # The proposal's personal data was erased (crypto-shredding): nothing left to apply.

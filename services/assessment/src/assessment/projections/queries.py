@@ -9,17 +9,21 @@ absent, not null).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from inson_contracts.codes.circumstances import Circumstance
+from inson_contracts.events.values import Actor
 from inson_runtime.apikit import Page, skip_of
 from inson_runtime.auth import Principal, Role
 from inson_runtime.mongo import Document
 from pydantic import BaseModel, Field
 from pymongo.asynchronous.database import AsyncDatabase
 
+from assessment.adapters.referral_states import REFERRAL_ITEMS
+from assessment.projections.referral_records import ItemReferral, ReferralRecord, record_of
 from assessment.projections.views import CASE_FACTS, CASE_FILES, HOUSING
 
 # Overdue items are looked for among this many case files with plans in force.
@@ -38,6 +42,23 @@ class CaseFileItem(BaseModel):
     provider_type: str
     priority: str
     due_by: date | None
+    needs: list[str] | None = Field(default=None, description="The assessed needs it answers")
+    provider: str | None = Field(
+        default=None, description="The chosen provider; absent: the district's default"
+    )
+    referral: ItemReferral | None = Field(
+        default=None, description="Where its current referral stands (none issued yet: absent)"
+    )
+
+
+class PendingRevision(BaseModel):
+    """A revision adding services, waiting for the supervisor (its reason, personal, is left
+    out); ``POST /v1/cases/{case_id}/plan/approve`` puts it in force."""
+
+    items: list[CaseFileItem]
+    added_services: list[str]
+    proposed_by: Actor
+    proposed_at: datetime
 
 
 class CaseFileView(BaseModel):
@@ -64,6 +85,12 @@ class CaseFileView(BaseModel):
     plan_version: int | None = None
     items: list[CaseFileItem] | None = None
     completed_items: list[str] | None = None
+    pending_revision: PendingRevision | None = None
+    offered_services: list[str] | None = Field(
+        default=None,
+        description="Services the assessment found the person eligible for that the plan "
+        "does not hold: offered, for the worker to add if the person wants them",
+    )
     open_conflicts: list[str] | None = Field(
         default=None, description="Conflicts of stale tablet edits waiting for a person"
     )
@@ -98,17 +125,51 @@ def area_of(principal: Principal) -> dict[str, Any]:
     raise NoArea("your token's scope covers no district")
 
 
-def _view(doc: dict[str, Any]) -> CaseFileView:
-    fields = {k: v for k, v in doc.items() if not k.startswith("_")}
+def _view(doc: dict[str, Any], referrals: dict[tuple[str, str], ReferralRecord]) -> CaseFileView:
+    fields = {k: v for k, v in doc.items() if not k.startswith("_") and k != "eligible_services"}
+    items = doc.get("items")
+    if isinstance(items, list):
+        fields["items"] = [_with_referral(doc["_id"], item, referrals) for item in items]
+        eligible = doc.get("eligible_services")
+        if isinstance(eligible, list):
+            planned = {i.get("service_code") for i in items}
+            fields["offered_services"] = [s for s in eligible if s not in planned]
     # The projection's stream version: a tablet's base_version for its next command.
     return CaseFileView.model_validate(
         {**fields, "case_id": doc["_id"], "version": doc.get("_version")}
     )
 
 
+def _with_referral(
+    case_id: str, item: dict[str, Any], referrals: dict[tuple[str, str], ReferralRecord]
+) -> dict[str, Any]:
+    record = referrals.get((case_id, str(item.get("item_id"))))
+    if record is None:
+        return item
+    return {**item, "referral": record.state.model_dump(exclude_unset=True)}
+
+
 class CaseFileQueries:
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase[Document],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.case_files = db[CASE_FILES]
+        self.referrals = db[REFERRAL_ITEMS]
+        self.clock = clock
+
+    async def _current_referrals(
+        self, case_ids: Iterable[str]
+    ) -> dict[tuple[str, str], ReferralRecord]:
+        """Each item's current referral, by (case, item)."""
+        query = {"case_id": {"$in": list(case_ids)}, "superseded_by": {"$exists": False}}
+        now, found = self.clock(), {}
+        async for doc in self.referrals.find(query, sort=[("issued_at", 1)]):
+            record = record_of(doc, now)
+            if record.item_id is not None:
+                found[(record.case_id, record.item_id)] = record  # the latest wins
+        return found
 
     async def page(
         self,
@@ -136,12 +197,16 @@ class CaseFileQueries:
         cursor = self.case_files.find(
             {"$and": query}, sort=[("_id", 1)], skip=skip_of(page, page_size), limit=page_size
         )
-        items = [_view(doc) async for doc in cursor]
+        docs = [doc async for doc in cursor]
+        referrals = await self._current_referrals(doc["_id"] for doc in docs)
+        items = [_view(doc, referrals) for doc in docs]
         return Page(items=items, page=page, page_size=page_size, total=total)
 
     async def one(self, principal: Principal, case_id: str) -> CaseFileView | None:
         doc = await self.case_files.find_one({"$and": [{"_id": case_id}, area_of(principal)]})
-        return None if doc is None else _view(doc)
+        if doc is None:
+            return None
+        return _view(doc, await self._current_referrals([case_id]))
 
     async def overdue_items(self, principal: Principal, today: date) -> list[OverdueItem]:
         """Items of plans in force due before ``today`` and not completed."""

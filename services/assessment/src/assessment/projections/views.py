@@ -1,7 +1,8 @@
 """Assessment's read models.
 
 - ``case_files``: one per case, from assessment's own topic: worker, visit,
-  need level, plan status and items, open conflicts of stale tablet edits
+  need level and the services found eligible, plan status and items, a
+  revision waiting for the supervisor, open conflicts of stale tablet edits
   (caseloads, visits due, plans by status, overdue items are queries over it);
 - ``case_facts``: what intake said about each case (circumstances, language),
   from the intake topic;
@@ -27,6 +28,7 @@ from inson_contracts.events import (
     PlanDrafted,
     PlanItemCompleted,
     PlanRevised,
+    PlanRevisionProposed,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
     TemporaryHousingExpired,
@@ -98,6 +100,7 @@ async def assessed(event: AssessmentCompleted, envelope: Envelope, db: Database)
             "need_level": event.need_level.value,
             "need_score": event.need_score,
             "score_model": event.score_model,
+            "eligible_services": list(event.eligible_services),
         },
     )
 
@@ -118,16 +121,26 @@ async def drafted(event: PlanDrafted, envelope: Envelope, db: Database) -> None:
 
 @case_files_view.on(PlanApproved, PlanRevised)
 async def in_force(event: PlanApproved | PlanRevised, envelope: Envelope, db: Database) -> None:
-    await _update(
-        db,
-        event.case_id,
-        envelope,
-        {
-            "plan_status": "approved",
-            "plan_version": event.plan_version,
-            "items": [i.model_dump(mode="json", exclude={"goal"}) for i in event.items],
-        },
-    )
+    changes = {
+        "plan_status": "approved",
+        "plan_version": event.plan_version,
+        "items": [i.model_dump(mode="json", exclude={"goal"}) for i in event.items],
+    }
+    # A revision the supervisor approved settles the proposal (domain/case_file.py).
+    settled = isinstance(event, PlanApproved) or event.approved_by is not None
+    update = {"$set": changes, **({"$unset": {"pending_revision": ""}} if settled else {})}
+    await apply_at_version(db[CASE_FILES], event.case_id, envelope, update)
+
+
+@case_files_view.on(PlanRevisionProposed)
+async def proposed(event: PlanRevisionProposed, envelope: Envelope, db: Database) -> None:
+    pending = {
+        "items": [i.model_dump(mode="json", exclude={"goal"}) for i in event.items],
+        "added_services": list(event.added_services),
+        "proposed_by": event.proposed_by.model_dump(mode="json"),
+        "proposed_at": event.proposed_at,
+    }
+    await _update(db, event.case_id, envelope, {"pending_revision": pending})
 
 
 @case_files_view.on(PlanItemCompleted)
@@ -137,14 +150,15 @@ async def item_done(event: PlanItemCompleted, envelope: Envelope, db: Database) 
     )
 
 
-@case_files_view.on(PlanCompleted)
-async def plan_done(event: PlanCompleted, envelope: Envelope, db: Database) -> None:
-    await _update(db, event.case_id, envelope, {"plan_status": "completed", "open": False})
-
-
-@case_files_view.on(PlanClosed)
-async def plan_closed(event: PlanClosed, envelope: Envelope, db: Database) -> None:
-    await _update(db, event.case_id, envelope, {"plan_status": "closed", "open": False})
+@case_files_view.on(PlanCompleted, PlanClosed)
+async def plan_ended(event: PlanCompleted | PlanClosed, envelope: Envelope, db: Database) -> None:
+    status = "completed" if isinstance(event, PlanCompleted) else "closed"
+    await apply_at_version(
+        db[CASE_FILES],
+        event.case_id,
+        envelope,
+        {"$set": {"plan_status": status, "open": False}, "$unset": {"pending_revision": ""}},
+    )
 
 
 # Stale tablet edits waiting for a person: a supervisor finds them by case file.
