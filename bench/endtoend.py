@@ -344,6 +344,9 @@ def _name(n: int) -> str:
     return "Bench" + "".join(digits)
 
 
+# Drafts are needs-driven: a lonely pensioner who walks only with support and
+# needs help at home gets five items, one of them (the disability allowance)
+# at the Social service window, whose queue P4 times.
 SITUATION = {
     "members": [
         {
@@ -352,6 +355,8 @@ SITUATION = {
             "sex": "female",
             "needs_help_with_daily_living": True,
             "employment": "pensioner",
+            "disability_group": "group_2",
+            "functional_limitations": ["walking"],
         }
     ],
     "income_sources": [{"kind": "pension", "monthly_amount_uzs": 800000}],

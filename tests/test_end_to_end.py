@@ -99,6 +99,10 @@ async def test_an_application_becomes_a_completed_plan_through_the_window(
                     "sex": "female",
                     "needs_help_with_daily_living": True,
                     "employment": "pensioner",
+                    # Walks only with support: the disability allowance is
+                    # drafted, at the Social service window.
+                    "disability_group": "group_2",
+                    "functional_limitations": ["walking"],
                 }
             ],
             "income_sources": [{"kind": "pension", "monthly_amount_uzs": 800000}],
@@ -117,6 +121,12 @@ async def test_an_application_becomes_a_completed_plan_through_the_window(
         await wait_for(facts_arrived, what="the assessment completed")
         approved = await assessment.post(f"/v1/cases/{case_id}/plan/approve", headers=supervisor)
         assert approved.status_code == 204, approved.text
+
+        async def plan_in_force() -> bool:
+            # The case file is a projection: it shows the approval a moment later.
+            return (await case_file()).get("plan_status") == "approved"
+
+        await wait_for(plan_in_force, what="the approved plan in the case file")
         plan = await case_file()
         items = plan["items"]
         assert items
@@ -129,15 +139,15 @@ async def test_an_application_becomes_a_completed_plan_through_the_window(
 
         await wait_for(all_issued, timeout_s=60, what="a referral per plan item")
         windows = [item for item in items if item["provider_type"] == "social_service_window"]
-        if windows:
-            operator = bearer(
-                "window_operator", "op-1", service_center=f"psc-{DISTRICT}", district=DISTRICT
-            )
-            queue = (
-                await referral.get("/v1/queue", headers=operator, params={"page_size": 100})
-            ).json()
-            queued = {r["id"] for r in queue["items"]}
-            assert {referral_id(plan["plan_id"], w["item_id"]) for w in windows} <= queued
+        assert windows, items
+        operator = bearer(
+            "window_operator", "op-1", service_center=f"psc-{DISTRICT}", district=DISTRICT
+        )
+        queue = (
+            await referral.get("/v1/queue", headers=operator, params={"page_size": 100})
+        ).json()
+        queued = {r["id"] for r in queue["items"]}
+        assert {referral_id(plan["plan_id"], w["item_id"]) for w in windows} <= queued
 
         for rid in ids:
             for step in ("accept", "start", "complete"):

@@ -901,8 +901,9 @@ class Run:
         worker = self.bearer(
             "social_worker", found["worker_id"], mahallas=[flow.mahalla], district=flow.district
         )
-        # A lonely pensioner of modest need: three plan items, one of them at
-        # the Social service window, so every kind of provider is in the flow.
+        # A lonely pensioner who walks only with support: drafts are
+        # needs-driven, and hers hold three items, the disability allowance at
+        # the Social service window and two at the Inson center.
         situation = {
             "members": [
                 {
@@ -910,6 +911,8 @@ class Run:
                     "age": 70 + flow.index % 15,
                     "sex": "female",
                     "employment": "pensioner",
+                    "disability_group": "group_2",
+                    "functional_limitations": ["walking"],
                 }
             ],
             "income_sources": [{"kind": "pension", "monthly_amount_uzs": 3000000}],
