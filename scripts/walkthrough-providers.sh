@@ -29,6 +29,10 @@ wait_for() { # wait_for <what> <command...>: retry for up to 60 s
 SUPERVISOR=$(token --role supervisor --sub sup-$DISTRICT --district $DISTRICT)
 ADMIN=$(token --role admin --sub admin-1)
 
+# A birth date of its own per run: the same name and birth date would join
+# the case of an earlier run (one case per person) instead of opening one.
+BORN=$(python3 -c "import random; print(f'19{random.randint(38, 52)}-{random.randint(1, 12):02d}-{random.randint(1, 28):02d}')")
+
 step "A social worker takes the application of a lonely elderly woman at her home"
 TABLET=$(token --role social_worker --sub tablet-user --mahalla $MAHALLA --district $DISTRICT)
 CASE=$(curl -fsS -X POST $INTAKE/v1/applications \
@@ -36,7 +40,7 @@ CASE=$(curl -fsS -X POST $INTAKE/v1/applications \
   -H "Content-Type: application/json" -d @- <<JSON | json '["case_id"]'
 {"channel": "mahalla_tablet",
  "applicant": {"name": {"last_name": "Qodirova", "first_name": "Malika", "patronymic": "Rustamovna"},
-               "birth_date": "1948-05-17", "sex": "female", "language": "uz-Latn"},
+               "birth_date": "$BORN", "sex": "female", "language": "uz-Latn"},
  "address": {"region": "1735", "district": "$DISTRICT", "mahalla": "$MAHALLA",
              "street": "Alisher Navoiy koʻchasi", "house": "12"},
  "circumstances": ["lonely_elderly", "needs_care_by_others", "disability"],
@@ -116,7 +120,7 @@ curl -fsS $ASSESSMENT/v1/attention -H "Authorization: Bearer $WORKER" \
   | python3 -c "import json,sys; [print(i['item_id'], i['attention'], i['referral'].get('rejection_code'), '-', i.get('reason')) for i in json.load(sys.stdin)['items'] if i['case_id']=='$CASE']"
 
 step "A revision with an unknown service is refused (422), nothing written"
-curl -sS -o /dev/stderr -w '%{http_code}\n' -X POST $ASSESSMENT/v1/cases/$CASE/plan/revise \
+curl -sS -w '\nHTTP %{http_code}\n' -X POST $ASSESSMENT/v1/cases/$CASE/plan/revise \
   -H "Authorization: Bearer $WORKER" -H "Content-Type: application/json" \
   -d '{"items": [{"item_id": "x", "service_code": "ZZZ-99", "provider_type": "other"}], "reason": "typo"}'
 
@@ -138,7 +142,8 @@ curl -fsS $REFERRAL/v1/referrals/${RID[job-for-grandson]} -H "Authorization: Bea
   | python3 -c "import json,sys; r=json.load(sys.stdin); print('issued again:', r['referral_code'], 'replaces', r['replaces'])"
 
 step "The health facility's nurse opens the referral: whom to visit, and where (an audited read)"
-curl -fsS $REFERRAL/v1/referrals/${RID[nurse]}/person -H "Authorization: Bearer $(staff_of "${RID[nurse]}")" | python3 -m json.tool
+curl -fsS $REFERRAL/v1/referrals/${RID[nurse]}/person -H "Authorization: Bearer $(staff_of "${RID[nurse]}")" \
+  | python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin), ensure_ascii=False, indent=2))"
 
 step "Every provider accepts, starts and completes its referral"
 for item in "${ITEMS[@]}"; do

@@ -15,6 +15,10 @@ MAHALLA=1735207003 # a generated placeholder mahalla of Beruniy
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 step() { printf '\n== %s\n' "$*"; }
 
+# A birth date of its own per run: the same name and birth date would join
+# the case of an earlier run (one case per person), whose plan is approved.
+BORN=$(python3 -c "import random; print(f'19{random.randint(38, 52)}-{random.randint(1, 12):02d}-{random.randint(1, 28):02d}')")
+
 step "A social worker takes the application on a tablet in the mahalla"
 WORKER_AT_INTAKE=$("${TOKEN_CMD[@]}" --role social_worker --sub tablet-user --mahalla $MAHALLA --district $DISTRICT)
 SUBMITTED=$(curl -fsS -X POST $INTAKE/v1/applications \
@@ -22,7 +26,7 @@ SUBMITTED=$(curl -fsS -X POST $INTAKE/v1/applications \
   -H "Content-Type: application/json" -d @- <<JSON
 {"channel": "mahalla_tablet",
  "applicant": {"name": {"last_name": "Saidova", "first_name": "Muhabbat"},
-               "birth_date": "1949-05-17", "sex": "female", "language": "uz-Latn"},
+               "birth_date": "$BORN", "sex": "female", "language": "uz-Latn"},
  "address": {"region": "1735", "district": "$DISTRICT", "mahalla": "$MAHALLA"},
  "circumstances": ["lonely_elderly", "needs_care_by_others", "disability"],
  "consent": {"given": true, "text_version": "2026-01"}}
