@@ -35,6 +35,7 @@ from inson_runtime.auth import (
 from inson_runtime.auth.cli import main as cli_main
 from inson_runtime.auth.keys import dev_key_from_private
 from inson_runtime.auth.settings import find_repo_root
+from inson_runtime.problems import install_problems
 
 MAHALLAS = ["1703202001", "1703202002"]
 
@@ -52,6 +53,7 @@ def dev_key(settings: AuthSettings) -> DevKey:
 
 def build_app(authenticator: Authenticator | None) -> FastAPI:
     app = FastAPI()
+    install_problems(app)
     if authenticator is not None:
         install_authenticator(app, authenticator)
 
@@ -95,9 +97,21 @@ def get_me(client: TestClient, token: str) -> Any:
 
 
 def assert_401(response: Any, reason: str, token: str | None = None) -> None:
+    """401 as a problem; why, in the challenge (RFC 6750) when a token was sent."""
     assert response.status_code == 401, response.text
-    assert response.headers["www-authenticate"].startswith("Bearer")
-    assert response.json() == {"detail": reason}
+    assert response.headers["content-type"] == "application/problem+json"
+    challenge = response.headers["www-authenticate"]
+    problem = response.json()
+    if token is None and "Authorization" not in response.request.headers:
+        assert challenge == "Bearer"
+        assert problem["code"] == "auth.token_missing"
+        return
+    assert challenge == f'Bearer error="invalid_token", error_description="{reason}"'
+    expired = reason == "token has expired"
+    assert problem["code"] == ("auth.token_expired" if expired else "auth.token_invalid")
+    assert problem["status"] == 401 and problem["type"] == f"urn:inson:problem:{problem['code']}"
+    if token is not None:
+        assert token not in response.text  # the token is never echoed
     if token:
         assert token not in response.text
 
@@ -127,14 +141,16 @@ def test_missing_header_is_401_without_error_code(client: TestClient) -> None:
 
 def test_other_auth_scheme_is_401(client: TestClient) -> None:
     response = client.get("/me", headers={"Authorization": "Basic d29ya2VyOnB3"})
-    assert_401(response, "authorization scheme must be Bearer")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["code"] == "auth.token_missing"
 
 
 @pytest.mark.parametrize("token", ["not-a-jwt", "aaa.bbb.ccc", "eyJhbGciOiJFUzI1NiJ9.e30"])
 def test_malformed_token_is_401(client: TestClient, token: str) -> None:
     response = get_me(client, token)
     assert_401(response, "token is malformed", token)
-    assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    assert response.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
 
 
 def test_expired_token_is_401(client: TestClient, settings: AuthSettings) -> None:
@@ -226,7 +242,10 @@ def test_missing_scope_means_no_territory(
 def test_role_not_allowed_is_403(client: TestClient, settings: AuthSettings) -> None:
     response = client.get("/cases", headers={"Authorization": f"Bearer {token_for(settings)}"})
     assert response.status_code == 403
-    assert "social_worker" in response.json()["detail"]
+    problem = response.json()
+    assert problem["code"] == "auth.role_not_allowed"
+    assert "social_worker" in problem["detail"] and "admin, supervisor" in problem["detail"]
+    assert response.headers["www-authenticate"] == 'Bearer error="insufficient_scope"'
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.ADMIN])
@@ -345,7 +364,7 @@ def test_unreachable_jwks_is_503_not_401(tmp_path: Path, dev_key: DevKey) -> Non
     client, settings = jwks_client(f"http://127.0.0.1:{port}/jwks", tmp_path)
     response = get_me(client, token_for(settings, key=dev_key))
     assert response.status_code == 503
-    assert response.json() == {"detail": "signing keys are unavailable"}
+    assert response.json()["code"] == "auth.unavailable"
 
 
 # --- dev key, CLI, settings -------------------------------------------------------------

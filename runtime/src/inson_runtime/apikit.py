@@ -3,7 +3,8 @@
 Routes declare their callers with the role aliases below (``Annotated``
 dependencies), page with :data:`PageNo` / :data:`PageSize` and answer lists
 as :class:`Page` of a typed item, and record the acting user with
-:func:`actor_of`. Error answers are :class:`Problem` (see ``responses``).
+:func:`actor_of`. Error answers are problems (:class:`Problem`, RFC 9457;
+``inson_runtime.problems``); ``responses`` documents a route's.
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ from pydantic import BaseModel, Field
 
 from inson_runtime.auth import Principal, Role, require_roles
 
+# Re-exported: routes name it in their error answers.
+from inson_runtime.problems.model import Problem as Problem
+
 T = TypeVar("T")
 
 
-class Problem(BaseModel):
-    """An error answer: what went wrong, in words a caller can act on."""
-
-    detail: str
-
-
 def responses(by_status: dict[int, str]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI error answers of a route: ``responses({404: "No such case"})``."""
+    """OpenAPI error answers of a route: ``responses({404: "No such case"})``.
+
+    Each is published as a problem (``application/problem+json``)."""
     return {
         status: {"model": Problem, "description": description}
         for status, description in by_status.items()

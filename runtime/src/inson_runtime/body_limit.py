@@ -1,18 +1,19 @@
-"""Refuse request bodies larger than a limit, before anything reads them.
+"""Refuse request bodies larger than a limit (413), before the app reads them.
 
-Checks Content-Length up front and counts the bytes of chunked bodies as they
-stream, so a client cannot make a service buffer an arbitrary body.
+A body with ``Content-Length`` is judged by it up front. A body without one
+(chunked) is read here, up to the limit, and handed on whole: a body the
+app would buffer anyway, and one that goes over is refused as it streams,
+whatever the route (before, FastAPI read it, failed and answered 400).
 """
 
 from __future__ import annotations
 
-import json
-
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-
-class BodyTooLarge(Exception):
-    pass
+from inson_runtime.observability.http import CORRELATION_SCOPE_KEY
+from inson_runtime.problems.answers import problem_response
+from inson_runtime.problems.common import BODY_TOO_LARGE, COMMON
 
 
 class BodySizeLimit:
@@ -24,51 +25,47 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    too_large = int(value) > self.max_bytes
-                except ValueError:
-                    too_large = False
-                if too_large:
-                    await self._refuse(send)
-                    return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None:
+            if length.isdigit() and int(length) > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
         received = 0
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge
-            return message
+            if message["type"] == "http.disconnect":
+                return  # the client left: there is no one to answer
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replaying(b"".join(chunks), receive), send)
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(send)
-
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {"detail": f"request body is larger than {self.max_bytes} bytes"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            BODY_TOO_LARGE,
+            Headers(scope=scope),
+            COMMON,
+            params={"max_bytes": self.max_bytes},
+            correlation_id=scope.get(CORRELATION_SCOPE_KEY),
+            # The rest of the body is not read: the connection cannot be reused.
+            headers={"Connection": "close"},
         )
-        await send({"type": "http.response.body", "body": body})
+        await response(scope, receive, send)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """The body read already as one message, then whatever the client sends next."""
+    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay

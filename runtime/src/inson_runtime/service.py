@@ -14,41 +14,40 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from inson_contracts.events import Event
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from inson_runtime.apikit import Problem
 from inson_runtime.audit import AuditLog
 from inson_runtime.auth import Authenticator, CurrentPrincipal, Principal, install_authenticator
 from inson_runtime.body_limit import BodySizeLimit
 from inson_runtime.consumer import EventConsumer
-from inson_runtime.eventstore import AppendResult, Causation, ConcurrencyConflict, EventStore
+from inson_runtime.eventstore import AppendResult, Causation, EventStore
 from inson_runtime.journal import PublishingJournal
 from inson_runtime.kafka import EventPublisher, make_broker
-from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS, Document, connect, ping
+from inson_runtime.mongo import Document, connect, ping
 from inson_runtime.observability.http import install_observability
 from inson_runtime.observability.logging import configure_logging
 from inson_runtime.observability.store_profile import install_if_asked
 from inson_runtime.outbox import OutboxRelay
 from inson_runtime.privacy import KeyStore, LocalKek, Sealer
+from inson_runtime.problems import Problem, install_problem_document, install_problems
 from inson_runtime.projections import Projection
 from inson_runtime.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
 
-RETRY_AFTER_S = 5
 
-
-# Answers any route may give, published in every service's OpenAPI.
+# Answers any route may give, published in every service's OpenAPI (as problems:
+# inson_runtime.problems.openapi).
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": Problem, "description": "The body is not parseable JSON"},
+    400: {"model": Problem, "description": "The body cannot be read"},
     401: {"model": Problem, "description": "No valid bearer token"},
     403: {"model": Problem, "description": "The token's role or scope does not allow this"},
     413: {"model": Problem, "description": "The request body is too large"},
+    500: {"model": Problem, "description": "An unexpected failure (no internals are told)"},
     503: {
         "model": Problem,
         "description": "The data store is unavailable; retry after Retry-After seconds",
@@ -268,6 +267,9 @@ def build_app(
     )
     app.state.runtime = runtime
     install_authenticator(app, authenticator or Authenticator.from_settings())
+    # Added first, so it runs inside the observability middleware: a refused
+    # body is counted, logged with its correlation id and carries it.
+    app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
     ledger = install_observability(
         app,
         runtime.service,
@@ -277,8 +279,8 @@ def build_app(
     for router in routers:
         app.include_router(router)
 
-    install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_body_bytes)
+    install_problems(app)
+    install_problem_document(app)
     return app
 
 
@@ -288,31 +290,3 @@ _whoami = APIRouter(tags=["auth"])
 @_whoami.get("/v1/me", summary="The caller as the token describes them")
 async def whoami(principal: CurrentPrincipal) -> Principal:
     return principal
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Map infrastructure failures to answers a client can act on."""
-
-    # The store being down is the caller's cue to retry: never a 500, and
-    # never a silent accept.
-    async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        return _unavailable()
-
-    for error in TRANSIENT_MONGO_ERRORS:
-        app.add_exception_handler(error, store_unavailable)
-
-    async def conflict(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(
-            status_code=409,
-            content={"detail": "the record changed meanwhile; reload and try again"},
-        )
-
-    app.add_exception_handler(ConcurrencyConflict, conflict)
-
-
-def _unavailable() -> JSONResponse:
-    return JSONResponse(
-        status_code=503,
-        content={"detail": "the data store is unavailable; try again shortly"},
-        headers={"Retry-After": str(RETRY_AFTER_S)},
-    )

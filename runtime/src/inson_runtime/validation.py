@@ -12,6 +12,7 @@ from typing import Any
 
 from inson_contracts.personal import models_in
 from pydantic import BaseModel
+from pydantic_core import PydanticCustomError
 
 
 def unknown_fields(model: type[BaseModel], data: Any, path: str = "") -> list[str]:
@@ -34,8 +35,16 @@ def unknown_fields(model: type[BaseModel], data: Any, path: str = "") -> list[st
 
 
 def forbid_unknown(model: type[BaseModel], data: Any) -> Any:
-    """A ``mode="before"`` validator body: refuse undeclared keys, naming them."""
+    """A ``mode="before"`` validator body: refuse undeclared keys, naming them.
+
+    The error's type is ``unknown_fields`` and its context lists the dotted
+    paths, so an answer points at each (``inson_runtime.problems.fields``).
+    """
     unknown = unknown_fields(model, data)
     if unknown:
-        raise ValueError(f"unknown field(s): {', '.join(unknown)}")
+        raise PydanticCustomError(
+            "unknown_fields",
+            "unknown field(s): {names}",
+            {"names": ", ".join(unknown), "fields": unknown},
+        )
     return data

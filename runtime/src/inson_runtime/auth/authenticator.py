@@ -20,8 +20,9 @@ _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 
 # Fixed, token-free reasons: PyJWT messages are not promised to stay free of token content,
 # and a reason goes back to the caller.
+EXPIRED = "token has expired"
 _REASONS: tuple[tuple[type[Exception], str], ...] = (
-    (jwt.ExpiredSignatureError, "token has expired"),
+    (jwt.ExpiredSignatureError, EXPIRED),
     (jwt.ImmatureSignatureError, "token is not yet valid"),
     (jwt.InvalidAudienceError, "token audience is not accepted"),
     (jwt.InvalidIssuerError, "token issuer is not accepted"),

@@ -4,10 +4,13 @@ import logging
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from .authenticator import AuthenticationError, Authenticator, AuthUnavailableError
+from inson_runtime.problems import common
+from inson_runtime.problems.catalogue import ProblemError
+
+from .authenticator import EXPIRED, AuthenticationError, Authenticator, AuthUnavailableError
 from .principal import Principal, Role
 
 logger = logging.getLogger(__name__)
@@ -37,14 +40,15 @@ def get_authenticator(request: Request) -> Authenticator:
 AuthenticatorDep = Annotated[Authenticator, Depends(get_authenticator)]
 
 
-def _unauthorized(reason: str, *, token_given: bool) -> HTTPException:
-    # RFC 6750: an error code only when a token was presented and rejected.
-    challenge = 'Bearer error="invalid_token"' if token_given else "Bearer"
-    return HTTPException(
-        status_code=status.HTTP_401_UNAUTHORIZED,
-        detail=reason,
-        headers={"WWW-Authenticate": challenge},
-    )
+def _unauthorized(reason: str, *, token_given: bool) -> ProblemError:
+    """A 401 problem; why the token was refused goes where RFC 6750 puts it, in the
+    challenge's ``error_description`` (a fixed phrase naming claims, never values)."""
+    if not token_given:
+        # RFC 6750: no error code when no token was presented.
+        return ProblemError(common.TOKEN_MISSING, headers={"WWW-Authenticate": "Bearer"})
+    challenge = f'Bearer error="invalid_token", error_description="{reason}"'
+    problem = common.TOKEN_EXPIRED if reason == EXPIRED else common.TOKEN_INVALID
+    return ProblemError(problem, headers={"WWW-Authenticate": challenge})
 
 
 # A plain ``def`` on purpose: verification may fetch a JWKS with blocking urllib, and FastAPI
@@ -64,7 +68,8 @@ def get_current_principal(
         logger.info("rejected bearer token: %s", exc.reason)
         raise _unauthorized(exc.reason, token_given=True) from None
     except AuthUnavailableError as exc:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=exc.reason) from None
+        logger.warning("token not verified: %s", exc.reason)
+        raise ProblemError(common.AUTH_UNAVAILABLE) from None
     # Kept on the request so logging and metrics middleware can name the actor.
     request.state.principal = principal
     return principal
@@ -86,9 +91,9 @@ def require_roles(*roles: Role | str) -> Callable[[Principal], Principal]:
 
     def dependency(principal: CurrentPrincipal) -> Principal:
         if principal.role not in allowed:
-            raise HTTPException(
-                status_code=status.HTTP_403_FORBIDDEN,
-                detail=f"role {principal.role} may not do this; allowed: {allowed_text}",
+            raise ProblemError(
+                common.ROLE_NOT_ALLOWED,
+                params={"role": principal.role.value, "allowed": allowed_text},
                 headers={"WWW-Authenticate": 'Bearer error="insufficient_scope"'},
             )
         return principal

@@ -20,6 +20,7 @@ from inson_runtime.observability.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUE
 
 __all__ = [
     "CORRELATION_HEADER",
+    "CORRELATION_SCOPE_KEY",
     "ObservabilityMiddleware",
     "ReadinessCheck",
     "RequestLedger",
@@ -31,6 +32,9 @@ ReadinessCheck = Callable[[], Awaitable[bool]]
 
 CORRELATION_HEADER: Final = "X-Correlation-ID"
 _CORRELATION_HEADER_RAW: Final = CORRELATION_HEADER.lower().encode("latin-1")
+# Where the request's correlation id is kept for those outside its log context:
+# the answer to an unexpected error is made by Starlette's outermost middleware.
+CORRELATION_SCOPE_KEY: Final = "inson.correlation_id"
 # The header is client input that ends up in every log line and in events: accept only
 # id-like values, anything else gets a fresh id.
 _VALID_CORRELATION_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
@@ -96,6 +100,7 @@ class ObservabilityMiddleware:
             return
 
         correlation_id = _correlation_id(scope)
+        scope[CORRELATION_SCOPE_KEY] = correlation_id
         method = scope["method"] if scope["method"] in _METHODS else "OTHER"
         # An exception escaping the app becomes a 500 in Starlette's outermost middleware.
         status = 500
