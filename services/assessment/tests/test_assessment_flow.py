@@ -136,7 +136,8 @@ async def test_a_case_goes_from_opened_to_an_approved_plan_and_its_items_complet
             f"/v1/cases/{case_id}/assessment/complete", json={}, headers=worker
         )
         assert incomplete.status_code == 422
-        assert any(e["loc"][:2] == ["draft", "housing"] for e in incomplete.json()["detail"])
+        assert incomplete.json()["code"] == "draft.invalid"
+        assert any(e["pointer"] == "/draft/housing" for e in incomplete.json()["errors"])
         assert (
             await assessment.get(f"/v1/cases/{case_id}/assessment/draft", headers=worker)
         ).json()["draft"] == half

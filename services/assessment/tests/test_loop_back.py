@@ -283,22 +283,25 @@ async def test_invalid_revisions_are_422_and_a_new_service_waits_for_the_supervi
             plans_start = await end_offsets(kafka_bootstrap, ASSESSMENT_PLANS.name)
             first = items[0]
             bad = {
-                "service_code": [{**first, "service_code": "ZZZ-99"}],
-                "provider_type": [{**first, "provider_type": "employment_center"}],
-                "provider": [{**first, "provider": "inson-1703401"}],
+                ("service_code", "service_unknown"): [{**first, "service_code": "ZZZ-99"}],
+                ("provider_type", "provider_type_mismatch"): [
+                    {**first, "provider_type": "employment_center"}
+                ],
+                ("provider", "provider_not_serving"): [{**first, "provider": "inson-1703401"}],
             }
-            for field, revised in bad.items():
+            for (field, code), revised in bad.items():
                 answer = await svc.http.post(
                     f"{url}/revise", json={"items": revised, "reason": "x"}, headers=worker
                 )
                 assert answer.status_code == 422, answer.text
-                assert ["body", "items", 0, field] in [e["loc"] for e in answer.json()["detail"]]
+                found = [(e["pointer"], e["code"]) for e in answer.json()["errors"]]
+                assert (f"/body/items/0/{field}", code) in found, found
             empty = await svc.http.post(
                 f"{url}/revise", json={"items": [], "reason": "done"}, headers=supervisor
             )
-            assert empty.status_code == 422 and empty.json()["detail"][0]["loc"] == [
-                "body",
-                "items",
+            assert empty.status_code == 422
+            assert [(e["pointer"], e["code"]) for e in empty.json()["errors"]] == [
+                ("/body/items", "items_required")
             ]
             assert (await files.load(case_id)).version == version
 

@@ -143,7 +143,8 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
         assert saved_a.status_code == 204 and saved_a.headers["X-Inson-Draft-Revision"] == "1"
         stale = await http.put(draft_url, params={"base_revision": 0}, json=half_b, headers=worker)
         assert stale.status_code == 409, stale.text
-        clash = stale.json()["detail"]
+        clash = stale.json()
+        assert clash["code"] == "draft.stale" and isinstance(clash["detail"], str)
         assert clash["current"]["draft"] == half_a and clash["submitted"] == half_b
         got = (await http.get(draft_url, headers=worker)).json()
         assert got["draft"] == half_a and got["revision"] == 1
@@ -301,6 +302,16 @@ async def test_two_tablets_merge_or_conflict_never_overwrite(
             f"{url}/plan/draft", json={"items": items, "base_version": 10_000}, headers=worker
         )
         assert ahead.status_code == 422 and "base_version" in ahead.text
+        assert ahead.json()["code"] == "case_file.version_ahead"
+        # An unknown case has no version to be ahead of: 404 before the version check.
+        for command, body in (
+            ("plan/draft", {"items": items, "base_version": 3}),
+            ("assessment/complete", {"situation": SITUATION, "base_version": 3}),
+        ):
+            method = http.put if command == "plan/draft" else http.post
+            unknown = await method(f"/v1/cases/no-such-case/{command}", json=body, headers=worker)
+            assert unknown.status_code == 404, unknown.text
+            assert unknown.json()["code"] == "case_file.not_found"
 
         # A merge may leave nothing: one tablet keeps only item A, the other
         # drops A from the same base. Each removal alone would merge, but a

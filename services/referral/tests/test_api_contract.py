@@ -29,11 +29,13 @@ async def test_transitions_document_404_and_409_with_the_current_state(
     spec = (await client.get("/openapi.json")).json()
     for step in ("accept", "reject", "start", "complete"):
         answers = spec["paths"][f"/v1/referrals/{{referral_id}}/{step}"]["post"]["responses"]
-        assert answers["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")
-        ref = answers["409"]["content"]["application/json"]["schema"]["$ref"]
-        assert ref.endswith("/TransitionProblem")
+        for media in ("application/problem+json", "application/json"):
+            assert answers["404"]["content"][media]["schema"]["$ref"].endswith("/Problem")
+            ref = answers["409"]["content"][media]["schema"]["$ref"]
+            assert ref.endswith("/TransitionProblem")
     problem = spec["components"]["schemas"]["TransitionProblem"]
-    assert set(problem["required"]) == {"detail", "status"}
+    assert set(problem["required"]) == {"type", "title", "status", "detail", "code", "state"}
+    assert problem["properties"]["status"]["type"] == "integer"
     assert {"acted_by", "acted_at"} <= set(problem["properties"])
     person = spec["paths"]["/v1/referrals/{referral_id}/person"]["get"]
     assert "HOME_CARE" in person["description"] or "home-care" in person["description"]

@@ -224,9 +224,9 @@ async def test_a_health_facility_serves_a_home_care_referral_and_sees_whom_for(
     assert again.status_code == 200 and again.json()["status"] == "accepted"
     second = await http.post(f"/v1/referrals/{nursing}/accept", headers=colleague, json=note)
     assert second.status_code == 409
-    assert second.json()["status"] == "accepted"
+    assert second.json()["state"] == "accepted"
     assert second.json()["acted_by"] == {"id": "po-health-1", "role": "provider_operator"}
-    assert "already accepted by po-health-1" in second.json()["detail"]
+    assert second.json()["code"] == "referral.already_done"
     assert "ertaga" not in second.text  # the note is personal: never in an error body
     for step in ("start", "complete"):
         done = await http.post(f"/v1/referrals/{nursing}/{step}", headers=nurse)

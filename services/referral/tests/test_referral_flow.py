@@ -150,7 +150,8 @@ async def test_a_plan_item_reaches_the_window_and_is_served_through_the_api(
 
     early = await http.post(f"/v1/referrals/{window_ref}/start", headers=operator)
     assert early.status_code == 409
-    assert early.json()["status"] == "delivered" and "cannot be started" in early.json()["detail"]
+    assert early.json()["state"] == "delivered"
+    assert early.json()["code"] == "referral.transition_not_allowed"
     not_reason = await http.post(
         f"/v1/referrals/{window_ref}/reject", headers=operator, json={"code": "other"}
     )
@@ -167,14 +168,16 @@ async def test_a_plan_item_reaches_the_window_and_is_served_through_the_api(
     again = await http.post(f"/v1/referrals/{window_ref}/complete", headers=operator, json=note)
     assert again.status_code == 200 and again.json()["status"] == "completed"
     other = await http.post(f"/v1/referrals/{window_ref}/complete", headers=operator)
-    assert other.status_code == 409 and other.json()["status"] == "completed"
+    assert other.status_code == 409 and other.json()["state"] == "completed"
+    assert other.json()["code"] == "referral.already_done"
     assert other.json()["acted_by"] == {"id": "op-7", "role": "window_operator"}
     late = await http.post(
         f"/v1/referrals/{window_ref}/reject",
         headers=operator,
         json={"code": "not_eligible", "reason": "too late"},
     )
-    assert late.status_code == 409 and late.json()["status"] == "completed"
+    assert late.status_code == 409 and late.json()["state"] == "completed"
+    assert late.json()["code"] == "referral.transition_not_allowed"
 
     stream = f"referral-{window_ref}"
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from inson_runtime.apikit import CaseWorker
 from inson_runtime.audit import Audit
+from inson_runtime.problems import FieldError, invalid_input
 
 from assessment.api.deps import AssessmentsDep
 from assessment.api.errors import ERRORS
@@ -36,7 +37,7 @@ async def case_as_of(
     ``GET /v1/cases/{case_id}/referrals/as-of?at=`` answers for the same moment.
     """
     if at.tzinfo is None:
-        raise HTTPException(422, [{"loc": ["query", "at"], "msg": "at must carry a UTC offset"}])
+        raise invalid_input(FieldError("/query/at", "timezone_required"))
     then, last_event_at = await assessments.as_of(principal, case_id, at)
     found = AsOfView.of(then, at, last_event_at)
     assessed = found.assessment.model_fields_set if found.assessment else set()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from inson_runtime.apikit import CaseWorker, Page, PageNo, PageSize
 from inson_runtime.audit import Audit
+from inson_runtime.problems import ProblemError
 
 from assessment.api.deps import CaseFilesDep, fields_read
 from assessment.api.errors import ERRORS
+from assessment.api.problems import CASE_FILE_NOT_FOUND
 from assessment.projections.queries import CaseFileView, OverdueItem
 
 router = APIRouter(prefix="/v1", tags=["assessment"])
@@ -75,6 +77,6 @@ async def get_case_file(
 ) -> CaseFileView:
     found = await case_files.one(principal, case_id)
     if found is None:
-        raise HTTPException(404, f"no case file {case_id} in your area")
+        raise ProblemError(CASE_FILE_NOT_FOUND)
     await audit.record([case_id], found.model_fields_set)
     return found

@@ -9,7 +9,7 @@ from inson_runtime.apikit import CaseWorker
 from inson_runtime.audit import Audit
 
 from assessment.api.deps import DRAFT_REVISION_HEADER, AssessmentsDep
-from assessment.api.errors import ERRORS
+from assessment.api.errors import DRAFT_ERRORS, ERRORS
 from assessment.api.schemas import DraftView
 
 router = APIRouter(prefix="/v1", tags=["assessment"])
@@ -22,7 +22,7 @@ BaseRevision = Query(
 )
 
 
-@router.put("/cases/{case_id}/assessment/draft", status_code=204, responses=ERRORS)
+@router.put("/cases/{case_id}/assessment/draft", status_code=204, responses=DRAFT_ERRORS)
 async def save_draft(
     case_id: str,
     principal: CaseWorker,

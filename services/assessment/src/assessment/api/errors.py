@@ -1,20 +1,37 @@
-"""How the API answers what the handlers refuse: the status and body of each kind.
+"""How the API answers what the handlers refuse: which problem each refusal is.
 
-Bodies are ``{"detail": ...}`` like FastAPI's own errors; a stale tablet
-command recorded as a conflict answers 409 with the conflict beside the
-detail, so the tablet can show both versions without another request.
+One exception class covers several refusals (``Refused``,
+``CaseFileRuleViolation``); the message tells them apart, and the last entry
+of a class answers a message added later with the class's general code. A
+stale tablet command recorded as a conflict answers 409 with the conflict
+beside the problem's members, and a stale draft save with both drafts, so
+the tablet can show them without another request. The texts are in
+``api/problems.py`` and ``api/input_problems.py``.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
-from inson_runtime.apikit import responses
+from inson_runtime.apikit import Problem, responses
+from inson_runtime.problems import (
+    SOURCES,
+    FieldError,
+    Refusal,
+    body_fields,
+    catalogue_of,
+    field_errors,
+    install_refusals,
+)
+from inson_runtime.problems.common import REQUEST_INVALID
 from inson_runtime.repository import VersionAhead
+from pydantic import Field
 
+from assessment.api import input_problems as i
+from assessment.api import problems as p
 from assessment.api.schemas import ConflictView, DraftView
 from assessment.domain.case_file import CaseFileRuleViolation
 from assessment.handlers.errors import (
@@ -28,77 +45,167 @@ from assessment.handlers.errors import (
 from assessment.handlers.tablets import ConflictRecorded
 from assessment.projections.queries import NoArea
 
+
+class ConflictProblem(ConflictView, Problem):
+    """A stale tablet command recorded as a conflict (``edit.conflict_recorded``): the
+    problem's members and the conflict, both versions and the tablet's proposal."""
+
+
+class DraftConflictProblem(Problem):
+    """Another save of the draft came in since the tablet's revision (``draft.stale``)."""
+
+    base_revision: int = Field(description="The revision the refused save was based on")
+    current: DraftView = Field(description="The draft as saved now")
+    submitted: Any = Field(description="The draft the refused save carried")
+
+
 ERRORS = responses({404: "No such case file", 409: "Not allowed in the case file's current state"})
 # A tablet command based on a stale version whose changes overlap newer ones.
 TABLET_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     409: {
+        "model": ConflictProblem | Problem,
         "description": (
-            "Not allowed in the case file's current state; or, with `conflict_id` in the "
-            "body, the command was based on a stale `base_version`, overlapped newer changes "
-            "and was recorded as a conflict (not applied; do not retry: resolve it)"
-        )
+            "Not allowed in the case file's current state; or (code edit.conflict_recorded, "
+            "with `conflict_id`) the command was based on a stale `base_version`, overlapped "
+            "newer changes and was recorded as a conflict (not applied; do not retry: resolve it)"
+        ),
     },
 }
-STATUS: dict[type[CommandError], int] = {
-    NotFound: 404,
-    OutOfScope: 403,
-    Refused: 409,
-    Unprocessable: 422,
+DRAFT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    409: {
+        "model": DraftConflictProblem | Problem,
+        "description": "Another save came in since `base_revision` (code draft.stale): "
+        "nothing was written; both drafts are in the answer",
+    },
 }
-CONFLICT_DETAIL = (
-    "the case file changed since base_version on the same answers or plan items; "
-    "the command was recorded as a conflict for a worker or supervisor to resolve"
+
+# Plan item rules (domain/plan_items.py) say what is wrong in words; the code by them.
+_ITEM_RULES = (
+    (r" is no catalogue service$", "service_unknown"),
+    (r" is provided by provider type ", "provider_type_mismatch"),
+    (r"^no provider .* in the directory$", "provider_unknown"),
+    (r" does not take ", "provider_not_serving"),
+    (r" is used twice ", "item_id_repeated"),
+    (r" was completed as ", "item_service_changed"),
+    (r"^a plan needs at least one item", "items_required"),
 )
+_UNKNOWN = "unknown field(s): "
 
 
-def _problem(status: int, detail: Any) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": jsonable_encoder(detail)})
+def _typed(error: Mapping[str, Any]) -> Mapping[str, Any]:
+    if error.get("type", "value_error") != "value_error":
+        return error
+    words = str(error.get("msg", ""))
+    if words.startswith(_UNKNOWN):
+        return {
+            **error,
+            "type": "unknown_fields",
+            "ctx": {"fields": words[len(_UNKNOWN) :].split(", ")},
+        }
+    code = next((c for pattern, c in _ITEM_RULES if re.search(pattern, words)), "value_error")
+    return {**error, "type": code}
 
 
-async def _refused(request: Request, exc: Exception) -> JSONResponse:
-    if not isinstance(exc, CommandError):
-        raise exc
-    status = next(s for kind, s in STATUS.items() if isinstance(exc, kind))
-    return _problem(status, exc.detail)
+def _listed(exc: CommandError) -> list[Mapping[str, Any]]:
+    return [e for e in exc.detail if isinstance(e, Mapping)] if isinstance(exc.detail, list) else []
 
 
-async def _rule_violated(request: Request, exc: Exception) -> JSONResponse:
-    return _problem(409, str(exc))
+def _under(root: str) -> Callable[[CommandError], bool]:
+    return lambda exc: any(tuple(e.get("loc", ()))[:1] == (root,) for e in _listed(exc))
 
 
-async def _no_area(request: Request, exc: Exception) -> JSONResponse:
-    return _problem(403, str(exc))
+def _fields(exc: CommandError, request: Request) -> Sequence[FieldError]:
+    return field_errors(
+        [_typed(e) for e in _listed(exc)],
+        catalogue_of(request),
+        roots=SOURCES | {"draft", "plan"},
+        body_fields=body_fields(request),
+    )
 
 
-async def _base_ahead(request: Request, exc: Exception) -> JSONResponse:
-    return _problem(422, [{"loc": ["body", "base_version"], "msg": str(exc)}])
-
-
-async def _draft_stale(request: Request, exc: Exception) -> JSONResponse:
-    if not isinstance(exc, DraftConflict):
-        raise exc
-    detail = {
-        "msg": exc.detail,
+def _drafts(exc: DraftConflict) -> dict[str, Any]:
+    return {
         "base_revision": exc.base_revision,
-        "current": DraftView.of(exc.current).model_dump(),
+        "current": DraftView.of(exc.current).model_dump(mode="json"),
         "submitted": exc.submitted,
     }
-    return _problem(409, detail)
 
 
-async def _conflict_recorded(request: Request, exc: Exception) -> JSONResponse:
-    if not isinstance(exc, ConflictRecorded):
-        raise exc
-    view = ConflictView.of(exc.conflict).model_dump(mode="json")
-    return JSONResponse(status_code=409, content={"detail": CONFLICT_DETAIL, **view})
+def _category(exc: Exception) -> dict[str, Any]:
+    found = re.search(r" as (?P<category>[a-z_]+)$", str(exc))
+    return {"category": found.group("category")} if found else {}
+
+
+def _rules(kind: type[Exception], *rules: tuple[str, Any]) -> list[Refusal]:
+    return [Refusal(kind, problem, matches=words) for words, problem in rules]
+
+
+REFUSALS = [
+    Refusal(NoArea, p.NO_AREA),
+    Refusal(OutOfScope, p.ASSIGNED_ELSEWHERE, matches=r"assigned to another social worker"),
+    Refusal(OutOfScope, p.OUTSIDE_AREA, matches=r"is outside your scope"),
+    Refusal(OutOfScope, p.OUT_OF_SCOPE),
+    *_rules(
+        NotFound,
+        (r"^no case file ", p.CASE_FILE_NOT_FOUND),
+        (r"^no draft saved", p.DRAFT_NOT_FOUND),
+        (r"^no open conflict ", p.CONFLICT_NOT_FOUND),
+        (r"^nothing was recorded about case ", p.NOTHING_AS_OF),
+    ),
+    Refusal(NotFound, p.NOT_FOUND),
+    # An unknown case has no version to be ahead of: 404 before any version check.
+    Refusal(VersionAhead, p.CASE_FILE_NOT_FOUND, test=lambda exc: exc.version == 0),
+    Refusal(
+        VersionAhead,
+        i.VERSION_AHEAD,
+        extensions=lambda exc: {"current_version": exc.version},
+        errors=lambda exc, request: [FieldError("/body/base_version", "version_ahead")],
+    ),
+    Refusal(
+        ConflictRecorded,
+        p.EDIT_CONFLICT,
+        extensions=lambda exc: ConflictView.of(exc.conflict).model_dump(mode="json"),
+    ),
+    Refusal(DraftConflict, p.DRAFT_STALE, extensions=_drafts),
+    *_rules(
+        Refused,
+        (r" changed again since ", p.CHANGED_AGAIN),
+        (r" can no longer be read", p.PROPOSAL_UNREADABLE),
+        (r"^no other social worker covers ", p.NO_OTHER_WORKER),
+        (r" already with that social worker", p.SAME_WORKER),
+    ),
+    Refusal(Refused, p.REFUSED),
+    *_rules(
+        CaseFileRuleViolation,
+        (r" has no (social worker yet|assigned worker and place yet)", p.NO_WORKER),
+        (r" is assigned to another social worker", p.OTHER_WORKER),
+        (r" already in force", p.PLAN_IN_FORCE),
+        (r" housing registration already covers ", p.HOUSING_OVERLAP),
+        (r"^no register entry ", p.NO_ENTRY),
+        (r"^only a drafted plan can be edited", p.PLAN_NOT_DRAFTED),
+        (r" not this case's plan", p.PLAN_OTHER_CASE),
+        (r"^there is no drafted plan to approve", p.NO_DRAFTED_PLAN),
+        (r" changed since the revision was proposed", p.REVISION_OUTDATED),
+        (r"^only a plan in force can be revised", p.PLAN_NOT_IN_FORCE),
+        (r"^there is no plan to close", p.NO_PLAN),
+        (r"^no open conflict ", p.CONFLICT_NOT_OPEN),
+    ),
+    Refusal(
+        CaseFileRuleViolation,
+        p.ALREADY_LISTED,
+        matches=r" already on the register as ",
+        extensions=_category,
+    ),
+    Refusal(CaseFileRuleViolation, p.REFUSED),
+    Refusal(Unprocessable, i.NOTHING_TO_COMPLETE, matches=r"^no situation given"),
+    Refusal(Unprocessable, i.DRAFT_INVALID, test=_under("draft"), errors=_fields),
+    Refusal(Unprocessable, i.PLAN_ITEMS_INVALID, test=_under("plan"), errors=_fields),
+    Refusal(Unprocessable, REQUEST_INVALID, test=lambda exc: bool(_listed(exc)), errors=_fields),
+    Refusal(Unprocessable, i.UNPROCESSABLE),
+]
 
 
 def install_error_answers(app: FastAPI) -> None:
-    for kind in STATUS:
-        app.add_exception_handler(kind, _refused)
-    app.add_exception_handler(DraftConflict, _draft_stale)
-    app.add_exception_handler(ConflictRecorded, _conflict_recorded)
-    app.add_exception_handler(CaseFileRuleViolation, _rule_violated)
-    app.add_exception_handler(NoArea, _no_area)
-    app.add_exception_handler(VersionAhead, _base_ahead)
+    install_refusals(app, p.CATALOGUE, REFUSALS)

@@ -9,7 +9,7 @@ from inson_contracts.codes.channels import Channel
 from inson_runtime.apikit import Page, PageNo, PageSize, Staff, actor_of, responses
 from inson_runtime.audit import Audit
 
-from intake.api.deps import CallerArea, Code, IntakeDep, QueriesDep, Status
+from intake.api.deps import ApplicationStatus, CallerArea, District, IntakeDep, Mahalla, QueriesDep
 from intake.api.schemas import ApplicationIn, SubmissionOut
 from intake.projections.records import ApplicationRecord, fields_set
 
@@ -60,9 +60,9 @@ async def list_applications(
     area: CallerArea,
     queries: QueriesDep,
     audit: Audit,
-    district: Code = None,
-    mahalla: Code = None,
-    status: Status = None,
+    district: District = None,
+    mahalla: Mahalla = None,
+    status: ApplicationStatus = None,
     channel: Channel | None = None,
     page: PageNo = 1,
     page_size: PageSize = 20,

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from inson_runtime.apikit import Page, PageNo, PageSize, Staff, responses
 from inson_runtime.audit import Audit
 
-from intake.api.deps import CallerArea, Code, QueriesDep, Status
+from intake.api.deps import CallerArea, CaseStatus, District, Mahalla, QueriesDep
 from intake.projections.records import CaseRecord, fields_set
 
 router = APIRouter(prefix="/v1", tags=["intake"])
@@ -23,9 +23,9 @@ async def list_cases(
     area: CallerArea,
     queries: QueriesDep,
     audit: Audit,
-    district: Code = None,
-    mahalla: Code = None,
-    status: Status = None,
+    district: District = None,
+    mahalla: Mahalla = None,
+    status: CaseStatus = None,
     page: PageNo = 1,
     page_size: PageSize = 20,
 ) -> Page[CaseRecord]:

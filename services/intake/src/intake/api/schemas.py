@@ -3,7 +3,9 @@
 Validation lives here so a bad request is refused with 422 naming the field
 and the reason before anything is written. Every model forbids unknown
 fields, and every value is typed: a body like ``{"pinfl": {"$gt": ""}}`` is a
-type error, never a query.
+type error, never a query. A rule of this API raises a ``PydanticCustomError``
+whose type is the field code the answer gives (``api/problems.py`` words it);
+its English message is for logs and tests.
 
 Reads of the caseload and the access log answer with the read models' own
 records (``projections/records.py``), so a field the projection adds is
@@ -29,9 +31,10 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from intake.handlers.submissions import NewApplication, Outcome
 
@@ -48,14 +51,16 @@ def _pinfl(value: str) -> str:
     # JShShIR: century-and-sex digit (1-6), birth date as DDMMYY, then the
     # issuing district, a serial and a check digit.
     if not re.fullmatch(r"[0-9]{14}", value):
-        raise ValueError("PINFL must be exactly 14 digits")
+        raise PydanticCustomError("pinfl_format", "PINFL must be exactly 14 digits")
     if value[0] not in "123456":
-        raise ValueError("PINFL must start with a digit from 1 to 6")
+        raise PydanticCustomError("pinfl_century", "PINFL must start with a digit from 1 to 6")
     century = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}[value[0]]
     try:
         date(century + int(value[5:7]), int(value[3:5]), int(value[1:3]))
     except ValueError:
-        raise ValueError("PINFL digits 2-7 must be a real birth date (DDMMYY)") from None
+        raise PydanticCustomError(
+            "pinfl_birth_date", "PINFL digits 2-7 must be a real birth date (DDMMYY)"
+        ) from None
     return value
 
 
@@ -64,9 +69,11 @@ Pinfl = Annotated[str, AfterValidator(_pinfl)]
 
 def _birth_date(value: date) -> date:
     if value > datetime.now(UTC).date():
-        raise ValueError("birth date is in the future")
+        raise PydanticCustomError("birth_date_future", "birth date is in the future")
     if value < EARLIEST_BIRTH:
-        raise ValueError(f"birth date is before {EARLIEST_BIRTH.isoformat()}")
+        raise PydanticCustomError(
+            "birth_date_too_early", f"birth date is before {EARLIEST_BIRTH.isoformat()}"
+        )
     return value
 
 
@@ -80,7 +87,9 @@ def _phone(value: str) -> str:
     elif re.fullmatch(r"998[0-9]{9}", digits):
         digits = "+" + digits
     if not re.fullmatch(r"\+998[0-9]{9}", digits):
-        raise ValueError("phone must be an Uzbek number: +998 and 9 digits")
+        raise PydanticCustomError(
+            "phone_format", "phone must be an Uzbek number: +998 and 9 digits"
+        )
     return digits
 
 
@@ -106,6 +115,10 @@ class ApplicantIn(Strict):
     language: Language = Field(description="uz-Latn, uz-Cyrl or ru: messages come in it.")
 
 
+def _unknown(exc: UnknownCode) -> PydanticCustomError:
+    return PydanticCustomError("unknown_code", str(exc).strip("'\""))
+
+
 class AddressIn(Strict):
     region: str = Field(pattern=r"^[0-9]{4}$")
     district: str = Field(pattern=r"^[0-9]{7}$")
@@ -114,18 +127,43 @@ class AddressIn(Strict):
     house: str | None = Field(default=None, max_length=20)
     apartment: str | None = Field(default=None, max_length=20)
 
-    @model_validator(mode="after")
-    def _known_places(self) -> AddressIn:
+    # Field by field (in declaration order), so an answer points at the code at
+    # fault; a place is checked against the one above it only when that one is known.
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
         try:
-            region(self.region)
-            found = district(self.district)
-            if found.region_code != self.region:
-                raise ValueError(f"district {self.district} is not in region {self.region}")
-            if mahalla(self.mahalla).district_code != self.district:
-                raise ValueError(f"mahalla {self.mahalla} is not in district {self.district}")
+            region(value)
         except UnknownCode as exc:
-            raise ValueError(str(exc).strip("'\"")) from None
-        return self
+            raise _unknown(exc) from None
+        return value
+
+    @field_validator("district")
+    @classmethod
+    def _known_district(cls, value: str, info: ValidationInfo) -> str:
+        try:
+            found = district(value)
+        except UnknownCode as exc:
+            raise _unknown(exc) from None
+        if "region" in info.data and found.region_code != info.data["region"]:
+            raise PydanticCustomError(
+                "district_not_in_region", f"district {value} is not in region {info.data['region']}"
+            )
+        return value
+
+    @field_validator("mahalla")
+    @classmethod
+    def _known_mahalla(cls, value: str, info: ValidationInfo) -> str:
+        try:
+            found = mahalla(value)
+        except UnknownCode as exc:
+            raise _unknown(exc) from None
+        if "district" in info.data and found.district_code != info.data["district"]:
+            raise PydanticCustomError(
+                "mahalla_not_in_district",
+                f"mahalla {value} is not in district {info.data['district']}",
+            )
+        return value
 
 
 class HouseholdMemberIn(Strict):
@@ -175,16 +213,28 @@ class ApplicationIn(Strict):
     address: AddressIn
     household: list[HouseholdMemberIn] = Field(default_factory=list, max_length=30)
     circumstances: list[Circumstance] = Field(min_length=1, max_length=len(Circumstance))
-    circumstances_note: str | None = Field(default=None, min_length=1, max_length=2000)
+    # Validated when absent too: "other" needs it.
+    circumstances_note: str | None = Field(
+        default=None, min_length=1, max_length=2000, validate_default=True
+    )
     consent: ConsentIn
 
-    @model_validator(mode="after")
-    def _circumstances(self) -> ApplicationIn:
-        if len(set(self.circumstances)) != len(self.circumstances):
-            raise ValueError("circumstances must not repeat")
-        if Circumstance.OTHER in self.circumstances and not self.circumstances_note:
-            raise ValueError("circumstances_note is required when 'other' is reported")
-        return self
+    @field_validator("circumstances")
+    @classmethod
+    def _distinct(cls, value: list[Circumstance]) -> list[Circumstance]:
+        if len(set(value)) != len(value):
+            raise PydanticCustomError("circumstances_repeated", "circumstances must not repeat")
+        return value
+
+    @field_validator("circumstances_note")
+    @classmethod
+    def _explained(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if Circumstance.OTHER in info.data.get("circumstances", ()) and not value:
+            raise PydanticCustomError(
+                "circumstances_note_required",
+                "circumstances_note is required when 'other' is reported",
+            )
+        return value
 
     def to_command(self) -> NewApplication:
         """The application as intake's handlers take it (they add its id and times)."""
@@ -245,7 +295,7 @@ class ErasureIn(Strict):
         # The reference stays readable after the erasure (it is the record
         # of it), so it must not carry the very data being erased.
         if re.search(r"[0-9]{14}", value.replace(" ", "")):
-            raise ValueError("must not contain a PINFL (14 digits)")
+            raise PydanticCustomError("reference_has_pinfl", "must not contain a PINFL (14 digits)")
         return value
 
 

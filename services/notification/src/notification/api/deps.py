@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Request
 from inson_runtime.auth import Principal, Role
+from inson_runtime.problems import ProblemError
 
-from notification.handlers.commands import Partners, SubscriptionRefused, UnknownSubscription
+from notification.api.errors import install_errors
+from notification.api.problems import NO_AREA
+from notification.handlers.commands import Partners
 from notification.projections.message_queries import MessageLog
 
 
@@ -31,17 +33,10 @@ def district_of(principal: Principal) -> str | None:
     if principal.role is Role.ADMIN:
         return None
     if not principal.scope.district:
-        raise HTTPException(403, "your token's scope covers no district")
+        raise ProblemError(NO_AREA)
     return principal.scope.district
 
 
 def install_error_answers(app: FastAPI) -> None:
-    """The partner handlers' refusals as HTTP answers: 404 for another's, 422 for a bad ask."""
-
-    @app.exception_handler(UnknownSubscription)
-    async def unknown(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
-
-    @app.exception_handler(SubscriptionRefused)
-    async def refused(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+    """The partner handlers' refusals as problems (``api/errors.py``)."""
+    install_errors(app)

@@ -16,26 +16,30 @@ from pydantic import (
     SecretStr,
     UrlConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 from notification.domain.subscriptions import Subscription, subscribable_types
 from notification.domain.webhooks import Entry
 
 
+# Each rule's error type is the field code an answer gives (api/problems.py).
 def _known_region(code: str) -> str:
     if code not in REGIONS_BY_CODE:
-        raise ValueError(f"unknown region {code}")
+        raise PydanticCustomError("unknown_code", "unknown region")
     return code
 
 
 def _known_district(code: str) -> str:
     if code not in DISTRICTS_BY_CODE:
-        raise ValueError(f"unknown district {code}")
+        raise PydanticCustomError("unknown_code", "unknown district")
     return code
 
 
 def _subscribable(event_type: str) -> str:
     if event_type not in subscribable_types():
-        raise ValueError(f"{event_type!r} is not an event type partners can subscribe to")
+        raise PydanticCustomError(
+            "event_type_unknown", "not an event type partners can subscribe to"
+        )
     return event_type
 
 

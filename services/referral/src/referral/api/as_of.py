@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
 from inson_runtime.apikit import Supervisor, responses
 from inson_runtime.audit import Audit
+from inson_runtime.problems import FieldError, invalid_input
 
 from referral.api.deps import ReferralsDep, area_of
 from referral.api.schemas import ReferralAsOf
@@ -36,7 +37,7 @@ async def referrals_as_of(
     that may lag.
     """
     if at.tzinfo is None:
-        raise HTTPException(422, [{"loc": ["query", "at"], "msg": "at must carry a UTC offset"}])
+        raise invalid_input(FieldError("/query/at", "timezone_required"))
     states = await referrals.as_of(case_id, at, area_of(principal))
     found = [ReferralAsOf.of(then) for then in states]
     await audit.record([case_id] if found else [], ReferralAsOf.model_fields)

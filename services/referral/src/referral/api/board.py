@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path
-from inson_contracts.codes.errors import UnknownCode
-from inson_contracts.codes.providers import provider as provider_named
+from fastapi import APIRouter, Path
 from inson_runtime.apikit import ReferralReader, WindowReader, responses
 
-from referral.api.deps import QueriesDep, area_of, check_center, check_provider
+from referral.api.deps import (
+    QueriesDep,
+    area_of,
+    check_center,
+    check_provider,
+    known_center,
+    known_provider,
+)
 from referral.projections.results import CenterBoard, ProviderBoard
-from referral.reference.centers import service_center
 
 router = APIRouter(prefix="/v1", tags=["service centers"])
 
@@ -28,10 +32,7 @@ async def board(
     principal: WindowReader,
     queries: QueriesDep,
 ) -> CenterBoard:
-    try:
-        known = service_center(center)
-    except UnknownCode as exc:
-        raise HTTPException(404, str(exc)) from None
+    known = known_center(center)
     check_center(area_of(principal), known)
     return await queries.board(known)
 
@@ -48,9 +49,6 @@ async def provider_board(
     principal: ReferralReader,
     queries: QueriesDep,
 ) -> ProviderBoard:
-    try:
-        known = provider_named(provider)
-    except UnknownCode as exc:
-        raise HTTPException(404, str(exc)) from None
+    known = known_provider(provider)
     check_provider(area_of(principal), known)
     return await queries.provider_board(known)

@@ -1,5 +1,5 @@
-"""FastAPI dependencies of the referral API, the caller's area, and the answers to
-what the handlers refuse.
+"""FastAPI dependencies of the referral API: the caller's area, and the centers,
+windows and providers a route names, checked against it.
 
 No database here: the routes reach the event store through the command
 handlers and the read models through the queries, both built by ``main.py``
@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Request
+from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.providers import Provider
+from inson_contracts.codes.providers import provider as provider_named
 from inson_runtime.auth import Principal, Role
+from inson_runtime.problems import ProblemError
 
-from referral.api.schemas import TransitionProblem
+from referral.api import problems as p
+from referral.api.errors import install_errors
 from referral.domain.area import EVERYWHERE, Area
-from referral.domain.referral import IllegalTransition, UnknownReferral
-from referral.handlers.commands import NoReferralsAsOf, NotInArea, Referrals
+from referral.handlers.commands import Referrals
 from referral.projections.queries import ReferralQueries
-from referral.reference.centers import ServiceCenter
+from referral.reference.centers import ServiceCenter, center_of_window, service_center
 
 
 def _referrals(request: Request) -> Referrals:
@@ -54,15 +56,36 @@ def area_of(principal: Principal) -> Area:
         return Area(providers=frozenset(scope.providers))
     if principal.role is Role.SUPERVISOR and scope.district:
         return Area(district=scope.district)
-    raise HTTPException(403, "your token's scope names no service center, provider or district")
+    raise ProblemError(p.NO_AREA)
+
+
+def known_center(code: str) -> ServiceCenter:
+    try:
+        return service_center(code)
+    except UnknownCode:
+        raise ProblemError(p.CENTER_NOT_FOUND) from None
+
+
+def center_with_window(window: str) -> ServiceCenter:
+    try:
+        return center_of_window(window)
+    except UnknownCode:
+        raise ProblemError(p.WINDOW_NOT_FOUND) from None
+
+
+def known_provider(code: str) -> Provider:
+    try:
+        return provider_named(code)
+    except UnknownCode:
+        raise ProblemError(p.PROVIDER_NOT_FOUND) from None
 
 
 def check_center(area: Area, center: ServiceCenter) -> None:
     """403 unless the caller may look at this center's queue and board."""
     if area.service_center not in (None, center.code) or area.providers is not None:
-        raise HTTPException(403, f"service center {center.code} is not yours")
+        raise ProblemError(p.CENTER_NOT_YOURS)
     if area.district not in (None, center.district):
-        raise HTTPException(403, f"service center {center.code} is outside your district")
+        raise ProblemError(p.CENTER_OUTSIDE)
 
 
 def check_provider(area: Area, provider: Provider) -> None:
@@ -70,26 +93,11 @@ def check_provider(area: Area, provider: Provider) -> None:
     if area.service_center is not None or (
         area.providers is not None and provider.code not in area.providers
     ):
-        raise HTTPException(403, f"provider {provider.code} is not yours")
+        raise ProblemError(p.PROVIDER_NOT_YOURS)
     if area.district not in (None, provider.district):
-        raise HTTPException(403, f"provider {provider.code} is outside your district")
+        raise ProblemError(p.PROVIDER_OUTSIDE)
 
 
 def install_referral_errors(app: FastAPI) -> None:
-    """409 with the current state for a refused transition; 404 for a referral
-    unknown, outside the caller's area, or not issued by the moment asked about."""
-
-    @app.exception_handler(IllegalTransition)
-    async def illegal(request: Request, exc: IllegalTransition) -> JSONResponse:
-        problem = TransitionProblem.of(exc)
-        content = problem.model_dump(mode="json", exclude_none=True)
-        return JSONResponse(status_code=409, content=content)
-
-    @app.exception_handler(UnknownReferral)
-    async def unknown(request: Request, exc: UnknownReferral) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": f"no referral {exc}"})
-
-    @app.exception_handler(NotInArea)
-    @app.exception_handler(NoReferralsAsOf)
-    async def not_found(request: Request, exc: LookupError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
+    """The handlers' refusals as problems (``api/errors.py``)."""
+    install_errors(app)

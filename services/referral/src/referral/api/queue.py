@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
-from inson_contracts.codes.errors import UnknownCode
-from inson_contracts.codes.providers import provider as provider_named
+from fastapi import APIRouter, Query
 from inson_contracts.events.values import Priority
 from inson_runtime.apikit import Page, PageNo, PageSize, ReferralReader, responses, skip_of
 from inson_runtime.audit import Audit
+from inson_runtime.problems import FieldError, invalid_input
 
-from referral.api.deps import QueriesDep, area_of, check_center, check_provider
+from referral.api.deps import (
+    QueriesDep,
+    area_of,
+    center_with_window,
+    check_center,
+    check_provider,
+    known_center,
+    known_provider,
+)
 from referral.domain.codes import read_code
 from referral.domain.referral import Status
 from referral.projections.queries import QueueFilter
 from referral.projections.results import QueueItem
-from referral.reference.centers import center_of_window, service_center
 
 router = APIRouter(prefix="/v1", tags=["referrals"])
 
@@ -61,19 +67,15 @@ async def queue(
     code: ReferralCode = None,
 ) -> Page[QueueItem]:
     area = area_of(principal)
-    try:
-        if center is not None:
-            check_center(area, service_center(center))
-        if window is not None:
-            check_center(area, center_of_window(window))
-        if provider is not None:
-            check_provider(area, provider_named(provider))
-    except UnknownCode as exc:
-        raise HTTPException(404, str(exc)) from None
+    if center is not None:
+        check_center(area, known_center(center))
+    if window is not None:
+        check_center(area, center_with_window(window))
+    if provider is not None:
+        check_provider(area, known_provider(provider))
     wanted = None
     if code is not None and (wanted := read_code(code)) is None:
-        problem = {"loc": ["query", "code"], "msg": "not a referral code", "type": "value_error"}
-        raise HTTPException(422, [problem])
+        raise invalid_input(FieldError("/query/code", "referral_code_format"))
     only = QueueFilter(
         center=center,
         window=window,

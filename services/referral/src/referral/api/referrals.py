@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, Path
 from inson_runtime.apikit import ReferralReader, ReferralStaff, actor_of, responses
 from inson_runtime.audit import Audit
+from inson_runtime.problems import ProblemError
 
 from referral.api.deps import QueriesDep, ReferralsDep, area_of
+from referral.api.problems import REFERRAL_NOT_FOUND
 from referral.api.schemas import NoteIn, ReferralState, RejectionIn, TransitionProblem
 from referral.projections.results import ReferralDetail
 
@@ -24,8 +26,9 @@ TRANSITION: dict[int | str, dict[str, Any]] = {
     409: {
         "model": TransitionProblem,
         "description": "Not allowed in the referral's current state, which the body names "
-        "with who acted; also the same step taken already by another actor or with other "
-        "words (the same actor repeating it with the same words gets 200)",
+        "(`state`) with who acted (code referral.transition_not_allowed); or the same step "
+        "taken already by another actor or with other words (code referral.already_done; "
+        "the same actor repeating it with the same words gets 200)",
     },
 }
 ReferralId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_:-]{1,64}$")]
@@ -42,7 +45,7 @@ async def get_referral(
 ) -> ReferralDetail:
     found = await queries.referral(referral_id, area_of(principal))
     if found is None:
-        raise HTTPException(404, f"no referral {referral_id} at your windows or providers")
+        raise ProblemError(REFERRAL_NOT_FOUND)
     await audit.record([found.case_id], ReferralDetail.model_fields)
     return found
 

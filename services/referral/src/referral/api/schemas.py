@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.mahallas import mahalla
@@ -21,7 +21,7 @@ from inson_contracts.codes.names import LocalizedName
 from inson_contracts.events.referral import Destination, RejectionCode
 from inson_contracts.events.values import Actor
 from inson_runtime.apikit import Problem
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 from referral.domain.person import HomeAddress as Address
 from referral.domain.referral import IllegalTransition, Referral, Status
@@ -59,25 +59,30 @@ class ReferralState(BaseModel):
         )
 
 
-class TransitionProblem(Problem):
-    """The command is not allowed now; ``status`` is the referral's current state,
-    ``acted_by`` and ``acted_at`` who moved it there and when (absent when the plan
-    or the clock did). The same step by another actor, or with other words, is
-    refused so: their note would otherwise be dropped."""
+_MOMENT = TypeAdapter(datetime)
 
-    status: Status
+
+class TransitionProblem(Problem):
+    """The step is not allowed now (``referral.transition_not_allowed``), or was taken
+    already by another actor or with other words (``referral.already_done``: their
+    note would otherwise be dropped). ``state`` is the referral's current state,
+    ``acted_by`` and ``acted_at`` who moved it there and when (absent when the plan
+    or the clock did)."""
+
+    state: Status
     acted_by: Actor | None = None
     acted_at: datetime | None = None
 
-    @classmethod
-    def of(cls, refused: IllegalTransition) -> TransitionProblem:
+    @staticmethod
+    def members_of(refused: IllegalTransition) -> dict[str, Any]:
+        """The members this problem adds to every problem's, as sent."""
         acted = refused.acted
-        return cls(
-            detail=str(refused),
-            status=refused.status,
-            acted_by=acted.by if acted else None,
-            acted_at=acted.at if acted else None,
-        )
+        members: dict[str, Any] = {"state": refused.status.value}
+        if acted is not None and acted.by is not None:
+            members["acted_by"] = acted.by.model_dump(mode="json")
+        if acted is not None:
+            members["acted_at"] = _MOMENT.dump_python(acted.at, mode="json")
+        return members
 
 
 class PersonName(BaseModel):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -26,10 +26,12 @@ from inson_contracts.codes.service_model import ProviderType
 from inson_contracts.events.referral import RejectionCode
 from inson_runtime.apikit import Problem
 from inson_runtime.auth import Principal, Role, require_roles
+from inson_runtime.problems import ProblemError, install_refusals
 from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import Scope
 
+from referral.console import problems
 from referral.console.labels import DEFAULT_LANGUAGE, LANGUAGE_NAMES, catalogue_json, label
 from referral.reference.centers import Window, service_center
 
@@ -134,11 +136,11 @@ async def labels() -> JSONResponse:
 async def operator_center(principal: Operator) -> OperatorCenter:
     code = principal.scope.service_center
     if not code:
-        raise HTTPException(403, "your token's scope names no service center")
+        raise ProblemError(problems.NO_CENTER)
     try:
         center = service_center(code)
-    except UnknownCode as exc:
-        raise HTTPException(404, str(exc)) from None
+    except UnknownCode:
+        raise ProblemError(problems.CENTER_UNKNOWN) from None
     return OperatorCenter(
         code=center.code,
         name=center.name,
@@ -158,7 +160,7 @@ async def operator_center(principal: Operator) -> OperatorCenter:
 )
 async def operator_providers(principal: ProviderOperator) -> OperatorProviders:
     if not principal.scope.providers:
-        raise HTTPException(403, "your token's scope names no provider")
+        raise ProblemError(problems.NO_PROVIDER)
     known = []
     for code in principal.scope.providers:
         try:
@@ -175,7 +177,7 @@ async def operator_providers(principal: ProviderOperator) -> OperatorProviders:
             )
         )
     if not known:
-        raise HTTPException(404, "none of your token's providers is in the directory")
+        raise ProblemError(problems.PROVIDERS_UNKNOWN)
     return OperatorProviders(providers=known)
 
 
@@ -194,4 +196,5 @@ class _Assets(StaticFiles):
 def install(app: FastAPI) -> None:
     """Serve the console at /console and its files under /console/static/."""
     app.include_router(router)
+    install_refusals(app, problems.CATALOGUE, [])
     app.mount(STATIC_URL, _Assets(directory=HERE / "static"), name="console-static")

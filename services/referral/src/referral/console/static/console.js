@@ -21,7 +21,10 @@ const state = {
 const CODE = /^[0-9A-HJKMNP-TV-Z]{8}$/;
 
 async function api(method, url, body, token) {
-  const headers = { Accept: "application/json", Authorization: `Bearer ${token || state.token}` };
+  // Refusals come as problems (code, title, detail) in the language shown.
+  const headers = {
+    Accept: "application/json", "Accept-Language": i18n.lang, Authorization: `Bearer ${token || state.token}`,
+  };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const res = await fetch(url, {
     method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body),

@@ -5,12 +5,11 @@
 import { badge, day, el, localName, t, when } from "./i18n.js";
 
 // Mirrors the API's state machine for the buttons; the API keeps the last
-// word and answers 409 with the current state.
+// word and answers 409 with a problem naming the current state.
 const ACTIONS = {
   issued: ["accept", "reject"], delivered: ["accept", "reject"],
   accepted: ["start", "reject"], started: ["complete"],
 };
-const LEADS_TO = { accept: "accepted", reject: "rejected", start: "started", complete: "completed" };
 const $ = (id) => document.getElementById(id);
 
 // api(method, url, body) -> {status, data}; changed() runs after every answered action.
@@ -134,11 +133,11 @@ export function createDetail(api, changed) {
     try {
       const res = await api("POST", `/v1/referrals/${encodeURIComponent(id)}/${action}`, body);
       if (res.status === 200) message("action.done", false, t(`status.${res.data.status}`));
-      else if (res.status === 409) message(...refusal(action, res.data));
+      else if (res.status === 409) message(...refusal(res.data));
       else if (res.status === 422) message("reject.reason_needed", true);
-      else if (res.status !== 401) message("error.generic", true);
+      else if (res.status !== 401) message("error.generic", true, res.data && res.data.title);
       if (res.status === 200 || res.status === 409) {
-        await open(id, res.data.status);
+        await open(id, res.status === 200 ? res.data.status : res.data.state);
         changed();
       }
       return res.status === 200;
@@ -150,11 +149,11 @@ export function createDetail(api, changed) {
     }
   }
 
-  // A 409: already done by someone else (or with other words), or not possible
-  // now; either way the current state, and who brought it there.
-  function refusal(action, problem) {
-    const key = problem.status === LEADS_TO[action] ? "error.already" : "error.conflict";
-    let extra = t(`status.${problem.status}`);
+  // A 409 problem: already done by someone else (or with other words), or not
+  // possible now; either way the current state, and who brought it there.
+  function refusal(problem) {
+    const key = problem.code === "referral.already_done" ? "error.already" : "error.conflict";
+    let extra = t(`status.${problem.state}`);
     if (problem.acted_by) extra += ` · ${t("error.acted_by")} ${problem.acted_by.id}`;
     return [key, true, extra];
   }

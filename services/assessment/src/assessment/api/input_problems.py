@@ -1,0 +1,121 @@
+"""Assessment's refusals of input (422) and its field codes, in the three scripts.
+
+What a tablet sent (or saved as a draft) that the rules refuse: each field
+at fault gets a pointer and one of these codes; never the value itself.
+"""
+
+from __future__ import annotations
+
+from inson_contracts.codes.names import name
+from inson_runtime.problems import FieldCode, ProblemType
+
+NOTHING_TO_COMPLETE = ProblemType(
+    "assessment.nothing_to_complete",
+    422,
+    name("Soʻrovnoma yoʻq", "Сўровнома йўқ", "Нет анкеты"),
+    name(
+        "Soʻrovnoma yuborilmadi va qoralama ham saqlanmagan",
+        "Сўровнома юборилмади ва қоралама ҳам сақланмаган",
+        "Анкета не передана, и черновик не сохранён",
+    ),
+)
+
+
+def _counted(code: str, title: tuple[str, str, str], detail: tuple[str, str, str]) -> ProblemType:
+    return ProblemType(code, 422, name(*title), name(*detail), {"count": "number"})
+
+
+DRAFT_INVALID = _counted(
+    "draft.invalid",
+    ("Qoralama toʻliq emas", "Қоралама тўлиқ эмас", "Черновик не заполнен"),
+    (
+        "Saqlangan soʻrovnomada {count} ta maydon xato yoki toʻldirilmagan",
+        "Сақланган сўровномада {count} та майдон хато ёки тўлдирилмаган",
+        "В сохранённой анкете ошибочных или незаполненных полей: {count}",
+    ),
+)
+PLAN_ITEMS_INVALID = _counted(
+    "plan.items_invalid",
+    ("Reja bandlari notoʻgʻri", "Режа бандлари нотўғри", "Неверные пункты плана"),
+    (
+        "Reja loyihasida {count} ta xato bor: avval loyihani tuzating",
+        "Режа лойиҳасида {count} та хато бор: аввал лойиҳани тузатинг",
+        "В проекте плана ошибок: {count}; сначала исправьте проект",
+    ),
+)
+VERSION_AHEAD = ProblemType(
+    "case_file.version_ahead",
+    422,
+    name("Versiya notoʻgʻri", "Версия нотўғри", "Неверная версия"),
+    name(
+        "base_version ishning hozirgi versiyasidan katta (current_version): ishni qayta yuklang",
+        "base_version ишнинг ҳозирги версиясидан катта (current_version): ишни қайта юкланг",
+        "base_version больше текущей версии дела (current_version): загрузите дело заново",
+    ),
+)
+UNPROCESSABLE = ProblemType(
+    "assessment.unprocessable",
+    422,
+    name("Buyruqni bajarib boʻlmaydi", "Буйруқни бажариб бўлмайди", "Команду нельзя выполнить"),
+    name(
+        "Yuborilgan maʼlumotlar ish qoidalariga mos emas",
+        "Юборилган маълумотлар иш қоидаларига мос эмас",
+        "Переданные данные не соответствуют правилам",
+    ),
+)
+
+
+def _field(code: str, uz_latn: str, uz_cyrl: str, ru: str) -> FieldCode:
+    return FieldCode(code, name(uz_latn, uz_cyrl, ru))
+
+
+FIELDS = [
+    _field(
+        "service_unknown",
+        "Xizmatlar katalogida bunday xizmat yoʻq",
+        "Хизматлар каталогида бундай хизмат йўқ",
+        "Такой услуги нет в каталоге",
+    ),
+    _field(
+        "provider_type_mismatch",
+        "Bu xizmatni katalogda boshqa turdagi xizmat koʻrsatuvchi beradi",
+        "Бу хизматни каталогда бошқа турдаги хизмат кўрсатувчи беради",
+        "По каталогу эту услугу оказывает поставщик другого типа",
+    ),
+    _field(
+        "provider_unknown",
+        "Xizmat koʻrsatuvchilar roʻyxatida bunday tashkilot yoʻq",
+        "Хизмат кўрсатувчилар рўйхатида бундай ташкилот йўқ",
+        "Такого поставщика нет в справочнике",
+    ),
+    _field(
+        "provider_not_serving",
+        "Bu xizmat koʻrsatuvchi shaxsning tumanida bu turdagi xizmatni bermaydi",
+        "Бу хизмат кўрсатувчи шахснинг туманида бу турдаги хизматни бермайди",
+        "Этот поставщик не оказывает услуги этого типа в районе человека",
+    ),
+    _field(
+        "item_id_repeated",
+        "Reja bandining identifikatori takrorlangan",
+        "Режа бандининг идентификатори такрорланган",
+        "Идентификатор пункта плана повторяется",
+    ),
+    _field(
+        "item_service_changed",
+        "Bajarilgan band xizmatini oʻzgartirib boʻlmaydi: yangi xizmat — yangi band",
+        "Бажарилган банд хизматини ўзгартириб бўлмайди: янги хизмат — янги банд",
+        "У выполненного пункта нельзя сменить услугу: новая услуга — новый пункт",
+    ),
+    _field(
+        "items_required",
+        "Rejada kamida bitta band boʻlishi kerak; rejani tugatish uchun uni yoping",
+        "Режада камида битта банд бўлиши керак; режани тугатиш учун уни ёпинг",
+        "В плане нужен хотя бы один пункт; чтобы завершить план, закройте его",
+    ),
+    _field(
+        "version_ahead",
+        "Ishning bunday versiyasi hali boʻlmagan",
+        "Ишнинг бундай версияси ҳали бўлмаган",
+        "Такой версии дела ещё не было",
+    ),
+]
