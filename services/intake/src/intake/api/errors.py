@@ -34,6 +34,7 @@ REFUSALS = [
     Refusal(WrongChannel, p.WRONG_CHANNEL),
     Refusal(UnknownCase, p.CASE_NOT_FOUND),
     Refusal(NotInArea, p.APPLICATION_NOT_FOUND, matches=r"^no application "),
+    Refusal(NotInArea, p.CASE_NOT_FOUND, matches=r"^no case "),
     Refusal(NotInArea, p.CASE_NOT_FOUND),
     Refusal(IdempotencyKeyReused, p.IDEMPOTENCY_KEY_REUSED),
     Refusal(IntakeRuleViolation, p.NOT_IN_CASE, matches=r"is not in case "),
