@@ -9,11 +9,14 @@ as :class:`Page` of a typed item, and record the acting user with
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from inson_contracts.events.values import Actor
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from inson_runtime.auth import Principal, Role, require_roles
 
@@ -48,6 +51,35 @@ PageSize = Annotated[int, Query(ge=1, le=100, description="Items per page")]
 
 def skip_of(page: int, page_size: int) -> int:
     return (page - 1) * page_size
+
+
+_RFC_3339 = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
+    r"([Zz]|[+-][0-9]{2}:?[0-9]{2})?$"
+)
+
+
+def _rfc_3339(value: Any) -> Any:
+    # pydantic would read "0.5" or "1700000000" as seconds since 1970: a moment
+    # in a query is written as a date and time, or refused.
+    if isinstance(value, str) and not _RFC_3339.match(value):
+        raise PydanticCustomError("datetime_parsing", "an RFC 3339 date and time is expected")
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_rfc_3339)]
+"""A moment given in a query: RFC 3339 text only (the route checks for an offset)."""
+
+
+def _iso_day(value: Any) -> Any:
+    # JSON has no dates: pydantic would take a number as seconds since 1970.
+    if not isinstance(value, str | date):
+        raise PydanticCustomError("date_type", "a date is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+"""A date in a request body: ``YYYY-MM-DD`` text, never a number."""
 
 
 # Who may call. No role implies another: each alias lists every role it lets

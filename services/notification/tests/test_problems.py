@@ -39,7 +39,8 @@ EXAMPLES: list[tuple[Exception, ProblemType, str | None]] = [
         REQUEST_INVALID,
         "/query/since",
     ),
-    (SubscriptionRefused("a refusal added later"), p.REFUSED, None),
+    # Invalid input always names a field: a refusal that names none, the whole body.
+    (SubscriptionRefused("a refusal added later"), p.REFUSED, "/body"),
     (ProblemError(p.NO_AREA), p.NO_AREA, None),
 ]
 

@@ -17,6 +17,7 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 
 from inson_runtime.problems.catalogue import (
+    UNRENDERABLE,
     Catalogue,
     FieldError,
     ProblemType,
@@ -80,6 +81,10 @@ def _field(error: FieldError, language: Language, catalogue: Catalogue) -> dict[
     code = error.code if error.code in catalogue.fields else "invalid"
     entry = catalogue.fields[code]
     values = checked_params(code, entry.params, error.params)
+    if UNRENDERABLE in values.values():
+        # A limit the error did not carry (a handler's own validation): the
+        # code stays, the words are the general ones rather than a gap.
+        entry, values = catalogue.fields["invalid"], {}
     return {
         "pointer": error.pointer,
         "code": code,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +45,7 @@ _BY_STATUS = {
     413: common.BODY_TOO_LARGE,
 }
 
-Handler = Callable[[Request, Exception], Awaitable[Response]]
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
 
 
 def catalogue_of(request: Request) -> Catalogue:
@@ -62,7 +62,13 @@ def answer(
     errors: Iterable[FieldError] = (),
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """The problem as this request's answer (its language, its media type)."""
+    """The problem as this request's answer (its language, its media type).
+
+    Invalid input (422) always names a field (the published schema says so):
+    a refusal that names none points at the whole body.
+    """
+    if problem.status == 422 and not errors:
+        errors = [FieldError("/body", "invalid")]
     return problem_response(
         problem,
         request.headers,
@@ -86,12 +92,23 @@ def body_fields(request: Request) -> frozenset[str]:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route of this path takes (``Allow``), OPTIONS included."""
+    """Every method some route of this path takes (``Allow``), OPTIONS included.
+
+    Each route is asked whether it takes the path with each method (FastAPI
+    nests the routes of an included router in one entry); one that takes
+    them all is a mount of files, which are read with GET and HEAD.
+    """
     methods = {"OPTIONS"}
+    # The path as the app received it: routing has moved a mount's root_path on.
+    path = {"type": "http", "path": request.scope["path"]}
+    path["root_path"] = request.scope.get("app_root_path", "")
     for route in request.app.router.routes:
-        matched, _ = route.matches(request.scope)
-        if matched is not Match.NONE:
-            methods |= getattr(route, "methods", None) or {"GET", "HEAD"}
+        taken = {
+            method
+            for method in _METHODS
+            if route.matches({**path, "method": method})[0] is Match.FULL
+        }
+        methods |= {"GET", "HEAD"} if taken == _METHODS else taken
     return sorted(methods)
 
 

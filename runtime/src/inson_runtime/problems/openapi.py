@@ -1,5 +1,7 @@
 """Every error answer of an OpenAPI document described as what it is: a problem.
 
+(And optional parameters described as absent, not null.)
+
 FastAPI documents error answers as ``application/json`` and its own 422 as
 ``HTTPValidationError``; the answers are problems. This rewrites each 4xx
 and 5xx answer of every operation: ``application/problem+json`` (and
@@ -47,10 +49,22 @@ def _is_error(status: str) -> bool:
     return status[:1] in ("4", "5")
 
 
+def _absent_not_null(parameter: dict[str, Any]) -> None:
+    """An optional parameter is left out, never sent as ``null``: FastAPI documents
+    ``str | None = None`` as "string or null", which reads as the text ``null``."""
+    schema = parameter.get("schema") or {}
+    options = [s for s in schema.get("anyOf", ()) if s != {"type": "null"}]
+    if len(options) == 1 and len(options) < len(schema["anyOf"]):
+        del schema["anyOf"]
+        schema.update(options[0])
+
+
 def problem_document(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` with every error answer described as a problem (changed in place)."""
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
+            for parameter in operation.get("parameters", ()):
+                _absent_not_null(parameter)
             for status, answer in (operation.get("responses") or {}).items():
                 if not _is_error(str(status)):
                     continue

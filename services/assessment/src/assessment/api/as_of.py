@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from inson_runtime.apikit import CaseWorker
+from inson_runtime.apikit import CaseWorker, Moment
 from inson_runtime.audit import Audit
 from inson_runtime.problems import FieldError, invalid_input
 
@@ -28,7 +27,7 @@ async def case_as_of(
     principal: CaseWorker,
     assessments: AssessmentsDep,
     audit: Audit,
-    at: Annotated[datetime, Query(description="RFC 3339 with a UTC offset")],
+    at: Annotated[Moment, Query(description="RFC 3339 with a UTC offset")],
 ) -> AsOfView:
     """What the worker and supervisor knew when a decision was taken: the assessment
     with its score and contributions, the plan version in force and its items.

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from inson_runtime.apikit import CaseWorker, Page, PageNo, PageSize
+from inson_runtime.apikit import CaseWorker, Moment, Page, PageNo, PageSize
 from inson_runtime.audit import Audit
 from inson_runtime.problems import ProblemError
 
@@ -32,7 +32,7 @@ async def list_case_files(
     plan_status: Annotated[
         str | None, Query(pattern=r"^(none|drafted|approved|completed|closed)$")
     ] = None,
-    visit_due_before: datetime | None = None,
+    visit_due_before: Moment | None = None,
     has_conflicts: Annotated[
         bool | None, Query(description="Only case files with open conflicts of tablet edits")
     ] = None,

@@ -199,7 +199,12 @@ REFUSALS = [
         extensions=_category,
     ),
     Refusal(CaseFileRuleViolation, p.REFUSED),
-    Refusal(Unprocessable, i.NOTHING_TO_COMPLETE, matches=r"^no situation given"),
+    Refusal(
+        Unprocessable,
+        i.NOTHING_TO_COMPLETE,
+        matches=r"^no situation given",
+        errors=lambda exc, request: [FieldError("/body/situation", "missing")],
+    ),
     Refusal(Unprocessable, i.DRAFT_INVALID, test=_under("draft"), errors=_fields),
     Refusal(Unprocessable, i.PLAN_ITEMS_INVALID, test=_under("plan"), errors=_fields),
     Refusal(Unprocessable, REQUEST_INVALID, test=lambda exc: bool(_listed(exc)), errors=_fields),

@@ -8,7 +8,7 @@ state and events by the ``of`` constructors.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from inson_contracts.events import (
@@ -24,7 +24,8 @@ from inson_contracts.events.edits import ConflictResolution, EditedCommand
 from inson_contracts.events.plans import ClosureReason
 from inson_contracts.events.registers import CareRegisterCategory, CareRegisterRemovalReason
 from inson_contracts.events.values import Actor, PlanItem
-from inson_runtime.validation import forbid_unknown
+from inson_runtime.apikit import Day
+from inson_runtime.validation import as_json, as_json_items
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assessment.domain.case_file import CaseFile
@@ -46,9 +47,7 @@ class Strict(BaseModel):
 
 
 def _strict_items(value: Any) -> Any:
-    for item in value if isinstance(value, list) else []:
-        forbid_unknown(PlanItem, item)
-    return value
+    return as_json_items(PlanItem, value)
 
 
 class CompletionIn(Strict):
@@ -60,7 +59,7 @@ class CompletionIn(Strict):
     @field_validator("situation", mode="before")
     @classmethod
     def _strict(cls, value: Any) -> Any:
-        return forbid_unknown(HouseholdSituation, value)
+        return as_json(HouseholdSituation, value)
 
 
 class PlanEditIn(Strict):
@@ -106,8 +105,8 @@ class CareRemovalIn(Strict):
 
 class HousingIn(Strict):
     institution_code: str = Field(min_length=1, max_length=32)
-    valid_from: date
-    valid_until: date
+    valid_from: Day
+    valid_until: Day
     pinfl: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
 
 

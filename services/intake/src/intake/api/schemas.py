@@ -25,6 +25,7 @@ from inson_contracts.codes.mahallas import mahalla
 from inson_contracts.codes.names import Language
 from inson_contracts.events.intake import Applicant, ErasureBasis, RejectionReason
 from inson_contracts.events.values import Address, HouseholdMember, PersonName, Relation, Sex
+from inson_runtime.apikit import Day
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -77,7 +78,7 @@ def _birth_date(value: date) -> date:
     return value
 
 
-BirthDate = Annotated[date, AfterValidator(_birth_date)]
+BirthDate = Annotated[Day, AfterValidator(_birth_date)]
 
 
 def _phone(value: str) -> str:

@@ -7,11 +7,10 @@ subscriptions they made (another's answer 404, as if absent; see
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from inson_runtime.apikit import Page, PageNo, PageSize, PartnerAdmin, responses, skip_of
+from inson_runtime.apikit import Moment, Page, PageNo, PageSize, PartnerAdmin, responses, skip_of
 
 from notification.api.deps import PartnersDep
 from notification.api.schemas import (
@@ -129,7 +128,7 @@ async def replay(
     subscription_id: str,
     principal: PartnerAdmin,
     partners: PartnersDep,
-    since: Annotated[datetime, Query(description="ISO 8601 with a UTC offset")],
+    since: Annotated[Moment, Query(description="ISO 8601 with a UTC offset")],
 ) -> ReplayOut:
     requeued = await partners.replay(principal.sub, subscription_id, since)
     return ReplayOut(requeued=requeued)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from inson_runtime.apikit import Supervisor, responses
+from inson_runtime.apikit import Moment, Supervisor, responses
 from inson_runtime.audit import Audit
 from inson_runtime.problems import FieldError, invalid_input
 
@@ -27,7 +26,7 @@ async def referrals_as_of(
     principal: Supervisor,
     referrals: ReferralsDep,
     audit: Audit,
-    at: Annotated[datetime, Query(description="RFC 3339 with a UTC offset")],
+    at: Annotated[Moment, Query(description="RFC 3339 with a UTC offset")],
 ) -> list[ReferralAsOf]:
     """Rebuilt from this service's event store, for reviewing a decision as it was taken
     (the assessment service's ``/v1/cases/{case_id}/as-of`` gives the plan of that moment).

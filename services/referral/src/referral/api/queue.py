@@ -38,7 +38,9 @@ ProviderCode = Annotated[
 ReferralCode = Annotated[
     str | None,
     Query(
-        pattern=r"^[0-9A-Za-z][0-9A-Za-z -]{6,10}[0-9A-Za-z]$",
+        # Eight characters of Crockford's base32 as typed (no U; I, L and O read as
+        # 1, 1 and 0), a hyphen or space between any two.
+        pattern=r"^[0-9A-TV-Za-tv-z]([ -]?[0-9A-TV-Za-tv-z]){7}$",
         description="A referral code as the citizen shows it (any case; I and L read as 1, "
         "O as 0; hyphens and spaces ignored). Without status, whatever the referral's state.",
     ),
