@@ -34,6 +34,7 @@ from assessment.domain import case_file as rules
 from assessment.domain.assignment import NoWorkerCovers, choose_worker
 from assessment.domain.case_file import CaseFile
 from assessment.domain.completion import Visit, completion
+from assessment.domain.disability import disability_errors
 from assessment.domain.drafts import SavedDraft
 from assessment.domain.housing import CURRENT_RULE, HousingRule
 from assessment.domain.needs import AssessedNeed
@@ -114,7 +115,11 @@ class Assessments(PlanCommands, RegisterCommands):
     ) -> Completion:
         """Score the questionnaire (or the saved draft), find eligible services, draft a plan."""
         file, base = await based(self.files, caller, case_id, base_version)
-        submitted = situation if situation is not None else await self._drafted(case_id)
+        if situation is not None:
+            _check_disability(situation, ("body", "situation"))
+            submitted = situation
+        else:
+            submitted = await self._drafted(case_id)
         merged = await merge_answers(
             self.files, file, base, submitted, by=actor_of(caller), now=self.clock()
         )
@@ -225,12 +230,14 @@ class Assessments(PlanCommands, RegisterCommands):
             raise Unprocessable("no situation given and no draft saved")
         try:
             forbid_unknown(HouseholdSituation, saved.draft)
-            return HouseholdSituation.model_validate(saved.draft)
+            situation = HouseholdSituation.model_validate(saved.draft)
         except ValidationError as exc:
             errors = exc.errors(include_url=False, include_context=False)
             raise Unprocessable([{**e, "loc": ["draft", *e["loc"]]} for e in errors]) from None
         except ValueError as exc:
             raise Unprocessable([{"loc": ["draft"], "msg": str(exc)}]) from None
+        _check_disability(situation, ("draft",))
+        return situation
 
     async def _assessed(self, file: CaseFile, situation: HouseholdSituation) -> Visit:
         """The completed visit's events; the score weighs what intake said of the case too."""
@@ -248,3 +255,8 @@ class Assessments(PlanCommands, RegisterCommands):
         visit = await self._assessed(file, situation)
         return rules.decide_completion(file, visit.recorded, visit.completed, visit.plan)
 
+
+def _check_disability(situation: HouseholdSituation, at: tuple[str, ...]) -> None:
+    """Each member's disability status fits their age (``domain/disability.py``), or 422."""
+    if errors := disability_errors(situation):
+        raise Unprocessable([{**e, "loc": [*at, *e["loc"]]} for e in errors])
