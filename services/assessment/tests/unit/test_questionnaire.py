@@ -1,11 +1,13 @@
 """What a questionnaire may say, on the in-memory journal: a disability status that fits
-the member's age (refused at completion, by field, nothing recorded)."""
+the member's age (refused at completion, by field, nothing recorded), and a draft the
+store can keep as it is (refused by field, nothing saved)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from assessment.domain.drafts import MAX_DEPTH
 from assessment.handlers.errors import Unprocessable
 from inson_contracts.events import AssessmentRecorded
 from inson_contracts.events.assessment import HouseholdSituation
@@ -71,3 +73,56 @@ async def test_a_saved_draft_is_checked_the_same_way_under_draft() -> None:
         await world.assessments.complete(me, "case-1", None, None)
     assert [e["loc"] for e in wrong.value.detail] == [["draft", "members", 1, "disability_group"]]
     assert world.journal.outbox.events_of_type(AssessmentRecorded) == []
+
+
+def nested(depth: int) -> dict[str, Any]:
+    doc: dict[str, Any] = {"leaf": 1}
+    for _ in range(depth - 1):
+        doc = {"x": doc}
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("draft", "loc"),
+    [
+        ({"members": [[1, 2]]}, ["body", "members", 0]),
+        ({"$where": "1"}, ["body", "$where"]),
+        ({"resources": {"owns.home": True}}, ["body", "resources", "owns.home"]),
+        ({"": 1}, ["body", ""]),
+        ({"x" * 65: 1}, ["body", "x" * 64 + "..."]),
+        ({"income": float("inf")}, ["body", "income"]),
+        ({"income": float("nan")}, ["body", "income"]),
+        ({"income": 2**63}, ["body", "income"]),
+        ({"income": -(2**63) - 1}, ["body", "income"]),
+        ({"note": "a\x00b"}, ["body", "note"]),
+        ({"note": "\ud800"}, ["body", "note"]),
+        (nested(500), ["body", *["x"] * MAX_DEPTH]),
+        ({"observations": "x" * 70_000}, ["body"]),
+    ],
+)
+async def test_a_draft_the_store_cannot_keep_as_it_is_is_refused_by_field(
+    draft: dict[str, Any], loc: list[str]
+) -> None:
+    world = World()
+    file = await world.open_case()
+    me = worker(file.worker_id or "")
+    with pytest.raises(Unprocessable) as refused:
+        await world.assessments.save_draft(me, "case-1", draft, None)
+    assert [e["loc"] for e in refused.value.detail] == [loc]
+    assert world.drafts.saved == {}
+
+
+async def test_a_half_finished_questionnaire_is_still_saved_as_it_is() -> None:
+    world = World()
+    file = await world.open_case()
+    me = worker(file.worker_id or "")
+    half = {
+        "members": [{"member_ref": "m1", "age": "7?", "functional_limitations": ["walking"]}],
+        "income_sources": [],
+        "resources": {"skills": ["sewing"], "owns_home": None},
+        "observations": "ўзбек тили, русский, 😀",
+        "tablet-ui_state": {"page": 3, "ratio": 0.5, "big": 2**63 - 1},
+    }
+    assert await world.assessments.save_draft(me, "case-1", half, None) == 1
+    assert (await world.assessments.draft(me, "case-1")).draft == half
+    assert await world.assessments.save_draft(me, "case-1", nested(MAX_DEPTH), None) == 2

@@ -35,7 +35,7 @@ from assessment.domain.assignment import NoWorkerCovers, choose_worker
 from assessment.domain.case_file import CaseFile
 from assessment.domain.completion import Visit, completion
 from assessment.domain.disability import disability_errors
-from assessment.domain.drafts import SavedDraft
+from assessment.domain.drafts import SavedDraft, draft_errors
 from assessment.domain.housing import CURRENT_RULE, HousingRule
 from assessment.domain.needs import AssessedNeed
 from assessment.domain.offline import decide_resolution
@@ -89,8 +89,11 @@ class Assessments(PlanCommands, RegisterCommands):
     async def save_draft(
         self, caller: Principal, case_id: str, draft: dict[str, Any], base_revision: int | None
     ) -> int:
-        """Save the questionnaire as far as it goes; the new revision. A stale save is refused."""
+        """Save the questionnaire as far as it goes; the new revision. A stale save is refused,
+        and so is a document the store could not keep as it is (``domain/drafts.py``)."""
         await case_file_for(self.files, caller, case_id)
+        if errors := draft_errors(draft):
+            raise Unprocessable([{**e, "loc": ["body", *e["loc"]]} for e in errors])
         if base_revision is None:
             latest = await self.drafts.latest(case_id)
             base_revision = latest.revision if latest else 0
