@@ -148,6 +148,9 @@ def test_a_consecutive_registration_is_the_supervisors_decision_with_a_reason(
         with pytest.raises(InvalidRegistration) as named:
             decide_housing(file, grant(start, end, "h2", "h1", "why"), CURRENT_RULE)
         assert named.value.errors[0]["loc"] == ["extends"]
+        with pytest.raises(InvalidRegistration) as reason_alone:
+            decide_housing(file, grant(start, end, "h2", None, "why"), CURRENT_RULE)
+        assert reason_alone.value.errors[0]["loc"] == ["reason"]
         return
     with pytest.raises(CaseFileRuleViolation, match="supervisor's decision"):
         decide_housing(file, grant(start, end, "h2"), CURRENT_RULE)

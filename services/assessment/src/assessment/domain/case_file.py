@@ -42,6 +42,7 @@ from assessment.domain.housing import (
     InvalidRegistration,
     Registration,
     continued_by,
+    refused,
     reminder_due,
     term_errors,
     with_expired,
@@ -280,28 +281,20 @@ def decide_housing(
                 "with it: continuing one is the supervisor's decision (name it in extends, "
                 "with a reason)"
             )
+        if granted.reason is not None:
+            # A reason is the decision to continue one; alone it is personal text kept for nothing.
+            raise refused("reason", "a reason goes with extends: this registration continues none")
         return [granted]
     earlier = continued.get(granted.extends)
     if earlier is None:
-        raise InvalidRegistration(
-            [
-                {
-                    "loc": ["extends"],
-                    "msg": f"registration {granted.extends} is not one this registration "
-                    "continues (overlapping it, or with no day between)",
-                    "type": "value_error",
-                }
-            ]
+        raise refused(
+            "extends",
+            f"registration {granted.extends} is not one this registration continues "
+            "(overlapping it, or with no day between)",
         )
     if not (granted.reason or "").strip():
-        raise InvalidRegistration(
-            [
-                {
-                    "loc": ["reason"],
-                    "msg": "continuing a registration takes the supervisor's reason",
-                    "type": "missing",
-                }
-            ]
+        raise refused(
+            "reason", "continuing a registration takes the supervisor's reason", "missing"
         )
     if earlier.extended_by is not None:
         raise CaseFileRuleViolation(

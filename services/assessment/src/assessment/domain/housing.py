@@ -117,25 +117,23 @@ class InvalidRegistration(ValueError):
         self.errors = errors
 
 
-def _error(field: str, msg: str) -> FieldError:
-    # Dates and ids of the rule, never the person's data.
-    return {"loc": [field], "msg": msg, "type": "value_error"}
+def refused(field: str, msg: str, kind: str = "value_error") -> InvalidRegistration:
+    """A refusal of one field; its message holds dates and ids, never the person's data."""
+    return InvalidRegistration([{"loc": [field], "msg": msg, "type": kind}])
 
 
 def term_errors(valid_from: date, valid_until: date, rule: HousingRule) -> list[FieldError]:
     """What is wrong with the term itself, whatever else the case holds."""
     if valid_until <= valid_from:
-        return [_error("valid_until", "valid_until must be after valid_from")]
+        return refused("valid_until", "valid_until must be after valid_from").errors
     latest = rule.latest_end(valid_from)
     if valid_until > latest:
-        return [
-            _error(
-                "valid_until",
-                f"temporary registration is for at most {rule.max_term_months} calendar "
-                f"months ({rule.rule}): from {valid_from.isoformat()} it may last until "
-                f"{latest.isoformat()}",
-            )
-        ]
+        return refused(
+            "valid_until",
+            f"temporary registration is for at most {rule.max_term_months} calendar "
+            f"months ({rule.rule}): from {valid_from.isoformat()} it may last until "
+            f"{latest.isoformat()}",
+        ).errors
     return []
 
 
