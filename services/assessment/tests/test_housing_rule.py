@@ -96,6 +96,21 @@ def test_the_rule_file_is_refused_when_an_example_does_not_hold_or_it_names_anot
         assert first.isoformat() == example["first_reminder_day"]
 
 
+def test_any_date_a_client_sends_is_judged_without_failing() -> None:
+    assert add_months(date(9999, 12, 31), 6) == date.max
+    assert term_errors(date(9999, 12, 1), date(9999, 12, 31), CURRENT_RULE) == []
+    assert CURRENT_RULE.first_reminder_day(date(1, 1, 2)) == date.min
+    far = folded(grant(date(9999, 7, 1), date.max, "h1"))
+    with pytest.raises(CaseFileRuleViolation):
+        decide_housing(far, grant(date(9999, 8, 1), date.max, "h2"), CURRENT_RULE)
+    assert (
+        decide_housing_reminder(
+            folded(grant(date.min, date(1, 1, 5), "h1")), "h1", date(1, 1, 3), CURRENT_RULE, NOW
+        )
+        != []
+    )
+
+
 def test_days_are_days_in_tashkent() -> None:
     assert local_day(datetime(2026, 8, 31, 18, 59, tzinfo=UTC)) == date(2026, 8, 31)
     assert local_day(datetime(2026, 8, 31, 19, 0, tzinfo=UTC)) == date(2026, 9, 1)

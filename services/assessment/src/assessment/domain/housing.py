@@ -37,10 +37,21 @@ HousingStatus = Literal["upcoming", "active", "ended"]
 
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` calendar months later, or that month's last day if it has
-    no such day (31 August + 6 = 28 or 29 February)."""
+    no such day (31 August + 6 = 28 or 29 February); past the calendar, its last day."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if year > date.max.year:
+        return date.max
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def plus_days(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the calendar's ends (a date a client may send
+    is any date: arithmetic on it must not fail)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def local_day(moment: datetime) -> date:
@@ -73,7 +84,7 @@ class HousingRule(BaseModel):
         return add_months(valid_from, self.max_term_months)
 
     def first_reminder_day(self, valid_until: date) -> date:
-        return valid_until - timedelta(days=self.reminder_days_before_end)
+        return plus_days(valid_until, -self.reminder_days_before_end)
 
     def reminding(self, days_before_end: int | None) -> HousingRule:
         """The rule with a deployment's own lead time (None: the rule's)."""
@@ -175,13 +186,12 @@ Housing = Mapping[str, Registration]
 def continued_by(housing: Housing, granted: TemporaryHousingGranted) -> list[Registration]:
     """The registrations ``granted`` runs on with: overlapping them, or with no day between
     (ended ones too, so a second term cannot begin silently after the first)."""
-    day = timedelta(days=1)
     return [
         r
         for r in housing.values()
         if r.registration_id != granted.registration_id
-        and r.granted.valid_from <= granted.valid_until + day
-        and granted.valid_from <= r.valid_until + day
+        and r.granted.valid_from <= plus_days(granted.valid_until, 1)
+        and granted.valid_from <= plus_days(r.valid_until, 1)
     ]
 
 
