@@ -10,6 +10,7 @@ the answer, as they do for a read model document).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from inson_contracts.events import ApplicationSubmitted
@@ -52,7 +53,7 @@ def case_record(case: Case) -> CaseRecord:
         "circumstances": list(case.circumstances),
         "household_size": opening.household_size,
         "language": opening.language,
-        "opened_at": opening.opened_at,
+        "opened_at": _stored(opening.opened_at),
         "opening_application_id": opening.application_id,
         "pending_confirmations": sum(
             a.status is ApplicationStatus.PENDING_CONFIRMATION for a in held
@@ -62,7 +63,8 @@ def case_record(case: Case) -> CaseRecord:
     if first is not None and first.submitted is not None and not case.erased:
         fields["applicant"] = _applicant(first.submitted)
     if case.closure is not None:
-        fields |= {"closed_at": case.closure.closed_at, "closure_reason": case.closure.reason}
+        closed_at = _stored(case.closure.closed_at)
+        fields |= {"closed_at": closed_at, "closure_reason": case.closure.reason}
     return CaseRecord.model_validate(fields | _erasure(case))
 
 
@@ -77,7 +79,7 @@ def _submitted(case: Case, submitted: ApplicationSubmitted) -> dict[str, Any]:
         "channel": submitted.channel,
         "district": submitted.address.district,
         "mahalla": submitted.address.mahalla,
-        "submitted_at": submitted.submitted_at,
+        "submitted_at": _stored(submitted.submitted_at),
         "submitted_by": submitted.submitted_by.id,
         "circumstances": list(submitted.circumstances),
         "household_size": 1 + len(submitted.household),
@@ -100,4 +102,9 @@ def _applicant(submitted: ApplicationSubmitted) -> PersonRecord:
 def _erasure(case: Case) -> dict[str, Any]:
     if case.erasure is None:
         return {}
-    return {"applicant": None, "erased": True, "erased_at": case.erasure.erased_at}
+    return {"applicant": None, "erased": True, "erased_at": _stored(case.erasure.erased_at)}
+
+
+def _stored(at: datetime) -> datetime:
+    """``at`` as a read model stores it: to the millisecond (BSON dates)."""
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)
