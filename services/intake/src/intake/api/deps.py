@@ -9,6 +9,7 @@ from inson_runtime.auth import CurrentPrincipal, Role
 
 from intake.domain.area import EVERYWHERE, NOWHERE, Area
 from intake.handlers.commands import Intake
+from intake.handlers.reads import Reads
 from intake.projections.queries import IntakeQueries
 
 
@@ -20,6 +21,11 @@ def _intake(request: Request) -> Intake:
 def _queries(request: Request) -> IntakeQueries:
     queries: IntakeQueries = request.app.state.queries
     return queries
+
+
+def _reads(request: Request) -> Reads:
+    reads: Reads = request.app.state.reads
+    return reads
 
 
 def _area(principal: CurrentPrincipal) -> Area:
@@ -36,6 +42,7 @@ def _area(principal: CurrentPrincipal) -> Area:
 
 IntakeDep = Annotated[Intake, Depends(_intake)]
 QueriesDep = Annotated[IntakeQueries, Depends(_queries)]
+ReadsDep = Annotated[Reads, Depends(_reads)]
 CallerArea = Annotated[Area, Depends(_area)]
 
 # Filters of the caseload lists: plain codes and words, never operators.

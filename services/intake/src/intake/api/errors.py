@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from intake.domain.area import NoArea, OutsideArea
 from intake.domain.case import IntakeRuleViolation
 from intake.handlers.commands import IdempotencyKeyReused, UnknownCase, WrongChannel
+from intake.handlers.matching import PersonBeingRecorded
 from intake.projections.queries import NotInArea
 
 STATUS: dict[type[Exception], int] = {
@@ -23,16 +24,26 @@ STATUS: dict[type[Exception], int] = {
     NotInArea: 404,
     IntakeRuleViolation: 409,
     IdempotencyKeyReused: 409,
+    PersonBeingRecorded: 503,
 }
+
+
+# Another application for the same person is being recorded: it takes
+# milliseconds as a rule, so the caller may retry at once.
+RETRY_AFTER: dict[type[Exception], str] = {PersonBeingRecorded: "1"}
 
 
 def install_errors(app: FastAPI) -> None:
     for error, status in STATUS.items():
-        app.add_exception_handler(error, _answer(status))
+        app.add_exception_handler(error, _answer(status, RETRY_AFTER.get(error)))
 
 
-def _answer(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+def _answer(
+    status: int, retry_after: str | None
+) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    headers = {"Retry-After": retry_after} if retry_after else None
+
     async def answer(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(status_code=status, content={"detail": str(exc)})
+        return JSONResponse(status_code=status, content={"detail": str(exc)}, headers=headers)
 
     return answer
