@@ -82,7 +82,7 @@ def test_uzbek_and_russian_are_written_as_they_are_written(service: str) -> None
             for word in re.findall(r"\w+", other):
                 assert not (_CYRILLIC.search(word) and re.search("[A-Za-z]", word)), (where, word)
             for term in _LATIN_WORD.findall(other):
-                assert term in latin, f"{where}: {term!r} is not in the Latin text"
+                assert term.rstrip(".:/-") in latin, f"{where}: {term!r} is not in the Latin text"
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from inson_contracts.codes.channels import Channel
@@ -118,22 +118,29 @@ def test_personal_data_is_marked_down_to_nested_fields() -> None:
     assert "items[].goal" in personal_paths(PlanApproved)
 
 
-def test_temporary_housing_is_granted_for_at_most_six_months() -> None:
+def test_temporary_housing_leaves_the_term_to_the_rule_and_ends_after_it_starts() -> None:
+    # How long a registration may be is assessment's versioned rule (six calendar
+    # months: 1 March to 1 September is 184 days); the event reads whatever a
+    # rule allowed when it was recorded, and names the registration it continues.
     granted = {
         "case_id": "case-1",
-        "registration_id": "reg-1",
+        "registration_id": "reg-2",
         "institution_code": "INST-7",
-        "valid_from": "2026-01-01",
+        "valid_from": "2026-03-01",
         "decided_by": {"id": "sup-1", "role": "supervisor"},
         "decided_at": NOW.isoformat(),
     }
-    ok = TemporaryHousingGranted.model_validate({**granted, "valid_until": "2026-07-01"})
-    assert ok.valid_until == date(2026, 7, 1)
+    ok = TemporaryHousingGranted.model_validate({**granted, "valid_until": "2026-09-01"})
+    assert (ok.valid_until - ok.valid_from).days == 184
+    assert ok.extends is None and ok.reason is None
+    continued = TemporaryHousingGranted.model_validate(
+        {**granted, "valid_until": "2026-09-01", "extends": "reg-1", "reason": "still homeless"}
+    )
+    assert continued.extends == "reg-1"
+    assert "reason" in personal_paths(TemporaryHousingGranted)
 
-    with pytest.raises(ValidationError, match="at most six months"):
-        TemporaryHousingGranted.model_validate({**granted, "valid_until": "2026-07-15"})
     with pytest.raises(ValidationError, match="after valid_from"):
-        TemporaryHousingGranted.model_validate({**granted, "valid_until": "2026-01-01"})
+        TemporaryHousingGranted.model_validate({**granted, "valid_until": "2026-03-01"})
 
 
 def test_referral_events_name_their_case() -> None:

@@ -17,6 +17,7 @@ from assessment.domain.case_file import (
     evolve,
     replay,
 )
+from assessment.domain.housing import CURRENT_RULE, InvalidRegistration
 from assessment.domain.plan_items import InvalidPlanItems
 from assessment.domain.plans import (
     approved_plan,
@@ -202,16 +203,16 @@ def test_temporary_housing_is_at_most_six_months_never_overlaps_and_expires_when
             decided_at=NOW,
         )
 
-    with pytest.raises(ValueError, match="at most six months"):
-        grant(date(2026, 1, 1), date(2026, 8, 1))
+    with pytest.raises(InvalidRegistration, match="at most 6 calendar months"):
+        decide_housing(file, grant(date(2026, 1, 1), date(2026, 8, 1)), CURRENT_RULE)
     granted = grant(date(2026, 1, 1), date(2026, 6, 30))
-    file = replay("c1", [*events, *decide_housing(file, granted)])
+    file = replay("c1", [*events, *decide_housing(file, granted, CURRENT_RULE)])
     with pytest.raises(CaseFileRuleViolation, match="already covers"):
-        decide_housing(file, grant(date(2026, 6, 1), date(2026, 7, 1), "h2"))
-    assert decide_housing_expiry(file, "h1", date(2026, 6, 29)) == []
-    expired = decide_housing_expiry(file, "h1", date(2026, 6, 30))
+        decide_housing(file, grant(date(2026, 6, 1), date(2026, 7, 1), "h2"), CURRENT_RULE)
+    assert decide_housing_expiry(file, "h1", date(2026, 6, 30)) == []  # its last day
+    expired = decide_housing_expiry(file, "h1", date(2026, 7, 1))
     assert [type(e) for e in expired] == [TemporaryHousingExpired]
     assert (
-        decide_housing_expiry(replay("c1", [*events, granted, *expired]), "h1", date(2026, 7, 1))
+        decide_housing_expiry(replay("c1", [*events, granted, *expired]), "h1", date(2026, 7, 2))
         == []
     )

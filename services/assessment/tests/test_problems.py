@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from assessment.api import input_problems as i
 from assessment.api import problems as p
+from assessment.api import register_problems as r
 from assessment.api.errors import REFUSALS
 from assessment.domain.case_file import CaseFileRuleViolation
 from assessment.domain.drafts import SavedDraft
@@ -83,21 +84,26 @@ EXAMPLES: list[tuple[Exception, ProblemType]] = [
         Refused("the tablet's proposal can no longer be read: keep the current data"),
         p.PROPOSAL_UNREADABLE,
     ),
-    (Refused("no other social worker covers this mahalla"), p.NO_OTHER_WORKER),
-    (Refused("the case is already with that social worker"), p.SAME_WORKER),
+    (Refused("no other social worker covers this mahalla"), r.NO_OTHER_WORKER),
+    (Refused("the case is already with that social worker"), r.SAME_WORKER),
     (Refused("a refusal added later"), p.REFUSED),
     (CaseFileRuleViolation("case c-1 has no social worker yet"), p.NO_WORKER),
     (CaseFileRuleViolation("case c-1 is assigned to another social worker"), p.OTHER_WORKER),
     (CaseFileRuleViolation("the plan is already in force: revise it instead"), p.PLAN_IN_FORCE),
     (
         CaseFileRuleViolation("a temporary housing registration already covers that period"),
-        p.HOUSING_OVERLAP,
+        r.HOUSING_OVERLAP,
     ),
     (
         CaseFileRuleViolation("the person is already on the register as lonely_elderly"),
-        p.ALREADY_LISTED,
+        r.ALREADY_LISTED,
     ),
-    (CaseFileRuleViolation("no register entry e-1 in this case"), p.NO_ENTRY),
+    (CaseFileRuleViolation("no register entry e-1 in this case"), r.NO_ENTRY),
+    (
+        CaseFileRuleViolation("a temporary housing registration from that day exists"),
+        r.HOUSING_SAME_DAY,
+    ),
+    (CaseFileRuleViolation("registration h-1 is already continued by h-2"), r.HOUSING_CONTINUED),
     (CaseFileRuleViolation("only a drafted plan can be edited"), p.PLAN_NOT_DRAFTED),
     (CaseFileRuleViolation("that is not this case's plan"), p.PLAN_OTHER_CASE),
     (CaseFileRuleViolation("there is no drafted plan to approve"), p.NO_DRAFTED_PLAN),
@@ -186,9 +192,31 @@ def test_an_event_the_rules_refuse_echoes_neither_its_fields_nor_the_input(
     assert PINFL not in answer.text and "decided_by" not in answer.text
 
 
-def test_plan_item_rules_get_codes_of_their_own(refusing: Refusing) -> None:
+def test_the_domains_field_rules_get_codes_of_their_own(refusing: Refusing) -> None:
     client, refuse = refusing
     words = {
+        "valid_until must be after valid_from": "ends_before_start",
+        "temporary registration is for at most 6 calendar months (housing-v1): from "
+        "2026-01-31 it may last until 2026-07-31": "term_too_long",
+        "a reason goes with extends: this registration continues none": "reason_without_extends",
+        "registration h-1 is not one this registration continues (overlapping it, or with no "
+        "day between)": "extends_not_continued",
+        "under 18 the status is child_with_disability: groups I-III apply from 18": (
+            "disability_child_under_18"
+        ),
+        "from 18 the status is group_1, group_2 or group_3, not child_with_disability": (
+            "disability_group_from_18"
+        ),
+        "a draft is a JSON object": "not_object",
+        "a draft is nested at most 8 deep": "too_deep",
+        "keys hold letters, digits, _ and - (at most 64, not starting with a digit or -): no "
+        "$ or .": "key_characters",
+        "a list may not hold another list directly": "list_in_list",
+        "integers are at most 64 bits (-2^63 to 2^63-1)": "integer_too_large",
+        "numbers must be finite": "not_finite",
+        "text may not hold NUL characters": "text_not_allowed_characters",
+        "text must be valid Unicode (no unpaired surrogates)": "text_not_allowed_characters",
+        "a draft is at most 65536 bytes of JSON": "draft_too_large",
         "ZZZ-99 is no catalogue service": "service_unknown",
         "HOME-01 is provided by provider type inson_center, not ngo": "provider_type_mismatch",
         "no provider p-1 in the directory": "provider_unknown",

@@ -146,6 +146,41 @@ async def test_an_application_becomes_a_case_on_kafka_and_in_the_projection(
     assert body["case_id"] in [c["id"] for c in listed["items"]]
 
 
+async def test_the_201_carries_the_application_and_its_author_reads_it_at_once(
+    service,
+) -> None:
+    runtime, http, auth = service
+    born = date(1952, 2, 29)
+
+    created = await http.post(
+        "/v1/applications",
+        json=person(fresh_pinfl(born), "Usmonova", "Gulnora", born),
+        headers=headers(auth),
+    )
+
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert created.headers["location"] == f"/v1/applications/{body['application_id']}"
+    assert body["id"] == body["application_id"] and body["status"] == "opened_case"
+    assert body["applicant"]["last_name"] == "Usmonova"
+    # Right away, whether or not the read models have caught up.
+    at_once = await http.get(created.headers["location"], headers=headers(auth))
+    case = await http.get(f"/v1/cases/{body['case_id']}", headers=headers(auth))
+    assert at_once.status_code == case.status_code == 200, (at_once.text, case.text)
+    assert case.json()["opening_application_id"] == body["application_id"]
+    record = {k: v for k, v in body.items() if k not in ("application_id", "outcome")}
+    assert at_once.json() == record
+
+    async def projected() -> bool:
+        doc = await runtime.db["applications"].find_one({"_id": body["application_id"]})
+        return doc is not None and doc.get("status") == "opened_case"
+
+    # The read model, once it has the application, answers it the same.
+    await wait_for(projected, what="the application in its read model")
+    later = await http.get(created.headers["location"], headers=headers(auth))
+    assert later.json() == record
+
+
 async def test_two_applications_for_one_person_make_one_case(service) -> None:
     _, http, auth = service
     born = date(1949, 7, 1)

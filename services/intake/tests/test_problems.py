@@ -25,6 +25,7 @@ from intake.api.errors import REFUSALS
 from intake.domain.area import NoArea, OutsideArea
 from intake.domain.case import IntakeRuleViolation
 from intake.handlers.commands import IdempotencyKeyReused, UnknownCase, WrongChannel
+from intake.handlers.matching import PersonBeingRecorded
 from intake.main import compose
 from intake.projections.queries import NotInArea
 from intake.settings import Settings
@@ -57,6 +58,10 @@ EXAMPLES = [
     ),
     (IntakeRuleViolation(f"case {CASE} was never opened"), p.CASE_NOT_OPENED),
     (IntakeRuleViolation("a rule added later"), p.REFUSED),
+    (
+        PersonBeingRecorded("another application for this person is being recorded"),
+        p.PERSON_BEING_RECORDED,
+    ),
 ]
 
 
@@ -89,6 +94,13 @@ def test_a_status_the_refusal_names_is_a_member(refusing: Refusing) -> None:
     client, refuse = refusing
     refuse(IntakeRuleViolation("application a-1 is rejected and cannot be rejected"))
     assert client.get("/_test/refusal").json()["application_status"] == "rejected"
+
+
+def test_a_person_being_recorded_is_503_to_retry_at_once(refusing: Refusing) -> None:
+    client, refuse = refusing
+    refuse(PersonBeingRecorded("another application for this person is being recorded"))
+    answer = client.get("/_test/refusal")
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "1"
 
 
 def test_every_refusal_has_an_example() -> None:

@@ -41,6 +41,7 @@ from inson_contracts.events import (
     ReferralRejected,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
+    TemporaryHousingEndingSoon,
 )
 from inson_contracts.events.assessment import AssignmentReason
 from inson_contracts.events.intake import Applicant, CaseClosureReason, Consent
@@ -88,6 +89,7 @@ class Samples:
     def __init__(self) -> None:
         self.case_id = str(uuid.uuid4())
         self.referral_id = str(uuid.uuid4())
+        self.registration_id = str(uuid.uuid4())
         self.now = datetime.now(UTC).replace(microsecond=0)
 
     def envelope(self, event: Event, stream: str, version: int = 1, **extra: Any) -> Envelope:
@@ -273,6 +275,16 @@ class Samples:
     def expired(self) -> ReferralExpired:
         return ReferralExpired(
             referral_id=self.referral_id, case_id=self.case_id, expired_at=self.now
+        )
+
+    def housing_ending(self, last_day: date = date(2026, 9, 1)) -> TemporaryHousingEndingSoon:
+        return TemporaryHousingEndingSoon(
+            case_id=self.case_id,
+            registration_id=self.registration_id,
+            valid_until=last_day,
+            lead_days=14,
+            rule="housing-v1",
+            noticed_at=self.now,
         )
 
     def escalated(self, to: str | None = SUPERVISOR) -> ReferralEscalated:

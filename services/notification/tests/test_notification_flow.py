@@ -459,6 +459,49 @@ async def test_the_citizen_gets_the_referral_code_and_the_worker_hears_of_an_exp
     assert "reason" not in stored["envelope"]["data"]
 
 
+async def test_the_citizen_and_the_worker_hear_that_temporary_housing_ends(
+    service: Service, samples: Samples
+) -> None:
+    phone = fresh_phone()
+    case, assessment = f"case-{samples.case_id}", f"assessment-{samples.case_id}"
+    submitted = samples.submitted(phone, "uz-Cyrl")
+    await service.publish(
+        INTAKE_CASES.name,
+        samples.envelope(submitted, case, 1),
+        samples.envelope(samples.opened(submitted.application_id, "uz-Cyrl"), case, 2),
+    )
+    await service.publish(ASSESSMENT_PLANS.name, samples.envelope(samples.assigned(), assessment))
+
+    async def citizen_and_worker_known() -> bool:
+        doc = await service.runtime.db[RECIPIENTS].find_one({"_id": samples.case_id})
+        return bool(doc and doc.get("phone") == phone and doc.get("worker_id") == WORKER)
+
+    await wait_for(citizen_and_worker_known, what="the case's citizen and worker")
+    ending = samples.envelope(samples.housing_ending(), assessment, 7)
+    await service.publish(ASSESSMENT_PLANS.name, ending, ending)  # and once more, redelivered
+
+    def told() -> list[str]:
+        return [t for t in service.sms_to(phone) if "тугайди" in t]
+
+    registration_ref = short_ref(samples.registration_id)
+    await wait_for(lambda: _true(told()), what="the citizen told of the end")
+    await wait_for(
+        lambda: _true(service.chats(WORKER_CHAT, registration_ref)), what="the worker told"
+    )
+
+    async def both_on_kafka() -> bool:
+        return len(await notification_events(service, ending)) == 2
+
+    await wait_for(both_on_kafka, what="NotificationSent for both on Kafka")
+    (text,) = told()
+    assert "1 сентябр, 2026" in text and short_ref(samples.case_id) in text
+    assert APPLICANT_NAME.last_name not in text and phone not in text
+    (chat,) = service.chats(WORKER_CHAT, registration_ref)
+    assert chat.startswith("Inson: murojaat") and "tugaydi" in chat
+    sent = await notification_events(service, ending)
+    assert sorted(e.template for e in sent) == ["citizen.housing_ending", "worker.housing_ending"]
+
+
 async def test_an_outage_is_retried_and_a_crash_before_sending_is_made_good(
     service: Service, samples: Samples
 ) -> None:

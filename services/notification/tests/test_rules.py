@@ -53,6 +53,7 @@ def all_rule_events(s: Samples, phone: str) -> list[tuple[Event, str]]:
         (s.escalated(), referral),
         (s.issued(ProviderType.SOCIAL_SERVICE_WINDOW, code=REFERRAL_CODE), referral),
         (s.expired(), referral),
+        (s.housing_ending(), assessment),
     ]
 
 
@@ -188,6 +189,25 @@ def test_an_expired_referral_tells_the_worker(samples: Samples) -> None:
     }
 
 
+def test_a_near_end_of_temporary_housing_tells_the_citizen_and_the_worker_the_last_day(
+    samples: Samples,
+) -> None:
+    citizen, worker = intents_for(samples.housing_ending(), f"assessment-{samples.case_id}")
+    assert citizen.recipient == CitizenOf(samples.case_id)
+    assert citizen.template is Template.HOUSING_ENDING
+    assert citizen.params == {"case_ref": short_ref(samples.case_id), "date": "2026-09-01"}
+    assert worker.recipient == WorkerOf(samples.case_id)
+    assert worker.template is Template.WORKER_HOUSING_ENDING
+    assert worker.params == {
+        "case_ref": short_ref(samples.case_id),
+        "registration_ref": short_ref(samples.registration_id),
+        "date": "2026-09-01",
+    }
+    texts = {language: render(citizen.template, language, citizen.params) for language in Language}
+    assert "по 1 сентября 2026" in texts[Language.RU] and "включительно" in texts[Language.RU]
+    assert "tugaydi" in texts[Language.UZ_LATN] and "тугайди" in texts[Language.UZ_CYRL]
+
+
 def test_events_without_a_rule_tell_nobody(samples: Samples) -> None:
     assert intents_for(samples.opened("app-1"), "case-x") == []
     # Issue 19's new events: partners may hear of them, people are not told.
@@ -226,7 +246,7 @@ def test_every_message_renders_in_every_language_without_personal_data(
             text = render(intent.template, language, intent.params)
             rendered.add(intent.template)
             assert text.startswith(("Inson:", "Инсон:")), text
-            for ref in ("case_ref", "referral_ref", "referral_code"):
+            for ref in ("case_ref", "referral_ref", "referral_code", "registration_ref"):
                 if ref in intent.params:
                     assert intent.params[ref] in text
             # No name, PINFL, phone, address or staff free text, ever.

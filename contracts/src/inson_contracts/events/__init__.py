@@ -70,6 +70,7 @@ from inson_contracts.events.referral import (
 from inson_contracts.events.registers import (
     CareRegisterEntryAdded,
     CareRegisterEntryRemoved,
+    TemporaryHousingEndingSoon,
     TemporaryHousingExpired,
     TemporaryHousingGranted,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "ReferralStarted",
     "SocialWorkerAssigned",
     "SocialWorkerReassigned",
+    "TemporaryHousingEndingSoon",
     "TemporaryHousingExpired",
     "TemporaryHousingGranted",
     "UnknownEventType",

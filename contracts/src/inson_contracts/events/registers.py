@@ -2,7 +2,10 @@
 
 - the register of lonely elderly and disabled persons needing care by others;
 - temporary registration of a homeless person at an institution with a
-  housing fund, for at most six months.
+  housing fund, for up to six calendar months (assessment's versioned rule,
+  ``housing-v1``, decides the term; a registration continuing an earlier one
+  is a supervisor's decision with a reason), a notice shortly before it ends,
+  and its expiry.
 
 Stream: ``assessment-<case_id>``.
 """
@@ -18,8 +21,6 @@ from pydantic import Field, model_validator
 from inson_contracts.events.base import REGISTRY, Event, personal
 from inson_contracts.events.values import Actor, DistrictCode, Id, Note, Pinfl
 from inson_contracts.topics import ASSESSMENT_PLANS
-
-MAX_TEMPORARY_HOUSING_DAYS = 183  # "up to six months"
 
 
 class CareRegisterCategory(StrEnum):
@@ -67,7 +68,12 @@ class CareRegisterEntryRemoved(Event):
 
 
 class TemporaryHousingGranted(Event):
-    """A homeless person is registered at an institution with a housing fund."""
+    """A homeless person is registered at an institution with a housing fund.
+
+    ``valid_from`` is the first day of the registration and ``valid_until`` its
+    last. How long it may be is the deciding service's rule, not the event's:
+    events recorded under an older rule stay readable.
+    """
 
     TYPE: ClassVar[str] = "uz.inson.assessment.temporaryhousing.granted.v1"
     TOPIC: ClassVar[str] = ASSESSMENT_PLANS.name
@@ -80,20 +86,41 @@ class TemporaryHousingGranted(Event):
     valid_until: date
     decided_by: Actor
     decided_at: datetime
+    extends: Id | None = Field(
+        default=None,
+        description="The registration this one continues (back to back or overlapping), "
+        "by the supervisor's decision; absent for a registration of its own.",
+    )
+    reason: Note | None = personal(
+        default=None, description="Why the supervisor decided to continue the registration."
+    )
 
     @model_validator(mode="after")
-    def _at_most_six_months(self) -> TemporaryHousingGranted:
-        days = (self.valid_until - self.valid_from).days
-        if days < 1:
+    def _ends_after_it_starts(self) -> TemporaryHousingGranted:
+        if self.valid_until <= self.valid_from:
             raise ValueError("valid_until must be after valid_from")
-        if days > MAX_TEMPORARY_HOUSING_DAYS:
-            limit = MAX_TEMPORARY_HOUSING_DAYS
-            raise ValueError(f"temporary registration is for at most six months ({limit} days)")
         return self
 
 
+class TemporaryHousingEndingSoon(Event):
+    """A registration ends within the reminder lead time: the person and the case's
+    worker are to be told. Recorded once per registration, not for one continued by
+    a later registration."""
+
+    TYPE: ClassVar[str] = "uz.inson.assessment.temporaryhousing.end_approached.v1"
+    TOPIC: ClassVar[str] = ASSESSMENT_PLANS.name
+
+    case_id: Id
+    registration_id: Id
+    valid_until: date = Field(description="The registration's last day.")
+    lead_days: int = Field(ge=0, description="How many days before its end a reminder is due.")
+    rule: str = Field(min_length=1, max_length=32, description="The housing rule, housing-v1.")
+    noticed_at: datetime
+
+
 class TemporaryHousingExpired(Event):
-    """The temporary registration reached its end date."""
+    """The temporary registration ended: recorded from the day after its last day
+    (``expired_on`` is that last day, ``valid_until``)."""
 
     TYPE: ClassVar[str] = "uz.inson.assessment.temporaryhousing.expired.v1"
     TOPIC: ClassVar[str] = ASSESSMENT_PLANS.name
@@ -107,5 +134,6 @@ REGISTRY.register(
     CareRegisterEntryAdded,
     CareRegisterEntryRemoved,
     TemporaryHousingGranted,
+    TemporaryHousingEndingSoon,
     TemporaryHousingExpired,
 )

@@ -25,8 +25,8 @@ from inson_contracts.codes.names import Language, LocalizedName
 from starlette.exceptions import HTTPException
 
 TYPE_PREFIX = "urn:inson:problem:"
-CODE_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z][a-z_]*)+$")
-FIELD_CODE_PATTERN = re.compile(r"^[a-z][a-z_]*$")
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+FIELD_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 # What a parameter of a text may hold. Values come from the schema, the
 # settings or the token (limits, counts, roles), never from the request.

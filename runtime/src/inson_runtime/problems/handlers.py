@@ -184,7 +184,8 @@ def install_problems(app: FastAPI) -> None:
 class Refusal:
     """One refusal of a service: exceptions of ``kind`` (whose message matches
     ``matches``, a regular expression, or for which ``test`` holds) are answered
-    as ``problem``, with ``extensions`` and field ``errors`` taken from the exception.
+    as ``problem``, with ``extensions`` and field ``errors`` taken from the
+    exception, and ``headers`` (``Retry-After``).
 
     A kind's refusals are tried in the order given; the last one for a kind
     should match anything, so a refusal added later still gets a code.
@@ -197,6 +198,7 @@ class Refusal:
     extensions: Callable[[Any], Mapping[str, Any]] | None = None
     errors: Callable[[Any, Request], Sequence[FieldError]] | None = None
     params: Callable[[Any], Mapping[str, object]] | None = None
+    headers: Mapping[str, str] | None = None
 
     def applies(self, exc: Exception) -> bool:
         if not isinstance(exc, self.kind):
@@ -231,6 +233,7 @@ def install_refusals(app: FastAPI, catalogue: Catalogue, refusals: Sequence[Refu
             params=params,
             extensions=refusal.extensions(exc) if refusal.extensions else None,
             errors=errors,
+            headers=refusal.headers,
         )
 
     for kind in dict.fromkeys(r.kind for r in refusals):

@@ -28,6 +28,7 @@ from assessment.api import (
     registers,
 )
 from assessment.api.errors import install_error_answers
+from assessment.domain.housing import CURRENT_RULE
 from assessment.domain.referral_states import REFERRAL_EVENTS
 from assessment.handlers.case_files import case_files as case_file_repository
 from assessment.handlers.commands import Assessments
@@ -59,6 +60,7 @@ def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
         referrals=referral_states,
         housing=HousingQueries(runtime.db),
         personal=runtime.sealer,
+        housing_rule=CURRENT_RULE.reminding(settings.housing_reminder_days),
     )
 
     runtime.add_projection(case_files_view)

@@ -24,7 +24,14 @@ from assessment.projections.referral_queries import AttentionRow
 from assessment.projections.referral_records import ReferralRecord, record_of
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import REGISTRY, CaseOpened, Event
+from inson_contracts.events import (
+    REGISTRY,
+    CaseOpened,
+    Event,
+    TemporaryHousingEndingSoon,
+    TemporaryHousingExpired,
+    TemporaryHousingGranted,
+)
 from inson_contracts.personal import SEALED, merge_personal, split_personal
 from inson_runtime.apikit import Page
 from inson_runtime.auth import Principal, Role, Scope
@@ -199,18 +206,50 @@ class FakeOutcomeReads:
 
 
 @dataclass(frozen=True)
-class Registration:
+class DueHousing:
     registration_id: str
     case_id: str
-    valid_until: date
 
 
 class FakeHousing:
-    def __init__(self) -> None:
-        self.registrations: list[Registration] = []
+    """The ``housing_registrations`` view, folded from what the journal published; ``lag``
+    keeps answering from the events published before it was set (a view behind)."""
 
-    async def due(self, today: date, *, limit: int) -> list[Registration]:
-        return [r for r in self.registrations if r.valid_until <= today][:limit]
+    def __init__(self, journal: InMemoryJournal) -> None:
+        self.journal = journal
+        self.lag: int | None = None
+
+    def _view(self) -> dict[str, dict[str, Any]]:
+        events = self.journal.outbox.events()
+        docs: dict[str, dict[str, Any]] = {}
+        for event in events if self.lag is None else events[: self.lag]:
+            if isinstance(event, TemporaryHousingGranted):
+                docs[event.registration_id] = {"case_id": event.case_id, "doc": event}
+                earlier = docs.get(event.extends or "")
+                if earlier and earlier["doc"].valid_until < event.valid_until:
+                    earlier["extended"] = True
+            elif isinstance(event, TemporaryHousingExpired | TemporaryHousingEndingSoon):
+                key = "expired" if isinstance(event, TemporaryHousingExpired) else "reminded"
+                docs[event.registration_id][key] = True
+        return docs
+
+    def behind(self) -> None:
+        self.lag = len(self.journal.outbox.events())
+
+    async def due(self, today: date, *, limit: int) -> list[DueHousing]:
+        return [
+            DueHousing(rid, d["case_id"])
+            for rid, d in self._view().items()
+            if not d.get("expired") and d["doc"].valid_until < today
+        ][:limit]
+
+    async def ending(self, today: date, by: date, *, limit: int) -> list[DueHousing]:
+        return [
+            DueHousing(rid, d["case_id"])
+            for rid, d in self._view().items()
+            if not (d.get("expired") or d.get("reminded") or d.get("extended"))
+            and today <= d["doc"].valid_until <= by
+        ][:limit]
 
 
 @dataclass
@@ -223,13 +262,13 @@ class World:
     drafts: FakeDrafts = field(default_factory=FakeDrafts)
     facts: FakeCaseFacts = field(default_factory=FakeCaseFacts)
     referrals: FakeReferralTracker = field(default_factory=FakeReferralTracker)
-    housing: FakeHousing = field(default_factory=FakeHousing)
     personal: FakePersonalData = field(default_factory=FakePersonalData)
 
     def __post_init__(self) -> None:
         # Commit times follow the test's clock, for reading a case as of a moment.
         self.journal.store.clock = self.clock
         self.files: CaseFiles = case_files(self.journal)
+        self.housing = FakeHousing(self.journal)
         self.assessments = Assessments(
             self.files,
             caseloads=self.caseloads,

@@ -6,7 +6,7 @@ The tablets' stale commands (merge or conflict) and their resolution are in
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from assessment.domain.case_file import CaseFileRuleViolation, PlanStatus
@@ -31,7 +31,6 @@ from inson_contracts.events import (
     PlanDrafted,
     PlanRevised,
     SocialWorkerReassigned,
-    TemporaryHousingGranted,
 )
 from inson_contracts.events.assessment import AssignmentReason, HouseholdSituation
 from inson_contracts.events.plans import ClosureReason
@@ -274,32 +273,6 @@ async def test_the_care_register_adds_once_per_category_and_removes() -> None:
     (removed,) = world.journal.outbox.events_of_type(CareRegisterEntryRemoved)
     assert removed.entry_id == entry_id
     assert (await world.files.load("case-1")).care_entries == {}
-
-
-async def test_temporary_housing_is_granted_for_at_most_six_months_without_overlap() -> None:
-    world = World()
-    await world.open_case()
-    start = date(2026, 3, 2)
-    registration_id = await world.assessments.grant_temporary_housing(
-        supervisor(), "case-1", "I-1", start, start + timedelta(days=30), None
-    )
-    (granted,) = world.journal.outbox.events_of_type(TemporaryHousingGranted)
-    assert granted.registration_id == registration_id and granted.institution_code == "I-1"
-    with pytest.raises(CaseFileRuleViolation, match="already covers that period"):
-        await world.assessments.grant_temporary_housing(
-            supervisor(),
-            "case-1",
-            "I-2",
-            start + timedelta(days=10),
-            start + timedelta(days=40),
-            None,
-        )
-    later = start + timedelta(days=100)
-    with pytest.raises(Unprocessable) as too_long:
-        await world.assessments.grant_temporary_housing(
-            supervisor(), "case-1", "I-1", later, later + timedelta(days=300), None
-        )
-    assert "six months" in too_long.value.detail[0]["msg"]
 
 
 # Time travel

@@ -3,7 +3,7 @@ on the in-memory journal: each happens once however often its cause arrives."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from assessment.domain.assignment import schedule_home_visit
 from inson_contracts.events import (
@@ -19,7 +19,7 @@ from inson_contracts.events import (
 from inson_contracts.events.assessment import HouseholdSituation
 from inson_contracts.events.values import Actor
 
-from .fakes import DISTRICT, MAHALLA, SITUATION, WORKERS, Registration, World, delivered, supervisor
+from .fakes import DISTRICT, MAHALLA, SITUATION, WORKERS, World, delivered, supervisor
 from .fakes import worker as social_worker
 
 
@@ -117,23 +117,25 @@ async def test_a_completed_referral_of_no_known_item_changes_nothing() -> None:
     assert len(world.journal.outbox.events()) == before
 
 
-async def test_temporary_housing_expires_once_when_due() -> None:
+async def test_temporary_housing_expires_once_on_the_day_after_its_last_day() -> None:
     world = World()
+    world.clock.now = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
     await world.open_case()
-    start = world.clock().date()
+    start = date(2026, 3, 1)
     registration_id = await world.assessments.grant_temporary_housing(
         supervisor(), "case-1", "I-1", start, start + timedelta(days=30), None
     )
-    world.housing.registrations.append(
-        Registration(registration_id, "case-1", start + timedelta(days=30))
-    )
+    # The last day, to its last minute in Tashkent: still registered.
+    world.clock.now = datetime(2026, 3, 31, 18, 59, tzinfo=UTC)
     await world.policies.expire_housing()
     assert world.journal.outbox.events_of_type(TemporaryHousingExpired) == []
 
-    world.clock.advance(timedelta(days=31))
+    world.clock.now = datetime(2026, 3, 31, 19, 0, tzinfo=UTC)  # 1 April, 00:00 in Tashkent
+    world.housing.behind()
     await world.policies.expire_housing()
     await world.policies.expire_housing()  # the job runs again before the view catches up
     (expired,) = world.journal.outbox.events_of_type(TemporaryHousingExpired)
     assert expired.registration_id == registration_id
     assert expired.expired_on == start + timedelta(days=30)
-    assert (await world.files.load("case-1")).housing == {}
+    registration = (await world.files.load("case-1")).housing[registration_id]
+    assert registration.expired  # kept in the case file, as ended

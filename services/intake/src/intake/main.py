@@ -18,6 +18,7 @@ from intake.adapters.people import MongoPersonIndex
 from intake.api import install_errors, routers
 from intake.handlers.commands import Intake, case_repository
 from intake.handlers.policies import Policies
+from intake.handlers.reads import Reads
 from intake.projections.access_log import access_log_view, ensure_access_log_indexes
 from intake.projections.queries import IntakeQueries
 from intake.projections.views import ensure_view_indexes, intake_views
@@ -47,6 +48,7 @@ def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
     install_errors(app)
     app.state.intake = Intake(cases, MongoPersonIndex(runtime.db), runtime.sealer.keys)
     app.state.queries = IntakeQueries(runtime.db)
+    app.state.reads = Reads(app.state.queries, cases)
     return runtime, app
 
 

@@ -159,7 +159,7 @@ async def test_erasure_shreds_the_key_forgets_the_person_and_says_so_once(
     assert (first, again) == (True, False)
     assert keys.erased == {erased.case_id: ("subject_request: Ariza 2026/1187", ADMIN.id)}
     assert keys.calls == 1
-    assert set(people.reservations.values()) == {kept.case_id}
+    assert set(people.current.values()) == {kept.case_id}
     [event] = journal.outbox.events_of_type(PersonErased)
     assert (event.case_id, event.basis, event.reference) == (
         erased.case_id,

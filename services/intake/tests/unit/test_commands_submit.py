@@ -52,7 +52,7 @@ async def test_a_new_case_reserves_the_applicant_and_the_household(
     )
 
     name = PersonName(last_name="Yoʻldosheva", first_name="Malika")
-    assert people.reservations == {
+    assert people.current == {
         pinfl_key(PINFL): answer.case_id,
         name_birth_key(name, BORN): answer.case_id,
         pinfl_key("50105150000001"): answer.case_id,
@@ -191,12 +191,16 @@ async def test_two_first_applications_at_once_make_one_case(
 ):
     first = await intake.submit(application(pinfl=PINFL), WORKER, WORKER_AREA)
 
-    # The second looked the PINFL up just before the first reserved it: the
+    # The second looked the keys up just before the first reserved them: the
     # reservation settles the race, and the loser joins the winner's case.
-    async def not_reserved_yet(key: str, /) -> None:
-        return None
+    look_up = people.reservations
+    looks: list[object] = []
 
-    monkeypatch.setattr(people, "case_of", not_reserved_yet)
+    async def not_reserved_yet(keys: object, /) -> object:
+        looks.append(keys)
+        return {} if len(looks) == 1 else await look_up(keys)
+
+    monkeypatch.setattr(people, "reservations", not_reserved_yet)
     second = await intake.submit(application(pinfl=PINFL), WORKER, WORKER_AREA)
 
     assert (second.case_id, second.outcome) == (first.case_id, Outcome.LINKED)
@@ -204,11 +208,14 @@ async def test_two_first_applications_at_once_make_one_case(
 
 
 async def test_a_case_reserved_by_a_crashed_request_is_opened_by_its_retry(
-    intake, journal, people, application
+    intake, journal, people, clock, application
 ):
     application_id = derived_id("application", WORKER.id, "key-0002")
     case_id = derived_id("case", application_id)
-    people.reservations[pinfl_key(PINFL)] = case_id  # reserved, then the process died
+    # Reserved (the name first), then the process died before writing the case.
+    name = PersonName(last_name="Yoʻldosheva", first_name="Malika")
+    for key in (name_birth_key(name, BORN), pinfl_key(PINFL)):
+        people.holds(key, case_id, reserved_at=clock() - timedelta(seconds=1), settled=False)
 
     answer = await intake.submit(
         application(pinfl=PINFL), WORKER, WORKER_AREA, idempotency_key="key-0002"

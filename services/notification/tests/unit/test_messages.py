@@ -225,3 +225,25 @@ async def test_an_expired_referral_is_told_to_the_cases_worker(world: World) -> 
         f"{short_ref(samples.referral_id)} xizmat koʻrsatilmay muddati tugadi. "
         "Rejani qayta koʻrib chiqing."
     )
+
+
+async def test_a_near_end_of_temporary_housing_reaches_the_citizen_and_the_worker_once(
+    world: World,
+) -> None:
+    samples = world.samples
+    world.knows_the_citizen()
+    world.recipients.workers[samples.case_id] = Target(
+        WORKER, MessageChannel.TELEGRAM, WORKER_CHAT, Language.UZ_LATN
+    )
+    ending = samples.housing_ending()
+    envelope = samples.envelope(ending, f"assessment-{samples.case_id}", 9)
+
+    await world.notifier.on_event(ending, envelope)
+    await world.notifier.on_event(ending, envelope)  # redelivered
+
+    (sms,) = world.sms.sent
+    assert sms.address == PHONE and "по 1 сентября 2026" in sms.text  # the citizen reads Russian
+    (chat,) = world.chat.sent
+    assert chat.address == WORKER_CHAT and short_ref(samples.registration_id) in chat.text
+    templates = sorted(e.template for e in world.journal.outbox.events_of_type(NotificationSent))
+    assert templates == ["citizen.housing_ending", "worker.housing_ending"]

@@ -32,6 +32,7 @@ from pydantic import Field
 
 from assessment.api import input_problems as i
 from assessment.api import problems as p
+from assessment.api import register_problems as r
 from assessment.api.schemas import ConflictView, DraftView
 from assessment.domain.case_file import CaseFileRuleViolation
 from assessment.handlers.errors import (
@@ -81,8 +82,9 @@ DRAFT_ERRORS: dict[int | str, dict[str, Any]] = {
     },
 }
 
-# Plan item rules (domain/plan_items.py) say what is wrong in words; the code by them.
-_ITEM_RULES = (
+# The rules of the domain (plan items, housing terms, disability by age, drafts)
+# say what is wrong with a field in words; the field code by them.
+_FIELD_RULES = (
     (r" is no catalogue service$", "service_unknown"),
     (r" is provided by provider type ", "provider_type_mismatch"),
     (r"^no provider .* in the directory$", "provider_unknown"),
@@ -90,6 +92,20 @@ _ITEM_RULES = (
     (r" is used twice ", "item_id_repeated"),
     (r" was completed as ", "item_service_changed"),
     (r"^a plan needs at least one item", "items_required"),
+    (r"^valid_until must be after valid_from", "ends_before_start"),
+    (r"^temporary registration is for at most ", "term_too_long"),
+    (r"^a reason goes with extends", "reason_without_extends"),
+    (r" is not one this registration continues", "extends_not_continued"),
+    (r"^under 18 the status is child_with_disability", "disability_child_under_18"),
+    (r"^from 18 the status is group_1", "disability_group_from_18"),
+    (r"^a draft is a JSON object", "not_object"),
+    (r"^a draft is nested at most ", "too_deep"),
+    (r"^keys hold letters, digits", "key_characters"),
+    (r"^a list may not hold another list", "list_in_list"),
+    (r"^integers are at most 64 bits", "integer_too_large"),
+    (r"^numbers must be finite", "not_finite"),
+    (r"^text (may not hold NUL|must be valid Unicode)", "text_not_allowed_characters"),
+    (r"^a draft is at most .* bytes", "draft_too_large"),
 )
 _UNKNOWN = "unknown field(s): "
 
@@ -104,7 +120,7 @@ def _typed(error: Mapping[str, Any]) -> Mapping[str, Any]:
             "type": "unknown_fields",
             "ctx": {"fields": words[len(_UNKNOWN) :].split(", ")},
         }
-    code = next((c for pattern, c in _ITEM_RULES if re.search(pattern, words)), "value_error")
+    code = next((c for pattern, c in _FIELD_RULES if re.search(pattern, words)), "value_error")
     return {**error, "type": code}
 
 
@@ -173,8 +189,8 @@ REFUSALS = [
         Refused,
         (r" changed again since ", p.CHANGED_AGAIN),
         (r" can no longer be read", p.PROPOSAL_UNREADABLE),
-        (r"^no other social worker covers ", p.NO_OTHER_WORKER),
-        (r" already with that social worker", p.SAME_WORKER),
+        (r"^no other social worker covers ", r.NO_OTHER_WORKER),
+        (r" already with that social worker", r.SAME_WORKER),
     ),
     Refusal(Refused, p.REFUSED),
     *_rules(
@@ -182,8 +198,10 @@ REFUSALS = [
         (r" has no (social worker yet|assigned worker and place yet)", p.NO_WORKER),
         (r" is assigned to another social worker", p.OTHER_WORKER),
         (r" already in force", p.PLAN_IN_FORCE),
-        (r" housing registration already covers ", p.HOUSING_OVERLAP),
-        (r"^no register entry ", p.NO_ENTRY),
+        (r" housing registration already covers ", r.HOUSING_OVERLAP),
+        (r" housing registration from that day exists", r.HOUSING_SAME_DAY),
+        (r"^registration .* is already continued by ", r.HOUSING_CONTINUED),
+        (r"^no register entry ", r.NO_ENTRY),
         (r"^only a drafted plan can be edited", p.PLAN_NOT_DRAFTED),
         (r" not this case's plan", p.PLAN_OTHER_CASE),
         (r"^there is no drafted plan to approve", p.NO_DRAFTED_PLAN),
@@ -194,7 +212,7 @@ REFUSALS = [
     ),
     Refusal(
         CaseFileRuleViolation,
-        p.ALREADY_LISTED,
+        r.ALREADY_LISTED,
         matches=r" already on the register as ",
         extensions=_category,
     ),

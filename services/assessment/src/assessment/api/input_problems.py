@@ -113,6 +113,86 @@ FIELDS = [
         "В плане нужен хотя бы один пункт; чтобы завершить план, закройте его",
     ),
     _field(
+        "ends_before_start",
+        "Tugash kuni boshlanish kunidan keyin boʻlishi kerak",
+        "Тугаш куни бошланиш кунидан кейин бўлиши керак",
+        "Последний день должен быть позже первого",
+    ),
+    _field(
+        "term_too_long",
+        "Vaqtincha roʻyxatga olish koʻpi bilan olti kalendar oy davom etadi",
+        "Вақтинча рўйхатга олиш кўпи билан олти календар ой давом этади",
+        "Временная регистрация длится не более шести календарных месяцев",
+    ),
+    _field(
+        "reason_without_extends",
+        "Sabab faqat davom ettirilayotgan roʻyxatga olish (extends) bilan yoziladi",
+        "Сабаб фақат давом эттирилаётган рўйхатга олиш (extends) билан ёзилади",
+        "Причина указывается только вместе с продлеваемой регистрацией (extends)",
+    ),
+    _field(
+        "extends_not_continued",
+        "Bu roʻyxatga olish koʻrsatilganini davom ettirmaydi: ular ustma-ust tushmaydi va "
+        "orasida kun bor",
+        "Бу рўйхатга олиш кўрсатилганини давом эттирмайди: улар устма-уст тушмайди ва "
+        "орасида кун бор",
+        "Эта регистрация не продолжает указанную: они не пересекаются и между ними есть день",
+    ),
+    _field(
+        "disability_child_under_18",
+        "18 yoshgacha holat child_with_disability boʻladi: I–III guruhlar 18 yoshdan",
+        "18 ёшгача ҳолат child_with_disability бўлади: I–III гуруҳлар 18 ёшдан",
+        "До 18 лет статус — child_with_disability: группы I–III с 18 лет",
+    ),
+    _field(
+        "disability_group_from_18",
+        "18 yoshdan holat group_1, group_2 yoki group_3 boʻladi, child_with_disability emas",
+        "18 ёшдан ҳолат group_1, group_2 ёки group_3 бўлади, child_with_disability эмас",
+        "С 18 лет статус — group_1, group_2 или group_3, а не child_with_disability",
+    ),
+    _field(
+        "too_deep",
+        "Qoralama koʻpi bilan 8 qavat ichma-ich boʻlishi mumkin",
+        "Қоралама кўпи билан 8 қават ичма-ич бўлиши мумкин",
+        "Вложенность черновика — не более 8 уровней",
+    ),
+    _field(
+        "key_characters",
+        "Kalit harf, raqam, _ va - belgilaridan iborat boʻladi ($ va . mumkin emas)",
+        "Калит ҳарф, рақам, _ ва - белгиларидан иборат бўлади ($ ва . мумкин эмас)",
+        "Ключ состоит из букв, цифр, _ и - (без $ и .)",
+    ),
+    _field(
+        "list_in_list",
+        "Roʻyxat ichida bevosita roʻyxat boʻlishi mumkin emas",
+        "Рўйхат ичида бевосита рўйхат бўлиши мумкин эмас",
+        "Список не может сразу содержать другой список",
+    ),
+    _field(
+        "integer_too_large",
+        "Butun son 64 bitdan oshmasligi kerak",
+        "Бутун сон 64 битдан ошмаслиги керак",
+        "Целое число — не больше 64 бит",
+    ),
+    _field(
+        "not_finite",
+        "Son chekli boʻlishi kerak",
+        "Сон чекли бўлиши керак",
+        "Число должно быть конечным",
+    ),
+    _field(
+        "text_not_allowed_characters",
+        "Matnda NUL belgisi yoki juftsiz surrogat boʻlishi mumkin emas",
+        "Матнда NUL белгиси ёки жуфтсиз суррогат бўлиши мумкин эмас",
+        "Текст не может содержать символ NUL или непарный суррогат",
+    ),
+    _field(
+        "draft_too_large",
+        "Qoralama koʻpi bilan 64 KB JSON boʻlishi mumkin",
+        "Қоралама кўпи билан 64 KB JSON бўлиши мумкин",
+        "Черновик — не больше 64 KB JSON",
+    ),
+    _field(
         "version_ahead",
         "Ishning bunday versiyasi hali boʻlmagan",
         "Ишнинг бундай версияси ҳали бўлмаган",

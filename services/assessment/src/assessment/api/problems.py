@@ -11,6 +11,7 @@ from inson_contracts.codes.names import name
 from inson_runtime.problems import Catalogue, ProblemType
 
 from assessment.api import input_problems as i
+from assessment.api import register_problems as r
 
 
 def _problem(
@@ -165,26 +166,6 @@ DRAFT_STALE = _problem(
         "оба черновика в ответе",
     ),
 )
-NO_OTHER_WORKER = _problem(
-    "reassignment.no_other_worker",
-    409,
-    ("Boshqa xodim yoʻq", "Бошқа ходим йўқ", "Другого работника нет"),
-    (
-        "Bu mahallaga boshqa ijtimoiy xodim biriktirilmagan",
-        "Бу маҳаллага бошқа ижтимоий ходим бириктирилмаган",
-        "За этой махаллей не закреплён другой социальный работник",
-    ),
-)
-SAME_WORKER = _problem(
-    "reassignment.same_worker",
-    409,
-    ("Ish allaqachon shu xodimda", "Иш аллақачон шу ходимда", "Дело уже у этого работника"),
-    (
-        "Ish allaqachon koʻrsatilgan ijtimoiy xodimga biriktirilgan",
-        "Иш аллақачон кўрсатилган ижтимоий ходимга бириктирилган",
-        "Дело уже закреплено за указанным социальным работником",
-    ),
-)
 NO_WORKER = _problem(
     "case_file.no_worker",
     409,
@@ -213,36 +194,6 @@ PLAN_IN_FORCE = _problem(
         "Reja tasdiqlangan: uni oʻzgartirish uchun qayta koʻrib chiqing (plan/revise)",
         "Режа тасдиқланган: уни ўзгартириш учун қайта кўриб чиқинг (plan/revise)",
         "План утверждён: чтобы изменить его, пересмотрите план (plan/revise)",
-    ),
-)
-HOUSING_OVERLAP = _problem(
-    "housing.overlap",
-    409,
-    ("Muddatlar ustma-ust", "Муддатлар устма-уст", "Сроки пересекаются"),
-    (
-        "Bu davrni vaqtincha roʻyxatga olishning boshqa yozuvi qamrab olgan",
-        "Бу даврни вақтинча рўйхатга олишнинг бошқа ёзуви қамраб олган",
-        "Этот период уже покрыт другой временной регистрацией",
-    ),
-)
-ALREADY_LISTED = _problem(
-    "care_register.already_listed",
-    409,
-    ("Shaxs reyestrda bor", "Шахс реестрда бор", "Человек уже в реестре"),
-    (
-        "Shaxs reyestrga shu toifa bilan allaqachon kiritilgan",
-        "Шахс реестрга шу тоифа билан аллақачон киритилган",
-        "Человек уже внесён в реестр с этой категорией",
-    ),
-)
-NO_ENTRY = _problem(
-    "care_register.no_entry",
-    409,
-    ("Reyestr yozuvi yoʻq", "Реестр ёзуви йўқ", "Записи в реестре нет"),
-    (
-        "Bu ishda bunday reyestr yozuvi yoʻq",
-        "Бу ишда бундай реестр ёзуви йўқ",
-        "В этом деле нет такой записи реестра",
     ),
 )
 PLAN_NOT_DRAFTED = _problem(
@@ -343,14 +294,16 @@ CATALOGUE = Catalogue.of(
         CHANGED_AGAIN,
         PROPOSAL_UNREADABLE,
         DRAFT_STALE,
-        NO_OTHER_WORKER,
-        SAME_WORKER,
+        r.NO_OTHER_WORKER,
+        r.SAME_WORKER,
         NO_WORKER,
         OTHER_WORKER,
         PLAN_IN_FORCE,
-        HOUSING_OVERLAP,
-        ALREADY_LISTED,
-        NO_ENTRY,
+        r.HOUSING_OVERLAP,
+        r.HOUSING_SAME_DAY,
+        r.HOUSING_CONTINUED,
+        r.ALREADY_LISTED,
+        r.NO_ENTRY,
         PLAN_NOT_DRAFTED,
         PLAN_OTHER_CASE,
         NO_DRAFTED_PLAN,

@@ -15,16 +15,10 @@ from inson_contracts.events import (
     EditConflicted,
     PlanRevisionProposed,
 )
-from inson_contracts.events.assessment import (
-    AssignmentReason,
-    HouseholdSituation,
-    ScoreContribution,
-)
+from inson_contracts.events.assessment import HouseholdSituation, ScoreContribution
 from inson_contracts.events.edits import ConflictResolution, EditedCommand
 from inson_contracts.events.plans import ClosureReason
-from inson_contracts.events.registers import CareRegisterCategory, CareRegisterRemovalReason
 from inson_contracts.events.values import Actor, PlanItem
-from inson_runtime.apikit import Day
 from inson_runtime.validation import as_json, as_json_items
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -82,32 +76,6 @@ class ResolutionIn(Strict):
 class ClosureIn(Strict):
     reason: ClosureReason
     note: str | None = Field(default=None, max_length=2000)
-
-
-class ReassignIn(Strict):
-    to_social_worker_id: str | None = Field(
-        default=None, description="Omit to pick the least loaded."
-    )
-    reason: AssignmentReason = AssignmentReason.SUPERVISOR_DECISION
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class CareEntryIn(Strict):
-    category: CareRegisterCategory
-    decision_ref: str = Field(min_length=1, max_length=64)
-    pinfl: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
-
-
-class CareRemovalIn(Strict):
-    reason: CareRegisterRemovalReason
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class HousingIn(Strict):
-    institution_code: str = Field(min_length=1, max_length=32)
-    valid_from: Day
-    valid_until: Day
-    pinfl: str | None = Field(default=None, pattern=r"^[0-9]{14}$")
 
 
 class NeedOut(BaseModel):
@@ -330,17 +298,3 @@ class AsOfView(BaseModel):
             ),
             open_conflicts=sorted(file.conflicts),
         )
-
-
-# Released as "an object of strings": the schema keeps saying so.
-_STRINGS = ConfigDict(json_schema_extra={"additionalProperties": {"type": "string"}})
-
-
-class EntryCreated(BaseModel):
-    model_config = _STRINGS
-    entry_id: str = Field(description="The care register entry (derived from the decision)")
-
-
-class RegistrationCreated(BaseModel):
-    model_config = _STRINGS
-    registration_id: str = Field(description="The temporary housing registration")

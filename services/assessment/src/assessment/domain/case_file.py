@@ -30,11 +30,25 @@ from inson_contracts.events import (
     PlanRevisionProposed,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
+    TemporaryHousingEndingSoon,
     TemporaryHousingExpired,
     TemporaryHousingGranted,
 )
 from inson_contracts.events.assessment import HouseholdSituation
 from inson_contracts.events.values import PlanItem
+
+from assessment.domain.housing import (
+    HousingRule,
+    InvalidRegistration,
+    Registration,
+    continued_by,
+    refused,
+    reminder_due,
+    term_errors,
+    with_expired,
+    with_granted,
+    with_reminded,
+)
 
 
 class CaseFileRuleViolation(Exception):
@@ -93,7 +107,9 @@ class CaseFile:
     completed_assessment: AssessmentCompleted | None = None
     plan: Plan | None = None
     care_entries: dict[str, CareRegisterEntryAdded] = field(default_factory=dict)
-    housing: dict[str, TemporaryHousingGranted] = field(default_factory=dict)
+    # Every temporary housing registration, ended ones too (they are listed, and a
+    # new one starting the day after one ended continues it).
+    housing: dict[str, Registration] = field(default_factory=dict)
     # Stale tablet edits waiting for a person to settle them (see offline.py).
     conflicts: dict[str, EditConflicted] = field(default_factory=dict)
 
@@ -166,11 +182,11 @@ def evolve(file: CaseFile, event: Event) -> CaseFile:
                 care_entries={k: v for k, v in file.care_entries.items() if k != event.entry_id},
             )
         case TemporaryHousingGranted():
-            return replace(file, housing={**file.housing, event.registration_id: event})
+            return replace(file, housing=with_granted(file.housing, event))
+        case TemporaryHousingEndingSoon():
+            return replace(file, housing=with_reminded(file.housing, event))
         case TemporaryHousingExpired():
-            return replace(
-                file, housing={k: v for k, v in file.housing.items() if k != event.registration_id}
-            )
+            return replace(file, housing=with_expired(file.housing, event))
         case EditConflicted():
             return replace(file, conflicts={**file.conflicts, event.conflict_id: event})
         case EditConflictResolved():
@@ -244,24 +260,78 @@ def _plan_of(file: CaseFile, event: Event) -> Plan:
     return file.plan
 
 
-def decide_housing(file: CaseFile, granted: TemporaryHousingGranted) -> list[Event]:
-    overlapping = [
-        g
-        for g in file.housing.values()
-        if g.valid_from <= granted.valid_until and granted.valid_from <= g.valid_until
-    ]
-    if overlapping:
-        raise CaseFileRuleViolation("a temporary housing registration already covers that period")
+def decide_housing(
+    file: CaseFile, granted: TemporaryHousingGranted, rule: HousingRule
+) -> list[Event]:
+    """A registration within the rule's term. One that runs on with an earlier one
+    (overlapping, or no day between) only as the supervisor's decision: naming it in
+    ``extends``, with a reason. The same registration asked again records nothing."""
+    same = file.housing.get(granted.registration_id)
+    if same is not None:
+        if same.same_terms(granted):
+            return []
+        raise CaseFileRuleViolation("a temporary housing registration from that day exists")
+    if errors := term_errors(granted.valid_from, granted.valid_until, rule):
+        raise InvalidRegistration(errors)
+    continued = {r.registration_id: r for r in continued_by(file.housing, granted)}
+    if granted.extends is None:
+        if continued:
+            raise CaseFileRuleViolation(
+                "a temporary housing registration already covers that period or runs on "
+                "with it: continuing one is the supervisor's decision (name it in extends, "
+                "with a reason)"
+            )
+        if granted.reason is not None:
+            # A reason is the decision to continue one; alone it is personal text kept for nothing.
+            raise refused("reason", "a reason goes with extends: this registration continues none")
+        return [granted]
+    earlier = continued.get(granted.extends)
+    if earlier is None:
+        raise refused(
+            "extends",
+            f"registration {granted.extends} is not one this registration continues "
+            "(overlapping it, or with no day between)",
+        )
+    if not (granted.reason or "").strip():
+        raise refused(
+            "reason", "continuing a registration takes the supervisor's reason", "missing"
+        )
+    if earlier.extended_by is not None:
+        raise CaseFileRuleViolation(
+            f"registration {earlier.registration_id} is already continued by {earlier.extended_by}"
+        )
     return [granted]
 
 
 def decide_housing_expiry(file: CaseFile, registration_id: str, today: date) -> list[Event]:
-    granted = file.housing.get(registration_id)
-    if granted is None or granted.valid_until > today:
+    """Expired from the day after its last day (``today`` in Tashkent), once."""
+    registration = file.housing.get(registration_id)
+    if registration is None or registration.expired or registration.valid_until >= today:
         return []
     return [
         TemporaryHousingExpired(
-            case_id=file.case_id, registration_id=registration_id, expired_on=granted.valid_until
+            case_id=file.case_id,
+            registration_id=registration_id,
+            expired_on=registration.valid_until,
+        )
+    ]
+
+
+def decide_housing_reminder(
+    file: CaseFile, registration_id: str, today: date, rule: HousingRule, now: datetime
+) -> list[Event]:
+    """The person and the worker are to be told the end is near, once per registration."""
+    registration = file.housing.get(registration_id)
+    if registration is None or not reminder_due(registration, today, rule):
+        return []
+    return [
+        TemporaryHousingEndingSoon(
+            case_id=file.case_id,
+            registration_id=registration_id,
+            valid_until=registration.valid_until,
+            lead_days=rule.reminder_days_before_end,
+            rule=rule.rule,
+            noticed_at=now,
         )
     ]
 

@@ -20,6 +20,7 @@ from inson_runtime.repository import Repository
 from pydantic import ValidationError
 
 from assessment.domain.case_file import CaseFile, replay
+from assessment.domain.housing import InvalidRegistration
 from assessment.domain.plan_items import InvalidPlanItems
 from assessment.handlers.errors import NotFound, OutOfScope, Unprocessable
 
@@ -60,6 +61,8 @@ def decided(decide: Callable[[], list[Event]]) -> list[Event]:
         raise Unprocessable(exc.errors(include_url=False, include_context=False)) from None
     except InvalidPlanItems as exc:
         raise Unprocessable(exc.errors) from None
+    except InvalidRegistration as exc:
+        raise Unprocessable([{**e, "loc": ["body", *e["loc"]]} for e in exc.errors]) from None
 
 
 async def case_file_for(files: CaseFiles, caller: Principal, case_id: str) -> CaseFile:

@@ -12,23 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from inson_contracts.codes.staff import workers_covering
 from inson_contracts.events import (
     AssessmentCompleted,
-    CareRegisterEntryAdded,
-    CareRegisterEntryRemoved,
     ConflictResolution,
     EditConflicted,
     Event,
     PlanDrafted,
     SocialWorkerReassigned,
-    TemporaryHousingGranted,
 )
 from inson_contracts.events.assessment import AssignmentReason, HouseholdSituation
-from inson_contracts.events.registers import CareRegisterCategory, CareRegisterRemovalReason
 from inson_runtime.apikit import actor_of
 from inson_runtime.auth import Principal
 from inson_runtime.validation import forbid_unknown
@@ -38,7 +34,9 @@ from assessment.domain import case_file as rules
 from assessment.domain.assignment import NoWorkerCovers, choose_worker
 from assessment.domain.case_file import CaseFile
 from assessment.domain.completion import Visit, completion
-from assessment.domain.drafts import SavedDraft
+from assessment.domain.disability import disability_errors
+from assessment.domain.drafts import SavedDraft, draft_errors
+from assessment.domain.housing import CURRENT_RULE, HousingRule
 from assessment.domain.needs import AssessedNeed
 from assessment.domain.offline import decide_resolution
 from assessment.handlers.case_files import (
@@ -53,6 +51,7 @@ from assessment.handlers.case_files import (
 from assessment.handlers.errors import DraftConflict, NotFound, Refused, Unprocessable
 from assessment.handlers.plans import PlanCommands, approves
 from assessment.handlers.ports import CaseFacts, Caseloads, Drafts
+from assessment.handlers.registers import RegisterCommands
 from assessment.handlers.tablets import Applied, merge_answers, proposal
 
 
@@ -66,9 +65,9 @@ class Completion:
     offered: tuple[str, ...] = ()
 
 
-class Assessments(PlanCommands):
+class Assessments(PlanCommands, RegisterCommands):
     """Every use case of the API; the plan's own (edit, approve, revise, close) are in
-    ``plans.py``."""
+    ``plans.py``, the registers' (care, temporary housing) in ``registers.py``."""
 
     def __init__(
         self,
@@ -77,19 +76,24 @@ class Assessments(PlanCommands):
         caseloads: Caseloads,
         drafts: Drafts,
         facts: CaseFacts,
+        housing_rule: HousingRule = CURRENT_RULE,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.files = files
         self.caseloads = caseloads
         self.drafts = drafts
         self.facts = facts
+        self.housing_rule = housing_rule
         self.clock = clock
 
     async def save_draft(
         self, caller: Principal, case_id: str, draft: dict[str, Any], base_revision: int | None
     ) -> int:
-        """Save the questionnaire as far as it goes; the new revision. A stale save is refused."""
+        """Save the questionnaire as far as it goes; the new revision. A stale save is refused,
+        and so is a document the store could not keep as it is (``domain/drafts.py``)."""
         await case_file_for(self.files, caller, case_id)
+        if errors := draft_errors(draft):
+            raise Unprocessable([{**e, "loc": ["body", *e["loc"]]} for e in errors])
         if base_revision is None:
             latest = await self.drafts.latest(case_id)
             base_revision = latest.revision if latest else 0
@@ -114,7 +118,11 @@ class Assessments(PlanCommands):
     ) -> Completion:
         """Score the questionnaire (or the saved draft), find eligible services, draft a plan."""
         file, base = await based(self.files, caller, case_id, base_version)
-        submitted = situation if situation is not None else await self._drafted(case_id)
+        if situation is not None:
+            _check_disability(situation, ("body", "situation"))
+            submitted = situation
+        else:
+            submitted = await self._drafted(case_id)
         merged = await merge_answers(
             self.files, file, base, submitted, by=actor_of(caller), now=self.clock()
         )
@@ -198,89 +206,6 @@ class Assessments(PlanCommands):
             ],
         )
 
-    async def add_to_care_register(
-        self,
-        caller: Principal,
-        case_id: str,
-        category: CareRegisterCategory,
-        decision_ref: str,
-        pinfl: str | None,
-    ) -> str:
-        """Put the person on the care register; the entry's id (derived from the decision)."""
-        file = await case_file_for(self.files, caller, case_id)
-        entry_id = derived_id("care", case_id, category.value, decision_ref)
-        await self._decide(
-            file,
-            lambda: rules.decide_care_entry(
-                file,
-                CareRegisterEntryAdded(
-                    case_id=case_id,
-                    entry_id=entry_id,
-                    pinfl=pinfl,
-                    category=category,
-                    district=file.district or "",
-                    decision_ref=decision_ref,
-                    decided_by=actor_of(caller),
-                    decided_at=self.clock(),
-                ),
-            ),
-        )
-        return entry_id
-
-    async def remove_from_care_register(
-        self,
-        caller: Principal,
-        case_id: str,
-        entry_id: str,
-        reason: CareRegisterRemovalReason,
-        note: str | None,
-    ) -> None:
-        file = await case_file_for(self.files, caller, case_id)
-        await self._decide(
-            file,
-            lambda: rules.decide_care_removal(
-                file,
-                CareRegisterEntryRemoved(
-                    case_id=case_id,
-                    entry_id=entry_id,
-                    reason=reason,
-                    note=note,
-                    decided_by=actor_of(caller),
-                    decided_at=self.clock(),
-                ),
-            ),
-        )
-
-    async def grant_temporary_housing(
-        self,
-        caller: Principal,
-        case_id: str,
-        institution_code: str,
-        valid_from: date,
-        valid_until: date,
-        pinfl: str | None,
-    ) -> str:
-        """Register a homeless person at an institution; the registration's id."""
-        file = await case_file_for(self.files, caller, case_id)
-        registration_id = derived_id("housing", case_id, valid_from.isoformat())
-        await self._decide(
-            file,
-            lambda: rules.decide_housing(
-                file,
-                TemporaryHousingGranted(
-                    case_id=case_id,
-                    registration_id=registration_id,
-                    pinfl=pinfl,
-                    institution_code=institution_code,
-                    valid_from=valid_from,
-                    valid_until=valid_until,
-                    decided_by=actor_of(caller),
-                    decided_at=self.clock(),
-                ),
-            ),
-        )
-        return registration_id
-
     async def as_of(
         self, caller: Principal, case_id: str, at: datetime
     ) -> tuple[CaseFile, datetime | None]:
@@ -308,12 +233,14 @@ class Assessments(PlanCommands):
             raise Unprocessable("no situation given and no draft saved")
         try:
             forbid_unknown(HouseholdSituation, saved.draft)
-            return HouseholdSituation.model_validate(saved.draft)
+            situation = HouseholdSituation.model_validate(saved.draft)
         except ValidationError as exc:
             errors = exc.errors(include_url=False, include_context=False)
             raise Unprocessable([{**e, "loc": ["draft", *e["loc"]]} for e in errors]) from None
         except ValueError as exc:
             raise Unprocessable([{"loc": ["draft"], "msg": str(exc)}]) from None
+        _check_disability(situation, ("draft",))
+        return situation
 
     async def _assessed(self, file: CaseFile, situation: HouseholdSituation) -> Visit:
         """The completed visit's events; the score weighs what intake said of the case too."""
@@ -330,3 +257,9 @@ class Assessments(PlanCommands):
     async def _completion(self, file: CaseFile, situation: HouseholdSituation) -> list[Event]:
         visit = await self._assessed(file, situation)
         return rules.decide_completion(file, visit.recorded, visit.completed, visit.plan)
+
+
+def _check_disability(situation: HouseholdSituation, at: tuple[str, ...]) -> None:
+    """Each member's disability status fits their age (``domain/disability.py``), or 422."""
+    if errors := disability_errors(situation):
+        raise Unprocessable([{**e, "loc": [*at, *e["loc"]]} for e in errors])

@@ -9,7 +9,10 @@
   them); the attention list and the case file read it;
 - referral's ``referral.completed`` also marks that item done (and the plan,
   once every item is);
-- every minute or so: temporary housing registrations past their end expire.
+- every minute or so, the temporary housing job: registrations past their
+  last day expire (from the day after it, Tashkent time), and those whose end
+  is within the rule's lead time are noted once (``TemporaryHousingEndingSoon``,
+  which notification tells the person and the case's worker).
 
 Every append carries a commit id derived from its cause, so a redelivered
 event, or the job running again, changes nothing.
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.codes.staff import workers_covering
@@ -30,7 +33,12 @@ from inson_contracts.personal import SEALED
 from inson_runtime.eventstore import ConcurrencyConflict
 
 from assessment.domain.assignment import choose_worker, schedule_home_visit
-from assessment.domain.case_file import decide_assignment, decide_housing_expiry
+from assessment.domain.case_file import (
+    decide_assignment,
+    decide_housing_expiry,
+    decide_housing_reminder,
+)
+from assessment.domain.housing import CURRENT_RULE, HousingRule, local_day
 from assessment.domain.plans import decide_item_completed
 from assessment.domain.referral_states import SealedNote, changes_of
 from assessment.handlers.case_files import CaseFiles, derived_id, record
@@ -43,7 +51,7 @@ from assessment.handlers.ports import (
 
 # Circumstances that bring the home visit forward to the next working day.
 URGENT = {Circumstance.CHILD_AT_RISK, Circumstance.DOMESTIC_VIOLENCE, Circumstance.HOMELESS}
-# Expiries handled per run of the job; the rest wait for the next run.
+# Expiries (and reminders) handled per run of the job; the rest wait for the next run.
 EXPIRIES_PER_RUN = 500
 
 
@@ -56,6 +64,7 @@ class Policies:
         referrals: ReferralTracker,
         housing: HousingRegistrations,
         personal: PersonalData,
+        housing_rule: HousingRule = CURRENT_RULE,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.files = files
@@ -63,6 +72,7 @@ class Policies:
         self.referrals = referrals
         self.housing = housing
         self.personal = personal
+        self.housing_rule = housing_rule
         self.clock = clock
 
     async def assign(self, opened: CaseOpened, envelope: Envelope) -> None:
@@ -136,11 +146,21 @@ class Policies:
         return SealedNote(envelope.type, wire.get(SEALED))
 
     async def expire_housing(self) -> None:
-        """Record the expiry of every temporary housing registration now due."""
-        today = self.clock().date()
+        """The temporary housing job: expire the registrations past their last day, then
+        note once each one whose end is near (the commit ids make a rerun change nothing)."""
+        now = self.clock()
+        today = local_day(now)
         for due in await self.housing.due(today, limit=EXPIRIES_PER_RUN):
             file = await self.files.load(due.case_id)
             expired = decide_housing_expiry(file, due.registration_id, today)
             await record(
                 self.files, file, expired, commit_id=f"housing-expired:{due.registration_id}"
+            )
+        rule = self.housing_rule
+        by = today + timedelta(days=rule.reminder_days_before_end)
+        for ending in await self.housing.ending(today, by, limit=EXPIRIES_PER_RUN):
+            file = await self.files.load(ending.case_id)
+            noted = decide_housing_reminder(file, ending.registration_id, today, rule, now)
+            await record(
+                self.files, file, noted, commit_id=f"housing-ending:{ending.registration_id}"
             )

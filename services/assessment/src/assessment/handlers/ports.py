@@ -85,5 +85,10 @@ class DueRegistration(Protocol):
 
 class HousingRegistrations(Protocol):
     async def due(self, today: date, *, limit: int) -> Sequence[DueRegistration]:
-        """Temporary housing registrations not yet expired whose end is ``today`` or earlier."""
+        """Registrations not yet expired whose last day is before ``today``."""
+        ...
+
+    async def ending(self, today: date, by: date, *, limit: int) -> Sequence[DueRegistration]:
+        """Registrations not yet told of, nor continued by another, whose last day is between
+        ``today`` and ``by``."""
         ...

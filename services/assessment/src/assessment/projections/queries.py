@@ -249,7 +249,21 @@ class HousingQueries:
         self.registrations = db[HOUSING]
 
     async def due(self, today: date, *, limit: int) -> list[DueHousing]:
-        query = {"expired": False, "valid_until": {"$lte": today.isoformat()}}
+        """Not expired, the last day before ``today``: expired from the day after it."""
+        query = {"expired": False, "valid_until": {"$lt": today.isoformat()}}
+        return await self._found(query, limit)
+
+    async def ending(self, today: date, by: date, *, limit: int) -> list[DueHousing]:
+        """Not expired, told of or continued, the last day from ``today`` to ``by``."""
+        query = {
+            "expired": False,
+            "reminded": {"$ne": True},
+            "extended": {"$ne": True},
+            "valid_until": {"$gte": today.isoformat(), "$lte": by.isoformat()},
+        }
+        return await self._found(query, limit)
+
+    async def _found(self, query: dict[str, Any], limit: int) -> list[DueHousing]:
         return [
             DueHousing(registration_id=doc["_id"], case_id=doc["case_id"])
             async for doc in self.registrations.find(query).limit(limit)

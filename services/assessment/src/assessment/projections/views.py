@@ -6,8 +6,9 @@
   (caseloads, visits due, plans by status, overdue items are queries over it);
 - ``case_facts``: what intake said about each case (circumstances, language),
   from the intake topic;
-- ``housing_registrations``: temporary housing registrations and whether they
-  expired (the expiry job finds those due here).
+- ``housing_registrations``: temporary housing registrations, whether they
+  expired, were noted as ending soon or are continued by a later one (the
+  housing job finds those due here).
 
 What the API and the handlers read of them is in ``queries.py``.
 """
@@ -31,6 +32,7 @@ from inson_contracts.events import (
     PlanRevisionProposed,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
+    TemporaryHousingEndingSoon,
     TemporaryHousingExpired,
     TemporaryHousingGranted,
 )
@@ -193,6 +195,21 @@ async def housed(event: TemporaryHousingGranted, envelope: Envelope, db: Databas
         },
         upsert=True,
     )
+    if event.extends:
+        # Its end is no longer the person's: nobody is told of it (domain/housing.py).
+        await db[HOUSING].update_one(
+            {"_id": event.extends, "valid_until": {"$lt": event.valid_until.isoformat()}},
+            {"$set": {"extended": True}},
+        )
+
+
+@case_files_view.on(TemporaryHousingEndingSoon)
+async def housing_ending(
+    event: TemporaryHousingEndingSoon, envelope: Envelope, db: Database
+) -> None:
+    await db[HOUSING].update_one(
+        {"_id": event.registration_id}, {"$set": {"reminded": True}}, upsert=True
+    )
 
 
 @case_files_view.on(TemporaryHousingExpired)
@@ -236,3 +253,4 @@ async def ensure_view_indexes(db: AsyncDatabase[Document]) -> None:
     await db[CASE_FILES].create_index([("worker_id", ASCENDING), ("open", ASCENDING)])
     await db[CASE_FILES].create_index([("district", ASCENDING), ("plan_status", ASCENDING)])
     await db[CASE_FILES].create_index([("visit_at", ASCENDING)])
+    await db[HOUSING].create_index([("valid_until", ASCENDING)])

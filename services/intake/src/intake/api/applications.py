@@ -9,11 +9,23 @@ from inson_contracts.codes.channels import Channel
 from inson_runtime.apikit import Page, PageNo, PageSize, Staff, actor_of, responses
 from inson_runtime.audit import Audit
 
-from intake.api.deps import ApplicationStatus, CallerArea, District, IntakeDep, Mahalla, QueriesDep
+from intake.api.deps import (
+    ApplicationStatus,
+    CallerArea,
+    District,
+    IntakeDep,
+    Mahalla,
+    QueriesDep,
+    ReadsDep,
+)
 from intake.api.schemas import ApplicationIn, SubmissionOut
 from intake.projections.records import ApplicationRecord, fields_set
 
 router = APIRouter(prefix="/v1", tags=["intake"])
+LOCATION = {
+    "description": "The application: its author reads it there at once.",
+    "schema": {"type": "string"},
+}
 
 IdempotencyKey = Annotated[
     str | None,
@@ -28,8 +40,18 @@ IdempotencyKey = Annotated[
     "/applications",
     status_code=201,
     response_model=SubmissionOut,
+    response_model_exclude_unset=True,
     summary="Submit an application; it opens a case or joins the person's open case",
-    responses=responses({409: "Idempotency-Key reused for a different application"}),
+    responses={
+        201: {"headers": {"Location": LOCATION}},
+        **responses(
+            {
+                409: "Idempotency-Key reused for a different application",
+                503: "Another application for this person is being recorded: retry "
+                "(after Retry-After seconds)",
+            }
+        ),
+    },
 )
 async def submit_application(
     body: ApplicationIn,
@@ -44,8 +66,14 @@ async def submit_application(
     )
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    return SubmissionOut(
-        application_id=result.application_id, case_id=result.case_id, outcome=result.outcome
+    response.headers["Location"] = f"/v1/applications/{result.application_id}"
+    return SubmissionOut.model_validate(
+        result.application.model_dump(exclude_unset=True)
+        | {
+            "application_id": result.application_id,
+            "case_id": result.case_id,
+            "outcome": result.outcome,
+        }
     )
 
 
@@ -88,8 +116,9 @@ async def list_applications(
     summary="One application",
 )
 async def get_application(
-    application_id: str, principal: Staff, area: CallerArea, queries: QueriesDep, audit: Audit
+    application_id: str, principal: Staff, area: CallerArea, reads: ReadsDep, audit: Audit
 ) -> ApplicationRecord:
-    found = await queries.application(application_id, area)
+    """An application in your area, or one you submitted: right after its 201 too."""
+    found = await reads.application(application_id, actor_of(principal), area)
     await audit.record([found.case_id], fields_set([found]))
     return found

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from inson_runtime.apikit import Page, PageNo, PageSize, Staff, responses
 from inson_runtime.audit import Audit
 
-from intake.api.deps import CallerArea, CaseStatus, District, Mahalla, QueriesDep
+from intake.api.deps import CallerArea, CaseStatus, District, Mahalla, QueriesDep, ReadsDep
 from intake.projections.records import CaseRecord, fields_set
 
 router = APIRouter(prefix="/v1", tags=["intake"])
@@ -44,8 +44,9 @@ async def list_cases(
     summary="One case",
 )
 async def get_case(
-    case_id: str, principal: Staff, area: CallerArea, queries: QueriesDep, audit: Audit
+    case_id: str, principal: Staff, area: CallerArea, reads: ReadsDep, audit: Audit
 ) -> CaseRecord:
-    found = await queries.case(case_id, area)
+    """A case in your area: right after the application that opened it too."""
+    found = await reads.case(case_id, area)
     await audit.record([case_id], fields_set([found]))
     return found

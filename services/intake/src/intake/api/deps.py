@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from intake.domain.area import EVERYWHERE, NOWHERE, Area
 from intake.handlers.commands import Intake
+from intake.handlers.reads import Reads
 from intake.projections.queries import IntakeQueries
 
 
@@ -23,6 +24,11 @@ def _intake(request: Request) -> Intake:
 def _queries(request: Request) -> IntakeQueries:
     queries: IntakeQueries = request.app.state.queries
     return queries
+
+
+def _reads(request: Request) -> Reads:
+    reads: Reads = request.app.state.reads
+    return reads
 
 
 def _area(principal: CurrentPrincipal) -> Area:
@@ -39,6 +45,7 @@ def _area(principal: CurrentPrincipal) -> Area:
 
 IntakeDep = Annotated[Intake, Depends(_intake)]
 QueriesDep = Annotated[IntakeQueries, Depends(_queries)]
+ReadsDep = Annotated[Reads, Depends(_reads)]
 CallerArea = Annotated[Area, Depends(_area)]
 
 # Filters of the caseload lists: codes of the register and the statuses the

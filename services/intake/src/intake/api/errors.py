@@ -18,6 +18,7 @@ from intake.api import problems as p
 from intake.domain.area import NoArea, OutsideArea
 from intake.domain.case import IntakeRuleViolation
 from intake.handlers.commands import IdempotencyKeyReused, UnknownCase, WrongChannel
+from intake.handlers.matching import PersonBeingRecorded
 from intake.projections.queries import NotInArea
 
 _STATUS = r"is (?P<status>[a-z_]+)"
@@ -54,6 +55,8 @@ REFUSALS = [
     Refusal(IntakeRuleViolation, p.CASE_EXISTS, matches=r" joins it only by a match"),
     Refusal(IntakeRuleViolation, p.CASE_NOT_OPENED, matches=r" was never opened"),
     Refusal(IntakeRuleViolation, p.REFUSED),
+    # It takes milliseconds as a rule: the caller may retry at once.
+    Refusal(PersonBeingRecorded, p.PERSON_BEING_RECORDED, headers={"Retry-After": "1"}),
 ]
 
 

@@ -143,6 +143,23 @@ IDEMPOTENCY_KEY_REUSED = ProblemType(
         "С этим ключом отправлено другое заявление; для нового заявления нужен новый ключ",
     ),
 )
+PERSON_BEING_RECORDED = ProblemType(
+    "person.being_recorded",
+    503,
+    name(
+        "Ariza hozir qayd etilmoqda",
+        "Ариза ҳозир қайд этилмоқда",
+        "Заявление сейчас записывается",
+    ),
+    name(
+        "Shu shaxsning boshqa arizasi ayni paytda qayd etilmoqda: bir soniyadan soʻng "
+        "shu kalit bilan qayta yuboring",
+        "Шу шахснинг бошқа аризаси айни пайтда қайд этилмоқда: бир сониядан сўнг "
+        "шу калит билан қайта юборинг",
+        "Другое заявление этого человека как раз записывается: повторите через секунду "
+        "с тем же ключом",
+    ),
+)
 REFUSED = ProblemType(
     "intake.refused",
     409,
@@ -242,6 +259,7 @@ CATALOGUE = Catalogue.of(
         CASE_EXISTS,
         CASE_NOT_OPENED,
         IDEMPOTENCY_KEY_REUSED,
+        PERSON_BEING_RECORDED,
         REFUSED,
     ],
     FIELDS,

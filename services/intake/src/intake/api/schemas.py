@@ -38,6 +38,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from intake.handlers.submissions import NewApplication, Outcome
+from intake.projections.records import ApplicationRecord
 
 # Letters of Uzbek Latin and Cyrillic and Russian, apostrophe variants used
 # for oʻ/gʻ and the tutuq belgisi, hyphen and space.
@@ -267,9 +268,16 @@ class ApplicationIn(Strict):
         )
 
 
-class SubmissionOut(BaseModel):
+class SubmissionOut(ApplicationRecord):
+    """The application as ``GET /v1/applications/{id}`` answers it, and where it went."""
+
     application_id: str
-    case_id: str
+    case_id: str = Field(
+        description="The case it opened or joined. Joined by a match that waits for "
+        "confirmation (outcome linked_pending_confirmation), the case may lie in another "
+        "area: a worker there confirms or refuses the match, and until then the case is "
+        "not shown to the applying worker; the application is."
+    )
     outcome: Outcome
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from inson_contracts.events import (
     ApplicationLinkConfirmed,
@@ -60,6 +61,11 @@ class Application:
     # None in a case opened for an application whose likely match was
     # refused: the application itself is recorded in the case it left.
     submitted: ApplicationSubmitted | None
+    # How it joined the case (None: it opened it).
+    match: CaseMatch | None = None
+    # The case of its own it moved to when its likely match was refused.
+    moved_to: str | None = None
+    rejection: RejectionReason | None = None
 
 
 @dataclass(frozen=True)
@@ -70,9 +76,11 @@ class Case:
     region: str | None = None
     district: str | None = None
     mahalla: str | None = None
-    circumstances: frozenset[str] = frozenset()
+    # In the order they were reported, as the case's read model lists them.
+    circumstances: tuple[str, ...] = ()
     applications: dict[str, Application] = field(default_factory=dict)
-    erased: bool = False
+    opening: CaseOpened | None = None
+    erasure: PersonErased | None = None
     # The first closure; kept whatever comes later (see the module docstring).
     closure: CaseClosed | None = None
 
@@ -80,8 +88,13 @@ class Case:
     def closed(self) -> bool:
         return self.closure is not None
 
+    @property
+    def erased(self) -> bool:
+        return self.erasure is not None
+
     def with_circumstances(self, more: Iterable[str]) -> Case:
-        return replace(self, circumstances=self.circumstances | frozenset(more))
+        new = tuple(c for c in more if c not in self.circumstances)
+        return replace(self, circumstances=self.circumstances + new)
 
     def application(self, application_id: str) -> Application:
         try:
@@ -113,8 +126,9 @@ def evolve(case: Case, event: Event) -> Case:
                 region=event.region,
                 district=event.district,
                 mahalla=event.mahalla,
-                circumstances=frozenset(event.circumstances),
+                circumstances=tuple(event.circumstances),
                 applications=apps,
+                opening=event,
             )
         case ApplicationLinkedToCase():
             status = (
@@ -122,31 +136,36 @@ def evolve(case: Case, event: Event) -> Case:
                 if event.needs_confirmation
                 else ApplicationStatus.LINKED
             )
-            return _with_status(case, event.application_id, status).with_circumstances(
-                event.new_circumstances
-            )
+            joined = _with_status(case, event.application_id, status, match=event.match)
+            return joined.with_circumstances(event.new_circumstances)
         case ApplicationLinkConfirmed():
             return _with_status(case, event.application_id, ApplicationStatus.LINKED)
         case ApplicationLinkRefused():
-            return _with_status(case, event.application_id, ApplicationStatus.MOVED_TO_OWN_CASE)
+            moved = ApplicationStatus.MOVED_TO_OWN_CASE
+            return _with_status(case, event.application_id, moved, moved_to=event.new_case_id)
         case ApplicationRejected():
-            return _with_status(case, event.application_id, ApplicationStatus.REJECTED)
+            rejected = ApplicationStatus.REJECTED
+            return _with_status(case, event.application_id, rejected, rejection=event.reason)
         case PersonErased():
-            return replace(case, erased=True)
+            return replace(case, erasure=case.erasure or event)
         case CaseClosed():
             return replace(case, closure=case.closure or event)
     return case
 
 
-def _with_status(case: Case, application_id: str, status: ApplicationStatus) -> Case:
-    app = case.application(application_id)
-    return replace(
-        case, applications={**case.applications, application_id: replace(app, status=status)}
-    )
+def _with_status(
+    case: Case, application_id: str, status: ApplicationStatus, **changes: Any
+) -> Case:
+    app = replace(case.application(application_id), status=status, **changes)
+    return replace(case, applications={**case.applications, application_id: app})
 
 
 def replay(case_id: str, events: Iterable[Event]) -> Case:
-    case = Case(case_id)
+    return fold(Case(case_id), events)
+
+
+def fold(case: Case, events: Iterable[Event]) -> Case:
+    """``case`` after ``events``."""
     for event in events:
         case = evolve(case, event)
     return case
@@ -158,10 +177,26 @@ class Match:
 
     case_id: str
     how: CaseMatch
+    # A match by name and birth date alone to a case of another district.
+    across_districts: bool = False
 
     @property
     def needs_confirmation(self) -> bool:
-        return self.how is CaseMatch.LIKELY_SAME_PERSON
+        return self.how is CaseMatch.LIKELY_SAME_PERSON or self.across_districts
+
+
+def match_with(case: Case, how: CaseMatch, district: str) -> Match:
+    """How an application from ``district`` matches ``case``.
+
+    Only a PINFL says for sure that a person applying in one district is the
+    one a case of another district is about: two people of one name and
+    birth date are rare in a mahalla but not in a country. A match by name
+    and birth date across districts therefore waits for a worker of the
+    case's area to confirm it, as a likely match does, and is never joined
+    silently.
+    """
+    elsewhere = how is not CaseMatch.SAME_PINFL and case.district != district
+    return Match(case.case_id, how, across_districts=elsewhere)
 
 
 def decide_submission(

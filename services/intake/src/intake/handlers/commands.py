@@ -9,12 +9,12 @@ the first answer back, whatever happened in between.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from inson_contracts.codes.channels import Channel
 from inson_contracts.events import ApplicationSubmitted, CaseOpened, Event
-from inson_contracts.events.intake import CaseMatch, ErasureBasis, RejectionReason
+from inson_contracts.events.intake import ErasureBasis, RejectionReason
 from inson_contracts.events.values import Actor
 from inson_contracts.ids import uuid7
 from inson_runtime.auth import Role
@@ -27,16 +27,17 @@ from intake.domain.area import Area
 from intake.domain.case import (
     Case,
     IntakeRuleViolation,
-    Match,
     decide_confirm_link,
     decide_erasure,
     decide_open_moved,
     decide_refuse_link,
     decide_rejection,
     decide_submission,
+    fold,
     replay,
 )
-from intake.domain.identity import name_birth_key, pinfl_key
+from intake.domain.identity import person_keys, pinfl_key
+from intake.handlers.matching import Matcher, sleep
 from intake.handlers.ports import KeyShredder, PersonIndex
 from intake.handlers.submissions import (
     NewApplication,
@@ -80,11 +81,14 @@ class Intake:
         people: PersonIndex,
         keys: KeyShredder,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        pause: Callable[[int], Awaitable[None]] = sleep,
     ) -> None:
         self.cases = cases
         self.people = people
         self.keys = keys
         self.clock = clock
+        # ``pause``: how a submission waits for another one recording the same person.
+        self.matcher = Matcher(cases, people, clock, pause)
 
     async def case_in_area(self, case_id: str, area: Area) -> Case:
         """The case, if it exists and lies in the caller's area (asked before a worker acts)."""
@@ -117,11 +121,8 @@ class Intake:
         commit_id = f"submit:{application_id}"
         earlier = await self.cases.recorded(commit_id)
         if earlier is not None:
-            first = recorded_answer(
-                self.cases.aggregate_id(earlier.stream_id),
-                self.cases.events_of(earlier.events),
-                replayed=True,
-            )
+            case = await self.cases.load(self.cases.aggregate_id(earlier.stream_id))
+            first = recorded_answer(case, self.cases.events_of(earlier.events), replayed=True)
             if not same_request(first.submitted, submitted):
                 raise IdempotencyKeyReused(
                     "this Idempotency-Key was used for a different application; use a new key"
@@ -130,57 +131,30 @@ class Intake:
         return await self._submit(submitted, commit_id)
 
     async def _submit(self, submitted: ApplicationSubmitted, commit_id: str) -> Submission:
+        own_case_id = derived_id("case", submitted.application_id)
         for _ in range(ATTEMPTS):
-            match = await self._match(submitted)
-            case_id = match.case_id if match else derived_id("case", submitted.application_id)
-            if match is None:
-                match = await self._reserve(submitted, case_id)
-                case_id = match.case_id if match else case_id
-            case = await self.cases.load(case_id)
-            events = decide_submission(case, submitted, match)
+            placement = await self.matcher.place(submitted, own_case_id)
+            case = placement.case
+            if not placement.fresh(self.clock()):
+                continue  # too slow to write by its reservations: reserve again
+            events = decide_submission(case, submitted, placement.match)
             try:
                 result = await self._record(case, events, submitted, commit_id=commit_id)
             except ConcurrencyConflict:
                 continue  # somebody wrote to the case meanwhile: decide again
             if result is None:  # recorded under another commit: answer from the case
                 return answer_from_case(case, submitted)
-            if result.created and isinstance(events[-1], CaseOpened):
-                for member in submitted.household:
-                    if member.pinfl:
-                        await self.people.reserve(pinfl_key(member.pinfl), case_id)
-            return recorded_answer(
-                case_id, self.cases.events_of(result.commit.events), replayed=not result.created
-            )
-        raise ConcurrencyConflict(self.cases.stream(case_id), case.version)
-
-    async def _match(self, submitted: ApplicationSubmitted) -> Match | None:
-        applicant = submitted.applicant
-        if applicant.pinfl:
-            held = await self.people.case_of(pinfl_key(applicant.pinfl))
-            if held:
-                return Match(held, CaseMatch.SAME_PINFL)
-        held = await self.people.case_of(name_birth_key(applicant.name, applicant.birth_date))
-        if held:
-            # With a PINFL on one side only, the same name and birth date may
-            # still be two people: a worker confirms.
-            sure = applicant.pinfl is None
-            how = CaseMatch.SAME_NAME_AND_BIRTH_DATE if sure else CaseMatch.LIKELY_SAME_PERSON
-            return Match(held, how)
-        likely = await self.people.likely_case(applicant.name, applicant.birth_date)
-        return Match(likely, CaseMatch.LIKELY_SAME_PERSON) if likely else None
-
-    async def _reserve(self, submitted: ApplicationSubmitted, case_id: str) -> Match | None:
-        """Reserve the applicant's keys for a new case; a lost race is a match."""
-        applicant = submitted.applicant
-        if applicant.pinfl:
-            holder = await self.people.reserve(pinfl_key(applicant.pinfl), case_id)
-            if holder != case_id:
-                return Match(holder, CaseMatch.SAME_PINFL)
-        key = name_birth_key(applicant.name, applicant.birth_date)
-        holder = await self.people.reserve(key, case_id)
-        if holder != case_id and applicant.pinfl is None:
-            return Match(holder, CaseMatch.SAME_NAME_AND_BIRTH_DATE)
-        return None
+            if not result.created:  # the same application, recorded meanwhile by a retry
+                after = await self.cases.load(self.cases.aggregate_id(result.commit.stream_id))
+            else:
+                after = fold(case, events)
+                if isinstance(events[-1], CaseOpened):
+                    await self.matcher.settle(placement)
+                    members = [pinfl_key(m.pinfl) for m in submitted.household if m.pinfl]
+                    await self.matcher.adopt(members, case.case_id)
+            recorded = self.cases.events_of(result.commit.events)
+            return recorded_answer(after, recorded, replayed=not result.created)
+        raise ConcurrencyConflict(self.cases.stream(case.case_id), case.version)
 
     async def confirm_link(
         self, case_id: str, application_id: str, actor: Actor, area: Area
@@ -188,7 +162,10 @@ class Intake:
         """A worker confirms that a likely match is the same person."""
         case = await self.case_in_area(case_id, area)
         events = decide_confirm_link(case, application_id, actor, self.clock())
-        await self._record(case, events, _submitted_in(case, application_id))
+        submitted = _submitted_in(case, application_id)
+        await self._record(case, events, submitted)
+        # The same person: their keys now lead to the case too.
+        await self.matcher.adopt(_keys_of(submitted), case_id)
 
     async def refuse_link(self, case_id: str, application_id: str, actor: Actor, area: Area) -> str:
         """Move the application to a case of its own; return that case's id."""
@@ -201,6 +178,8 @@ class Intake:
         new_case = await self.cases.load(new_case_id)
         opened = decide_open_moved(new_case, submitted)
         await self._record(new_case, opened, submitted, commit_id=f"open-moved:{application_id}")
+        # Another person: their keys nobody holds lead to their own case.
+        await self.matcher.adopt(_keys_of(submitted), new_case_id)
         return new_case_id
 
     async def reject(
@@ -263,3 +242,8 @@ def _submitted_in(case: Case, application_id: str) -> ApplicationSubmitted:
     if submitted is None:
         raise IntakeRuleViolation(f"application {application_id} was moved to case {case.case_id}")
     return submitted
+
+
+def _keys_of(submitted: ApplicationSubmitted) -> tuple[str, ...]:
+    applicant = submitted.applicant
+    return person_keys(applicant.name, applicant.birth_date, applicant.pinfl)

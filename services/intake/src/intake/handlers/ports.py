@@ -10,23 +10,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
 from inson_contracts.events.values import PersonName
 
+from intake.domain.identity import Reservation
+
 
 class PersonIndex(Protocol):
-    async def case_of(self, key: str, /) -> str | None:
-        """The case that holds ``key`` (see ``domain.identity``), if any."""
+    async def reservations(self, keys: Sequence[str], /) -> dict[str, Reservation]:
+        """The current reservation (latest generation) of each of ``keys`` that has one."""
         ...
 
-    async def reserve(self, key: str, case_id: str, /) -> str:
-        """Reserve ``key`` for ``case_id``; return the case that holds it now.
+    async def reserve(self, reservation: Reservation, /) -> Reservation:
+        """Insert ``reservation`` unless its key has that generation already.
 
-        Of two reservations of one key at once, one wins: the other gets the
-        winner's case back, so two applications never open two cases.
+        Returns the reservation that holds the generation now: of two
+        requests reserving the same generation at once, exactly one gets
+        its own back (the store's unique ``_id`` settles it).
         """
+        ...
+
+    async def settle(self, reservation: Reservation, /) -> None:
+        """Mark that the reservation's case has been written (only its writer does)."""
         ...
 
     async def forget(self, case_id: str, /) -> int:

@@ -19,6 +19,8 @@ from inson_contracts.events.intake import Applicant, Consent
 from inson_contracts.events.values import Actor, Address, HouseholdMember
 
 from intake.domain.case import ApplicationStatus, Case
+from intake.handlers.recorded import application_record
+from intake.projections.records import ApplicationRecord
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Submission:
     outcome: Outcome
     replayed: bool
     submitted: ApplicationSubmitted
+    # The application as its read model will show it (see ``recorded.py``).
+    application: ApplicationRecord
 
 
 def same_request(first: ApplicationSubmitted, again: ApplicationSubmitted) -> bool:
@@ -69,22 +73,26 @@ def same_request(first: ApplicationSubmitted, again: ApplicationSubmitted) -> bo
     return first.model_dump(exclude=ignore) == again.model_dump(exclude=ignore)  # type: ignore[arg-type]
 
 
-def recorded_answer(case_id: str, events: Sequence[Event], *, replayed: bool) -> Submission:
-    """The answer to a submission, from the events its commit recorded."""
+def recorded_answer(case: Case, events: Sequence[Event], *, replayed: bool) -> Submission:
+    """The answer to a submission, from the events its commit recorded in ``case``."""
     submitted = next(e for e in events if isinstance(e, ApplicationSubmitted))
     outcome = Outcome.CASE_OPENED
     for event in events:
         if isinstance(event, ApplicationLinkedToCase):
             pending = event.needs_confirmation
             outcome = Outcome.LINKED_PENDING_CONFIRMATION if pending else Outcome.LINKED
-    return Submission(submitted.application_id, case_id, outcome, replayed, submitted)
+    app_id = submitted.application_id
+    record = application_record(case, app_id)
+    return Submission(app_id, case.case_id, outcome, replayed, submitted, record)
 
 
 def answer_from_case(case: Case, submitted: ApplicationSubmitted) -> Submission:
     """The answer to a submission the case holds under another commit."""
-    status = case.application(submitted.application_id).status
+    app_id = submitted.application_id
+    status = case.application(app_id).status
     outcome = {
         ApplicationStatus.OPENED_CASE: Outcome.CASE_OPENED,
         ApplicationStatus.PENDING_CONFIRMATION: Outcome.LINKED_PENDING_CONFIRMATION,
     }.get(status, Outcome.LINKED)
-    return Submission(submitted.application_id, case.case_id, outcome, True, submitted)
+    record = application_record(case, app_id)
+    return Submission(app_id, case.case_id, outcome, True, submitted, record)

@@ -62,8 +62,14 @@ class IntakeQueries:
             self.db[APPLICATIONS], ApplicationRecord, query, "submitted_at", page, page_size
         )
 
-    async def application(self, application_id: str, area: Area) -> ApplicationRecord:
-        found = await _one(self.db[APPLICATIONS], ApplicationRecord, application_id, area)
+    async def application(
+        self, application_id: str, area: Area, *, author: str | None = None
+    ) -> ApplicationRecord:
+        """The application if it lies in the area, or (given ``author``) that user submitted it."""
+        scope = visible(area)
+        if author is not None and scope:  # (an empty scope is everywhere)
+            scope = {"$or": [scope, {"submitted_by": author}]}
+        found = await _one(self.db[APPLICATIONS], ApplicationRecord, application_id, scope)
         if found is None:
             raise NotInArea(f"no application {application_id} in your area")
         return found
@@ -83,7 +89,7 @@ class IntakeQueries:
         return await _page(self.db[CASES], CaseRecord, query, "opened_at", page, page_size)
 
     async def case(self, case_id: str, area: Area) -> CaseRecord:
-        found = await _one(self.db[CASES], CaseRecord, case_id, area)
+        found = await _one(self.db[CASES], CaseRecord, case_id, visible(area))
         if found is None:
             raise NotInArea(f"no case {case_id} in your area")
         return found
@@ -132,9 +138,9 @@ async def _page(
 
 
 async def _one(
-    collection: AsyncCollection[Document], record: type[R], doc_id: str, area: Area
+    collection: AsyncCollection[Document], record: type[R], doc_id: str, scope: dict[str, Any]
 ) -> R | None:
-    doc = await collection.find_one({"$and": [{"_id": doc_id}, visible(area)]})
+    doc = await collection.find_one({"$and": [{"_id": doc_id}, scope]})
     return record.model_validate(_public(doc)) if doc is not None else None
 
 

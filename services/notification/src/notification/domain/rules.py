@@ -30,6 +30,7 @@ from inson_contracts.events import (
     ReferralRejected,
     SocialWorkerAssigned,
     SocialWorkerReassigned,
+    TemporaryHousingEndingSoon,
 )
 from inson_contracts.events.notification import RecipientKind
 
@@ -52,6 +53,7 @@ RULE_EVENTS: tuple[type[Event], ...] = (
     ReferralEscalated,
     ReferralIssued,
     ReferralExpired,
+    TemporaryHousingEndingSoon,
 )
 
 _NOT_REF = re.compile(r"[^A-Za-z0-9]")
@@ -193,7 +195,28 @@ def intents_for(event: Event, subject: str) -> list[Intent]:
                     },
                 )
             ]
+        case TemporaryHousingEndingSoon():
+            return _housing_ending(event)
     return []
+
+
+def _housing_ending(event: TemporaryHousingEndingSoon) -> list[Intent]:
+    # The last day of the registration, and nothing of where: the SMS may be read by others.
+    last_day = event.valid_until.isoformat()
+    return [
+        _citizen(event.case_id, Template.HOUSING_ENDING, date=last_day),
+        Intent(
+            RecipientKind.SOCIAL_WORKER,
+            WorkerOf(event.case_id),
+            Template.WORKER_HOUSING_ENDING,
+            event.case_id,
+            {
+                "case_ref": short_ref(event.case_id),
+                "registration_ref": short_ref(event.registration_id),
+                "date": last_day,
+            },
+        ),
+    ]
 
 
 def _assigned(case_id: str, worker_id: str) -> Intent:

@@ -28,10 +28,12 @@ class Template(StrEnum):
     REFERRAL_ACCEPTED = "citizen.referral_accepted"
     REFERRAL_COMPLETED = "citizen.referral_completed"
     REFERRAL_REJECTED = "citizen.referral_rejected"
+    HOUSING_ENDING = "citizen.housing_ending"
     CASE_ASSIGNED = "worker.case_assigned"
     WORKER_REFERRAL_ESCALATED = "worker.referral_escalated"
     WORKER_REFERRAL_REJECTED = "worker.referral_rejected"
     WORKER_REFERRAL_EXPIRED = "worker.referral_expired"
+    WORKER_HOUSING_ENDING = "worker.housing_ending"
     SUPERVISOR_REFERRAL_ESCALATED = "supervisor.referral_escalated"
     WINDOW_REFERRAL_RECEIVED = "window.referral_received"
 
@@ -63,6 +65,7 @@ TEMPLATE_PARAMS: Mapping[Template, Mapping[str, ParamKind]] = MappingProxyType(
         Template.REFERRAL_ACCEPTED: {"case_ref": ParamKind.TEXT},
         Template.REFERRAL_COMPLETED: {"case_ref": ParamKind.TEXT},
         Template.REFERRAL_REJECTED: {"case_ref": ParamKind.TEXT},
+        Template.HOUSING_ENDING: {"case_ref": ParamKind.TEXT, "date": ParamKind.DATE},
         Template.CASE_ASSIGNED: {"case_ref": ParamKind.TEXT},
         Template.WORKER_REFERRAL_ESCALATED: {
             "case_ref": ParamKind.TEXT,
@@ -77,6 +80,11 @@ TEMPLATE_PARAMS: Mapping[Template, Mapping[str, ParamKind]] = MappingProxyType(
         Template.WORKER_REFERRAL_EXPIRED: {
             "case_ref": ParamKind.TEXT,
             "referral_ref": ParamKind.TEXT,
+        },
+        Template.WORKER_HOUSING_ENDING: {
+            "case_ref": ParamKind.TEXT,
+            "registration_ref": ParamKind.TEXT,
+            "date": ParamKind.DATE,
         },
         Template.SUPERVISOR_REFERRAL_ESCALATED: {
             "case_ref": ParamKind.TEXT,
