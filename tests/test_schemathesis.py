@@ -170,7 +170,8 @@ def _ready(running: Running) -> None:
 
 
 def _schemathesis(platform: Platform, service: str, output: Path) -> subprocess.Popen[bytes]:
-    """The CLI against one service, started (its output to ``output``)."""
+    """The CLI against one service, started (its output to ``output``, the cache of
+    what it found beside it, not in the checkout)."""
     env = {
         **os.environ,
         "INSON_FUZZ_CASE_ID": platform.case_ids[service],
@@ -207,7 +208,9 @@ def _schemathesis(platform: Platform, service: str, output: Path) -> subprocess.
         "true",
     ]
     with output.open("wb") as sink:
-        return subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=output.parent
+        )
 
 
 @pytest.fixture(scope="module")

@@ -31,10 +31,17 @@ async def save_draft(
     response: Response,
     base_revision: Annotated[int | None, BaseRevision] = None,
 ) -> None:
-    """Save the questionnaire as far as it goes; nothing is validated until completion.
+    """Save the questionnaire as far as it goes; its answers are not validated until
+    completion.
 
     The draft is a scratch copy outside the event store; a stale save is
     refused (409, both drafts in the answer), never merged or overwritten.
+    What a draft may be is bounded, so that any draft is stored and read back
+    as sent (422 pointing at the place, with its code): a JSON object of at
+    most 64 KB, nested at most 8 deep, keys of letters, digits, `_` and `-`
+    (at most 64, not starting with a digit or `-`; no `$` or `.`), no list
+    directly in a list, integers of 64 bits, finite numbers, text without NUL
+    or unpaired surrogates.
     """
     revision = await assessments.save_draft(principal, case_id, draft, base_revision)
     response.headers[DRAFT_REVISION_HEADER] = str(revision)

@@ -27,6 +27,15 @@ LOCATION = {
     "schema": {"type": "string"},
 }
 
+RULES = (
+    "Besides the schema, each answered 422 with the field's code: birth dates neither in "
+    "the future nor before 1900 (`birth_date_future`, `birth_date_too_early`), a PINFL's "
+    "digits 2-7 a real date (`pinfl_birth_date`), places of the register "
+    "(`unknown_code`), the district in the region and the mahalla in the district "
+    "(`district_not_in_region`, `mahalla_not_in_district`), circumstances distinct "
+    "(`circumstances_repeated`) and `other` explained (`circumstances_note_required`)."
+)
+
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -42,6 +51,7 @@ IdempotencyKey = Annotated[
     response_model=SubmissionOut,
     response_model_exclude_unset=True,
     summary="Submit an application; it opens a case or joins the person's open case",
+    description=RULES,
     responses={
         201: {"headers": {"Location": LOCATION}},
         **responses(
