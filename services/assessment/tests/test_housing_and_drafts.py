@@ -128,10 +128,13 @@ async def test_housing_is_six_calendar_months_and_a_continuation_is_a_decision(
 
     back_to_back = housing(date(2026, 9, 2), date(2027, 3, 2))
     refused = await post(url, json=back_to_back, headers=supervisor)
-    assert refused.status_code == 409 and "supervisor's decision" in refused.json()["detail"]
+    assert refused.status_code == 409 and refused.json()["code"] == "housing.overlap"
+    assert "extends" in refused.json()["detail"]  # how to continue it
     no_reason = await post(url, json={**back_to_back, "extends": first_id}, headers=supervisor)
     assert no_reason.status_code == 422
-    assert [e["loc"] for e in no_reason.json()["detail"]] == [["body", "reason"]]
+    assert [(e["pointer"], e["code"]) for e in no_reason.json()["errors"]] == [
+        ("/body/reason", "missing")
+    ]
     continued = {**back_to_back, "extends": first_id, "reason": "no place found yet"}
     second = await post(url, json=continued, headers=supervisor)
     assert second.status_code == 201, second.text
@@ -139,7 +142,9 @@ async def test_housing_is_six_calendar_months_and_a_continuation_is_a_decision(
     too_long = housing(date(2028, 1, 1), date(2028, 7, 2), pinfl=PINFL)
     long = await post(url, json=too_long, headers=supervisor)
     assert long.status_code == 422
-    assert [e["loc"] for e in long.json()["detail"]] == [["body", "valid_until"]]
+    assert [(e["pointer"], e["code"]) for e in long.json()["errors"]] == [
+        ("/body/valid_until", "term_too_long")
+    ]
     assert PINFL not in long.text and "2028-07-01" in long.text
     by_worker = await post(url, json=housing(date(2029, 1, 1), date(2029, 2, 1)), headers=worker)
     assert by_worker.status_code == 403
@@ -218,8 +223,9 @@ async def test_a_disability_status_that_does_not_fit_the_age_is_422_by_field(
         f"/v1/cases/{case_id}/assessment/complete", json={"situation": situation}, headers=worker
     )
     assert answer.status_code == 422, answer.text
-    (error,) = answer.json()["detail"]
-    assert error["loc"] == ["body", "situation", "members", 1, "disability_group"]
+    (error,) = answer.json()["errors"]
+    assert error["pointer"] == "/body/situation/members/1/disability_group"
+    assert error["code"] == "disability_child_under_18"
     assert "group_2" not in answer.text and '"age"' not in answer.text
     fine = {**situation, "members": [ADULT, {**child, "disability_group": "child_with_disability"}]}
     answer = await service.http.post(
@@ -265,7 +271,8 @@ async def test_nasty_drafts_are_refused_by_field_never_a_500(service: Service) -
         assert answer.status_code in (400, 413, 422), (name, answer.status_code)
         if loc is not None:
             assert answer.status_code == 422, name
-            assert loc in [e["loc"] for e in answer.json()["detail"]], (name, answer.text[:300])
+            where = "".join(f"/{part}" for part in loc)
+            assert where in [e["pointer"] for e in answer.json()["errors"]], (name, answer.text)
     saved = await service.http.get(url, headers=worker)
     assert saved.status_code == 404  # none of them was stored
 

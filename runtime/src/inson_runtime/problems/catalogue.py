@@ -36,6 +36,8 @@ PARAM_KINDS: Mapping[str, re.Pattern[str]] = MappingProxyType(
         # Up to eight digits: a limit or a count, too short for a PINFL or a phone.
         "number": re.compile(r"^-?[0-9]{1,8}(\.[0-9]{1,4})?$"),
         "role": re.compile(rf"^{_ROLE}$"),
+        # A day the rules compute (the latest end of a term), never one that was sent.
+        "date": re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
         "roles": re.compile(rf"^{_ROLE}(, {_ROLE})*$"),
     }
 )

@@ -11,8 +11,8 @@ from typing import Any
 
 from inson_runtime.problems.catalogue import Catalogue, FieldError
 
-# Context of pydantic's errors that may go into a message: limits from the schema.
-_LIMITS = ("min_length", "max_length", "ge", "gt", "le", "lt")
+# Context of pydantic's errors: limits from the schema. A message shows only the
+# parameters its field code declares, each checked against its kind.
 # Where FastAPI says a value came from: the pointer's first segment.
 SOURCES = frozenset({"body", "query", "path", "header", "cookie"})
 
@@ -26,8 +26,8 @@ def pointer(*loc: object) -> str:
     return "".join(f"/{_escaped(segment)}" for segment in loc)
 
 
-def _limits(ctx: Mapping[str, Any] | None) -> dict[str, object]:
-    return {k: ctx[k] for k in _LIMITS if ctx and isinstance(ctx.get(k), int | float)}
+def _declared(ctx: Mapping[str, Any] | None, names: Iterable[str]) -> dict[str, object]:
+    return {k: ctx[k] for k in names if ctx and isinstance(ctx.get(k), int | float | str)}
 
 
 def field_errors(
@@ -61,5 +61,6 @@ def field_errors(
                 parts = [int(p) if p.isdigit() else p for p in str(path).split(".")]
                 found.append(FieldError(pointer(*loc, *parts), "unknown_field"))
             continue
-        found.append(FieldError(pointer(*loc), catalogue.field_code(kind), _limits(ctx)))
+        code = catalogue.field_code(kind)
+        found.append(FieldError(pointer(*loc), code, _declared(ctx, catalogue.fields[code].params)))
     return found

@@ -93,7 +93,11 @@ _FIELD_RULES = (
     (r" was completed as ", "item_service_changed"),
     (r"^a plan needs at least one item", "items_required"),
     (r"^valid_until must be after valid_from", "ends_before_start"),
-    (r"^temporary registration is for at most ", "term_too_long"),
+    (
+        r"^temporary registration is for at most (?P<months>[0-9]+) calendar months .* "
+        r"may last until (?P<latest>[0-9-]{10})$",
+        "term_too_long",
+    ),
     (r"^a reason goes with extends", "reason_without_extends"),
     (r" is not one this registration continues", "extends_not_continued"),
     (r"^under 18 the status is child_with_disability", "disability_child_under_18"),
@@ -120,8 +124,11 @@ def _typed(error: Mapping[str, Any]) -> Mapping[str, Any]:
             "type": "unknown_fields",
             "ctx": {"fields": words[len(_UNKNOWN) :].split(", ")},
         }
-    code = next((c for pattern, c in _FIELD_RULES if re.search(pattern, words)), "value_error")
-    return {**error, "type": code}
+    for pattern, code in _FIELD_RULES:
+        if found := re.search(pattern, words):
+            # What the rule computed (a limit, a day) goes into the words; checked by kind.
+            return {**error, "type": code, "ctx": found.groupdict()}
+    return {**error, "type": "value_error"}
 
 
 def _listed(exc: CommandError) -> list[Mapping[str, Any]]:

@@ -118,11 +118,16 @@ FIELDS = [
         "Тугаш куни бошланиш кунидан кейин бўлиши керак",
         "Последний день должен быть позже первого",
     ),
-    _field(
+    FieldCode(
         "term_too_long",
-        "Vaqtincha roʻyxatga olish koʻpi bilan olti kalendar oy davom etadi",
-        "Вақтинча рўйхатга олиш кўпи билан олти календар ой давом этади",
-        "Временная регистрация длится не более шести календарных месяцев",
+        name(
+            "Vaqtincha roʻyxatga olish koʻpi bilan {months} kalendar oy: shu kundan boshlab "
+            "{latest} gacha",
+            "Вақтинча рўйхатга олиш кўпи билан {months} календар ой: шу кундан бошлаб "
+            "{latest} гача",
+            "Временная регистрация — не более {months} календарных мес.: с этого дня до {latest}",
+        ),
+        {"months": "number", "latest": "date"},
     ),
     _field(
         "reason_without_extends",
