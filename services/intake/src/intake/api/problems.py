@@ -179,20 +179,20 @@ def _field(code: str, uz_latn: str, uz_cyrl: str, ru: str) -> FieldCode:
 FIELDS = [
     _field(
         "pinfl_format",
-        "JShShIR 14 ta raqamdan iborat boʻlishi kerak",
-        "ЖШШИР 14 та рақамдан иборат бўлиши керак",
+        "JShShIR (PINFL) 14 ta raqamdan iborat boʻlishi kerak",
+        "ЖШШИР (ПИНФЛ) 14 та рақамдан иборат бўлиши керак",
         "ПИНФЛ должен состоять из 14 цифр",
     ),
     _field(
         "pinfl_century",
-        "JShShIR 1 dan 6 gacha boʻlgan raqam bilan boshlanishi kerak",
-        "ЖШШИР 1 дан 6 гача бўлган рақам билан бошланиши керак",
+        "JShShIR (PINFL) 1 dan 6 gacha boʻlgan raqam bilan boshlanishi kerak",
+        "ЖШШИР (ПИНФЛ) 1 дан 6 гача бўлган рақам билан бошланиши керак",
         "ПИНФЛ должен начинаться с цифры от 1 до 6",
     ),
     _field(
         "pinfl_birth_date",
-        "JShShIR ning 2–7-raqamlari haqiqiy tugʻilgan sana (KKOOYY) boʻlishi kerak",
-        "ЖШШИР нинг 2–7-рақамлари ҳақиқий туғилган сана (ККООЙЙ) бўлиши керак",
+        "JShShIR (PINFL) dagi 2–7-raqamlar haqiqiy tugʻilgan sana (KKOOYY) boʻlishi kerak",
+        "ЖШШИР (ПИНФЛ) даги 2–7-рақамлар ҳақиқий туғилган сана (ККООЙЙ) бўлиши керак",
         "Цифры 2–7 ПИНФЛ должны быть датой рождения (ДДММГГ)",
     ),
     _field(
@@ -239,8 +239,8 @@ FIELDS = [
     ),
     _field(
         "reference_has_pinfl",
-        "Hujjat raqamida JShShIR boʻlmasligi kerak",
-        "Ҳужжат рақамида ЖШШИР бўлмаслиги керак",
+        "Hujjat raqamida JShShIR (PINFL) boʻlmasligi kerak",
+        "Ҳужжат рақамида ЖШШИР (ПИНФЛ) бўлмаслиги керак",
         "Номер документа не должен содержать ПИНФЛ",
     ),
 ]
