@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pytest
-from fastapi import FastAPI, Query
+from fastapi import FastAPI, HTTPException, Query
 from fastapi.testclient import TestClient
 from inson_contracts.codes.names import Language, name
 from inson_runtime.body_limit import BodySizeLimit
+from inson_runtime.observability.http import install_observability
 from inson_runtime.problems import (
     Catalogue,
     FieldCode,
@@ -347,3 +348,37 @@ def test_the_document_publishes_every_error_as_a_problem() -> None:
     assert "HTTPValidationError" not in schemas
     assert set(schemas["Problem"]["required"]) == {"type", "title", "status", "detail", "code"}
     assert "errors" in schemas["ValidationProblem"]["required"]
+
+
+def test_an_http_error_of_no_known_kind_is_still_a_problem() -> None:
+    app = FastAPI()
+    install_problems(app)
+
+    @app.get("/teapot")
+    async def teapot() -> None:
+        raise HTTPException(418, "I'm a teapot")
+
+    response = TestClient(app).get("/teapot")
+    assert response.status_code == 418
+    assert response.json()["code"] == "request.refused" and response.json()["status"] == 418
+    assert "teapot" not in response.text
+
+
+def test_instance_names_the_request_by_its_correlation_id() -> None:
+    app = FastAPI()
+    install_problems(app)
+
+    @app.get("/gone")
+    async def gone() -> None:
+        raise ProblemError(GONE)
+
+    @app.get("/broken")
+    async def broken() -> None:
+        raise RuntimeError("internal")
+
+    install_observability(app, "problems-test")
+    client = TestClient(app, raise_server_exceptions=False)
+    for path in ("/gone", "/broken"):
+        response = client.get(path, headers={"X-Correlation-ID": "req-42"})
+        assert response.json()["instance"] == "urn:inson:request:req-42", path
+        assert response.headers["x-correlation-id"] == "req-42"

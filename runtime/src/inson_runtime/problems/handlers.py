@@ -38,11 +38,12 @@ log = structlog.get_logger(__name__)
 
 RETRY_AFTER_S = 5
 _STATE = "problems"
+# What Starlette and FastAPI raise themselves (a body too large is refused before
+# them, by inson_runtime.body_limit).
 _BY_STATUS = {
     400: common.REQUEST_MALFORMED,
     404: common.NOT_FOUND,
     405: common.METHOD_NOT_ALLOWED,
-    413: common.BODY_TOO_LARGE,
 }
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
@@ -139,9 +140,6 @@ async def _http(request: Request, exc: Exception) -> Response:
         if request.method == "OPTIONS":
             return Response(status_code=204, headers={"Allow": allow})
         return answer(request, common.METHOD_NOT_ALLOWED, headers={"Allow": allow})
-    if exc.status_code == 413:
-        max_bytes = request.app.state.runtime.settings.max_body_bytes
-        return answer(request, common.BODY_TOO_LARGE, params={"max_bytes": max_bytes})
     known = _BY_STATUS.get(exc.status_code)
     if known is None:
         # Not raised by this platform's code (it raises ProblemError): said generically.
