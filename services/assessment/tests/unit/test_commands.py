@@ -201,7 +201,8 @@ async def test_plan_commands_in_the_wrong_state_are_refused() -> None:
     # No plan yet, and no assessment to draft one from.
     with pytest.raises(CaseFileRuleViolation, match="complete the assessment"):
         await world.assessments.edit_plan(me, "case-1", [item], None)
-    with pytest.raises(Unprocessable):
+    # A rule (409 plan.none), not an event failing its own schema (it was a 422).
+    with pytest.raises(CaseFileRuleViolation, match="no plan to close"):
         await world.assessments.close_plan(me, "case-1", ClosureReason.MOVED_AWAY, None)
     with pytest.raises(CaseFileRuleViolation, match="no drafted plan to approve"):
         await world.assessments.approve(supervisor(), "case-1")

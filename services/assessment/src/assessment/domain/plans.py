@@ -30,6 +30,7 @@ from inson_contracts.events import (
     PlanRevised,
     PlanRevisionProposed,
 )
+from inson_contracts.events.plans import ClosureReason
 from inson_contracts.events.values import Actor, PlanItem
 
 from assessment.domain.case_file import CaseFile, CaseFileRuleViolation, PlanStatus
@@ -231,10 +232,31 @@ def decide_item_completed(
     return done
 
 
-def decide_closure(file: CaseFile, closed: PlanClosed) -> list[Event]:
+def decide_closure(
+    file: CaseFile,
+    *,
+    reason: ClosureReason,
+    note: str | None,
+    closed_by: Actor,
+    now: datetime,
+) -> list[Event]:
+    """Close the case's plan (once); refused when there is none.
+
+    The event is built here, after the check: a case file without a plan has
+    no plan id to name, and an event built first would fail its own schema.
+    """
     plan = file.plan
     if plan is None:
         raise CaseFileRuleViolation("there is no plan to close")
     if plan.status is PlanStatus.CLOSED:
         return []
-    return [closed]
+    return [
+        PlanClosed(
+            case_id=file.case_id,
+            plan_id=plan.plan_id,
+            reason=reason,
+            note=note,
+            closed_by=closed_by,
+            closed_at=now,
+        )
+    ]

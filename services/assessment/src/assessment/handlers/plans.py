@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from inson_contracts.events import EditedCommand, Event, PlanClosed, PlanRevisionProposed
+from inson_contracts.events import EditedCommand, Event, PlanRevisionProposed
 from inson_contracts.events.plans import ClosureReason
 from inson_contracts.events.values import PlanItem
 from inson_runtime.apikit import actor_of
@@ -133,15 +133,7 @@ class PlanCommands:
             file,
             decided(
                 lambda: rules.decide_closure(
-                    file,
-                    PlanClosed(
-                        case_id=case_id,
-                        plan_id=file.plan.plan_id if file.plan else "",
-                        reason=reason,
-                        note=note,
-                        closed_by=actor_of(caller),
-                        closed_at=now,
-                    ),
+                    file, reason=reason, note=note, closed_by=actor_of(caller), now=now
                 )
             ),
         )
