@@ -12,7 +12,7 @@ UV := $(LOCAL)/tools/bin/uv
 RUN := $(UV) run --frozen
 SERVICES := intake assessment referral notification
 
-.PHONY: help setup infra-install infra-up infra-down infra-status topics run stop status test test-unit test-integration lint fmt bench faults token clean
+.PHONY: help setup infra-install infra-up infra-down infra-status topics run stop status test test-infra-up test-infra-down test-unit test-integration lint fmt bench faults token clean
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -54,11 +54,32 @@ status: infra-status
 token: setup ## mint a dev token: make token ROLE=supervisor SUB=sup-1 ARGS="--district 1703202"
 	@$(RUN) inson-token --role $${ROLE:-social_worker} --sub $${SUB:-dev-user} $${ARGS:-}
 
-test: setup infra-up contracts-tools browser-tools k8s-tools ## set up and run every test against the real Kafka and FerretDB
-	@# Services left running by `make run` share the topics and would react to
-	@# the tests' events (assign workers, send messages), so they are stopped.
-	@scripts/services.sh stop $(SERVICES)
-	$(RUN) pytest
+# The tests' and the benchmark's own Kafka and FerretDB (.local/instances/),
+# on ports of their own and started fresh: `make test` never changes what
+# `make run` shows, and the services `make run` started may keep running.
+TEST_INFRA := INSON_INFRA_INSTANCE=test INSON_KAFKA_PORT=19092 INSON_FERRET_PORT=37017
+TEST_SERVERS := KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 MONGODB_URL=mongodb://127.0.0.1:37017
+BENCH_INFRA := INSON_INFRA_INSTANCE=bench INSON_KAFKA_PORT=29092 INSON_FERRET_PORT=47017
+BENCH_SERVERS := KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:29092 MONGODB_URL=mongodb://127.0.0.1:47017
+
+test-infra-up: setup infra-install ## start the tests' own Kafka and FerretDB, empty (for a bare pytest)
+	@$(TEST_INFRA) infra/local.sh remove
+	@$(TEST_INFRA) infra/local.sh up
+	@$(TEST_SERVERS) $(RUN) inson-topics ensure
+
+test-infra-down: ## stop the tests' Kafka and FerretDB and delete their data
+	@$(TEST_INFRA) infra/local.sh remove
+
+test: setup infra-install contracts-tools browser-tools k8s-tools ## set up and run every test on a Kafka and FerretDB of their own
+	@$(RUN) python scripts/run_stack.py record $(LOCAL)/run-stack-before.json
+	@$(TEST_INFRA) infra/local.sh remove
+	@$(TEST_INFRA) infra/local.sh up
+	@$(TEST_SERVERS) $(RUN) inson-topics ensure
+	@# No $$(MAKE) on this line: `make -n test` would run it (tests read the plan).
+	@rc=0; $(TEST_SERVERS) $(RUN) pytest || rc=$$?; \
+		$(TEST_INFRA) infra/local.sh remove; \
+		$(RUN) python scripts/run_stack.py check $(LOCAL)/run-stack-before.json || rc=1; \
+		exit $$rc
 
 .PHONY: contracts contracts-tools
 
@@ -106,9 +127,12 @@ k8s: setup k8s-tools ## regenerate deploy/k8s from the code, render every overla
 test-unit: setup contracts-tools ## tests that need no servers
 	$(RUN) pytest -m "not integration"
 
-test-integration: setup infra-up contracts-tools browser-tools
-	@scripts/services.sh stop $(SERVICES)
-	$(RUN) pytest -m integration
+test-integration: setup infra-install contracts-tools browser-tools
+	@$(TEST_INFRA) infra/local.sh remove
+	@$(TEST_INFRA) infra/local.sh up
+	@$(TEST_SERVERS) $(RUN) inson-topics ensure
+	@rc=0; $(TEST_SERVERS) $(RUN) pytest -m integration || rc=$$?; \
+		$(TEST_INFRA) infra/local.sh remove; exit $$rc
 
 lint: setup ## ruff, mypy, the import contracts (lint-imports) and module sizes
 	$(RUN) ruff check .
@@ -121,9 +145,15 @@ fmt: setup
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
-bench: setup infra-up ## the platform against raw Kafka/MongoDB baselines (BENCH_ARGS=--quick: a smoke run)
+# On its own Kafka and FerretDB, removed afterwards. The services of `make
+# run` are stopped: the figures are for a machine with nothing else on it.
+bench: setup infra-install ## the platform against raw Kafka/MongoDB baselines (BENCH_ARGS=--quick: a smoke run)
 	@scripts/services.sh stop $(SERVICES)
-	$(RUN) python -m bench $(BENCH_ARGS)
+	@$(BENCH_INFRA) infra/local.sh remove
+	@$(BENCH_INFRA) infra/local.sh up
+	@$(BENCH_SERVERS) $(RUN) inson-topics ensure
+	@rc=0; $(BENCH_SERVERS) $(RUN) python -m bench $(BENCH_ARGS) || rc=$$?; \
+		$(BENCH_INFRA) infra/local.sh remove; exit $$rc
 
 # The full fault campaign on a Kafka and FerretDB of its own (free ports, data
 # under .local/instances/faults-<pid>): SIGKILL of every service, the
@@ -134,5 +164,5 @@ faults: setup infra-install ## fault-injection campaign: make faults SEED=42 [AP
 	INSON_FAULTS=full INSON_FAULTS_SEED=$${SEED:-} INSON_FAULTS_APPLICATIONS=$${APPS:-2000} \
 		$(RUN) pytest tests/faults -m faults_full -s
 
-clean: stop infra-down ## stop everything and delete .local (data, logs, builds)
+clean: stop infra-down test-infra-down ## stop everything and delete .local (data, logs, builds)
 	rm -rf $(LOCAL)

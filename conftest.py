@@ -1,7 +1,10 @@
 """Fixtures shared by every test folder: the real local Kafka and FerretDB.
 
 Integration tests never skip: `make test` starts both servers first, and a
-missing server is a failure to be seen, not a silent pass.
+missing server is a failure to be seen, not a silent pass. They are the
+tests' own servers (.local/instances/test, ports 19092 and 37017), never the
+ones `make run` uses (9092 and 27017): topics keep events forever, and the
+services would read the tests' events as their own.
 """
 
 from __future__ import annotations
@@ -15,8 +18,12 @@ from urllib.parse import urlparse
 import pytest
 from pymongo import AsyncMongoClient
 
-KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-MONGODB_URL = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
+KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+MONGODB_URL = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:37017")
+# Settings built in a test, and processes a test starts, find the tests'
+# servers too: left unset they would go to the run stack's defaults.
+os.environ["KAFKA_BOOTSTRAP_SERVERS"] = KAFKA
+os.environ["MONGODB_URL"] = MONGODB_URL
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -31,7 +38,7 @@ def _reachable(host: str, port: int) -> bool:
 def kafka_bootstrap() -> str:
     host, _, port = KAFKA.split(",")[0].rpartition(":")
     if not _reachable(host, int(port)):
-        pytest.fail(f"Kafka is not reachable at {KAFKA}: run `make infra-up` (make test does)")
+        pytest.fail(f"Kafka is not reachable at {KAFKA}: run `make test-infra-up` (make test does)")
     return KAFKA
 
 
@@ -40,7 +47,7 @@ def mongodb_url() -> str:
     parsed = urlparse(MONGODB_URL)
     if not _reachable(parsed.hostname or "127.0.0.1", parsed.port or 27017):
         pytest.fail(
-            f"MongoDB is not reachable at {MONGODB_URL}: run `make infra-up` (make test does)"
+            f"MongoDB is not reachable at {MONGODB_URL}: run `make test-infra-up` (make test does)"
         )
     return MONGODB_URL
 

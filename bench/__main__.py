@@ -246,8 +246,9 @@ def main() -> int:
     # services; the table is what this command prints.
     os.environ.setdefault("INSON_LOG_LEVEL", "WARNING")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-    mongo = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017")
+    # The benchmark's own servers (`make bench` starts them), never `make run`'s.
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:29092")
+    mongo = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:47017")
     if args.profile_hop:
         return profile_hop(bootstrap, mongo)
     counts = QUICK if args.quick else FULL

@@ -7,6 +7,7 @@
 #   infra/local.sh up [kafka|ferretdb] start (idempotent), wait until it answers
 #   infra/local.sh down [kafka|ferretdb]
 #   infra/local.sh status
+#   infra/local.sh remove             (a named instance only) stop it, delete its data
 #
 # KAFKA_BOOTSTRAP_SERVERS / MONGODB_URL, when set, point at servers run by
 # somebody else: the matching local server is then neither built nor started.
@@ -228,5 +229,13 @@ case "$cmd:$what" in
   down:kafka) stop_pidfile Kafka "$KAFKA_STATE/kafka.pid" ;;
   down:ferretdb) stop_pidfile FerretDB "$FERRET_STATE/ferretdb.pid" ;;
   status:*) status ;;
-  *) die "usage: $0 {install|up|down|status} [kafka|ferretdb]" ;;
+  remove:all)
+    # Only a named instance: the default one holds what `make run` shows.
+    [[ -n "$INSTANCE" ]] || die "remove needs INSON_INFRA_INSTANCE (the default instance is kept)"
+    stop_pidfile Kafka "$KAFKA_STATE/kafka.pid"
+    stop_pidfile FerretDB "$FERRET_STATE/ferretdb.pid"
+    rm -rf "$STATE"
+    log "instance $INSTANCE: removed"
+    ;;
+  *) die "usage: $0 {install|up|down|status|remove} [kafka|ferretdb]" ;;
 esac
