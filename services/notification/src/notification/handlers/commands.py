@@ -155,7 +155,7 @@ class Partners:
         log.info(
             "data sharing set",
             subscription_id=subscription_id,
-            level=level.value,
+            sharing_level=level.value,  # "level" is the log line's own
             personal_fields=list(sharing.personal_fields),
             set_by=admin,
         )
