@@ -99,6 +99,15 @@ contracts-tools: ## install the AsyncAPI validator's npm packages (contracts/too
 		echo "$$want" > $(CONTRACTS_TOOLS_STAMP); \
 	fi
 
+.PHONY: partner-demo
+
+# A partner's receiver on 127.0.0.1:8210-8219 that verifies every signature,
+# subscribed through notification's API against the `make run` services (plain
+# http to the loopback is what their development profile allows); an
+# administrator sets its data-sharing level. Ctrl-C deletes the subscription.
+partner-demo: setup ## a verifying partner webhook receiver, subscribed to `make run` (ARGS="--share applicant.phone", ARGS=--help)
+	$(RUN) python -m notification.partner_demo $${ARGS:-}
+
 .PHONY: browser-tools
 
 # Debian's Chromium, which the window console's browser test drives through

@@ -15,9 +15,10 @@ What it shows:
 - order: events of one stream (one case, one referral) arrive in order,
   because the record key is the stream id;
 - personal data: on Kafka the fields marked ``x-personal-data`` are sealed
-  (encrypted with the person's key, in the member ``sealed``), so
-  ``REGISTRY.parse`` gives them as None and everything else as sent; the
-  personal fields reach partners by the platform's webhooks only. On
+  (encrypted with the person's key, in the member ``sealed``), and no key is
+  ever given to a partner, so ``REGISTRY.parse`` gives them as None and
+  everything else as sent; a webhook carries only the personal fields an
+  administrator named for the subscription (none by default). On
   ``uz.inson.intake.person.erased.v1`` erase what you keep about that case.
 """
 

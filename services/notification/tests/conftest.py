@@ -334,6 +334,8 @@ class FakeHttp:
     max_in_flight: int = 0
     # A partner that checks what it is sent: False answers 401.
     verifier: Callable[[dict[str, str], bytes], bool] | None = None
+    # Sent with every failing answer (a redirect's Location).
+    fail_headers: dict[str, str] = field(default_factory=dict)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         assert scope["type"] == "http"
@@ -356,11 +358,12 @@ class FakeHttp:
             failing, status = True, 401
         self.requests.append(Received(scope["path"], headers, body, status))
         payload = json.dumps({"error": "down"} if failing else self.reply).encode()
+        extra = [(k.encode(), v.encode()) for k, v in self.fail_headers.items()] if failing else []
         await send(
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": [(b"content-type", b"application/json")],
+                "headers": [(b"content-type", b"application/json"), *extra],
             }
         )
         await send({"type": "http.response.body", "body": payload})

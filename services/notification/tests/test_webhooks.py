@@ -1,6 +1,7 @@
 """Partner webhooks on FerretDB and a real local receiver, with the clock moved by the test:
 retries with backoff, strict order per case, one in flight, dead after the schedule,
-replay, and signatures checked here with hmac independently."""
+replay, signatures checked here with hmac independently, the purpose read model, and
+a redirect towards an inside address left unfollowed."""
 
 from __future__ import annotations
 
@@ -10,24 +11,34 @@ import hmac
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import ApplicationSubmitted, CaseOpened, SocialWorkerAssigned
+from inson_contracts.events import REGISTRY, ApplicationSubmitted, CaseOpened, SocialWorkerAssigned
+from inson_contracts.personal import SEALED, split_personal
 from inson_runtime.mongo import connect
+from notification.adapters.partner_cases import MongoPartnerCases
 from notification.adapters.subscriptions import MongoSubscriptions
-from notification.adapters.webhook_http import HttpWebhooks
+from notification.adapters.webhook_http import (
+    HttpWebhooks,
+    SystemResolver,
+    WebhookDestinations,
+    webhook_client,
+)
 from notification.adapters.webhook_outbox import MongoWebhookOutbox
 from notification.domain.backoff import webhook_delay
+from notification.domain.sharing import DataSharing, Level
 from notification.domain.signing import new_secret, sign, verify
 from notification.domain.subscriptions import Subscription
 from notification.domain.webhooks import State
+from notification.handlers.partner_feed import PartnerFeed
 from notification.handlers.webhooks import WebhookWorker
 
-from .conftest import DISTRICT, Clock, FakeHttp, Received, Samples, fresh_phone
+from .conftest import DISTRICT, Clock, FakeHttp, Received, Samples, fresh_phone, serving
+from .unit.fakes import FakePersonalData
 
 pytestmark = pytest.mark.integration
 
@@ -38,8 +49,13 @@ TYPES = [ApplicationSubmitted.TYPE, CaseOpened.TYPE, SocialWorkerAssigned.TYPE]
 class Partners:
     store: MongoSubscriptions
     outbox: MongoWebhookOutbox
+    cases: MongoPartnerCases
     worker: WebhookWorker
     clock: Clock
+
+    @property
+    def feed_policy(self) -> PartnerFeed:
+        return PartnerFeed(self.store, self.outbox, self.cases, self.clock)
 
     async def subscribe(self, url: str, **filters: Any) -> Subscription:
         subscription = Subscription.new(
@@ -51,6 +67,7 @@ class Partners:
             districts=filters.pop("districts", [DISTRICT]),
             description=None,
             now=self.clock(),
+            **filters,
         )
         await self.store.add(subscription)
         return subscription
@@ -58,9 +75,11 @@ class Partners:
     async def feed(self, *envelopes: Envelope) -> None:
         """What the service's partner consumer does with each event."""
         for envelope in envelopes:
-            await self.outbox.remember(envelope)
-            for subscription in await self.store.matching(envelope):
-                await self.outbox.enqueue(subscription, envelope, self.clock())
+            event = REGISTRY.parse(envelope.type, envelope.data)
+            await self.feed_policy.on_event(event, envelope)
+
+    async def replay(self, subscription: Subscription, since: datetime) -> int:
+        return await self.feed_policy.replay(subscription, since)
 
 
 @pytest.fixture
@@ -71,14 +90,17 @@ async def partners(mongodb_url: str, clock: Clock) -> AsyncIterator[Partners]:
     store, outbox = MongoSubscriptions(db), MongoWebhookOutbox(db)
     await store.ensure_indexes()
     await outbox.ensure_indexes()
-    async with httpx.AsyncClient() as http:
+    # The receivers run on the loopback: the development profile's rule.
+    destinations = WebhookDestinations(SystemResolver(timeout_s=2), development=True)
+    async with webhook_client() as http:
         worker = WebhookWorker(
             queues=outbox,
             subscriptions=store,
-            webhooks=HttpWebhooks(http, timeout_s=5),
+            webhooks=HttpWebhooks(http, destinations, timeout_s=5),
             clock=clock,
+            personal_data=FakePersonalData(),
         )
-        yield Partners(store, outbox, worker, clock)
+        yield Partners(store, outbox, MongoPartnerCases(db), worker, clock)
     await client.drop_database(name)
     await client.close()
 
@@ -134,7 +156,14 @@ async def test_a_partner_that_fails_at_first_gets_every_event_signed_and_in_orde
         assert request.path == "/hooks/inson"
         assert request.headers["content-type"] == "application/cloudevents+json"
         body = request.json()
-        assert body == json.loads(json.dumps(by_id[body["id"]].to_document()))
+        # As recorded, but for the personal fields: none by default.
+        sent = json.loads(json.dumps(by_id[body["id"]].to_document()))
+        cls = REGISTRY.class_for(body["type"])
+        public, _ = split_personal(cls, sent["data"])
+        assert {**body, "data": {k: v for k, v in body["data"].items() if k != SEALED}} == {
+            **sent,
+            "data": public,
+        }
         assert body["specversion"] == "1.0" and "data" in body
     counts = await partners.outbox.counts(subscription.id)
     assert counts[State.DELIVERED] == len(events)
@@ -209,9 +238,7 @@ async def test_a_delivery_is_given_up_after_a_day_visibly_and_a_replay_catches_u
     assert len(webhook_receiver.requests) == attempts  # dead stays dead until asked
 
     webhook_receiver.fail_first = attempts  # the partner is back
-    requeued = await partners.outbox.replay(
-        subscription, samples.now + timedelta(days=1), partners.clock()
-    )
+    requeued = await partners.replay(subscription, samples.now + timedelta(days=1))
     assert requeued == 0  # nothing that recent, but the dead ones are released
     await partners.worker.tick()
     caught_up = sent_order(webhook_receiver)[attempts:]
@@ -231,7 +258,7 @@ async def test_a_replay_delivers_again_in_order_from_the_given_time(
     await partners.worker.tick()
     assert len(webhook_receiver.requests) == 3
 
-    requeued = await partners.outbox.replay(subscription, samples.now, partners.clock())
+    requeued = await partners.replay(subscription, samples.now)
     await partners.worker.tick()
 
     assert requeued == 3
@@ -262,7 +289,7 @@ async def test_subscriptions_receive_only_their_types_and_area_from_their_creati
     assert (await partners.outbox.counts(elsewhere.id))[State.PENDING] == 0
     assert (await partners.outbox.counts(by_region.id))[State.PENDING] == 3
     # A replay reaches back before the subscription existed.
-    assert await partners.outbox.replay(cases_only, early[0].time, partners.clock()) == 2
+    assert await partners.replay(cases_only, early[0].time) == 2
     await partners.outbox.forget(cases_only.id)
     assert (await partners.outbox.counts(cases_only.id))[State.PENDING] == 0
 
@@ -312,3 +339,94 @@ async def test_a_partner_that_verifies_refuses_forged_and_replayed_deliveries(
         partners.clock.advance(timedelta(minutes=10))
         replayed = await http.post("/hooks/inson", content=captured.body, headers=headers)
         assert replayed.status_code == 401
+
+
+async def test_a_purpose_bound_partner_gets_its_cases_through_the_stored_facts(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    children = await partners.subscribe(
+        webhook_receiver.url, districts=[], circumstance_categories=["child_protection"]
+    )
+    child, elderly = Samples(), Samples()
+    child_events = case_stream(child, partners.clock)
+    child_events[0] = child_events[0].model_copy(
+        update={"data": {**child_events[0].data, "circumstances": ["child_at_risk"]}}
+    )
+    elderly_events = case_stream(elderly, partners.clock)
+
+    # The assignment (no circumstances of its own) read twice, once before its application.
+    await partners.feed(child_events[2], *child_events, *elderly_events)
+
+    pending, _ = await partners.outbox.page(children.id, State.PENDING, skip=0, limit=10)
+    # CaseOpened of the samples says lonely_elderly: the case has both now.
+    assert {e.event_id for e in pending} == {e.id for e in child_events}
+    facts = await partners.cases.cases.find_one({"_id": child.case_id})
+    assert facts is not None
+    assert sorted(facts["circumstances"]) == ["child_at_risk", "lonely_elderly"]
+    assert set(facts) == {"_id", "circumstances"}  # codes only, nothing of the person
+
+
+async def test_each_data_sharing_level_reaches_the_receiver_as_set(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    await partners.subscribe(webhook_receiver.url + "/quiet")
+    named = await partners.subscribe(webhook_receiver.url + "/named")
+    sharing = DataSharing(Level.NAMED_FIELDS, ("applicant.phone",), "DSA-7", "admin-1")
+    stored = await partners.store.set_sharing(named.id, sharing)
+    assert stored is not None and stored.sharing == sharing
+    assert (await partners.store.get(named.id)) == stored
+    events = case_stream(Samples(), partners.clock)
+    phone = events[0].data["applicant"]["phone"]
+
+    await partners.feed(events[0])
+    await partners.worker.tick()
+
+    by_path = {r.path: r.json() for r in webhook_receiver.requests}
+    assert "phone" not in by_path["/quiet"]["data"]["applicant"]
+    assert "applicant.phone" in by_path["/quiet"]["data"][SEALED]["paths"]
+    assert by_path["/named"]["data"]["applicant"]["phone"] == phone
+    assert by_path["/named"]["data"]["applicant"]["name"] == {}
+
+
+async def test_a_redirect_to_an_inside_address_is_not_followed(
+    partners: Partners, webhook_receiver: FakeHttp
+) -> None:
+    async with serving(FakeHttp()) as inside:
+        webhook_receiver.fail_first, webhook_receiver.fail_status = 1, 307
+        webhook_receiver.fail_headers = {"location": f"{inside.url}/latest/meta-data/"}
+        subscription = await partners.subscribe(webhook_receiver.url + "/hooks")
+        await partners.feed(*case_stream(Samples(), partners.clock)[:1])
+
+        await partners.worker.tick()
+
+        assert inside.requests == []
+        [attempt] = webhook_receiver.requests
+        assert attempt.status == 307
+        [entry], _ = await partners.outbox.page(subscription.id, None, skip=0, limit=10)
+        assert (entry.state, entry.last_error) == (State.PENDING, "HTTP 307")
+
+
+async def test_outside_development_the_loopback_gets_no_delivery(
+    partners: Partners, webhook_receiver: FakeHttp, clock: Clock
+) -> None:
+    production = WebhookDestinations(SystemResolver(timeout_s=2), development=False)
+    async with webhook_client() as http:
+        worker = WebhookWorker(
+            queues=partners.outbox,
+            subscriptions=partners.store,
+            webhooks=HttpWebhooks(http, production, timeout_s=5),
+            clock=clock,
+            personal_data=FakePersonalData(),
+        )
+        # Made in development, delivered by a production service: checked again, refused
+        # (plain http, and the loopback besides).
+        subscription = await partners.subscribe(
+            webhook_receiver.url.replace("127.0.0.1", "localhost")
+        )
+        await partners.feed(*case_stream(Samples(), partners.clock)[:1])
+
+        await worker.tick()
+
+    assert webhook_receiver.requests == []
+    [entry], _ = await partners.outbox.page(subscription.id, None, skip=0, limit=10)
+    assert entry.last_error == "destination refused: https"

@@ -21,9 +21,15 @@ from inson_runtime.service import Runtime, build_app, create_runtime
 
 from notification.adapters.channels.setup import channels
 from notification.adapters.deliveries import MongoDeferredEvents, MongoDeliveryLog
+from notification.adapters.partner_cases import MongoPartnerCases
 from notification.adapters.recipients import MongoRecipients
 from notification.adapters.subscriptions import MongoSubscriptions
-from notification.adapters.webhook_http import HttpWebhooks
+from notification.adapters.webhook_http import (
+    HttpWebhooks,
+    SystemResolver,
+    WebhookDestinations,
+    webhook_client,
+)
 from notification.adapters.webhook_outbox import MongoWebhookOutbox
 from notification.api.deps import install_error_answers
 from notification.api.messages import router as messages_router
@@ -34,6 +40,7 @@ from notification.domain.subscriptions import subscribable_classes
 from notification.handlers.commands import Partners
 from notification.handlers.messages import Notifier
 from notification.handlers.outcomes import OutcomeRecorder
+from notification.handlers.partner_feed import PartnerFeed
 from notification.handlers.policies import Policies
 from notification.handlers.webhooks import WebhookWorker
 from notification.projections.message_queries import MessageLog
@@ -63,6 +70,11 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
 
     deliveries, deferred = MongoDeliveryLog(db), MongoDeferredEvents(db)
     subscriptions, outbox = MongoSubscriptions(db), MongoWebhookOutbox(db)
+    destinations = WebhookDestinations(
+        SystemResolver(timeout_s=settings.webhook_resolve_timeout_s),
+        development=settings.webhooks_to_loopback(),
+    )
+    partner_client = webhook_client()
     messages = Repository(
         runtime.journal, source="inson/notification", stream_prefix=STREAM_PREFIX, replay=replay
     )
@@ -78,20 +90,19 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
     webhooks = WebhookWorker(
         queues=outbox,
         subscriptions=subscriptions,
-        webhooks=HttpWebhooks(client, timeout_s=settings.webhook_timeout_s),
+        webhooks=HttpWebhooks(partner_client, destinations, timeout_s=settings.webhook_timeout_s),
         clock=clock,
         concurrency=settings.webhook_concurrency,
         lease_s=settings.webhook_lease_s,
         personal_data=runtime.sealer,
     )
+    partner_feed = PartnerFeed(subscriptions, outbox, MongoPartnerCases(db), clock)
     policies = Policies(
         notifier=notifier,
         webhooks=webhooks,
         deliveries=deliveries,
         deferred=deferred,
-        subscriptions=subscriptions,
-        queues=outbox,
-        clock=clock,
+        partner_feed=partner_feed,
     )
 
     async def prepare() -> None:
@@ -114,12 +125,13 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
     app.state.partners = Partners(
         subscriptions=subscriptions,
         queues=outbox,
+        feed=partner_feed,
+        destinations=destinations,
         clock=clock,
-        require_https=settings.webhook_require_https,
     )
     app.state.message_log = MessageLog(db)
     app.state.policies = policies  # tests run the jobs through it, when they mean to
-    _close_on_shutdown(app, client)
+    _close_on_shutdown(app, client, partner_client)
     return runtime, app
 
 
@@ -141,7 +153,7 @@ def _register(runtime: Runtime, policies: Policies, settings: Settings) -> None:
     runtime.every("webhook-deliveries", settings.webhook_interval_s, policies.deliver_webhooks)
 
 
-def _close_on_shutdown(app: FastAPI, client: httpx.AsyncClient) -> None:
+def _close_on_shutdown(app: FastAPI, *clients: httpx.AsyncClient) -> None:
     inner = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -150,8 +162,9 @@ def _close_on_shutdown(app: FastAPI, client: httpx.AsyncClient) -> None:
             async with inner(app):
                 yield
         finally:
-            # After the runtime stopped: no job or handler uses the client now.
-            await client.aclose()
+            # After the runtime stopped: no job or handler uses a client now.
+            for client in clients:
+                await client.aclose()
 
     app.router.lifespan_context = lifespan
 

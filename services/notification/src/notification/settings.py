@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from inson_runtime.auth import AuthSettings
 from inson_runtime.settings import ServiceSettings
 from pydantic import SecretStr
+
+
+class Profile(StrEnum):
+    """Where the service runs: a developer's checkout, or anywhere else."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
 
 
 class Settings(ServiceSettings):
@@ -59,5 +69,30 @@ class Settings(ServiceSettings):
     webhook_timeout_s: float = 10.0
     webhook_lease_s: float = 60.0
     webhook_concurrency: int = 8
-    # Production partners are reached over TLS only; set false for local work.
-    webhook_require_https: bool = True
+    webhook_resolve_timeout_s: float = 5.0
+
+    # INSON_PROFILE. In development a partner's webhook may be plain http to
+    # the loopback (a receiver on the developer's machine, `make
+    # partner-demo`); elsewhere https to public addresses only
+    # (domain/destinations.py). Unset, it follows the keys the platform runs
+    # on: production once a key-encryption key is required
+    # (INSON_KEK_REQUIRED) or tokens are verified through an identity
+    # provider (INSON_AUTH_JWKS_URL), development on a checkout's own keys
+    # (`make run`, the tests).
+    profile: Profile | None = None
+    # INSON_WEBHOOK_REQUIRE_HTTPS=true holds a development service's webhooks
+    # to the production rule; false loosens nothing (outside development the
+    # rule always holds).
+    webhook_require_https: bool | None = None
+
+    def running_profile(self) -> Profile:
+        if self.profile is not None:
+            return self.profile
+        if self.kek_required or AuthSettings().jwks_url:
+            return Profile.PRODUCTION
+        return Profile.DEVELOPMENT
+
+    def webhooks_to_loopback(self) -> bool:
+        """Webhooks may go to the loopback, over plain http too (the development profile)."""
+        development = self.running_profile() is Profile.DEVELOPMENT
+        return development and self.webhook_require_https is not True

@@ -8,9 +8,10 @@ nothing, an enqueue twice queues once), not their queries.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from ipaddress import ip_address
 from typing import Any
 
 from inson_contracts.envelope import Envelope
@@ -24,8 +25,11 @@ from notification.domain.deliveries import (
     Status,
     Target,
 )
+from notification.domain.destinations import IPAddress
 from notification.domain.outgoing import DeliveryError, OutgoingMessage
+from notification.domain.purposes import Known, Said
 from notification.domain.rules import CitizenOf, Intent, StaffMember, WorkerOf
+from notification.domain.sharing import DataSharing
 from notification.domain.subscriptions import Subscription
 from notification.domain.webhooks import WAITING, Entry, State, queue_key
 
@@ -211,9 +215,16 @@ class FakeSubscriptions:
         del self.kept[subscription_id]
         return True
 
+    async def set_sharing(self, subscription_id: str, sharing: DataSharing) -> Subscription | None:
+        found = self.kept.get(subscription_id)
+        if found is None:
+            return None
+        self.kept[subscription_id] = replace(found, sharing=sharing)
+        return self.kept[subscription_id]
+
     async def matching(self, envelope: Envelope) -> list[Subscription]:
         return [
-            s for s in self.kept.values() if s.matches(envelope) and envelope.time >= s.created_at
+            s for s in self.kept.values() if s.covers(envelope) and envelope.time >= s.created_at
         ]
 
 
@@ -246,22 +257,23 @@ class FakeWebhookOutbox:
         mine.sort(key=lambda e: (e.time, e.id))
         return mine[skip : skip + limit], len(mine)
 
-    async def replay(self, subscription: Subscription, since: datetime, now: datetime) -> int:
-        count = 0
+    async def events_since(self, since: datetime) -> AsyncIterator[Envelope]:
         for envelope in sorted(self.events.values(), key=lambda e: e.time):
-            if envelope.time < since or not subscription.matches(envelope):
-                continue
-            key = f"{subscription.id}:{envelope.id}"
-            entry = self.entries.get(key) or _new_entry(key, subscription, envelope, now)
-            self.entries[key] = _requeued(entry, now, generation=entry.generation + 1)
-            count += 1
+            if envelope.time >= since:
+                yield envelope
+
+    async def requeue(self, subscription: Subscription, envelope: Envelope, now: datetime) -> None:
+        key = f"{subscription.id}:{envelope.id}"
+        entry = self.entries.get(key) or _new_entry(key, subscription, envelope, now)
+        self.entries[key] = _requeued(entry, now, generation=entry.generation + 1)
+
+    async def release(self, subscription_id: str, now: datetime) -> None:
         for key, entry in self.entries.items():
             held = entry.state in (State.DEAD, State.BLOCKED)
-            if entry.subscription_id == subscription.id and held:
+            if entry.subscription_id == subscription_id and held:
                 self.entries[key] = dataclasses.replace(
                     entry, state=State.PENDING, due_at=now, attempts=0, first_attempt_at=None
                 )
-        return count
 
     async def forget(self, subscription_id: str) -> None:
         self.entries = {
@@ -376,3 +388,53 @@ class FakeWebhooks:
             return self.errors.pop(0)
         self.received.append((url, body, dict(headers)))
         return None
+
+
+class FakeCaseFacts:
+    """What events said per case and referral, as ``partner_cases`` keeps it."""
+
+    def __init__(self) -> None:
+        self.cases: dict[str, Known] = {}
+        self.referrals: dict[str, str] = {}
+
+    async def learn(self, said: Said) -> None:
+        if said.case_id is not None:
+            known = self.cases.get(said.case_id, Known())
+            self.cases[said.case_id] = Known(
+                known.circumstances | said.circumstances, known.services | said.services
+            )
+        if said.referral_id is not None and len(said.services) == 1:
+            self.referrals.setdefault(said.referral_id, next(iter(said.services)))
+
+    async def known(self, said: Said) -> Known:
+        case = self.cases.get(said.case_id or "", Known())
+        return replace(case, referral_service=self.referrals.get(said.referral_id or ""))
+
+
+# A public address (example.com's): what a partner's name resolves to in these tests.
+PUBLIC = "93.184.215.14"
+
+
+class FakeResolver:
+    """DNS as the test says: each name to its addresses; any other name to none."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self.names = {
+            name: [ip_address(a) for a in found.split(",")] for name, found in names.items()
+        }
+        self.asked: list[str] = []
+
+    async def resolve(self, host: str, port: int) -> list[IPAddress]:
+        self.asked.append(host)
+        return self.names.get(host, [])
+
+
+class FakePersonalData:
+    """Opens nothing: the samples carry their personal fields in clear, as unsealed data."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    async def open(self, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+        self.opened.append(event_type)
+        return data

@@ -9,15 +9,17 @@ from typing import Any
 
 import pytest
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import CaseOpened, NotificationSent, SocialWorkerAssigned
+from inson_contracts.events import REGISTRY, CaseOpened, NotificationSent, SocialWorkerAssigned
 from inson_runtime.testing import MovableClock
+from notification.adapters.webhook_http import WebhookDestinations
 from notification.domain.signing import new_secret, signing_key
 from notification.domain.subscriptions import Subscription
 from notification.domain.webhooks import State
 from notification.handlers.commands import Partners, SubscriptionRefused, UnknownSubscription
+from notification.handlers.partner_feed import PartnerFeed
 
 from ..conftest import DISTRICT, Samples
-from .fakes import FakeSubscriptions, FakeWebhookOutbox
+from .fakes import PUBLIC, FakeCaseFacts, FakeResolver, FakeSubscriptions, FakeWebhookOutbox
 
 MINE, THEIRS = "partner-unicef", "partner-sos"
 URL = "https://partner.example/hooks/inson"
@@ -25,12 +27,18 @@ TYPES = [CaseOpened.TYPE, SocialWorkerAssigned.TYPE]
 
 
 class World:
-    def __init__(self, samples: Samples, *, require_https: bool = True) -> None:
+    def __init__(self, samples: Samples, *, development: bool = False) -> None:
         self.samples = samples
         self.clock = MovableClock(samples.now - timedelta(minutes=5))
         self.subscriptions = FakeSubscriptions()
         self.outbox = FakeWebhookOutbox()
-        self.partners = Partners(self.subscriptions, self.outbox, self.clock, require_https)
+        self.cases = FakeCaseFacts()
+        self.partner_feed = PartnerFeed(self.subscriptions, self.outbox, self.cases, self.clock)
+        self.resolver = FakeResolver({"partner.example": PUBLIC})
+        self.destinations = WebhookDestinations(self.resolver, development=development)
+        self.partners = Partners(
+            self.subscriptions, self.outbox, self.partner_feed, self.destinations, self.clock
+        )
 
     async def subscribe(
         self,
@@ -45,9 +53,8 @@ class World:
     async def feed(self, *envelopes: Envelope) -> None:
         """What the partner policy does with each event (``Policies.fan_out``)."""
         for envelope in envelopes:
-            await self.outbox.remember(envelope)
-            for subscription in await self.subscriptions.matching(envelope):
-                await self.outbox.enqueue(subscription, envelope, self.clock())
+            event = REGISTRY.parse(envelope.type, envelope.data)
+            await self.partner_feed.on_event(event, envelope)
 
     def case_events(self) -> list[Envelope]:
         samples = self.samples
@@ -92,15 +99,19 @@ async def test_a_given_secret_is_kept_and_a_malformed_one_refused_without_echoin
     assert len(world.subscriptions.kept) == 1
 
 
-async def test_webhooks_must_use_https_unless_the_deployment_allows_plain_http(
+async def test_webhooks_must_use_https_but_in_development_plain_http_to_the_loopback(
     samples: Samples,
 ) -> None:
-    strict, local = World(samples), World(samples, require_https=False)
+    production, development = World(samples), World(samples, development=True)
 
+    for url in ("http://partner.example/hook", "http://127.0.0.1:9000/hook"):
+        with pytest.raises(SubscriptionRefused, match="must use https"):
+            await production.subscribe(url=url)
+    assert production.subscriptions.kept == {}
+    assert (await development.subscribe(url="http://127.0.0.1:9000/hook")).url.startswith("http:")
+    # Plain http in development reaches the developer's machine, nothing else.
     with pytest.raises(SubscriptionRefused, match="must use https"):
-        await strict.subscribe(url="http://partner.example/hook")
-    assert strict.subscriptions.kept == {}
-    assert (await local.subscribe(url="http://127.0.0.1:9000/hook")).url.startswith("http:")
+        await development.subscribe(url="http://partner.example/hook")
 
 
 async def test_partners_list_only_their_own_subscriptions_page_by_page(world: World) -> None:

@@ -28,15 +28,18 @@ from notification.domain.subscriptions import Subscription, subscribable_types
 from notification.domain.webhooks import State
 from notification.handlers.messages import Notifier
 from notification.handlers.outcomes import OutcomeRecorder
+from notification.handlers.partner_feed import PartnerFeed
 from notification.handlers.policies import Policies
 from notification.handlers.webhooks import WebhookWorker
 from notification.settings import Settings
 
 from ..conftest import DISTRICT, Samples
 from .fakes import (
+    FakeCaseFacts,
     FakeChannel,
     FakeDeferredEvents,
     FakeDeliveryLog,
+    FakePersonalData,
     FakeRecipients,
     FakeSubscriptions,
     FakeWebhookOutbox,
@@ -73,16 +76,10 @@ class World:
             subscriptions=self.subscriptions,
             webhooks=self.partner,
             clock=self.clock,
+            personal_data=FakePersonalData(),
         )
-        self.policies = Policies(
-            notifier,
-            worker,
-            self.deliveries,
-            self.deferred,
-            self.subscriptions,
-            self.outbox,
-            self.clock,
-        )
+        feed = PartnerFeed(self.subscriptions, self.outbox, FakeCaseFacts(), self.clock)
+        self.policies = Policies(notifier, worker, self.deliveries, self.deferred, feed)
 
     async def subscribe(self, event_types: list[str], districts: list[str]) -> Subscription:
         subscription = Subscription.new(

@@ -1,4 +1,8 @@
-"""The store of partner subscriptions (``subscriptions``, ``_id`` = subscription id)."""
+"""The store of partner subscriptions (``subscriptions``, ``_id`` = subscription id).
+
+Subscriptions made before purposes and data-sharing levels existed read as
+having no purpose filter and sharing no personal data.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ from typing import Any
 
 from inson_contracts.envelope import Envelope
 from inson_runtime.mongo import Document
-from pymongo import ASCENDING
+from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from notification.domain.sharing import NO_PERSONAL_DATA, DataSharing, Level
 from notification.domain.subscriptions import Subscription, current_type
 
 SUBSCRIPTIONS = "subscriptions"
@@ -25,7 +30,32 @@ def _subscription(doc: Document) -> Subscription:
         districts=tuple(doc.get("districts", ())),
         description=doc.get("description"),
         created_at=doc["created_at"],
+        circumstance_categories=tuple(doc.get("circumstance_categories", ())),
+        service_categories=tuple(doc.get("service_categories", ())),
+        sharing=_sharing(doc.get("sharing")),
     )
+
+
+def _sharing(doc: Document | None) -> DataSharing:
+    if not doc:
+        return NO_PERSONAL_DATA
+    return DataSharing(
+        level=Level(doc["level"]),
+        personal_fields=tuple(doc.get("personal_fields", ())),
+        agreement=doc.get("agreement"),
+        set_by=doc.get("set_by"),
+        set_at=doc.get("set_at"),
+    )
+
+
+def _sharing_document(sharing: DataSharing) -> Document:
+    return {
+        "level": sharing.level.value,
+        "personal_fields": list(sharing.personal_fields),
+        "agreement": sharing.agreement,
+        "set_by": sharing.set_by,
+        "set_at": sharing.set_at,
+    }
 
 
 class MongoSubscriptions:
@@ -37,7 +67,8 @@ class MongoSubscriptions:
         await self.subscriptions.create_index([("owner", ASCENDING), ("created_at", ASCENDING)])
 
     async def add(self, subscription: Subscription) -> None:
-        doc = {k: v for k, v in subscription.__dict__.items() if k != "id"}
+        doc = {k: v for k, v in subscription.__dict__.items() if k not in ("id", "sharing")}
+        doc["sharing"] = _sharing_document(subscription.sharing)
         await self.subscriptions.insert_one({"_id": subscription.id, **doc})
 
     async def page(self, owner: str, *, skip: int, limit: int) -> tuple[list[Subscription], int]:
@@ -59,8 +90,16 @@ class MongoSubscriptions:
         result = await self.subscriptions.delete_one({"_id": subscription_id, "owner": owner})
         return result.deleted_count == 1
 
+    async def set_sharing(self, subscription_id: str, sharing: DataSharing) -> Subscription | None:
+        doc = await self.subscriptions.find_one_and_update(
+            {"_id": subscription_id},
+            {"$set": {"sharing": _sharing_document(sharing)}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return _subscription(doc) if doc else None
+
     async def matching(self, envelope: Envelope) -> list[Subscription]:
         cursor = self.subscriptions.find({"event_types": current_type(envelope)})
         found = [_subscription(doc) async for doc in cursor]
         # Events from before a subscription existed come only through a replay.
-        return [s for s in found if s.matches(envelope) and envelope.time >= s.created_at]
+        return [s for s in found if s.covers(envelope) and envelope.time >= s.created_at]

@@ -19,6 +19,7 @@ suite's 2,000 applications slowed all services through the shared store.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -112,28 +113,27 @@ class MongoWebhookOutbox:
             upsert=True,
         )
 
-    async def replay(self, subscription: Subscription, since: datetime, now: datetime) -> int:
-        """Queue again every matching event since ``since`` and release dead queues."""
-        count = 0
+    async def events_since(self, since: datetime) -> AsyncIterator[Envelope]:
         cursor = self.events.find({"time": {"$gte": since}}, sort=[("time", ASCENDING)])
         async for doc in cursor:
-            envelope = Envelope.model_validate(doc["envelope"])
-            if not subscription.matches(envelope):
-                continue
-            fresh = _new_entry(subscription, envelope, now)
-            again = {key: fresh.pop(key) for key in _RESET}
-            del fresh["generation"]
-            await self.entries.update_one(
-                {"_id": _entry_id(subscription.id, envelope.id)},
-                # A replay bumps the generation, so an attempt in flight now
-                # cannot mark the re-queued entry delivered when it returns.
-                {"$set": again, "$setOnInsert": fresh, "$inc": {"generation": 1}},
-                upsert=True,
-            )
-            count += 1
+            yield Envelope.model_validate(doc["envelope"])
+
+    async def requeue(self, subscription: Subscription, envelope: Envelope, now: datetime) -> None:
+        fresh = _new_entry(subscription, envelope, now)
+        again = {key: fresh.pop(key) for key in _RESET}
+        del fresh["generation"]
+        await self.entries.update_one(
+            {"_id": _entry_id(subscription.id, envelope.id)},
+            # A replay bumps the generation, so an attempt in flight now
+            # cannot mark the re-queued entry delivered when it returns.
+            {"$set": again, "$setOnInsert": fresh, "$inc": {"generation": 1}},
+            upsert=True,
+        )
+
+    async def release(self, subscription_id: str, now: datetime) -> None:
         await self.entries.update_many(
             {
-                "subscription_id": subscription.id,
+                "subscription_id": subscription_id,
                 "state": {"$in": [State.DEAD.value, State.BLOCKED.value]},
             },
             {
@@ -145,7 +145,6 @@ class MongoWebhookOutbox:
                 }
             },
         )
-        return count
 
     async def due_queues(self, now: datetime, limit: int = 500) -> list[tuple[str, str]]:
         """(subscription, subject) queues with an entry due, oldest due first."""

@@ -1,8 +1,8 @@
 """Notification's refusals as problems: the partner handlers' exceptions, and which code.
 
-A refusal of one field of the request answers ``request.invalid`` pointing at
-it; the words of ``SubscriptionRefused`` tell which field. The texts are in
-``api/problems.py``.
+A refusal of fields of the request answers ``request.invalid`` pointing at
+them: ``FieldsRefused`` names them, the words of other ``SubscriptionRefused``
+tell which field. The texts are in ``api/problems.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,11 @@ from inson_runtime.problems import FieldError, Refusal, install_refusals
 from inson_runtime.problems.common import REQUEST_INVALID
 
 from notification.api import problems as p
-from notification.handlers.commands import SubscriptionRefused, UnknownSubscription
+from notification.handlers.commands import (
+    FieldsRefused,
+    SubscriptionRefused,
+    UnknownSubscription,
+)
 
 
 def _field(pointer: str, code: str, words: str) -> Refusal:
@@ -26,6 +30,11 @@ def _field(pointer: str, code: str, words: str) -> Refusal:
 
 REFUSALS = [
     Refusal(UnknownSubscription, p.SUBSCRIPTION_NOT_FOUND),
+    Refusal(
+        FieldsRefused,
+        REQUEST_INVALID,
+        errors=lambda exc, request: [FieldError(at, code) for at, code in exc.fields],
+    ),
     _field("/body/url", "https_required", r"must use https"),
     _field("/body/secret", "secret_format", r"^secret: "),
     _field("/query/since", "timezone_required", r"^since must carry a UTC offset"),

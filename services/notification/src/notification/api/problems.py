@@ -65,6 +65,40 @@ FIELDS = [
         "Ҳамкорлар бу турдаги ҳодисаларга обуна бўла олмайди",
         "На события этого типа партнёры подписаться не могут",
     ),
+    _field(
+        "district_outside_regions",
+        "Tuman koʻrsatilgan viloyatlarning birortasiga ham kirmaydi",
+        "Туман кўрсатилган вилоятларнинг бирортасига ҳам кирмайди",
+        "Район не входит ни в один из указанных регионов",
+    ),
+    _field(
+        "address_not_public",
+        "Webhook manzili ichki tarmoqqa olib boradi (loopback, xususiy, link-local, umumiy, "
+        "multicast, zaxiralangan yoki bulut metadata manzili); faqat ommaviy manzil mumkin",
+        "Webhook манзили ички тармоққа олиб боради (loopback, хусусий, link-local, умумий, "
+        "multicast, захираланган ёки булут metadata манзили); фақат оммавий манзил мумкин",
+        "Адрес вебхука ведёт во внутреннюю сеть (loopback, частный, link-local, общий, "
+        "multicast, зарезервированный или адрес метаданных облака); допустим только "
+        "публичный адрес",
+    ),
+    _field(
+        "host_unresolvable",
+        "Webhook manzilidagi host nomi hech qanday IP manzilga mos kelmaydi",
+        "Webhook манзилидаги хост номи ҳеч қандай IP манзилга мос келмайди",
+        "Имя хоста в адресе вебхука не разрешается ни в один IP-адрес",
+    ),
+    _field(
+        "personal_field_unknown",
+        "Bu obuna hodisalarida bunday shaxsiy maʼlumot maydoni yoʻq",
+        "Бу обуна ҳодисаларида бундай шахсий маълумот майдони йўқ",
+        "В событиях этой подписки нет такого поля персональных данных",
+    ),
+    _field(
+        "no_fields_at_level_none",
+        "«none» darajasida shaxsiy maʼlumot maydonlari koʻrsatilmaydi",
+        "«none» даражасида шахсий маълумот майдонлари кўрсатилмайди",
+        "На уровне «none» поля персональных данных не указываются",
+    ),
 ]
 
 CATALOGUE = Catalogue.of([NO_AREA, SUBSCRIPTION_NOT_FOUND, REFUSED], FIELDS)

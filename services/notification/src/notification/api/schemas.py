@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Self
 
+from inson_contracts.codes.categories import CircumstanceCategory
 from inson_contracts.codes.geography import DISTRICTS_BY_CODE, REGIONS_BY_CODE
+from inson_contracts.codes.services import ServiceCategory
 from inson_contracts.events.values import DistrictCode, RegionCode
 from pydantic import (
     AfterValidator,
@@ -18,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from notification.domain.sharing import DataSharing, Level
 from notification.domain.subscriptions import Subscription, subscribable_types
 from notification.domain.webhooks import Entry
 
@@ -52,10 +55,36 @@ EventType = Annotated[str, Field(max_length=128), AfterValidator(_subscribable)]
 class SubscriptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: WebhookUrl = Field(description="Where deliveries are POSTed.")
+    url: WebhookUrl = Field(
+        description="Where deliveries are POSTed: https to a public address (in the "
+        "development profile also plain http to the loopback). The host is resolved now "
+        "and before every delivery; loopback, private, link-local, shared, multicast, "
+        "reserved and cloud metadata addresses are refused."
+    )
     event_types: list[EventType] = Field(min_length=1, max_length=100)
-    regions: list[KnownRegion] = Field(default_factory=list, max_length=20)
-    districts: list[KnownDistrict] = Field(default_factory=list, max_length=250)
+    regions: list[KnownRegion] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Events of these regions; a region with districts listed is narrowed to them.",
+    )
+    districts: list[KnownDistrict] = Field(
+        default_factory=list,
+        max_length=250,
+        description="Events of these districts; with regions listed, each must lie in one.",
+    )
+    circumstance_categories: list[CircumstanceCategory] = Field(
+        default_factory=list,
+        max_length=5,
+        description="The purpose: only cases whose circumstances fall under one of these "
+        "categories (none: every case).",
+    )
+    service_categories: list[ServiceCategory] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Only events about services of these categories: a referral's "
+        "service, a plan's items, else the case's planned and referred services "
+        "(none: every event).",
+    )
     # Unconstrained here and checked by the handler: a validation error
     # would echo the input, and this input is a secret.
     secret: SecretStr | None = Field(
@@ -66,12 +95,63 @@ class SubscriptionIn(BaseModel):
     description: str | None = Field(default=None, max_length=200)
 
 
+class DataSharingOut(BaseModel):
+    level: Level = Field(
+        description="none: no personal field in a webhook; named_fields: those listed."
+    )
+    personal_fields: list[str]
+    agreement: str | None = None
+    set_by: str | None = None
+    set_at: datetime | None = None
+
+    @classmethod
+    def of(cls, sharing: DataSharing) -> DataSharingOut:
+        return cls(
+            level=sharing.level,
+            personal_fields=list(sharing.personal_fields),
+            agreement=sharing.agreement,
+            set_by=sharing.set_by,
+            set_at=sharing.set_at,
+        )
+
+
+# A reference to a document, as an erasure's: letters, digits and punctuation, no data.
+Agreement = Annotated[str, Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9 ./№#:_-]+$")]
+FieldPath = Annotated[
+    str, Field(max_length=120, pattern=r"^[a-z][a-z0-9_]*(\[\])?(\.[a-z][a-z0-9_]*(\[\])?)*$")
+]
+
+
+class DataSharingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: Level
+    personal_fields: list[FieldPath] = Field(
+        default_factory=list,
+        max_length=50,
+        description="For named_fields: paths of personal fields in the events' data "
+        "(applicant.name, applicant.phone, household[].birth_date; a path names what is "
+        "under it), of the subscription's types.",
+    )
+    agreement: Agreement | None = Field(
+        default=None,
+        description="For named_fields: the data-sharing agreement that allows them "
+        "(its reference, never a person's data).",
+    )
+
+
 class SubscriptionOut(BaseModel):
     id: str
     url: str
     event_types: list[str]
     regions: list[str]
     districts: list[str]
+    circumstance_categories: list[str] = Field(default_factory=list)
+    service_categories: list[str] = Field(default_factory=list)
+    data_sharing: DataSharingOut = Field(
+        default_factory=lambda: DataSharingOut(level=Level.NONE, personal_fields=[]),
+        description="Set by an administrator; by default no personal data.",
+    )
     description: str | None
     created_by: str
     created_at: datetime
@@ -85,6 +165,9 @@ class SubscriptionOut(BaseModel):
             event_types=list(subscription.event_types),
             regions=list(subscription.regions),
             districts=list(subscription.districts),
+            circumstance_categories=list(subscription.circumstance_categories),
+            service_categories=list(subscription.service_categories),
+            data_sharing=DataSharingOut.of(subscription.sharing),
             description=subscription.description,
             created_by=subscription.owner,
             created_at=subscription.created_at,

@@ -2,7 +2,8 @@
 
 Only ``partner_admin`` may use it, and each sees and manages the
 subscriptions they made (another's answer 404, as if absent; see
-``handlers/commands.py``).
+``handlers/commands.py``). A subscription's data-sharing level is an
+administrator's to set, never the partner's.
 """
 
 from __future__ import annotations
@@ -10,10 +11,20 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from inson_runtime.apikit import Moment, Page, PageNo, PageSize, PartnerAdmin, responses, skip_of
+from inson_runtime.apikit import (
+    Admin,
+    Moment,
+    Page,
+    PageNo,
+    PageSize,
+    PartnerAdmin,
+    responses,
+    skip_of,
+)
 
 from notification.api.deps import PartnersDep
 from notification.api.schemas import (
+    DataSharingIn,
     DeliveryOut,
     ReplayOut,
     SubscriptionCreated,
@@ -53,6 +64,8 @@ async def create_subscription(
         event_types=body.event_types,
         regions=body.regions,
         districts=body.districts,
+        circumstance_categories=body.circumstance_categories,
+        service_categories=body.service_categories,
         secret=body.secret.get_secret_value() if body.secret else None,
         description=body.description,
     )
@@ -132,3 +145,22 @@ async def replay(
 ) -> ReplayOut:
     requeued = await partners.replay(principal.sub, subscription_id, since)
     return ReplayOut(requeued=requeued)
+
+
+@router.put(
+    "/subscriptions/{subscription_id}/data-sharing",
+    response_model=SubscriptionOut,
+    responses=responses({404: "No such subscription"}),
+    summary="Set which personal fields a subscription's webhooks carry (administrators only)",
+)
+async def set_data_sharing(
+    subscription_id: str, body: DataSharingIn, principal: Admin, partners: PartnersDep
+) -> SubscriptionOut:
+    subscription = await partners.set_sharing(
+        principal.sub,
+        subscription_id,
+        level=body.level,
+        personal_fields=body.personal_fields,
+        agreement=body.agreement,
+    )
+    return SubscriptionOut.of(subscription)

@@ -1,21 +1,38 @@
-"""Partner subscriptions: which events a partner's webhook receives.
+"""Partner subscriptions: which events a partner's webhook receives, and with what.
 
-A subscription names event types, optionally regions and districts (an
-event matches if its ``region`` or ``district`` extension is among them),
-a webhook URL and a signing secret. The secret is kept to sign deliveries;
-it is shown once, when the subscription is made, and never again.
+A subscription names event types, an area and a purpose, a webhook URL and
+a signing secret. An event is sent when all of these hold:
+
+- its type (the current version of it) is among the subscription's;
+- **area**: no regions and no districts, or the event's district is listed,
+  or its region is listed with none of that region's districts (districts
+  narrow their region; a district outside the listed regions contradicts
+  them and is refused when the subscription is made);
+- **purpose** (``domain/purposes.py``): no circumstance categories, or the
+  case falls under one of them; no service categories, or the event is about
+  a service of one of them.
+
+The secret is kept to sign deliveries; it is shown once, when the
+subscription is made, and never again. What personal data a delivery may
+carry is the subscription's data-sharing level (``domain/sharing.py``),
+which only an administrator sets.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from inson_contracts.codes.categories import CircumstanceCategory
+from inson_contracts.codes.services import ServiceCategory
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import REGISTRY, Event, event_types
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, REFERRALS
+
+from notification.domain.purposes import Purpose
+from notification.domain.sharing import NO_PERSONAL_DATA, DataSharing
 
 # The domain topics. Notification events carry phone numbers and dead
 # letters whole records: neither is for partners.
@@ -40,6 +57,18 @@ def _set_of(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(values)))
 
 
+def region_of(district: str) -> str:
+    """A district's region: SOATO district codes start with their region's four digits."""
+    return district[:4]
+
+
+def outside_regions(regions: Sequence[str], districts: Sequence[str]) -> list[int]:
+    """Positions of the districts no listed region holds (none when no region is listed)."""
+    if not regions:
+        return []
+    return [n for n, district in enumerate(districts) if region_of(district) not in regions]
+
+
 @dataclass(frozen=True)
 class Subscription:
     id: str
@@ -51,6 +80,9 @@ class Subscription:
     districts: tuple[str, ...]
     description: str | None
     created_at: datetime
+    circumstance_categories: tuple[str, ...] = ()
+    service_categories: tuple[str, ...] = ()
+    sharing: DataSharing = NO_PERSONAL_DATA
 
     @classmethod
     def new(
@@ -64,6 +96,8 @@ class Subscription:
         districts: Iterable[str],
         description: str | None,
         now: datetime,
+        circumstance_categories: Iterable[CircumstanceCategory] = (),
+        service_categories: Iterable[ServiceCategory] = (),
     ) -> Subscription:
         return cls(
             id=str(uuid.uuid4()),
@@ -75,12 +109,33 @@ class Subscription:
             districts=_set_of(districts),
             description=description,
             created_at=now,
+            circumstance_categories=_set_of(circumstance_categories),
+            service_categories=_set_of(service_categories),
         )
 
-    def matches(self, envelope: Envelope) -> bool:
+    @property
+    def purpose_bound(self) -> bool:
+        return bool(self.circumstance_categories or self.service_categories)
+
+    def covers(self, envelope: Envelope) -> bool:
+        """The event's type and area are the subscription's (its purpose is checked apart)."""
         # Partners subscribe to current types and get whatever version was written.
         if current_type(envelope) not in self.event_types:
             return False
         if not self.regions and not self.districts:
             return True
-        return envelope.region in self.regions or envelope.district in self.districts
+        if envelope.district in self.districts:
+            return True
+        region = envelope.region or (region_of(envelope.district) if envelope.district else None)
+        narrowed = {region_of(d) for d in self.districts}
+        return region in self.regions and region not in narrowed
+
+    def serves(self, purpose: Purpose) -> bool:
+        """The event is about this subscription's purpose."""
+        if self.circumstance_categories and not purpose.circumstances.intersection(
+            self.circumstance_categories
+        ):
+            return False
+        return not self.service_categories or bool(
+            purpose.services.intersection(self.service_categories)
+        )

@@ -5,8 +5,9 @@
 - ``policy.messages`` -> :meth:`Policies.tell`: events some rule reacts to
   become messages (``handlers/messages.py``);
 - ``policy.partners`` -> :meth:`Policies.fan_out`: every partner event is
-  kept for replays and queued for the subscriptions it matches (kept
-  sealed: the worker opens it when it sends it);
+  kept for replays and queued for the subscriptions it matches by type, area
+  and purpose (``handlers/partner_feed.py``; kept sealed: the worker opens
+  it only for a subscription allowed named personal fields);
 - ``policy.erasures`` -> :meth:`Policies.erase`: an erasure blanks what the
   service holds outside its read models, the citizen's address in the
   delivery log and events parked for later (the recipients projection reacts
@@ -20,15 +21,14 @@ must not hold up partners, nor a partner the messages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import Event, PersonErased
 
 from notification.handlers.messages import Notifier
-from notification.handlers.ports import DeferredEvents, DeliveryLog, Subscriptions, WebhookQueues
+from notification.handlers.partner_feed import PartnerFeed
+from notification.handlers.ports import DeferredEvents, DeliveryLog
 from notification.handlers.webhooks import WebhookWorker
 
 
@@ -38,17 +38,13 @@ class Policies:
     webhooks: WebhookWorker
     deliveries: DeliveryLog
     deferred: DeferredEvents
-    subscriptions: Subscriptions
-    queues: WebhookQueues
-    clock: Callable[[], datetime]
+    partner_feed: PartnerFeed
 
     async def tell(self, event: Event, envelope: Envelope) -> None:
         await self.notifier.on_event(event, envelope)
 
     async def fan_out(self, event: Event, envelope: Envelope) -> None:
-        await self.queues.remember(envelope)
-        for subscription in await self.subscriptions.matching(envelope):
-            await self.queues.enqueue(subscription, envelope, self.clock())
+        await self.partner_feed.on_event(event, envelope)
 
     async def erase(self, event: PersonErased, envelope: Envelope) -> None:
         await self.deliveries.erase_case(event.case_id)

@@ -9,7 +9,7 @@ may not import handlers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -24,7 +24,10 @@ from notification.domain.deliveries import (
     Status,
     Target,
 )
+from notification.domain.destinations import Refused
+from notification.domain.purposes import Known, Said
 from notification.domain.rules import Intent
+from notification.domain.sharing import DataSharing
 from notification.domain.subscriptions import Subscription
 from notification.domain.webhooks import Entry, State
 
@@ -99,8 +102,13 @@ class Subscriptions(Protocol):
 
     async def delete(self, subscription_id: str, owner: str) -> bool: ...
 
+    async def set_sharing(self, subscription_id: str, sharing: DataSharing) -> Subscription | None:
+        """The subscription with its new data-sharing level; None if there is none."""
+        ...
+
     async def matching(self, envelope: Envelope) -> list[Subscription]:
-        """Subscriptions the event is for, made before it happened."""
+        """Subscriptions whose types and area cover the event, made before it happened
+        (their purpose is checked by the caller)."""
         ...
 
 
@@ -113,10 +121,6 @@ class PartnerQueues(Protocol):
         self, subscription_id: str, state: State | None, *, skip: int, limit: int
     ) -> tuple[list[Entry], int]: ...
 
-    async def replay(self, subscription: Subscription, since: datetime, now: datetime) -> int:
-        """Queue again every matching event since ``since`` and release dead queues."""
-        ...
-
     async def forget(self, subscription_id: str) -> None: ...
 
 
@@ -128,6 +132,18 @@ class WebhookQueues(Protocol):
     async def enqueue(
         self, subscription: Subscription, envelope: Envelope, now: datetime
     ) -> None: ...
+
+    def events_since(self, since: datetime) -> AsyncIterator[Envelope]:
+        """Every event kept for partners since ``since``, oldest first (stored sealed)."""
+        ...
+
+    async def requeue(self, subscription: Subscription, envelope: Envelope, now: datetime) -> None:
+        """Queue the event again for the subscription, whatever became of it before."""
+        ...
+
+    async def release(self, subscription_id: str, now: datetime) -> None:
+        """Dead and blocked deliveries of the subscription are tried again from now."""
+        ...
 
     async def envelope(self, event_id: str) -> dict[str, Any] | None:
         """The event as stored (sealed), in structured CloudEvents form."""
@@ -156,6 +172,24 @@ class WebhookQueues(Protocol):
 class Webhooks(Protocol):
     async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> str | None:
         """None when the partner took it, else what went wrong."""
+        ...
+
+
+class CaseFacts(Protocol):
+    """What events said of each case's and referral's purpose (``domain/purposes.py``)."""
+
+    async def learn(self, said: Said) -> None:
+        """Add what an event says; what was known stays (facts only grow)."""
+        ...
+
+    async def known(self, said: Said) -> Known:
+        """What is known of the event's case and referral."""
+        ...
+
+
+class Destinations(Protocol):
+    async def refusal(self, url: str) -> Refused | None:
+        """Why webhooks may not go to ``url`` (its host resolved now); None if they may."""
         ...
 
 

@@ -4,6 +4,10 @@ Each tick takes the queues with something due and, for each, sends the head,
 then the next, while they succeed. Queues run side by side (bounded), the
 entries of one queue strictly one after another. The clock is injected, so a
 test can walk through a day of retries in milliseconds.
+
+A body carries what the subscription's data-sharing level allows, as it is
+when the attempt is made (``domain/sharing.py``): events are kept sealed and
+opened only for a subscription that may receive named personal fields.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from datetime import datetime
 
 import structlog
 from inson_contracts.envelope import STRUCTURED_JSON
+from inson_contracts.events import REGISTRY
 from inson_runtime.observability.metrics import get_or_create
 from inson_runtime.privacy import SealError
 from prometheus_client import Counter
 
 from notification.domain.backoff import webhook_retry_at
+from notification.domain.sharing import Level, webhook_data
 from notification.domain.signing import sign
 from notification.domain.subscriptions import Subscription
 from notification.domain.webhooks import Entry, State
@@ -51,14 +57,14 @@ class WebhookWorker:
         subscriptions: Subscriptions,
         webhooks: Webhooks,
         clock: Callable[[], datetime],
+        personal_data: PersonalData,
         concurrency: int = 8,
         lease_s: float = 60.0,
-        personal_data: PersonalData | None = None,
     ) -> None:
         self.queues = queues
-        # Events are stored sealed and opened only when sent: a partner gets
-        # the personal fields while the person's key exists, and an event
-        # sent (or replayed) after an erasure carries none.
+        # Events are stored sealed and opened only when sent: a partner whose
+        # level allows named fields gets them while the person's key exists,
+        # and an event sent (or replayed) after an erasure carries none.
         self.personal_data = personal_data
         self.subscriptions = subscriptions
         self.webhooks = webhooks
@@ -125,13 +131,15 @@ class WebhookWorker:
         envelope = await self.queues.envelope(head.event_id)
         if envelope is None:
             return "event no longer stored"
-        if self.personal_data is not None:
+        event_type, data = str(envelope["type"]), envelope["data"]
+        sharing = subscription.sharing
+        if sharing.level is Level.NAMED_FIELDS:
             try:
-                data = await self.personal_data.open(str(envelope["type"]), envelope["data"])
+                data = await self.personal_data.open(event_type, data)
             except SealError:
                 return "personal data does not open with its key"
-            envelope = {**envelope, "data": data}
-        body = body_of(envelope)
+        shared = webhook_data(sharing, REGISTRY.class_for(event_type), data, head.subject)
+        body = body_of({**envelope, "data": shared})
         timestamp = int(now.timestamp())
         headers = {
             "content-type": STRUCTURED_JSON,

@@ -1,0 +1,1 @@
+"""``make partner-demo``: a verifying webhook receiver, subscribed as a partner would."""
