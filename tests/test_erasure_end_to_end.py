@@ -252,6 +252,18 @@ async def test_an_erased_person_is_unreadable_everywhere_and_the_statistics_stay
         )
         assert created.status_code == 201, created.text
         subscription_id = created.json()["id"]
+        # Its agreement lets it receive the applicant's and household's
+        # personal fields, which an admin records (by default it gets none).
+        shared = await notification.put(
+            f"/v1/subscriptions/{subscription_id}/data-sharing",
+            headers=admin,
+            json={
+                "level": "named_fields",
+                "personal_fields": ["applicant", "address", "household", "circumstances_note"],
+                "agreement": "DSA-2026/014",
+            },
+        )
+        assert shared.status_code == 200, shared.text
 
         ids: dict[str, str] = {}
         for who, name, phone, pinfl in (

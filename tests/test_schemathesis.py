@@ -176,6 +176,7 @@ def _schemathesis(platform: Platform, service: str, output: Path) -> subprocess.
         **os.environ,
         "INSON_FUZZ_CASE_ID": platform.case_ids[service],
         "INSON_FUZZ_PARTNER_TOKEN": platform.token("partner_admin"),
+        "INSON_FUZZ_ADMIN_TOKEN": platform.token("admin"),
         "INSON_FUZZ_WINDOW_TOKEN": platform.token(
             "window_operator", service_center=f"psc-{DISTRICT}"
         ),
