@@ -15,6 +15,7 @@ from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 from inson_contracts.events import Event
 from pymongo import AsyncMongoClient
@@ -54,6 +55,10 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
         "headers": {"Retry-After": {"schema": {"type": "integer"}}},
     },
 }
+
+
+# Where /docs and /redoc find Swagger UI's and ReDoc's files.
+DOCS_ASSETS = "/docs/assets"
 
 
 @dataclass
@@ -258,12 +263,16 @@ def build_app(
             await runtime.stop()
             log.info("service stopped", service=runtime.service)
 
-    app = FastAPI(
+    # /docs (Swagger UI) and /redoc load their scripts, styles and icon from the
+    # service itself (DOCS_ASSETS, files of the installed fastapi-offline
+    # package): FastAPI's own pages fetch them from a CDN, blank offline.
+    app = FastAPIOffline(
         title=title,
         description=description,
         version="0.1.0",
         lifespan=lifespan,
         responses=COMMON_RESPONSES,
+        static_url=DOCS_ASSETS,
     )
     app.state.runtime = runtime
     install_authenticator(app, authenticator or Authenticator.from_settings())
