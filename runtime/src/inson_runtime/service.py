@@ -59,7 +59,7 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-# Where /docs and /redoc find Swagger UI's and ReDoc's files.
+# Where /docs finds Swagger UI's files.
 DOCS_ASSETS = "/docs/assets"
 
 
@@ -265,9 +265,10 @@ def build_app(
             await runtime.stop()
             log.info("service stopped", service=runtime.service)
 
-    # /docs (Swagger UI) and /redoc load their scripts, styles and icon from the
-    # service itself (DOCS_ASSETS, files of the installed fastapi-offline
-    # package): FastAPI's own pages fetch them from a CDN, blank offline.
+    # /docs (Swagger UI) loads its script, style and icon from the service itself
+    # (DOCS_ASSETS, files of the installed fastapi-offline package): FastAPI's own
+    # page fetches them from a CDN, blank offline. No /redoc: ReDoc's bundle
+    # still fetches its logo from its CDN.
     app = FastAPIOffline(
         title=title,
         description=description,
@@ -275,6 +276,7 @@ def build_app(
         lifespan=lifespan,
         responses=COMMON_RESPONSES,
         static_url=DOCS_ASSETS,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     install_authenticator(app, authenticator or Authenticator.from_settings())
