@@ -3,21 +3,30 @@
 # refusal and a revision on the way, through the running services' APIs
 # (start them with `make run` first).
 #
-#   scripts/walkthrough-providers.sh
+#   scripts/walkthrough-providers.sh  from any directory
+#
+# The services' addresses: INSON_INTAKE_URL (http://127.0.0.1:8001),
+# INSON_ASSESSMENT_URL (:8002) and INSON_REFERRAL_URL (:8003).
 set -euo pipefail
 
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0
+fi
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-TOKEN_CMD=("$ROOT/.local/tools/bin/uv" run --frozen inson-token)
-PY=("$ROOT/.local/tools/bin/uv" run --frozen python)
-INTAKE=http://127.0.0.1:8001
-ASSESSMENT=http://127.0.0.1:8002
-REFERRAL=http://127.0.0.1:8003
+# --project: the workspace of this checkout, wherever the script is run from.
+TOKEN_CMD=("$ROOT/.local/tools/bin/uv" run --frozen --project "$ROOT" inson-token)
+PY=("$ROOT/.local/tools/bin/uv" run --frozen --project "$ROOT" python)
+INTAKE=${INSON_INTAKE_URL:-http://127.0.0.1:8001}
+ASSESSMENT=${INSON_ASSESSMENT_URL:-http://127.0.0.1:8002}
+REFERRAL=${INSON_REFERRAL_URL:-http://127.0.0.1:8003}
 DISTRICT=1735207   # Beruniy
 MAHALLA=1735207004 # a generated placeholder mahalla of Beruniy
 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 step() { printf '\n== %s\n' "$*"; }
+source "$ROOT/scripts/lib/running.sh"
+need_running intake "$INTAKE" assessment "$ASSESSMENT" referral "$REFERRAL"
 token() { "${TOKEN_CMD[@]}" "$@"; }
 referral_id() { "${PY[@]}" -c "from referral.domain.routing import referral_id; print(referral_id('$1', '$2', ${3:-1}))"; }
 wait_for() { # wait_for <what> <command...>: retry for up to 60 s

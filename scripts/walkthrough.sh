@@ -2,18 +2,28 @@
 # One family from application to an approved individual plan, through the
 # running services' APIs (start them with `make run` first).
 #
-#   scripts/walkthrough.sh
+#   scripts/walkthrough.sh            from any directory
+#
+# The services' addresses: INSON_INTAKE_URL (http://127.0.0.1:8001) and
+# INSON_ASSESSMENT_URL (http://127.0.0.1:8002).
 set -euo pipefail
 
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0
+fi
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TOKEN_CMD=("$ROOT/.local/tools/bin/uv" run --frozen inson-token)
-INTAKE=http://127.0.0.1:8001
-ASSESSMENT=http://127.0.0.1:8002
+# --project: the workspace of this checkout, wherever the script is run from.
+TOKEN_CMD=("$ROOT/.local/tools/bin/uv" run --frozen --project "$ROOT" inson-token)
+INTAKE=${INSON_INTAKE_URL:-http://127.0.0.1:8001}
+ASSESSMENT=${INSON_ASSESSMENT_URL:-http://127.0.0.1:8002}
 DISTRICT=1735207   # Beruniy
 MAHALLA=1735207003 # a generated placeholder mahalla of Beruniy
 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 step() { printf '\n== %s\n' "$*"; }
+source "$ROOT/scripts/lib/running.sh"
+need_running intake "$INTAKE" assessment "$ASSESSMENT"
 
 # A birth date of its own per run: the same name and birth date would join
 # the case of an earlier run (one case per person), whose plan is approved.

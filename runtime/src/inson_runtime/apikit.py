@@ -4,7 +4,8 @@ Routes declare their callers with the role aliases below (``Annotated``
 dependencies), page with :data:`PageNo` / :data:`PageSize` and answer lists
 as :class:`Page` of a typed item, and record the acting user with
 :func:`actor_of`. Error answers are problems (:class:`Problem`, RFC 9457;
-``inson_runtime.problems``); ``responses`` documents a route's.
+``inson_runtime.problems``); ``responses`` documents a route's, ``answer``
+its success with an example body, and ``example_request`` the body it takes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from inson_runtime.auth import Principal, Role, require_roles
+from inson_runtime.docs import kept
 
 # Re-exported: routes name it in their error answers.
 from inson_runtime.problems.model import Problem as Problem
@@ -34,6 +36,34 @@ def responses(by_status: dict[int, str]) -> dict[int | str, dict[str, Any]]:
         status: {"model": Problem, "description": description}
         for status, description in by_status.items()
     }
+
+
+def answer(
+    description: str,
+    example: Any = None,
+    *,
+    status: int = 200,
+    headers: dict[str, Any] | None = None,
+) -> dict[int | str, dict[str, Any]]:
+    """A route's success answer in OpenAPI: what it means and, when it has a body, an
+    example of it (Swagger UI shows it): ``responses=answer("The case", CASE) | ...``."""
+    documented: dict[str, Any] = {"description": description}
+    if example is not None:
+        documented["content"] = {"application/json": {"example": kept(example)}}
+    if headers:
+        documented["headers"] = headers
+    return {status: documented}
+
+
+def example_request(example: Any) -> dict[str, Any]:
+    """A route's ``openapi_extra``: an example of the JSON body it takes, which Swagger UI
+    fills in for "Try it out"."""
+    return {"requestBody": {"content": {"application/json": {"example": kept(example)}}}}
+
+
+def example_page(*items: Any, total: int | None = None, page_size: int = 20) -> dict[str, Any]:
+    """An example answer of a paged list: the first page of ``items`` (of ``total``)."""
+    return {"items": list(items), "page": 1, "page_size": page_size, "total": total or len(items)}
 
 
 class Page(BaseModel, Generic[T]):

@@ -15,15 +15,18 @@ from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 from inson_contracts.events import Event
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from inson_runtime.apikit import answer
 from inson_runtime.audit import AuditLog
 from inson_runtime.auth import Authenticator, CurrentPrincipal, Principal, install_authenticator
 from inson_runtime.body_limit import BodySizeLimit
 from inson_runtime.consumer import EventConsumer
+from inson_runtime.docs import install_examples
 from inson_runtime.eventstore import AppendResult, Causation, EventStore
 from inson_runtime.journal import PublishingJournal
 from inson_runtime.kafka import EventPublisher, make_broker
@@ -54,6 +57,10 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
         "headers": {"Retry-After": {"schema": {"type": "integer"}}},
     },
 }
+
+
+# Where /docs finds Swagger UI's files.
+DOCS_ASSETS = "/docs/assets"
 
 
 @dataclass
@@ -258,12 +265,18 @@ def build_app(
             await runtime.stop()
             log.info("service stopped", service=runtime.service)
 
-    app = FastAPI(
+    # /docs (Swagger UI) loads its script, style and icon from the service itself
+    # (DOCS_ASSETS, files of the installed fastapi-offline package): FastAPI's own
+    # page fetches them from a CDN, blank offline. No /redoc: ReDoc's bundle
+    # still fetches its logo from its CDN.
+    app = FastAPIOffline(
         title=title,
         description=description,
         version="0.1.0",
         lifespan=lifespan,
         responses=COMMON_RESPONSES,
+        static_url=DOCS_ASSETS,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     install_authenticator(app, authenticator or Authenticator.from_settings())
@@ -281,12 +294,33 @@ def build_app(
 
     install_problems(app)
     install_problem_document(app)
+    install_examples(app)
     return app
 
 
 _whoami = APIRouter(tags=["auth"])
 
 
-@_whoami.get("/v1/me", summary="The caller as the token describes them")
+@_whoami.get(
+    "/v1/me",
+    summary="The caller as the token describes them",
+    description="Any valid bearer token: who it names (`sub`), their role and the scope "
+    "every other route is limited to (mahallas, district, service center, providers). "
+    "Use it to check a token before working with it; nothing is recorded.",
+    responses=answer(
+        "The token's user, role and scope",
+        {
+            "sub": "sw-1735207-03",
+            "role": "social_worker",
+            "scope": {
+                "mahallas": ["1735207001", "1735207005"],
+                "service_center": None,
+                "district": "1735207",
+                "providers": [],
+            },
+            "name": None,
+        },
+    ),
+)
 async def whoami(principal: CurrentPrincipal) -> Principal:
     return principal

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -173,10 +174,10 @@ async def publish(bootstrap: str, envelope: Envelope, topic: str = ASSESSMENT_PL
         await broker.stop()
 
 
-async def shoot(page: Page, name: str) -> Path:
+async def shoot(page: Page, name: str, *, full_page: bool = True) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
-    await page.screenshot(path=str(path), full_page=True)
+    await page.screenshot(path=str(path), full_page=full_page)
     print(f"screenshot: {path}")
     return path
 
@@ -479,4 +480,119 @@ async def test_overdue_rows_stand_out_and_api_text_stays_text(browser: Browser) 
             label("signin.expired", Language.UZ_LATN)
         )
         assert await page.evaluate("() => sessionStorage.getItem('inson.console.token')") is None
+        assert problems == []
+
+
+TABLET = {"width": 820, "height": 1180}
+
+
+def _detail(item: dict[str, Any], status: str) -> dict[str, Any]:
+    """A referral as GET /v1/referrals/{id} answers it (the fields the console shows)."""
+    return {
+        **item,
+        "status": status,
+        "referral_code": "86E3B5MF",
+        "center_name": {"uz_latn": "Markaz", "uz_cyrl": "Марказ", "ru": "Центр"},
+        "window_name": {"uz_latn": "Darcha 1", "uz_cyrl": "Дарча 1", "ru": "Окно 1"},
+        "history": [{"type": "issued", "at": item["issued_at"], "by": None}],
+    }
+
+
+async def test_on_a_tablet_the_opened_referral_comes_into_view_and_messages_follow_the_language(
+    browser: Browser,
+) -> None:
+    """At 820 px the queue and the open referral are one column: opening a referral low
+    in a long queue brings it into view. The message an action leaves (done, or refused
+    as already done by a colleague) is worded again when the operator switches language.
+    On answers the test fakes: no Kafka, no store."""
+    app = FastAPI()
+    install_console(app)
+    center = center_serving(DISTRICT, MAHALLA)
+    now = datetime.now(UTC)
+    items = [
+        {**_queue_item(now), "id": f"ref-{n:02d}", "service_name": {"uz_latn": "Xizmat"}}
+        | {"overdue": False, "escalation_level": 0}
+        for n in range(30)
+    ]
+    status = {"ref-00": "delivered"}
+
+    async def fake_api(route: Route) -> None:
+        request = route.request
+        path = urlsplit(request.url).path
+        if path == "/v1/me":
+            await route.fulfill(json={"sub": "op-1", "role": "window_operator", "scope": {}})
+        elif path == "/console/api/center":
+            await route.fulfill(
+                json=OperatorCenter.model_validate(
+                    {**center.model_dump(mode="json"), "windows": center.windows}
+                ).model_dump(mode="json")
+            )
+        elif path == "/v1/queue":
+            await route.fulfill(json={"items": items, "page": 1, "page_size": 100, "total": 30})
+        elif path.endswith("/person"):
+            await route.fulfill(json={"referral_id": "ref-00", "case_id": "c", "at_home": False})
+        elif request.method == "POST" and path.endswith("/accept"):
+            status["ref-00"] = "accepted"
+            body = {"referral_id": "ref-00", "status": "accepted", "escalation_level": 0}
+            await route.fulfill(json=body)
+        elif request.method == "POST":  # a colleague started it first
+            status["ref-00"] = "started"
+            await route.fulfill(
+                status=409,
+                json={
+                    "type": "urn:inson:problem:referral.already_done",
+                    "title": "…",
+                    "status": 409,
+                    "code": "referral.already_done",
+                    "state": "started",
+                    "acted_by": {"id": "op-window-2", "role": "window_operator"},
+                },
+            )
+        else:
+            await route.fulfill(json=_detail(items[0], status["ref-00"]))
+
+    async with serving(app) as base:
+        page = await browser.new_page(viewport=TABLET, locale="uz-UZ")
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        await page.route(lambda url: "/v1/" in url or "/console/api/" in url, fake_api)
+        await page.goto(f"{base}/console")
+        await expect(page.locator("body[data-ready=true]")).to_be_attached()
+        await page.fill("#token", "not-checked-by-the-fake")
+        await expect(page.locator("#window option[value='psc-1735207-w1']")).to_be_attached()
+        await page.click("#signin-submit")
+
+        await expect(page.locator("#queue-rows tr")).to_have_count(30)
+        detail = page.locator("#detail")
+        await expect(detail).not_to_be_in_viewport()  # below the long queue
+        await page.click("tr[data-referral-id='ref-00']")
+        await expect(page.locator("#d-id")).to_have_text("ref-00")
+        await expect(detail).to_be_in_viewport()
+        await expect(page.locator("tr[data-referral-id='ref-00']")).not_to_be_in_viewport()
+        await shoot(page, "window-console-tablet-detail.png", full_page=False)  # what is seen
+
+        message = page.locator("#detail-message")
+        await page.click("button[data-action='accept']")
+        await expect(message).to_have_text(
+            f"{label('action.done', Language.UZ_LATN)}: "
+            f"{label('status.accepted', Language.UZ_LATN)}"
+        )
+        await page.click("button[data-lang='uz-Cyrl']")
+        await expect(message).to_have_text(
+            f"{label('action.done', Language.UZ_CYRL)}: "
+            f"{label('status.accepted', Language.UZ_CYRL)}"
+        )
+        await message.scroll_into_view_if_needed()
+        await shoot(page, "window-console-tablet-message-uz-cyrl.png", full_page=False)
+
+        await page.click("button[data-action='start']")
+        for lang in (Language.UZ_CYRL, Language.RU):
+            await page.click(f"button[data-lang='{lang.value}']")
+            await expect(message).to_have_text(
+                f"{label('error.already', lang)}: {label('status.started', lang)}"
+                f" · {label('error.acted_by', lang)} op-window-2"
+            )
+            await expect(message).to_have_class("message bad")
+        await message.scroll_into_view_if_needed()
+        await shoot(page, "window-console-tablet-refusal-ru.png", full_page=False)
         assert problems == []

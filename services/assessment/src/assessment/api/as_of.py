@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from inson_runtime.apikit import CaseWorker, Moment
+from inson_runtime.apikit import CaseWorker, Moment, answer
 from inson_runtime.audit import Audit
 from inson_runtime.problems import FieldError, invalid_input
 
+from assessment.api import read_examples as examples
 from assessment.api.deps import AssessmentsDep
 from assessment.api.errors import ERRORS
 from assessment.api.schemas import AsOfView
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["assessment"])
 @router.get(
     "/cases/{case_id}/as-of",
     response_model=AsOfView,
-    responses=ERRORS,
+    responses=answer("The case file as known at `at`", examples.AS_OF) | ERRORS,
     summary="The case file as it was known at a past moment, rebuilt from the event store",
 )
 async def case_as_of(

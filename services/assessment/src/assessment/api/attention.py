@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from inson_runtime.apikit import CaseWorker, Page, PageNo, PageSize
+from inson_runtime.apikit import CaseWorker, Page, PageNo, PageSize, answer
 from inson_runtime.audit import Audit
 
+from assessment.api import read_examples as examples
 from assessment.api.deps import OutcomesDep, fields_read
 from assessment.api.errors import ERRORS
 from assessment.handlers.outcomes import AttentionItem, CaseReferral
@@ -18,6 +19,7 @@ router = APIRouter(prefix="/v1", tags=["assessment"])
     response_model=Page[AttentionItem],
     response_model_exclude_unset=True,
     summary="Plan items whose referral was refused, expired, or is overdue",
+    responses=answer("One page of items needing the worker", examples.ATTENTION),
 )
 async def needing_attention(
     principal: CaseWorker,
@@ -43,7 +45,7 @@ async def needing_attention(
     "/case-files/{case_id}/referrals",
     response_model=list[CaseReferral],
     response_model_exclude_unset=True,
-    responses=ERRORS,
+    responses=answer("The case's referrals, oldest first", examples.CASE_REFERRALS) | ERRORS,
     summary="Every referral of the case's plan items, and what became of it",
 )
 async def case_referrals(

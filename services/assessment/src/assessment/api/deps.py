@@ -35,6 +35,19 @@ def _outcomes(request: Request) -> Outcomes:
     return outcomes
 
 
+# The tablet headers as OpenAPI documents them on an answer.
+TABLET_ANSWER_HEADERS = {
+    VERSION_HEADER: {
+        "description": "The case file's version after the command: the next command's base_version",
+        "schema": {"type": "integer"},
+    },
+    MERGED_HEADER: {
+        "description": "Only when the command was based on an older version and merged over "
+        "the changes since: that version",
+        "schema": {"type": "integer"},
+    },
+}
+
 AssessmentsDep = Annotated[Assessments, Depends(_assessments)]
 OutcomesDep = Annotated[Outcomes, Depends(_outcomes)]
 CaseFilesDep = Annotated[CaseFileQueries, Depends(_case_files)]

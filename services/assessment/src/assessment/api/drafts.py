@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
-from inson_runtime.apikit import CaseWorker
+from inson_runtime.apikit import CaseWorker, answer, example_request
 from inson_runtime.audit import Audit
 
+from assessment.api import examples
 from assessment.api.deps import DRAFT_REVISION_HEADER, AssessmentsDep
 from assessment.api.errors import DRAFT_ERRORS, ERRORS
 from assessment.api.schemas import DraftView
@@ -22,7 +23,23 @@ BaseRevision = Query(
 )
 
 
-@router.put("/cases/{case_id}/assessment/draft", status_code=204, responses=DRAFT_ERRORS)
+@router.put(
+    "/cases/{case_id}/assessment/draft",
+    status_code=204,
+    responses=answer(
+        "Saved",
+        status=204,
+        headers={
+            DRAFT_REVISION_HEADER: {
+                "description": "The draft's new revision: the next save's base_revision",
+                "schema": {"type": "integer"},
+            }
+        },
+    )
+    | DRAFT_ERRORS,
+    summary="Save the home-visit questionnaire as far as it goes (a tablet's draft)",
+    openapi_extra=example_request(examples.DRAFT),
+)
 async def save_draft(
     case_id: str,
     principal: CaseWorker,
@@ -31,8 +48,8 @@ async def save_draft(
     response: Response,
     base_revision: Annotated[int | None, BaseRevision] = None,
 ) -> None:
-    """Save the questionnaire as far as it goes; its answers are not validated until
-    completion.
+    """The case's social worker saves the questionnaire as far as it goes, to resume the
+    visit later or on another tablet; its answers are not validated until completion.
 
     The draft is a scratch copy outside the event store; a stale save is
     refused (409, both drafts in the answer), never merged or overwritten.
@@ -47,10 +64,18 @@ async def save_draft(
     response.headers[DRAFT_REVISION_HEADER] = str(revision)
 
 
-@router.get("/cases/{case_id}/assessment/draft", response_model=DraftView, responses=ERRORS)
+@router.get(
+    "/cases/{case_id}/assessment/draft",
+    response_model=DraftView,
+    responses=answer("The saved draft (revision 0 and nulls: none)", examples.DRAFT_VIEW) | ERRORS,
+    summary="The saved questionnaire draft, to resume a home visit",
+)
 async def get_draft(
     case_id: str, principal: CaseWorker, assessments: AssessmentsDep, audit: Audit
 ) -> DraftView:
+    """The last draft saved for the case, who saved it and when, and its revision (send it
+    back as `base_revision` with the next save). Personal data: the read is recorded in
+    the access audit."""
     found = DraftView.of(await assessments.draft(principal, case_id))
     await audit.record([case_id], found.model_fields_set)
     return found

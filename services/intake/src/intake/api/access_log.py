@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from inson_runtime.apikit import Page, PageNo, Supervisor, responses
+from inson_runtime.apikit import Page, PageNo, Supervisor, answer, responses
 from inson_runtime.audit import AuditReview
 
+from intake.api import examples
 from intake.api.deps import CallerArea, IntakeDep, QueriesDep
 from intake.projections.records import AccessRecord
 
@@ -19,7 +20,8 @@ LogPageSize = Annotated[int, Query(ge=1, le=500, description="Records per page")
 @router.get(
     "/cases/{case_id}/access-log",
     response_model=Page[AccessRecord],
-    responses=responses({404: "Not found in your area"}),
+    responses=answer("One page of the case's access records", examples.ACCESS_LOG)
+    | responses({404: "Not found in your area"}),
     summary="Who read this case's personal data: who, role, scope, purpose, when, which fields",
 )
 async def case_access_log(

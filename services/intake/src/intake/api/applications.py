@@ -6,9 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 from inson_contracts.codes.channels import Channel
-from inson_runtime.apikit import Page, PageNo, PageSize, Staff, actor_of, responses
+from inson_runtime.apikit import (
+    Page,
+    PageNo,
+    PageSize,
+    Staff,
+    actor_of,
+    answer,
+    example_page,
+    responses,
+)
 from inson_runtime.audit import Audit
 
+from intake.api import examples
 from intake.api.deps import (
     ApplicationStatus,
     CallerArea,
@@ -26,6 +36,22 @@ LOCATION = {
     "description": "The application: its author reads it there at once.",
     "schema": {"type": "string"},
 }
+
+SUBMISSION = (
+    "A social worker submits what a person or family asked for (on a tablet in the "
+    "mahalla, for the people of their own mahallas), a window operator what was brought "
+    "to the service window (channel `service_window` only), a supervisor or admin any "
+    "channel. One case per person: an application whose applicant already has a case "
+    "(the same PINFL, or the same name and birth date in the same district) joins it "
+    "(`linked`); a likely match (the same birth date and a name a typo, a folded "
+    "spelling or a one-sided patronymic apart, or the same name and birth date in "
+    "another district) joins it waiting for a worker of the case's area to confirm or "
+    "refuse the match (`linked_pending_confirmation`); anyone else gets a case of their own "
+    "(`case_opened`), which assessment then assigns to a social worker of the mahalla. "
+    "The answer is the application as `GET /v1/applications/{id}` gives it, at once, "
+    "with its case and the outcome. Send an Idempotency-Key to retry safely: the same "
+    "key answers the first result (`Idempotent-Replayed: true`).\n\n"
+)
 
 RULES = (
     "Besides the schema, each answered 422 with the field's code: birth dates neither in "
@@ -51,9 +77,14 @@ IdempotencyKey = Annotated[
     response_model=SubmissionOut,
     response_model_exclude_unset=True,
     summary="Submit an application; it opens a case or joins the person's open case",
-    description=RULES,
+    description=SUBMISSION + RULES,
     responses={
-        201: {"headers": {"Location": LOCATION}},
+        **answer(
+            "The application recorded (or, for a repeated Idempotency-Key, as first recorded)",
+            examples.SUBMISSION,
+            status=201,
+            headers={"Location": LOCATION},
+        ),
         **responses(
             {
                 409: "Idempotency-Key reused for a different application",
@@ -91,7 +122,16 @@ async def submit_application(
     "/applications",
     response_model=Page[ApplicationRecord],
     response_model_exclude_unset=True,
-    summary="Applications in your area",
+    summary="Applications in your area, newest first",
+    description="The applications of the caller's area: a social worker's mahallas, a "
+    "supervisor's or window operator's district, everywhere for an admin; filtered by "
+    "district, mahalla, status and channel (a filter that can match nothing is refused, "
+    "422). Personal data: every answer is recorded in the case's access log. The list is "
+    "a read model, moments behind a submission; `GET /v1/applications/{id}` is not.",
+    responses=answer(
+        "One page of applications",
+        example_page(examples.LIKELY_MATCH, examples.APPLICATION, total=2),
+    ),
 )
 async def list_applications(
     principal: Staff,
@@ -122,8 +162,9 @@ async def list_applications(
     "/applications/{application_id}",
     response_model=ApplicationRecord,
     response_model_exclude_unset=True,
-    responses=responses({404: "Not found in your area"}),
-    summary="One application",
+    responses=answer("The application", examples.APPLICATION)
+    | responses({404: "Not found in your area"}),
+    summary="One application: where it went and how it was matched",
 )
 async def get_application(
     application_id: str, principal: Staff, area: CallerArea, reads: ReadsDep, audit: Audit

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from inson_runtime.apikit import Page, PageNo, PageSize, Supervisor
+from inson_runtime.apikit import Page, PageNo, PageSize, Supervisor, answer
 
+from notification.api import examples
 from notification.api.deps import MessageLogDep, district_of
 from notification.domain.deliveries import Status
 from notification.projections.message_queries import LoggedMessage
@@ -20,6 +21,13 @@ router = APIRouter(prefix="/v1", tags=["delivery log"])
     "/messages",
     response_model=Page[LoggedMessage],
     summary="Messages sent in your area, newest first, without addresses",
+    description="The delivery log for an Inson center supervisor (their district; an admin "
+    "everywhere): each message sent to a citizen, social worker or window, why (the event "
+    "type), through which channel (SMS, Telegram, e-mail), in which language and with "
+    "which template, its status, attempts and the reason of the last failure. Filter by "
+    "case or status. Addresses and message texts are personal data and never shown: the "
+    "citizen is named by their case id.",
+    responses=answer("One page of the log", examples.MESSAGES),
 )
 async def list_messages(
     principal: Supervisor,
@@ -39,6 +47,9 @@ async def list_messages(
     "/messages/summary",
     response_model=dict[str, dict[str, int]],
     summary="Messages in your area by status and channel",
+    description="For a supervisor's overview of their district (an admin's of everything): "
+    "the messages counted by status, then by channel.",
+    responses=answer("Counts by status, then channel", examples.SUMMARY),
 )
 async def summary(principal: Supervisor, messages: MessageLogDep) -> dict[str, dict[str, int]]:
     return await messages.summary(district_of(principal))

@@ -18,10 +18,13 @@ from inson_runtime.apikit import (
     PageNo,
     PageSize,
     PartnerAdmin,
+    answer,
+    example_request,
     responses,
     skip_of,
 )
 
+from notification.api import examples
 from notification.api.deps import PartnersDep
 from notification.api.schemas import (
     DataSharingIn,
@@ -43,6 +46,10 @@ router = APIRouter(prefix="/v1", tags=["partner subscriptions"])
     "/event-types",
     response_model=list[str],
     summary="The event types a subscription may name",
+    description="A partner agency's administrator reads the types of the platform's "
+    "events (the contracts' catalogue: cases opened and closed, plans approved, referrals "
+    "issued, accepted, completed, ...) that a subscription may name in `event_types`.",
+    responses=answer("The subscribable event types", examples.EVENT_TYPES),
 )
 async def list_event_types(principal: PartnerAdmin, partners: PartnersDep) -> list[str]:
     return partners.event_types()
@@ -53,7 +60,19 @@ async def list_event_types(principal: PartnerAdmin, partners: PartnersDep) -> li
     status_code=201,
     response_model=SubscriptionCreated,
     summary="Register a webhook; the answer holds its signing secret, shown only this once",
-    responses={422: {"description": "Invalid subscription"}},
+    description="A partner agency's administrator subscribes an HTTPS endpoint of theirs to "
+    "event types (`GET /v1/event-types`), optionally only for some regions or districts. "
+    "From then on each matching event is POSTed to the URL as JSON, signed as Standard "
+    "Webhooks are (`webhook-id`, `webhook-timestamp`, `webhook-signature`: HMAC-SHA256 "
+    "with the subscription's secret), one at a time per case or referral in the order "
+    "they happened, retried with backoff until delivered or dead. The secret is "
+    "generated unless given, and returned only in this answer: keep it to verify "
+    "deliveries.",
+    responses={
+        **answer("The subscription, with its secret", examples.SUBSCRIPTION_CREATED, status=201),
+        422: {"description": "Invalid subscription"},
+    },
+    openapi_extra=example_request(examples.SUBSCRIPTION_REQUEST),
 )
 async def create_subscription(
     body: SubscriptionIn, principal: PartnerAdmin, partners: PartnersDep
@@ -72,7 +91,14 @@ async def create_subscription(
     return SubscriptionCreated.of(subscription, secret=subscription.secret)
 
 
-@router.get("/subscriptions", response_model=Page[SubscriptionOut], summary="Your subscriptions")
+@router.get(
+    "/subscriptions",
+    response_model=Page[SubscriptionOut],
+    summary="Your subscriptions",
+    description="The subscriptions the calling partner administrator made (never another "
+    "partner's), without their secrets.",
+    responses=answer("One page of your subscriptions", examples.SUBSCRIPTIONS),
+)
 async def list_subscriptions(
     principal: PartnerAdmin, partners: PartnersDep, page: PageNo = 1, page_size: PageSize = 20
 ) -> Page[SubscriptionOut]:
@@ -86,8 +112,12 @@ async def list_subscriptions(
 @router.get(
     "/subscriptions/{subscription_id}",
     response_model=SubscriptionDetail,
-    responses=NOT_FOUND,
+    responses=answer("The subscription and its deliveries by state", examples.SUBSCRIPTION)
+    | NOT_FOUND,
     summary="One subscription, with its deliveries counted by state",
+    description="One of the caller's subscriptions (another partner's answers 404, as if "
+    "absent), without its secret, and how many of its deliveries are pending, being "
+    "delivered, delivered, dead (retries exhausted) or blocked behind a dead one.",
 )
 async def get_subscription(
     subscription_id: str, principal: PartnerAdmin, partners: PartnersDep
@@ -99,8 +129,10 @@ async def get_subscription(
 @router.delete(
     "/subscriptions/{subscription_id}",
     status_code=204,
-    responses=NOT_FOUND,
+    responses=answer("Deleted", status=204) | NOT_FOUND,
     summary="Stop deliveries and forget the subscription and its queue",
+    description="The partner administrator ends one of their subscriptions: nothing more "
+    "is sent to its URL, and the deliveries still queued are dropped.",
 )
 async def delete_subscription(
     subscription_id: str, principal: PartnerAdmin, partners: PartnersDep
@@ -112,8 +144,12 @@ async def delete_subscription(
 @router.get(
     "/subscriptions/{subscription_id}/deliveries",
     response_model=Page[DeliveryOut],
-    responses=NOT_FOUND,
+    responses=answer("One page of deliveries", examples.DELIVERIES) | NOT_FOUND,
     summary="Deliveries of a subscription, e.g. state=dead for those given up",
+    description="What was sent to one of the caller's subscriptions, or is waiting to be: "
+    "each event (id, type, subject, version, time), its state, the attempts made, the "
+    "next one and the last error. A `dead` delivery exhausted its retries and holds the "
+    "events of the same case or referral behind it (`blocked`) until a replay.",
 )
 async def list_deliveries(
     subscription_id: str,
@@ -134,8 +170,13 @@ async def list_deliveries(
     "/subscriptions/{subscription_id}/replay",
     status_code=202,
     response_model=ReplayOut,
-    responses=NOT_FOUND,
+    responses=answer("How many events were queued again", examples.REPLAY, status=202) | NOT_FOUND,
     summary="Deliver again every matching event since a time, in order; retries dead ones",
+    description="After an outage at the partner, or to fill a new endpoint, the partner "
+    "administrator queues again every event matching the subscription since `since` "
+    "(with a UTC offset), in order; dead deliveries are retried too, releasing those "
+    "blocked behind them. Delivery happens in the background: the answer says how many "
+    "were queued.",
 )
 async def replay(
     subscription_id: str,

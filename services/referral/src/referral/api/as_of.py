@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from inson_runtime.apikit import Moment, Supervisor, responses
+from inson_runtime.apikit import Moment, Supervisor, answer, responses
 from inson_runtime.audit import Audit
 from inson_runtime.problems import FieldError, invalid_input
 
+from referral.api import examples
 from referral.api.deps import ReferralsDep, area_of
 from referral.api.schemas import ReferralAsOf
 
@@ -18,7 +19,8 @@ router = APIRouter(prefix="/v1", tags=["referrals"])
 @router.get(
     "/cases/{case_id}/referrals/as-of",
     response_model=list[ReferralAsOf],
-    responses=responses({404: "No referrals of the case in your area by that moment"}),
+    responses=answer("Each referral of the case as it stood at `at`", examples.AS_OF)
+    | responses({404: "No referrals of the case in your area by that moment"}),
     summary="A case's referrals and their states as they stood at a past moment",
 )
 async def referrals_as_of(

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from inson_runtime.apikit import ReferralReader, WindowReader, responses
+from inson_runtime.apikit import ReferralReader, WindowReader, answer, responses
 
+from referral.api import examples
 from referral.api.deps import (
     QueriesDep,
     area_of,
@@ -24,8 +25,14 @@ router = APIRouter(prefix="/v1", tags=["service centers"])
 @router.get(
     "/centers/{center}/board",
     response_model=CenterBoard,
-    responses=responses({404: "No such service center"}),
+    responses=answer("The center's board", examples.CENTER_BOARD)
+    | responses({404: "No such service center"}),
     summary="Open and overdue referrals per window, and how fast referrals are accepted",
+    description="For a service center's operators and the district's supervisor (or an "
+    "admin): as of now, the referrals open at the center and at each window, those "
+    "awaiting acceptance and those past their accept-by deadline, and the median minutes "
+    "to accept over its latest acceptances (up to 1,000; `accepted` counts them). No "
+    "personal data.",
 )
 async def board(
     center: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")],
@@ -40,9 +47,14 @@ async def board(
 @router.get(
     "/providers/{provider}/board",
     response_model=ProviderBoard,
-    responses=responses({404: "No such provider"}),
+    responses=answer("The provider's board", examples.PROVIDER_BOARD)
+    | responses({404: "No such provider"}),
     tags=["providers"],
     summary="A provider's open and overdue referrals, and how fast it accepts them",
+    description="For a provider's operators (or the district's supervisor, or an admin): "
+    "as of now, the provider's open referrals, those awaiting acceptance and those past "
+    "their accept-by deadline, and the median minutes to accept over its latest "
+    "acceptances (up to 1,000; `accepted` counts them). No personal data.",
 )
 async def provider_board(
     provider: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")],

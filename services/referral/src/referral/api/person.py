@@ -4,9 +4,10 @@ address; opened at this read only, and every read recorded in the access audit."
 from __future__ import annotations
 
 from fastapi import APIRouter
-from inson_runtime.apikit import ReferralReader, responses
+from inson_runtime.apikit import ReferralReader, answer, responses
 from inson_runtime.audit import Audit
 
+from referral.api import examples
 from referral.api.deps import ReferralsDep, area_of
 from referral.api.referrals import ReferralId
 from referral.api.schemas import PersonDetail
@@ -18,7 +19,8 @@ router = APIRouter(prefix="/v1", tags=["referrals"])
     "/referrals/{referral_id}/person",
     response_model=PersonDetail,
     response_model_exclude_none=True,
-    responses=responses({404: "No such referral in your area"}),
+    responses=answer("The person (a home-care service: with the address)", examples.PERSON)
+    | responses({404: "No such referral in your area"}),
     summary="Whom the referral is for: name, birth date and, for a service at home, address",
 )
 async def person(

@@ -6,10 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from inson_contracts.events.values import Priority
-from inson_runtime.apikit import Page, PageNo, PageSize, ReferralReader, responses, skip_of
+from inson_runtime.apikit import (
+    Page,
+    PageNo,
+    PageSize,
+    ReferralReader,
+    answer,
+    responses,
+    skip_of,
+)
 from inson_runtime.audit import Audit
 from inson_runtime.problems import FieldError, invalid_input
 
+from referral.api import examples
 from referral.api.deps import (
     QueriesDep,
     area_of,
@@ -50,8 +59,18 @@ ReferralCode = Annotated[
 @router.get(
     "/queue",
     response_model=Page[QueueItem],
-    responses=responses({404: "No such service center, window or provider"}),
+    responses=answer("One page of the queue", examples.QUEUE)
+    | responses({404: "No such service center, window or provider"}),
     summary="Referrals at your center's windows or your providers, the most urgent deadline first",
+    description="The work list of whoever serves referrals: a window operator sees their "
+    "service center's windows, a provider operator their providers, a supervisor their "
+    "district, an admin everything. Open referrals by default (issued, delivered, "
+    "accepted, started), ordered by the accept-by deadline; narrow it to a center, a "
+    "window, a provider, one status or priority, or find the one a citizen shows by its "
+    "referral code. Each row names the service in the three scripts, the deadline, and "
+    "whether it is overdue or escalated to the supervisor. A center, window or provider "
+    "outside the caller's scope is refused (403). Every answer is recorded in the access "
+    "audit.",
 )
 async def queue(
     principal: ReferralReader,

@@ -24,14 +24,14 @@ from inson_contracts.codes.names import Language, LocalizedName
 from inson_contracts.codes.providers import provider
 from inson_contracts.codes.service_model import ProviderType
 from inson_contracts.events.referral import RejectionCode
-from inson_runtime.apikit import Problem
+from inson_runtime.apikit import Problem, answer
 from inson_runtime.auth import Principal, Role, require_roles
 from inson_runtime.problems import ProblemError, install_refusals
 from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.types import Scope
 
-from referral.console import problems
+from referral.console import examples, problems
 from referral.console.labels import DEFAULT_LANGUAGE, LANGUAGE_NAMES, catalogue_json, label
 from referral.reference.centers import Window, service_center
 
@@ -130,8 +130,15 @@ async def labels() -> JSONResponse:
     responses={
         403: {"model": Problem, "description": "The token names no service center"},
         404: {"model": Problem, "description": "The token's center is not in the directory"},
+        **answer(
+            "The center and its windows, names in the three scripts", examples.OPERATOR_CENTER
+        ),
     },
     summary="The caller's service center and its windows, for the console's window choice",
+    description="The window console calls it after sign-in with a window operator's "
+    "token: the service center the token names, with its windows, so the operator picks "
+    "the window they sit at. `placeholder` marks names generated until the real directory "
+    "is loaded.",
 )
 async def operator_center(principal: Operator) -> OperatorCenter:
     code = principal.scope.service_center
@@ -155,8 +162,16 @@ async def operator_center(principal: Operator) -> OperatorCenter:
     responses={
         403: {"model": Problem, "description": "The token names no provider"},
         404: {"model": Problem, "description": "None of the token's providers is in the directory"},
+        **answer(
+            "The token's providers of the directory, names in the three scripts",
+            examples.OPERATOR_PROVIDERS,
+        ),
     },
     summary="The caller's providers, for the console's provider choice",
+    description="The console calls it after sign-in with a provider operator's token "
+    "(a health facility's, an employment center's, an NGO's, ...): the providers the "
+    "token names that the provider directory knows, so the operator picks the one they "
+    "work for. Providers since removed from the directory are left out.",
 )
 async def operator_providers(principal: ProviderOperator) -> OperatorProviders:
     if not principal.scope.providers:

@@ -19,6 +19,9 @@ const state = {
   polled: null, // {key, at, bad}: what the last poll says, re-labelled with the language
 };
 const CODE = /^[0-9A-HJKMNP-TV-Z]{8}$/;
+// The layout's one column (console.css: the detail below the queue, so an opened
+// referral may be below the fold): the width where that begins.
+const ONE_COLUMN = window.matchMedia("(max-width: 1000px)");
 
 async function api(method, url, body, token) {
   // Refusals come as problems (code, title, detail) in the language shown.
@@ -288,7 +291,10 @@ function renderQueue() {
 function onRowActivate(event) {
   const row = event.target.closest("tr[data-referral-id]");
   if (!row || (event.type === "keydown" && event.key !== "Enter")) return;
-  detail.open(row.dataset.referralId).then(renderQueue);
+  detail.open(row.dataset.referralId).then(() => {
+    renderQueue();
+    if (ONE_COLUMN.matches) $("detail").scrollIntoView({ block: "start" });
+  });
   renderQueue();
 }
 

@@ -17,6 +17,9 @@ export function createDetail(api, changed) {
   let shown = null;
   let selected = null;
   let person = null; // {id, data}: the person of the open referral, once read
+  // The message shown after an action, kept as its parts so that a language
+  // switch words it again: {key, bad, extra: () => text} or null.
+  let said = null;
 
   function render(d, keepForm) {
     shown = d;
@@ -86,10 +89,17 @@ export function createDetail(api, changed) {
     $("actions").hidden = Boolean(id) || !(shown && (ACTIONS[shown.status] || []).length);
   }
 
+  // extra: a function giving the text after the label (it may use t()), or none.
   function message(key, bad, extra) {
-    $("detail-message").hidden = !key;
-    $("detail-message").textContent = key ? t(key) + (extra ? `: ${extra}` : "") : "";
-    $("detail-message").classList.toggle("bad", Boolean(bad));
+    said = key ? { key, bad, extra } : null;
+    renderMessage();
+  }
+
+  function renderMessage() {
+    const more = said && said.extra ? said.extra() : "";
+    $("detail-message").hidden = !said;
+    $("detail-message").textContent = said ? t(said.key) + (more ? `: ${more}` : "") : "";
+    $("detail-message").classList.toggle("bad", Boolean(said && said.bad));
   }
 
   // `expected`: the status an action just answered. The detail is read from a
@@ -132,10 +142,12 @@ export function createDetail(api, changed) {
     for (const b of buttons) b.disabled = true;
     try {
       const res = await api("POST", `/v1/referrals/${encodeURIComponent(id)}/${action}`, body);
-      if (res.status === 200) message("action.done", false, t(`status.${res.data.status}`));
+      const done = res.data && res.data.status;
+      if (res.status === 200) message("action.done", false, () => t(`status.${done}`));
       else if (res.status === 409) message(...refusal(res.data));
       else if (res.status === 422) message("reject.reason_needed", true);
-      else if (res.status !== 401) message("error.generic", true, res.data && res.data.title);
+      // The problem's title came in the language of the moment: kept as it is.
+      else if (res.status !== 401) message("error.generic", true, () => (res.data && res.data.title) || "");
       if (res.status === 200 || res.status === 409) {
         await open(id, res.status === 200 ? res.data.status : res.data.state);
         changed();
@@ -153,8 +165,10 @@ export function createDetail(api, changed) {
   // possible now; either way the current state, and who brought it there.
   function refusal(problem) {
     const key = problem.code === "referral.already_done" ? "error.already" : "error.conflict";
-    let extra = t(`status.${problem.state}`);
-    if (problem.acted_by) extra += ` · ${t("error.acted_by")} ${problem.acted_by.id}`;
+    const extra = () => {
+      const state = t(`status.${problem.state}`);
+      return problem.acted_by ? `${state} · ${t("error.acted_by")} ${problem.acted_by.id}` : state;
+    };
     return [key, true, extra];
   }
 
@@ -188,6 +202,9 @@ export function createDetail(api, changed) {
   return {
     open, close,
     selected: () => selected,
-    relabel: () => { if (shown) render(shown, true); },
+    relabel: () => {
+      if (shown) render(shown, true);
+      renderMessage();
+    },
   };
 }

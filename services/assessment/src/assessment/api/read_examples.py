@@ -1,0 +1,276 @@
+"""Example answers of the assessment API's reads (case files, the attention list, a
+case file as of a moment), as the running service gives them (ids and times from a
+local run; the household is fictitious). Routes show them in OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+AS_OF: dict[str, Any] = {
+    "case_id": "6baf1686-c4c8-51c8-819c-6719f437f667",
+    "at": "2026-12-06T02:49:30Z",
+    "version": 11,
+    "last_event_at": "2026-12-06T02:49:11.251874Z",
+    "worker_id": "sw-1735207-03",
+    "district": "1735207",
+    "mahalla": "1735207005",
+    "assessment": {
+        "assessment_id": "4cdc2740-a7d8-5623-968d-732d4d5a9379",
+        "situation": {
+            "members": [
+                {
+                    "member_ref": "m1",
+                    "relation": None,
+                    "age": 41,
+                    "sex": "female",
+                    "disability_group": None,
+                    "needs_help_with_daily_living": False,
+                    "chronic_illness": False,
+                    "functional_limitations": [],
+                    "employment": "unemployed_seeking",
+                    "schooling": "not_of_school_age",
+                },
+                {
+                    "member_ref": "m2",
+                    "relation": "child",
+                    "age": 11,
+                    "sex": "male",
+                    "disability_group": None,
+                    "needs_help_with_daily_living": False,
+                    "chronic_illness": False,
+                    "functional_limitations": [],
+                    "employment": "child",
+                    "schooling": "attending",
+                },
+            ],
+            "income_sources": [{"kind": "child_allowance", "monthly_amount_uzs": 450000}],
+            "housing": "adequate",
+            "protection_risks": ["neglect"],
+            "resources": {
+                "relatives_support": False,
+                "owns_home": False,
+                "land_plot": False,
+                "livestock": False,
+                "skills": [],
+            },
+            "observations": None,
+        },
+        "score_model": "need-score/1",
+        "need_score": 50.0,
+        "need_level": "high",
+        "contributions": [
+            {
+                "factor": "income_per_person",
+                "points": 30.0,
+                "explanation": "Income per person below half of the "
+                "reference line of 648,000 UZS/month: +30",
+            },
+            {
+                "factor": "unemployed_working_age",
+                "points": 5.0,
+                "explanation": "1 member of working age unemployed and seeking work: +5",
+            },
+            {
+                "factor": "risk_neglect",
+                "points": 15.0,
+                "explanation": "Neglect of a child or a dependent adult: +15",
+            },
+        ],
+        "eligible_services": ["CHILD-04", "CASH-03", "CHILD-01", "FAM-01", "KIND-01", "CASH-01"],
+        "completed_by": "sw-1735207-03",
+        "completed_at": "2026-12-06T02:48:44.700273Z",
+    },
+    "plan": {
+        "plan_id": "fd38fbec-0bca-589f-ad2a-0779282f05ea",
+        "status": "approved",
+        "version": 3,
+        "items": [
+            {
+                "item_id": "item-child-04",
+                "service_code": "CHILD-04",
+                "provider_type": "inson_center",
+                "priority": "emergency",
+                "due_by": "2026-12-07",
+                "goal": None,
+                "needs": [],
+                "provider": None,
+            },
+            {
+                "item_id": "item-cash-03",
+                "service_code": "CASH-03",
+                "provider_type": "social_service_window",
+                "priority": "urgent",
+                "due_by": None,
+                "goal": None,
+                "needs": [],
+                "provider": None,
+            },
+        ],
+        "completed_items": [],
+    },
+    "open_conflicts": ["8f5a0b6e-2079-57b9-8c3c-d84f0bb2f399"],
+}
+
+CASE_FILE: dict[str, Any] = {
+    "case_id": "6baf1686-c4c8-51c8-819c-6719f437f667",
+    "version": 13,
+    "worker_id": "sw-1735207-02",
+    "district": "1735207",
+    "mahalla": "1735207005",
+    "open": True,
+    "assigned_at": "2026-12-06T02:47:52.873000Z",
+    "visit_id": "1f1d530c-4cf6-5697-9f63-f44c2c0d1d9d",
+    "visit_at": "2026-12-07T05:00:00Z",
+    "assessed": True,
+    "need_level": "high",
+    "need_score": 50.0,
+    "score_model": "need-score/1",
+    "plan_id": "fd38fbec-0bca-589f-ad2a-0779282f05ea",
+    "plan_status": "approved",
+    "plan_version": 3,
+    "items": [
+        {
+            "item_id": "item-child-04",
+            "service_code": "CHILD-04",
+            "provider_type": "inson_center",
+            "priority": "emergency",
+            "due_by": "2026-12-07",
+            "needs": [],
+            "provider": None,
+            "referral": {
+                "referral_id": "ec6de334-32b2-5979-bf7e-60dbbe60a0a9",
+                "referral_code": "THJ2HATX",
+                "status": "issued",
+                "provider_type": "inson_center",
+                "provider": "inson-1735207",
+                "issued_at": "2026-12-06T02:49:10.878000Z",
+                "accept_by": "2026-12-07T02:49:10.878000Z",
+            },
+        },
+        {
+            "item_id": "item-cash-03",
+            "service_code": "CASH-03",
+            "provider_type": "social_service_window",
+            "priority": "urgent",
+            "due_by": None,
+            "needs": [],
+            "provider": None,
+            "referral": {
+                "referral_id": "7bdf20be-b5ba-5122-8076-633ecd17b1f7",
+                "referral_code": "86E3B5MF",
+                "status": "delivered",
+                "provider_type": "social_service_window",
+                "provider": "psc-1735207-w2",
+                "issued_at": "2026-12-06T02:49:10.992000Z",
+                "accept_by": "2026-12-09T02:49:10.992000Z",
+                "delivered_at": "2026-12-06T02:49:10.992000Z",
+            },
+        },
+        {
+            "item_id": "item-kind-01",
+            "service_code": "KIND-01",
+            "provider_type": "mahalla",
+            "priority": "emergency",
+            "due_by": None,
+            "needs": [],
+            "provider": None,
+            "referral": {
+                "referral_id": "3e6f2046-78a4-52c5-b968-e561c9475ee9",
+                "referral_code": "HRNBAFPQ",
+                "status": "issued",
+                "provider_type": "mahalla",
+                "provider": "mahalla-1735207005",
+                "issued_at": "2026-12-06T02:49:11.059000Z",
+                "accept_by": "2026-12-09T02:49:11.059000Z",
+            },
+        },
+    ],
+    "offered_services": ["CHILD-01", "CASH-01", "CASH-07", "EMP-02", "EMP-05"],
+    "open_conflicts": [],
+    "conflicts_open": 0,
+}
+
+OVERDUE_ITEMS: list[Any] = [
+    {
+        "case_id": "0ac034d2-d2e0-5d41-8a52-b0d4890029e2",
+        "worker_id": "sw-1735207-02",
+        "item_id": "item-home-07",
+        "service_code": "HOME-07",
+        "provider_type": "mahalla",
+        "priority": "urgent",
+        "due_by": "2026-12-09",
+    }
+]
+
+ATTENTION: dict[str, Any] = {
+    "items": [
+        {
+            "case_id": "6baf1686-c4c8-51c8-819c-6719f437f667",
+            "worker_id": "sw-1735207-02",
+            "district": "1735207",
+            "mahalla": "1735207005",
+            "item_id": "item-emp-01",
+            "service_code": "EMP-01",
+            "provider_type": "employment_center",
+            "priority": "routine",
+            "due_by": None,
+            "needs": [],
+            "attention": "refused",
+            "since": "2026-12-06T02:49:59.868000Z",
+            "referral": {
+                "referral_id": "24698e2c-a745-5302-9c01-a0c0859bd5cb",
+                "referral_code": "RNXRF88P",
+                "status": "rejected",
+                "attention": "refused",
+                "provider_type": "employment_center",
+                "provider": "employment-1735207",
+                "issued_at": "2026-12-06T02:49:11.131000Z",
+                "accept_by": "2026-12-16T02:49:11.131000Z",
+                "rejected_at": "2026-12-06T02:49:59.868000Z",
+                "rejection_code": "documents_missing",
+            },
+            "reason": "Mehnat daftarchasi nusxasi yoʻq",
+        }
+    ],
+    "page": 1,
+    "page_size": 20,
+    "total": 1,
+}
+
+CASE_REFERRALS: list[Any] = [
+    {
+        "item_id": "item-cash-03",
+        "service_code": "CASH-03",
+        "referral": {
+            "referral_id": "7bdf20be-b5ba-5122-8076-633ecd17b1f7",
+            "referral_code": "86E3B5MF",
+            "status": "completed",
+            "provider_type": "social_service_window",
+            "provider": "psc-1735207-w2",
+            "issued_at": "2026-12-06T02:49:10.992000Z",
+            "accept_by": "2026-12-09T02:49:10.992000Z",
+            "delivered_at": "2026-12-06T02:49:10.992000Z",
+            "accepted_at": "2026-12-06T02:49:59.596000Z",
+            "started_at": "2026-12-06T02:49:59.694000Z",
+            "completed_at": "2026-12-06T02:49:59.791000Z",
+        },
+        "outcome": "Moddiy yordam tayinlandi",
+    },
+    {
+        "item_id": "item-emp-01",
+        "service_code": "EMP-01",
+        "referral": {
+            "referral_id": "24698e2c-a745-5302-9c01-a0c0859bd5cb",
+            "referral_code": "RNXRF88P",
+            "status": "rejected",
+            "attention": "refused",
+            "provider_type": "employment_center",
+            "provider": "employment-1735207",
+            "issued_at": "2026-12-06T02:49:11.131000Z",
+            "accept_by": "2026-12-16T02:49:11.131000Z",
+            "rejected_at": "2026-12-06T02:49:59.868000Z",
+            "rejection_code": "documents_missing",
+        },
+        "reason": "Mehnat daftarchasi nusxasi yoʻq",
+    },
+]
