@@ -21,6 +21,7 @@ SUBSCRIPTION_REQUEST: dict[str, Any] = {
     "url": "https://hooks.example.org/inson",
     "event_types": ["uz.inson.intake.case.opened.v1", "uz.inson.assessment.plan.approved.v1"],
     "regions": ["1735"],
+    "circumstance_categories": ["child_protection"],
     "description": "Qoraqalpogʻiston: bolalar himoyasi",
 }
 
@@ -30,6 +31,9 @@ SUBSCRIPTION_CREATED: dict[str, Any] = {
     "event_types": ["uz.inson.assessment.plan.approved.v1", "uz.inson.intake.case.opened.v1"],
     "regions": ["1735"],
     "districts": [],
+    "circumstance_categories": ["child_protection"],
+    "service_categories": [],
+    "data_sharing": {"level": "none", "personal_fields": []},
     "description": "Qoraqalpogʻiston: bolalar himoyasi",
     "created_by": "partner-unicef-uz",
     "created_at": "2026-12-06T02:51:23.666768Z",
@@ -47,6 +51,9 @@ SUBSCRIPTIONS: dict[str, Any] = {
             ],
             "regions": ["1735"],
             "districts": [],
+            "circumstance_categories": ["child_protection"],
+            "service_categories": [],
+            "data_sharing": {"level": "none", "personal_fields": []},
             "description": "Qoraqalpogʻiston: bolalar himoyasi",
             "created_by": "partner-unicef-uz",
             "created_at": "2026-12-06T02:51:23.666000Z",
@@ -63,10 +70,39 @@ SUBSCRIPTION: dict[str, Any] = {
     "event_types": ["uz.inson.assessment.plan.approved.v1", "uz.inson.intake.case.opened.v1"],
     "regions": ["1735"],
     "districts": [],
+    "circumstance_categories": ["child_protection"],
+    "service_categories": [],
+    "data_sharing": {"level": "none", "personal_fields": []},
     "description": "Qoraqalpogʻiston: bolalar himoyasi",
     "created_by": "partner-unicef-uz",
     "created_at": "2026-12-06T02:51:23.666000Z",
     "deliveries": {"pending": 1, "delivering": 0, "delivered": 8, "dead": 1, "blocked": 0},
+}
+
+DATA_SHARING_REQUEST: dict[str, Any] = {
+    "level": "named_fields",
+    "personal_fields": ["applicant.name", "applicant.phone"],
+    "agreement": "DSA-2026/014",
+}
+
+SUBSCRIPTION_SHARED: dict[str, Any] = {
+    "id": "791d99a4-ec73-4014-9040-b992a3c7853a",
+    "url": "https://hooks.example.org/inson",
+    "event_types": ["uz.inson.assessment.plan.approved.v1", "uz.inson.intake.case.opened.v1"],
+    "regions": ["1735"],
+    "districts": [],
+    "circumstance_categories": ["child_protection"],
+    "service_categories": [],
+    "data_sharing": {
+        "level": "named_fields",
+        "personal_fields": ["applicant.name", "applicant.phone"],
+        "agreement": "DSA-2026/014",
+        "set_by": "admin-dpo",
+        "set_at": "2026-12-06T03:10:41.208000Z",
+    },
+    "description": "Qoraqalpogʻiston: bolalar himoyasi",
+    "created_by": "partner-unicef-uz",
+    "created_at": "2026-12-06T02:51:23.666000Z",
 }
 
 DELIVERIES: dict[str, Any] = {

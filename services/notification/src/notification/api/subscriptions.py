@@ -61,13 +61,17 @@ async def list_event_types(principal: PartnerAdmin, partners: PartnersDep) -> li
     response_model=SubscriptionCreated,
     summary="Register a webhook; the answer holds its signing secret, shown only this once",
     description="A partner agency's administrator subscribes an HTTPS endpoint of theirs to "
-    "event types (`GET /v1/event-types`), optionally only for some regions or districts. "
+    "event types (`GET /v1/event-types`), optionally only for some regions or districts "
+    "(a district narrows its region; one outside the listed regions is refused) and bound "
+    "to a purpose: circumstance categories (child protection, disability, older people, "
+    "low income, homelessness) and service categories. "
     "From then on each matching event is POSTed to the URL as JSON, signed as Standard "
     "Webhooks are (`webhook-id`, `webhook-timestamp`, `webhook-signature`: HMAC-SHA256 "
     "with the subscription's secret), one at a time per case or referral in the order "
     "they happened, retried with backoff until delivered or dead. The secret is "
     "generated unless given, and returned only in this answer: keep it to verify "
-    "deliveries.",
+    "deliveries. The body carries no personal field until an administrator sets the "
+    "subscription's data-sharing level (`PUT .../data-sharing`).",
     responses={
         **answer("The subscription, with its secret", examples.SUBSCRIPTION_CREATED, status=201),
         422: {"description": "Invalid subscription"},
@@ -191,8 +195,18 @@ async def replay(
 @router.put(
     "/subscriptions/{subscription_id}/data-sharing",
     response_model=SubscriptionOut,
-    responses=responses({404: "No such subscription"}),
+    responses=answer("The subscription with its new level", examples.SUBSCRIPTION_SHARED)
+    | responses({404: "No such subscription"}),
     summary="Set which personal fields a subscription's webhooks carry (administrators only)",
+    description="What a partner may receive follows its data-sharing agreement, so an "
+    "administrator sets it, never the partner. `none` (the default): webhook bodies hold "
+    "ids, codes, areas and dates, and each personal field is withheld (named under "
+    "`sealed`, without its value). `named_fields`: the listed paths of the events' data "
+    "(`applicant.name`, `applicant.phone`, `household[].birth_date`; a path covers what "
+    "is under it) are sent in clear, with the agreement that allows them. The level in "
+    "force when a delivery is attempted applies, retries and replays included; after an "
+    "erasure the fields are gone whatever the level.",
+    openapi_extra=example_request(examples.DATA_SHARING_REQUEST),
 )
 async def set_data_sharing(
     subscription_id: str, body: DataSharingIn, principal: Admin, partners: PartnersDep
