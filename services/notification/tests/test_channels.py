@@ -7,9 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from inson_contracts.events.notification import MessageChannel
 from inson_runtime.testing import free_port
-from notification.adapters.channels.base import Unconfigured
 from notification.adapters.channels.http import SmsGateway, TelegramBot
 from notification.adapters.channels.smtp import SmtpEmail
 from notification.domain.outgoing import DeliveryError, OutgoingMessage
@@ -99,10 +97,3 @@ async def test_an_unreachable_mail_server_is_retryable() -> None:
     with pytest.raises(DeliveryError) as failure:
         await email.send(message("a@staff.inson.example"))
     assert failure.value.retryable
-
-
-async def test_an_unconfigured_channel_fails_for_good() -> None:
-    with pytest.raises(DeliveryError) as failure:
-        await Unconfigured(MessageChannel.SMS).send(message("+998901234567"))
-    assert not failure.value.retryable
-    assert failure.value.reason == "the sms channel is not configured"

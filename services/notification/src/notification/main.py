@@ -61,7 +61,10 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
     db = runtime.db
     client = httpx.AsyncClient(timeout=settings.channel_timeout_s)
 
-    deliveries, deferred = MongoDeliveryLog(db), MongoDeferredEvents(db)
+    deliveries, deferred = MongoDeliveryLog(db), MongoDeferredEvents(db, runtime.sealer)
+    # The key store itself (its erased() reads no cache): an erasure destroys
+    # the key before anything else, so this is where it shows first.
+    erasures = runtime.sealer.keys
     subscriptions, outbox = MongoSubscriptions(db), MongoWebhookOutbox(db)
     messages = Repository(
         runtime.journal, source="inson/notification", stream_prefix=STREAM_PREFIX, replay=replay
@@ -70,7 +73,8 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
         deliveries=deliveries,
         deferred=deferred,
         recipients=MongoRecipients(db, directory),
-        channels=channels(settings, client),
+        channels=channels(settings, client, erasures),
+        erasures=erasures,
         recorder=OutcomeRecorder(messages, deliveries),
         settings=settings,
         clock=clock,

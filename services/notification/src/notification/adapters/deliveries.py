@@ -11,11 +11,20 @@ Each attempt's outcome is pushed onto the entry and turned into a
 NotificationSent / NotificationFailed event afterwards (``unrecorded`` marks
 entries whose outcomes are not all events yet), so an outage of the event
 store never costs an outcome. ``deferred_events`` holds the events parked
-until their recipient is known.
+until their recipient is known, sealed again as they were on the wire (the
+consumer hands them over opened), so a parked event holds no personal data
+in clear and an erasure shreds it like every other copy.
+
+A message whose channel is not configured is ``held`` (no ``due_at``, the
+attempt uncounted) and made due again by :meth:`MongoDeliveryLog.release_held`
+once the channel is configured. An erasure blanks the citizen's entries and
+makes what still waits due at once: the retry job then finds the person
+erased and gives those up through the one path every message takes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +32,7 @@ from inson_contracts.codes.names import Language
 from inson_contracts.envelope import Envelope
 from inson_contracts.events.notification import MessageChannel, RecipientKind
 from inson_runtime.mongo import Document
+from inson_runtime.privacy import Sealer
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -32,6 +42,7 @@ from notification.domain.templates import Template
 
 DELIVERIES = "deliveries"
 DEFERRED = "deferred_events"
+_SCRUBBED = {"address": "", "params": {}, "erased": True}
 
 
 def _delivery_document(delivery: Delivery) -> Document:
@@ -163,36 +174,86 @@ class MongoDeliveryLog:
             {"_id": delivery_id, "recorded": {"$lt": count}}, {"$set": {"recorded": count}}
         )
 
-    async def erase_case(self, case_id: str) -> int:
+    async def erase_case(self, case_id: str, now: datetime) -> int:
         """Blank the citizen's address and message parameters of the case's deliveries.
 
         The log stays (it is the record that messages went out, and counts in
-        statistics); a message still waiting for a retry is given up, since
-        there is no address left to send it to.
+        statistics). A message to the citizen still waiting (a retry, a held
+        one) is made due now: the retry job claims it, finds the person erased
+        and gives it up as withheld, recorded like any final failure. The
+        worker's messages about the case carry nothing personal and go on.
         """
+        citizen = {"case_id": case_id, "kind": RecipientKind.CITIZEN.value}
         await self.deliveries.update_many(
-            {"case_id": case_id, "status": {"$in": [Status.SENDING.value, Status.RETRYING.value]}},
-            {"$set": {"status": Status.FAILED.value, "due_at": None}},
+            citizen | {"status": {"$in": [Status.RETRYING.value, Status.HELD.value]}},
+            {"$set": {"status": Status.RETRYING.value, "due_at": now, "updated_at": now}},
         )
+        result = await self.deliveries.update_many(citizen, {"$set": _SCRUBBED})
+        return result.modified_count
+
+    async def scrub(self, delivery_id: str) -> None:
+        await self.deliveries.update_one({"_id": delivery_id}, {"$set": _SCRUBBED})
+
+    async def hold(self, delivery: Delivery, now: datetime) -> bool:
+        """Park a claimed entry as ``held``; the attempt it was claimed for is not counted."""
+        result = await self.deliveries.update_one(
+            {"_id": delivery.id, "status": Status.SENDING.value, "attempts": delivery.attempts},
+            {
+                "$set": {"status": Status.HELD.value, "due_at": None, "updated_at": now},
+                "$inc": {"attempts": -1},
+            },
+        )
+        return result.modified_count == 1
+
+    async def release_held(
+        self, channels: Collection[MessageChannel], now: datetime, held_since: datetime
+    ) -> int:
+        """Make held entries of these channels due now (the retry job sends them)."""
+        if not channels:
+            return 0
         result = await self.deliveries.update_many(
-            {"case_id": case_id, "kind": RecipientKind.CITIZEN.value},
-            {"$set": {"address": "", "params": {}, "erased": True}},
+            {
+                "status": Status.HELD.value,
+                "channel": {"$in": [channel.value for channel in channels]},
+                "created_at": {"$gte": held_since},
+            },
+            {"$set": {"status": Status.RETRYING.value, "due_at": now, "updated_at": now}},
         )
         return result.modified_count
+
+    async def claim_expired_held(
+        self, held_before: datetime, now: datetime, lease_s: float
+    ) -> Delivery | None:
+        doc = await self.deliveries.find_one_and_update(
+            {"status": Status.HELD.value, "created_at": {"$lt": held_before}},
+            {
+                "$set": {
+                    "status": Status.SENDING.value,
+                    "due_at": now + timedelta(seconds=lease_s),
+                    "updated_at": now,
+                },
+                "$inc": {"attempts": 1},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        return _delivery(doc) if doc else None
 
 
 class MongoDeferredEvents:
     """Events whose recipient the read model does not know yet, waiting for it."""
 
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], sealer: Sealer) -> None:
         self.events = db[DEFERRED]
+        self.sealer = sealer
 
     async def park(self, envelope: Envelope, now: datetime, wait_s: float) -> None:
+        # After an erasure the sealer drops the personal fields instead.
+        data = await self.sealer.seal(envelope.type, envelope.data, envelope.subject)
         await self.events.update_one(
             {"_id": envelope.id},
             {
                 "$setOnInsert": {
-                    "envelope": envelope.to_document(),
+                    "envelope": envelope.model_copy(update={"data": data}).to_document(),
                     "give_up_at": now + timedelta(seconds=wait_s),
                     "due_at": now,
                 }
@@ -203,7 +264,10 @@ class MongoDeferredEvents:
     async def due(self, now: datetime, limit: int = 100) -> list[Parked]:
         cursor = self.events.find({"due_at": {"$lte": now}}, sort=[("due_at", 1)], limit=limit)
         return [
-            Parked(Envelope.model_validate(doc["envelope"]), doc["give_up_at"])
+            Parked(
+                await self.sealer.open_envelope(Envelope.model_validate(doc["envelope"])),
+                doc["give_up_at"],
+            )
             async for doc in cursor
         ]
 
@@ -214,7 +278,7 @@ class MongoDeferredEvents:
         await self.events.delete_one({"_id": event_id})
 
     async def erase_case(self, case_id: str) -> int:
-        """Drop the case's parked events: they hold the opened (readable) data."""
+        """Drop the case's parked events, as before they were kept sealed (older ones are clear)."""
         result = await self.events.delete_many(
             {
                 "$or": [

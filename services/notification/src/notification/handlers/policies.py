@@ -11,7 +11,10 @@
   service holds outside its read models, the citizen's address in the
   delivery log and events parked for later (the recipients projection reacts
   on its own; partner events are kept sealed, so nothing there opens after
-  the key is gone);
+  the key is gone). This is the clean-up, not the guard: the message policy
+  asks the key store before every message to a citizen leaves and after
+  every entry it writes (``handlers/messages.py``), so an erasure wins
+  however its event and a message cross;
 - jobs ``message-retries`` and ``webhook-deliveries``.
 
 Messages and partner deliveries are separate groups: a slow SMS gateway
@@ -51,7 +54,7 @@ class Policies:
             await self.queues.enqueue(subscription, envelope, self.clock())
 
     async def erase(self, event: PersonErased, envelope: Envelope) -> None:
-        await self.deliveries.erase_case(event.case_id)
+        await self.deliveries.erase_case(event.case_id, self.clock())
         await self.deferred.erase_case(event.case_id)
 
     async def retry_messages(self) -> None:
