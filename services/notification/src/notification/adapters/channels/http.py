@@ -56,11 +56,12 @@ class SmsGateway:
         self.token = token
 
     async def send(self, message: OutgoingMessage) -> str | None:
-        headers = {
-            "Authorization": f"Bearer {self.token}",
-            # A gateway that deduplicates drops the copy a crash makes us resend.
-            "Idempotency-Key": message.notification_id,
-        }
+        # A gateway that deduplicates drops the copy a crash makes us resend.
+        headers = {"Idempotency-Key": message.notification_id}
+        if self.token:
+            # Never "Bearer " alone: h11 refuses the trailing space, and every
+            # SMS failed as "provider unreachable" when no token was set.
+            headers["Authorization"] = f"Bearer {self.token}"
         response = await _post(
             self.client, self.url, {"to": message.address, "text": message.text}, headers
         )
