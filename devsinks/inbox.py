@@ -115,6 +115,7 @@ class Inbox:
         answered: int,
         subject: str | None = None,
     ) -> Receipt:
+        received_at = datetime.now(UTC)  # before the lookup, which takes its time
         joined = await self.deliveries.lookup(notification_id)
         async with self._lock:
             first = next(
@@ -127,7 +128,7 @@ class Inbox:
             )
             receipt = Receipt(
                 seq=len(self.receipts) + 1,
-                received_at=datetime.now(UTC),
+                received_at=received_at,
                 channel=channel,
                 to=to,
                 text=text,

@@ -5,6 +5,7 @@ whichever comes first, the erasure or the message, and its entry keeps no addres
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -212,3 +213,24 @@ async def test_the_workers_message_about_an_erased_case_still_goes(world: World)
     (chat,) = world.chat.sent
     assert chat.person is None and chat.address == "5550001"
     assert world.erasures.asked == 0  # staff messages carry nothing of the person
+
+
+async def test_an_entry_whose_address_was_never_written_fails_and_is_not_withheld(
+    world: World,
+) -> None:
+    # The process died between writing the entry and writing its address.
+    world.sms.failures.append(DeliveryError("provider timed out", retryable=True))
+    world.start(sms=True)
+    await world.tell_plan_approved()
+    entry = world.entry()
+    entry.delivery = replace(entry.delivery, address="", params={})
+    world.clock.advance(timedelta(minutes=5))
+
+    await world.notifier.retry_due()
+
+    assert world.sms.attempts == 1 and entry.status is Status.FAILED
+    failed = world.journal.outbox.events_of_type(NotificationFailed)
+    assert [(f.final, f.reason) for f in failed] == [
+        (False, "provider timed out"),
+        (True, "no address: lost before it was written"),
+    ]

@@ -16,11 +16,13 @@ setting) and gives it up, final, when it was held longer than
 exists, so the key store is asked (never a cache) about every message to a
 citizen: after its entry is written and before anything else is done with
 it, and again by the channel right before the provider is called (after the
-rate limiter's wait). An erased person's entry is blanked and given up as
-withheld. An entry written after the erasure policy blanked the case is
-blanked here, since its check then sees the key gone; one written before is
-blanked by that policy. So no address outlives an erasure, and no message
-leaves once the key is gone, whichever side runs first.
+rate limiter's wait). An erased person's address is deleted and the message
+given up as withheld. An address written after the erasure policy deleted
+the case's is deleted here, since the check after writing it sees the key
+gone; one written before is deleted by that policy. So no address outlives
+an erasure, and no message leaves once the key is gone, whichever side runs
+first. (Addresses are deleted, never blanked in place: see
+``adapters/deliveries.py`` on FerretDB's lost updates.)
 """
 
 from __future__ import annotations
@@ -128,6 +130,11 @@ class Notifier:
         if await self._erased(delivery):
             await self._withhold(delivery)
             return
+        if not delivery.address:
+            # Its address was never written: the process died between the two writes.
+            reason = "no address: lost before it was written"
+            await self._settle(delivery, Status.FAILED, sent=False, final=True, reason=reason)
+            return
         if delivery.attempts > settings.message_max_attempts:
             # Claimed again after the last attempt's sender died: give up.
             reason = f"gave up after {settings.message_max_attempts} attempts"
@@ -172,10 +179,7 @@ class Notifier:
 
     async def _erased(self, delivery: Delivery) -> bool:
         person = _person(delivery)
-        if person is None:
-            return False
-        # A blank address is one an erasure blanked already.
-        return not delivery.address or await self.erasures.erased(person)
+        return person is not None and await self.erasures.erased(person)
 
     async def _withhold(self, delivery: Delivery) -> None:
         await self.deliveries.scrub(delivery.id)

@@ -59,11 +59,11 @@ class DeliveryLog(Protocol):
     async def mark_recorded(self, delivery_id: str, count: int) -> None: ...
 
     async def erase_case(self, case_id: str, now: datetime) -> int:
-        """Blank the citizen's address and parameters; what still waits is due at once."""
+        """Delete the citizen's addresses and parameters; what still waits is due at once."""
         ...
 
     async def scrub(self, delivery_id: str) -> None:
-        """Blank one entry's address and parameters (its person was erased)."""
+        """Delete one entry's address and parameters (its person was erased)."""
         ...
 
     async def hold(self, delivery: Delivery, now: datetime) -> bool:
