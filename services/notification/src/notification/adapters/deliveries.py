@@ -21,8 +21,8 @@ once the channel is configured.
 
 **Addresses apart.** Where a message goes and its parameters live in
 ``delivery_addresses`` (same ``_id``), a document inserted once and deleted
-on erasure, never updated. FerretDB on SQLite loses one of two concurrent
-updates of a document (17 of 200 in a probe): an erasure that blanked the
+on erasure, never updated. FerretDB on SQLite can lose one of two
+concurrent updates of a document (17 pairs in 200 in a probe): an erasure that blanked the
 address in the entry itself was undone now and then by the notifier settling
 the same entry at that moment, and the phone came back. A deleted document
 does not come back. The entry is written first, its address second, so a
