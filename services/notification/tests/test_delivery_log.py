@@ -1,5 +1,5 @@
 """The delivery log on the real FerretDB: an erasure that meets the notifier writing the
-same entry never leaves the address behind. FerretDB on SQLite loses one of two
+same entry never leaves the address behind. FerretDB on SQLite can lose one of two
 concurrent updates of a document, so the address lives in a document of its own that is
 only inserted and deleted; this is the case that brought a blanked phone back."""
 
