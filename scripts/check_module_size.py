@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["contracts/src", "runtime/src", "services/*/src"]
+SOURCES = ["contracts/src", "runtime/src", "services/*/src", "devsinks"]
 DATA_TABLES: set[str] = set()
 
 

@@ -707,7 +707,6 @@ class Run:
                 "INSON_SMTP_HOST": "127.0.0.1",
                 "INSON_SMTP_PORT": str(self.gateways.smtp_port),
                 "INSON_CONTACTS_FILE": str(self._contacts_file()),
-                "INSON_WEBHOOK_REQUIRE_HTTPS": "false",
                 "INSON_WEBHOOK_INTERVAL_S": "0.5",
                 "INSON_MESSAGE_RETRY_INTERVAL_S": "1",
                 "INSON_MESSAGE_BACKOFF_FIRST_S": "0.5",

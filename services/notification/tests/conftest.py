@@ -1,7 +1,8 @@
 """Fixtures of the notification tests: a movable clock, contract events as the other
-services publish them, and real local servers on 127.0.0.1 playing the SMS gateway,
-the Telegram bot API, a partner's webhook receiver (HTTP, on uvicorn) and an SMTP
-relay (aiosmtpd)."""
+services publish them, and in-process servers on 127.0.0.1 that record and answer as
+a test tells them (slow, failing, checking signatures): a partner's webhook receiver,
+an SMS gateway or bot API (HTTP, on uvicorn), an SMTP relay's mailbox (aiosmtpd). The
+channels themselves are tested against the dev stand-ins (``sinks.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import contextlib
 import json
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
@@ -19,7 +20,6 @@ from typing import Any
 
 import pytest
 import uvicorn
-from aiosmtpd.controller import Controller
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.codes.service_model import ProviderType
@@ -48,7 +48,6 @@ from inson_contracts.events.intake import Applicant, CaseClosureReason, Consent
 from inson_contracts.events.referral import Destination, RejectionCode
 from inson_contracts.events.values import Actor, Address, PersonName, PlanItem, Priority, Sex
 from inson_contracts.ids import new_event_id
-from inson_runtime.testing import free_port
 
 DISTRICT = "1735207"
 REGION = "1735"
@@ -391,18 +390,6 @@ async def serving(app: FakeHttp) -> AsyncIterator[FakeHttp]:
 
 
 @pytest.fixture
-async def sms_gateway() -> AsyncIterator[FakeHttp]:
-    async with serving(FakeHttp(reply={"id": "gw-1"})) as server:
-        yield server
-
-
-@pytest.fixture
-async def telegram_api() -> AsyncIterator[FakeHttp]:
-    async with serving(FakeHttp(reply={"ok": True, "result": {"message_id": 42}})) as server:
-        yield server
-
-
-@pytest.fixture
 async def webhook_receiver() -> AsyncIterator[FakeHttp]:
     async with serving(FakeHttp()) as server:
         yield server
@@ -421,15 +408,3 @@ class Mailbox:
         self.messages.append(parsed)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Mailbox, int]]:
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield mailbox, port
-    finally:
-        controller.stop()

@@ -32,7 +32,7 @@ from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
 from inson_runtime.service import Runtime
 from inson_runtime.testing import free_port, read_envelopes, start_groups_at_end, wait_for
-from notification.adapters.deliveries import DEFERRED, DELIVERIES
+from notification.adapters.deliveries import ADDRESSES, DEFERRED, DELIVERIES
 from notification.adapters.webhook_http import WebhookDestinations
 from notification.adapters.webhook_outbox import PARTNER_EVENTS
 from notification.domain.rules import short_ref
@@ -538,18 +538,21 @@ async def test_an_outage_is_retried_and_a_crash_before_sending_is_made_good(
 
     # A process died between writing "sending" and calling the gateway; and
     # another entry was sent before: the job sends the first, never the second.
-    log = service.runtime.db[DELIVERIES]
+    log, addresses = service.runtime.db[DELIVERIES], service.runtime.db[ADDRESSES]
     crashed = await log.find_one({"cause_event_id": first.id})
     assert crashed is not None
+    its_address = await addresses.find_one({"_id": crashed["_id"]})
+    assert its_address is not None and its_address["address"] == phone
     lost_phone = fresh_phone()
     past = service.clock() - timedelta(minutes=5)
+    lost = []
     for n, status in enumerate(("sending", "sent")):
+        lost.append(f"crash-{n}-{uuid.uuid4()}")
         await log.insert_one(
             crashed
             | {
-                "_id": f"crash-{n}-{uuid.uuid4()}",
+                "_id": lost[-1],
                 "cause_event_id": f"e-{n}-{uuid.uuid4()}",
-                "address": lost_phone,
                 "status": status,
                 "attempts": 1,
                 "due_at": past,
@@ -558,13 +561,15 @@ async def test_an_outage_is_retried_and_a_crash_before_sending_is_made_good(
                 "unrecorded": False,
             }
         )
+        await addresses.insert_one(its_address | {"_id": lost[-1], "address": lost_phone})
     # And one whose text cannot be written (a template out of step): failed for good.
     broken = crashed | {"_id": f"broken-{uuid.uuid4()}", "cause_event_id": f"e-{uuid.uuid4()}"}
-    await log.insert_one(broken | {"status": "sending", "due_at": past, "params": {}})
+    await log.insert_one(broken | {"status": "sending", "due_at": past})
+    await addresses.insert_one(its_address | {"_id": broken["_id"], "params": {}})
     await service.notifier.retry_due()
     await service.notifier.retry_due()
     assert len(service.sms_to(lost_phone)) == 1
-    assert await log.count_documents({"address": lost_phone, "status": "sent"}) == 2
+    assert await log.count_documents({"_id": {"$in": lost}, "status": "sent"}) == 2
     given_up = await log.find_one({"_id": broken["_id"]})
     assert given_up is not None and given_up["status"] == "failed"
     assert given_up["outcomes"][-1]["reason"] == "message cannot be written: KeyError"

@@ -68,7 +68,10 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
     db = runtime.db
     client = httpx.AsyncClient(timeout=settings.channel_timeout_s)
 
-    deliveries, deferred = MongoDeliveryLog(db), MongoDeferredEvents(db)
+    deliveries, deferred = MongoDeliveryLog(db), MongoDeferredEvents(db, runtime.sealer)
+    # The key store itself (its erased() reads no cache): an erasure destroys
+    # the key before anything else, so this is where it shows first.
+    erasures = runtime.sealer.keys
     subscriptions, outbox = MongoSubscriptions(db), MongoWebhookOutbox(db)
     destinations = WebhookDestinations(
         SystemResolver(timeout_s=settings.webhook_resolve_timeout_s),
@@ -82,7 +85,8 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
         deliveries=deliveries,
         deferred=deferred,
         recipients=MongoRecipients(db, directory),
-        channels=channels(settings, client),
+        channels=channels(settings, client, erasures),
+        erasures=erasures,
         recorder=OutcomeRecorder(messages, deliveries),
         settings=settings,
         clock=clock,
@@ -103,6 +107,7 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
         deliveries=deliveries,
         deferred=deferred,
         partner_feed=partner_feed,
+        clock=clock,
     )
 
     async def prepare() -> None:

@@ -20,8 +20,9 @@ class Settings(ServiceSettings):
     service_name: str = "notification"
     http_port: int = 8004
 
-    # Channels. One left unconfigured fails its messages at once, each with
-    # a NotificationFailed saying so, instead of queueing them for nobody.
+    # Channels. A message for one left unconfigured is held (status "held"
+    # in the delivery log, no attempt made), not failed, and goes out once a
+    # start has the setting; see message_hold_s.
     sms_gateway_url: str | None = None
     sms_gateway_token: SecretStr = SecretStr("")
     telegram_api_base: str | None = None
@@ -60,6 +61,11 @@ class Settings(ServiceSettings):
     # Older events are history (a new consumer group reads topics from the
     # start): telling someone today of last month's visit helps nobody.
     max_event_age_s: float = 2 * 24 * 3600.0
+    # A held message whose channel is configured within this long of when it
+    # was written goes out then; older, it fails for good (NotificationFailed,
+    # final) when the retry job finds it: as with max_event_age_s, news of a
+    # visit days late helps nobody.
+    message_hold_s: float = 2 * 24 * 3600.0
     # How long an event waits for the read model to learn its case's contact.
     recipient_wait_s: float = 3600.0
     recipient_recheck_s: float = 5.0

@@ -8,7 +8,7 @@ nothing, an enqueue twice queues once), not their queries.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from ipaddress import ip_address
@@ -40,6 +40,7 @@ class LogEntry:
     status: Status
     due_at: datetime | None
     updated_at: datetime
+    created_at: datetime
     outcomes: list[Outcome] = field(default_factory=list)
     recorded: int = 0
     unrecorded: bool = False
@@ -59,7 +60,7 @@ class FakeDeliveryLog:
         if delivery.id in self.entries:
             return False
         due = now + timedelta(seconds=lease_s)
-        self.entries[delivery.id] = LogEntry(delivery, Status.SENDING, due, now)
+        self.entries[delivery.id] = LogEntry(delivery, Status.SENDING, due, now, now)
         return True
 
     async def claim_due(self, now: datetime, lease_s: float) -> Delivery | None:
@@ -100,17 +101,54 @@ class FakeDeliveryLog:
         entry.recorded = max(entry.recorded, count)
         entry.unrecorded = len(entry.outcomes) > count
 
-    async def erase_case(self, case_id: str) -> int:
+    async def erase_case(self, case_id: str, now: datetime) -> int:
         erased = 0
         for entry in self.entries.values():
-            if entry.delivery.case_id != case_id:
+            delivery = entry.delivery
+            if delivery.case_id != case_id or delivery.kind is not RecipientKind.CITIZEN:
                 continue
-            if entry.status in (Status.SENDING, Status.RETRYING):
-                entry.status, entry.due_at = Status.FAILED, None
-            if entry.delivery.kind is RecipientKind.CITIZEN:
-                entry.delivery = replace(entry.delivery, address="", params={})
-                erased += 1
+            if entry.status in (Status.RETRYING, Status.HELD):
+                entry.status, entry.due_at, entry.updated_at = Status.RETRYING, now, now
+            entry.delivery = replace(delivery, address="", params={})
+            erased += 1
         return erased
+
+    async def scrub(self, delivery_id: str) -> None:
+        entry = self.entries[delivery_id]
+        entry.delivery = replace(entry.delivery, address="", params={})
+
+    async def hold(self, delivery: Delivery, now: datetime) -> bool:
+        entry = self.entries[delivery.id]
+        if entry.status is not Status.SENDING or entry.delivery.attempts != delivery.attempts:
+            return False
+        entry.status, entry.due_at, entry.updated_at = Status.HELD, None, now
+        entry.delivery = replace(entry.delivery, attempts=delivery.attempts - 1)
+        return True
+
+    async def release_held(
+        self, channels: Collection[MessageChannel], now: datetime, held_since: datetime
+    ) -> int:
+        released = [
+            e
+            for e in self.entries.values()
+            if e.status is Status.HELD
+            and e.delivery.channel in channels
+            and e.created_at >= held_since
+        ]
+        for entry in released:
+            entry.status, entry.due_at, entry.updated_at = Status.RETRYING, now, now
+        return len(released)
+
+    async def claim_expired_held(
+        self, held_before: datetime, now: datetime, lease_s: float
+    ) -> Delivery | None:
+        for entry in self.entries.values():
+            if entry.status is Status.HELD and entry.created_at < held_before:
+                entry.delivery = replace(entry.delivery, attempts=entry.delivery.attempts + 1)
+                entry.status, entry.due_at = Status.SENDING, now + timedelta(seconds=lease_s)
+                entry.updated_at = now
+                return entry.delivery
+        return None
 
 
 def _logged(entry: LogEntry) -> LoggedDelivery:
@@ -188,6 +226,18 @@ class FakeChannel:
             raise self.failures.pop(0)
         self.sent.append(message)
         return f"p-{len(self.sent)}"
+
+
+@dataclass
+class FakeErasures:
+    """The key store's tombstones: the case ids whose person was erased."""
+
+    erased_cases: set[str] = field(default_factory=set)
+    asked: int = 0
+
+    async def erased(self, kid: str, /) -> bool:
+        self.asked += 1
+        return kid in self.erased_cases
 
 
 class FakeSubscriptions:

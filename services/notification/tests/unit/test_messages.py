@@ -23,7 +23,13 @@ from notification.handlers.outcomes import OutcomeRecorder
 from notification.settings import Settings
 
 from ..conftest import REFERRAL_CODE, WINDOW, WORKER, Samples
-from .fakes import FakeChannel, FakeDeferredEvents, FakeDeliveryLog, FakeRecipients
+from .fakes import (
+    FakeChannel,
+    FakeDeferredEvents,
+    FakeDeliveryLog,
+    FakeErasures,
+    FakeRecipients,
+)
 
 PHONE = "+998901234567"
 WORKER_CHAT = "5550001"
@@ -39,6 +45,7 @@ class World:
         self.recipients = FakeRecipients()
         self.sms = FakeChannel(MessageChannel.SMS, list(failures))
         self.chat = FakeChannel(MessageChannel.TELEGRAM)
+        self.erasures = FakeErasures()
         self.messages: Repository[MessageRecord] = Repository(
             self.journal, source="inson/notification", stream_prefix=STREAM_PREFIX, replay=replay
         )
@@ -49,6 +56,7 @@ class World:
             deferred=self.deferred,
             recipients=self.recipients,
             channels={MessageChannel.SMS: self.sms, MessageChannel.TELEGRAM: self.chat},
+            erasures=self.erasures,
             recorder=self.recorder,
             settings=settings,
             clock=self.clock,

@@ -11,6 +11,7 @@ from inson_contracts.codes.names import Language
 from inson_contracts.events import (
     CaseClosed,
     CaseOpened,
+    NotificationFailed,
     PersonErased,
     PlanRevisionProposed,
     SocialWorkerAssigned,
@@ -22,7 +23,7 @@ from inson_runtime.repository import Repository
 from inson_runtime.testing import InMemoryJournal, MovableClock
 from notification.domain.deliveries import Status, Target
 from notification.domain.outcomes import STREAM_PREFIX, replay
-from notification.domain.outgoing import DeliveryError
+from notification.domain.outgoing import WITHHELD, DeliveryError
 from notification.domain.signing import new_secret, verify
 from notification.domain.subscriptions import Subscription, subscribable_types
 from notification.domain.webhooks import State
@@ -39,6 +40,7 @@ from .fakes import (
     FakeChannel,
     FakeDeferredEvents,
     FakeDeliveryLog,
+    FakeErasures,
     FakePersonalData,
     FakeRecipients,
     FakeSubscriptions,
@@ -56,8 +58,10 @@ class World:
         self.partner = FakeWebhooks("HTTP 503")
         self.sms = FakeChannel(MessageChannel.SMS)
         self.recipients = FakeRecipients()
+        self.erasures = FakeErasures()
+        self.journal = InMemoryJournal()
         messages = Repository(
-            InMemoryJournal(),
+            self.journal,
             source="inson/notification",
             stream_prefix=STREAM_PREFIX,
             replay=replay,
@@ -67,6 +71,7 @@ class World:
             deferred=self.deferred,
             recipients=self.recipients,
             channels={MessageChannel.SMS: self.sms},
+            erasures=self.erasures,
             recorder=OutcomeRecorder(messages, self.deliveries),
             settings=Settings(),
             clock=self.clock,
@@ -79,7 +84,7 @@ class World:
             personal_data=FakePersonalData(),
         )
         feed = PartnerFeed(self.subscriptions, self.outbox, FakeCaseFacts(), self.clock)
-        self.policies = Policies(notifier, worker, self.deliveries, self.deferred, feed)
+        self.policies = Policies(notifier, worker, self.deliveries, self.deferred, feed, self.clock)
 
     async def subscribe(self, event_types: list[str], districts: list[str]) -> Subscription:
         subscription = Subscription.new(
@@ -174,7 +179,9 @@ async def test_the_webhook_job_delivers_a_stream_in_order_through_a_retry(world:
     assert (await world.outbox.counts(subscription.id))[State.DELIVERED] == 2
 
 
-async def test_an_erasure_blanks_the_log_and_drops_parked_events(world: World) -> None:
+async def test_an_erasure_blanks_the_log_drops_parked_events_and_withholds_a_retry(
+    world: World,
+) -> None:
     samples = world.samples
     world.recipients.citizens[samples.case_id] = Target(
         samples.case_id, MessageChannel.SMS, "+998901234567", Language.RU
@@ -195,8 +202,20 @@ async def test_an_erasure_blanks_the_log_and_drops_parked_events(world: World) -
         erased_at=samples.now,
     )
 
+    # Intake destroyed the key before it wrote the event.
+    world.erasures.erased_cases.add(samples.case_id)
+
     await world.policies.erase(erased, samples.envelope(erased, f"case-{samples.case_id}"))
 
     assert world.deferred.parked == {}
-    assert logged.status is Status.FAILED and logged.due_at is None  # no address to retry
     assert (logged.delivery.address, logged.delivery.params) == ("", {})
+    # The waiting retry is due at once, and the job gives it up without an attempt.
+    assert logged.status is Status.RETRYING and logged.due_at == world.clock()
+    await world.policies.retry_messages()
+    assert logged.status is Status.FAILED and logged.due_at is None
+    assert world.sms.attempts == 1
+    failed = world.journal.outbox.events_of_type(NotificationFailed)
+    assert [(f.final, f.reason) for f in failed] == [
+        (False, "provider timed out"),
+        (True, WITHHELD),
+    ]

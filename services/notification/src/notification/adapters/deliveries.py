@@ -11,11 +11,33 @@ Each attempt's outcome is pushed onto the entry and turned into a
 NotificationSent / NotificationFailed event afterwards (``unrecorded`` marks
 entries whose outcomes are not all events yet), so an outage of the event
 store never costs an outcome. ``deferred_events`` holds the events parked
-until their recipient is known.
+until their recipient is known, sealed again as they were on the wire (the
+consumer hands them over opened), so a parked event holds no personal data
+in clear and an erasure shreds it like every other copy.
+
+A message whose channel is not configured is ``held`` (no ``due_at``, the
+attempt uncounted) and made due again by :meth:`MongoDeliveryLog.release_held`
+once the channel is configured.
+
+**Addresses apart.** Where a message goes and its parameters live in
+``delivery_addresses`` (same ``_id``), a document inserted once and deleted
+on erasure, never updated. FerretDB on SQLite can lose one of two
+concurrent updates of a document (17 pairs in 200 in a probe): an erasure that blanked the
+address in the entry itself was undone now and then by the notifier settling
+the same entry at that moment, and the phone came back. A deleted document
+does not come back. The entry is written first, its address second, so a
+crash in between leaves an entry without an address (given up as such),
+never an address nobody will delete. An erasure deletes the citizen's
+addresses and makes what still waits due at once: the retry job then finds
+the person erased and gives those up through the one path every message
+takes. Entries of an older release carry their address inline and are
+blanked in place.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +45,7 @@ from inson_contracts.codes.names import Language
 from inson_contracts.envelope import Envelope
 from inson_contracts.events.notification import MessageChannel, RecipientKind
 from inson_runtime.mongo import Document
+from inson_runtime.privacy import Sealer
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -31,17 +54,33 @@ from notification.domain.deliveries import Delivery, LoggedDelivery, Outcome, Pa
 from notification.domain.templates import Template
 
 DELIVERIES = "deliveries"
+ADDRESSES = "delivery_addresses"
 DEFERRED = "deferred_events"
+_PERSONAL = ("address", "params")
 
 
 def _delivery_document(delivery: Delivery) -> Document:
-    doc = dict(delivery.__dict__)
+    doc = {k: v for k, v in delivery.__dict__.items() if k not in _PERSONAL}
     doc["_id"] = doc.pop("id")
     return doc
 
 
-def _delivery(doc: Document) -> Delivery:
+def _address_document(delivery: Delivery) -> Document:
+    return {
+        "_id": delivery.id,
+        "case_id": delivery.case_id,
+        "kind": delivery.kind.value,
+        "address": delivery.address,
+        "params": delivery.params,
+    }
+
+
+def _delivery(doc: Document, address: Document | None = None) -> Delivery:
+    """The entry with its address; blank when there is none (erased, or lost in a crash)."""
     fields: dict[str, Any] = {k: doc.get(k) for k in Delivery.__dataclass_fields__ if k != "id"}
+    found = address or doc  # an older release's entry carries them inline
+    fields["address"] = found.get("address") or ""
+    fields["params"] = found.get("params") or {}
     fields["kind"] = RecipientKind(fields["kind"])
     fields["channel"] = MessageChannel(fields["channel"])
     fields["language"] = Language(fields["language"])
@@ -60,16 +99,24 @@ def _outcome(doc: Document) -> Outcome:
     )
 
 
-def _logged(doc: Document) -> LoggedDelivery:
+def _logged(doc: Document, address: Document | None) -> LoggedDelivery:
     outcomes = tuple(_outcome(o) for o in doc.get("outcomes", []))
-    return LoggedDelivery(_delivery(doc), outcomes, int(doc.get("recorded", 0)))
+    return LoggedDelivery(_delivery(doc, address), outcomes, int(doc.get("recorded", 0)))
 
 
 class MongoDeliveryLog:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.deliveries = db[DELIVERIES]
+        self.addresses = db[ADDRESSES]
+
+    async def _address(self, delivery_id: str) -> Document | None:
+        return await self.addresses.find_one({"_id": delivery_id})
+
+    async def _with_address(self, doc: Document | None) -> Delivery | None:
+        return _delivery(doc, await self._address(doc["_id"])) if doc else None
 
     async def ensure_indexes(self) -> None:
+        await self.addresses.create_index([("case_id", ASCENDING)])
         await self.deliveries.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
         await self.deliveries.create_index([("cause_event_id", ASCENDING), ("kind", ASCENDING)])
         await self.deliveries.create_index([("unrecorded", ASCENDING), ("updated_at", ASCENDING)])
@@ -101,6 +148,9 @@ class MongoDeliveryLog:
             await self.deliveries.insert_one(doc)
         except DuplicateKeyError:
             return False
+        # A duplicate: the first try of this very write got through (a driver retry).
+        with contextlib.suppress(DuplicateKeyError):
+            await self.addresses.insert_one(_address_document(delivery))
         return True
 
     async def claim_due(self, now: datetime, lease_s: float) -> Delivery | None:
@@ -121,7 +171,7 @@ class MongoDeliveryLog:
             sort=[("due_at", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
-        return _delivery(doc) if doc else None
+        return await self._with_address(doc)
 
     async def settle(
         self, delivery: Delivery, status: Status, outcome: Outcome, due_at: datetime | None
@@ -145,13 +195,13 @@ class MongoDeliveryLog:
 
     async def get(self, delivery_id: str) -> LoggedDelivery | None:
         doc = await self.deliveries.find_one({"_id": delivery_id})
-        return _logged(doc) if doc else None
+        return _logged(doc, await self._address(delivery_id)) if doc else None
 
     async def unrecorded(self, older_than: datetime, limit: int = 100) -> list[LoggedDelivery]:
         cursor = self.deliveries.find(
             {"unrecorded": True, "updated_at": {"$lte": older_than}}, limit=limit
         )
-        return [_logged(doc) async for doc in cursor]
+        return [_logged(doc, await self._address(doc["_id"])) async for doc in cursor]
 
     async def mark_recorded(self, delivery_id: str, count: int) -> None:
         await self.deliveries.update_one(
@@ -163,36 +213,97 @@ class MongoDeliveryLog:
             {"_id": delivery_id, "recorded": {"$lt": count}}, {"$set": {"recorded": count}}
         )
 
-    async def erase_case(self, case_id: str) -> int:
+    async def erase_case(self, case_id: str, now: datetime) -> int:
         """Blank the citizen's address and message parameters of the case's deliveries.
 
         The log stays (it is the record that messages went out, and counts in
-        statistics); a message still waiting for a retry is given up, since
-        there is no address left to send it to.
+        statistics). A message to the citizen still waiting (a retry, a held
+        one) is made due now: the retry job claims it, finds the person erased
+        and gives it up as withheld, recorded like any final failure. The
+        worker's messages about the case carry nothing personal and go on.
         """
+        citizen = {"case_id": case_id, "kind": RecipientKind.CITIZEN.value}
+        deleted = await self.addresses.delete_many(citizen)
         await self.deliveries.update_many(
-            {"case_id": case_id, "status": {"$in": [Status.SENDING.value, Status.RETRYING.value]}},
-            {"$set": {"status": Status.FAILED.value, "due_at": None}},
+            citizen | {"status": {"$in": [Status.RETRYING.value, Status.HELD.value]}},
+            {"$set": {"status": Status.RETRYING.value, "due_at": now, "updated_at": now}},
         )
+        # Entries of an older release, with the address inline (only those:
+        # an update of a new entry could undo the notifier's concurrent one).
+        inline = await self.deliveries.update_many(
+            citizen | {"address": {"$exists": True, "$ne": ""}},
+            {"$set": {"address": "", "params": {}}},
+        )
+        return deleted.deleted_count + inline.modified_count
+
+    async def scrub(self, delivery_id: str) -> None:
+        await self.addresses.delete_one({"_id": delivery_id})
+        # An older release's entry: its inline address, blanked in place.
+        await self.deliveries.update_one(
+            {"_id": delivery_id, "address": {"$exists": True, "$ne": ""}},
+            {"$set": {"address": "", "params": {}}},
+        )
+
+    async def hold(self, delivery: Delivery, now: datetime) -> bool:
+        """Park a claimed entry as ``held``; the attempt it was claimed for is not counted."""
+        result = await self.deliveries.update_one(
+            {"_id": delivery.id, "status": Status.SENDING.value, "attempts": delivery.attempts},
+            {
+                "$set": {"status": Status.HELD.value, "due_at": None, "updated_at": now},
+                "$inc": {"attempts": -1},
+            },
+        )
+        return result.modified_count == 1
+
+    async def release_held(
+        self, channels: Collection[MessageChannel], now: datetime, held_since: datetime
+    ) -> int:
+        """Make held entries of these channels due now (the retry job sends them)."""
+        if not channels:
+            return 0
         result = await self.deliveries.update_many(
-            {"case_id": case_id, "kind": RecipientKind.CITIZEN.value},
-            {"$set": {"address": "", "params": {}, "erased": True}},
+            {
+                "status": Status.HELD.value,
+                "channel": {"$in": [channel.value for channel in channels]},
+                "created_at": {"$gte": held_since},
+            },
+            {"$set": {"status": Status.RETRYING.value, "due_at": now, "updated_at": now}},
         )
         return result.modified_count
+
+    async def claim_expired_held(
+        self, held_before: datetime, now: datetime, lease_s: float
+    ) -> Delivery | None:
+        doc = await self.deliveries.find_one_and_update(
+            {"status": Status.HELD.value, "created_at": {"$lt": held_before}},
+            {
+                "$set": {
+                    "status": Status.SENDING.value,
+                    "due_at": now + timedelta(seconds=lease_s),
+                    "updated_at": now,
+                },
+                "$inc": {"attempts": 1},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        return await self._with_address(doc)
 
 
 class MongoDeferredEvents:
     """Events whose recipient the read model does not know yet, waiting for it."""
 
-    def __init__(self, db: AsyncDatabase[Document]) -> None:
+    def __init__(self, db: AsyncDatabase[Document], sealer: Sealer) -> None:
         self.events = db[DEFERRED]
+        self.sealer = sealer
 
     async def park(self, envelope: Envelope, now: datetime, wait_s: float) -> None:
+        # After an erasure the sealer drops the personal fields instead.
+        data = await self.sealer.seal(envelope.type, envelope.data, envelope.subject)
         await self.events.update_one(
             {"_id": envelope.id},
             {
                 "$setOnInsert": {
-                    "envelope": envelope.to_document(),
+                    "envelope": envelope.model_copy(update={"data": data}).to_document(),
                     "give_up_at": now + timedelta(seconds=wait_s),
                     "due_at": now,
                 }
@@ -203,7 +314,10 @@ class MongoDeferredEvents:
     async def due(self, now: datetime, limit: int = 100) -> list[Parked]:
         cursor = self.events.find({"due_at": {"$lte": now}}, sort=[("due_at", 1)], limit=limit)
         return [
-            Parked(Envelope.model_validate(doc["envelope"]), doc["give_up_at"])
+            Parked(
+                await self.sealer.open_envelope(Envelope.model_validate(doc["envelope"])),
+                doc["give_up_at"],
+            )
             async for doc in cursor
         ]
 
@@ -214,7 +328,7 @@ class MongoDeferredEvents:
         await self.events.delete_one({"_id": event_id})
 
     async def erase_case(self, case_id: str) -> int:
-        """Drop the case's parked events: they hold the opened (readable) data."""
+        """Drop the case's parked events, as before they were kept sealed (older ones are clear)."""
         result = await self.events.delete_many(
             {
                 "$or": [

@@ -3,7 +3,9 @@
 A :class:`Delivery` is written before its message is sent (status
 ``sending``, with a lease), each attempt's :class:`Outcome` is pushed onto it,
 and outcomes become NotificationSent / NotificationFailed events afterwards
-(``recorded`` counts those already events). A :class:`Target` is where a
+(``recorded`` counts those already events). A message for a channel nobody
+configured is ``held``: no attempt is made or counted until the channel is
+configured (see ``handlers/messages.py``). A :class:`Target` is where a
 recipient is reached; an event whose recipient the read model does not know
 yet is :class:`Parked` until it is.
 """
@@ -26,6 +28,8 @@ class Status(StrEnum):
     SENT = "sent"
     RETRYING = "failed-retryable"
     FAILED = "failed"
+    # Waiting for its channel to be configured; not an attempt, not a failure.
+    HELD = "held"
 
 
 @dataclass(frozen=True)

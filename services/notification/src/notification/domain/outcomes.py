@@ -16,6 +16,10 @@ from inson_contracts.events import Event, NotificationFailed, NotificationSent
 from notification.domain.deliveries import Delivery, Outcome
 
 STREAM_PREFIX = "notification"
+# The recipient of a message whose address an erasure blanked. The field is
+# personal: the store seals it under the case's key, which is gone, so it is
+# dropped on append either way; the event just needs a value to be valid.
+ERASED_RECIPIENT = "erased"
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ def event_of(delivery: Delivery, outcome: Outcome) -> NotificationSent | Notific
         "case_id": delivery.case_id,
         "cause_event_id": delivery.cause_event_id,
         "recipient_kind": delivery.kind,
-        "recipient": delivery.address,
+        "recipient": delivery.address or ERASED_RECIPIENT,
         "channel": delivery.channel,
         "template": delivery.template.value,
         "language": delivery.language,

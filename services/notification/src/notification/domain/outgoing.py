@@ -2,7 +2,8 @@
 
 The channels themselves (SMS gateway, chat bot, SMTP relay) are adapters;
 what they take, what they answer and how they refuse is said here, so the
-notifier and every channel speak of the same thing.
+notifier and every channel speak of the same thing. So is the question every
+message to a citizen asks last, right before it leaves: was the person erased?
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from typing import Protocol
 
 from inson_contracts.events.notification import MessageChannel
 
+# The reason a message to an erased person is given up with (NotificationFailed, final).
+WITHHELD = "withheld: the person was erased"
+
 
 @dataclass(frozen=True)
 class OutgoingMessage:
@@ -20,6 +24,9 @@ class OutgoingMessage:
     address: str
     text: str
     subject: str
+    # The case whose citizen it goes to (their key id); None for staff, whose
+    # messages about a case carry no personal data and outlive its erasure.
+    person: str | None = None
 
 
 class DeliveryError(Exception):
@@ -35,9 +42,26 @@ class DeliveryError(Exception):
         self.retryable = retryable
 
 
+class Withheld(DeliveryError):
+    """The message's person was erased: it must not leave, now or ever."""
+
+    def __init__(self) -> None:
+        super().__init__(WITHHELD, retryable=False)
+
+
 class Channel(Protocol):
     kind: MessageChannel
 
     async def send(self, message: OutgoingMessage) -> str | None:
         """Hand the message to the provider; its message id if it gives one."""
         ...
+
+
+class Erasures(Protocol):
+    """Whether a person was erased, asked of the key store itself (never a cache).
+
+    The key is destroyed first, before the erasure event exists, so this is
+    the earliest an erasure can be seen anywhere.
+    """
+
+    async def erased(self, kid: str, /) -> bool: ...

@@ -5,6 +5,24 @@ The message policy calls :meth:`Notifier.on_event`; the periodic job
 again (retries, and entries a crash left ``sending``), turns outcomes into
 NotificationSent / NotificationFailed events, and takes up events that were
 waiting for their recipient to become known.
+
+**Held.** A message for a channel nobody configured is held (status
+``held``, no attempt counted, no event), not failed: the retry job makes it
+due again once its channel is configured (at the next start with the
+setting) and gives it up, final, when it was held longer than
+``message_hold_s``.
+
+**Erasure wins.** Intake destroys the person's key before the erasure event
+exists, so the key store is asked (never a cache) about every message to a
+citizen: after its entry is written and before anything else is done with
+it, and again by the channel right before the provider is called (after the
+rate limiter's wait). An erased person's address is deleted and the message
+given up as withheld. An address written after the erasure policy deleted
+the case's is deleted here, since the check after writing it sees the key
+gone; one written before is deleted by that policy. So no address outlives
+an erasure, and no message leaves once the key is gone, whichever side runs
+first. (Addresses are deleted, never blanked in place: see
+``adapters/deliveries.py`` on FerretDB's lost updates.)
 """
 
 from __future__ import annotations
@@ -23,7 +41,14 @@ from inson_runtime.observability.metrics import get_or_create
 from prometheus_client import Counter
 
 from notification.domain.deliveries import Delivery, NotKnownYet, Outcome, Status, Target
-from notification.domain.outgoing import Channel, DeliveryError, OutgoingMessage
+from notification.domain.outgoing import (
+    WITHHELD,
+    Channel,
+    DeliveryError,
+    Erasures,
+    OutgoingMessage,
+    Withheld,
+)
 from notification.domain.rules import Intent, intents_for
 from notification.handlers.outcomes import OutcomeRecorder
 from notification.handlers.ports import DeferredEvents, DeliveryLog, Recipients
@@ -35,7 +60,7 @@ log = structlog.get_logger(__name__)
 MESSAGES = get_or_create(
     Counter,
     "inson_notification_messages_total",
-    "Message attempts by channel and outcome (sent, retrying, failed).",
+    "Message attempts by channel and outcome (sent, retrying, failed, held, withheld).",
     ("channel", "outcome"),
 )
 _notification_ids = DerivedIds(uuid.UUID("0b6c9d1e-7f3a-4e25-9a8d-3c1f5e7b2d40"))
@@ -54,6 +79,7 @@ class Notifier:
         deferred: DeferredEvents,
         recipients: Recipients,
         channels: Mapping[MessageChannel, Channel],
+        erasures: Erasures,
         recorder: OutcomeRecorder,
         settings: Settings,
         clock: Callable[[], datetime],
@@ -61,7 +87,8 @@ class Notifier:
         self.deliveries = deliveries
         self.deferred = deferred
         self.recipients = recipients
-        self.channels = channels
+        self.channels = channels  # the configured ones: the others' messages are held
+        self.erasures = erasures
         self.recorder = recorder
         self.settings = settings
         self.clock = clock
@@ -100,15 +127,27 @@ class Notifier:
 
     async def _attempt(self, delivery: Delivery) -> None:
         settings = self.settings
+        if await self._erased(delivery):
+            await self._withhold(delivery)
+            return
+        if not delivery.address:
+            # Its address was never written: the process died between the two writes.
+            reason = "no address: lost before it was written"
+            await self._settle(delivery, Status.FAILED, sent=False, final=True, reason=reason)
+            return
         if delivery.attempts > settings.message_max_attempts:
             # Claimed again after the last attempt's sender died: give up.
             reason = f"gave up after {settings.message_max_attempts} attempts"
             await self._settle(delivery, Status.FAILED, sent=False, final=True, reason=reason)
             return
+        channel = self.channels.get(delivery.channel)
+        if channel is None:
+            await self._hold(delivery)
+            return
         try:
             text = render(delivery.template, delivery.language, delivery.params)
             message = OutgoingMessage(
-                delivery.id, delivery.address, text, subject(delivery.language)
+                delivery.id, delivery.address, text, subject(delivery.language), _person(delivery)
             )
         except (LookupError, ValueError) as exc:
             # A catalogue or a rule out of step with the templates: no retry
@@ -118,7 +157,10 @@ class Notifier:
             await self._settle(delivery, Status.FAILED, sent=False, final=True, reason=reason)
             return
         try:
-            provider_id = await self.channels[delivery.channel].send(message)
+            provider_id = await channel.send(message)
+        except Withheld:
+            await self._withhold(delivery)
+            return
         except DeliveryError as exc:
             reason, retryable = exc.reason, exc.retryable
         except Exception as exc:
@@ -135,6 +177,26 @@ class Notifier:
         status = Status.FAILED if final else Status.RETRYING
         await self._settle(delivery, status, sent=False, final=final, reason=reason, due=due)
 
+    async def _erased(self, delivery: Delivery) -> bool:
+        person = _person(delivery)
+        return person is not None and await self.erasures.erased(person)
+
+    async def _withhold(self, delivery: Delivery) -> None:
+        await self.deliveries.scrub(delivery.id)
+        await self._settle(
+            delivery, Status.FAILED, sent=False, final=True, reason=WITHHELD, metric="withheld"
+        )
+
+    async def _hold(self, delivery: Delivery) -> None:
+        if await self.deliveries.hold(delivery, self.clock()):
+            MESSAGES.labels(delivery.channel.value, "held").inc()
+            log.info(
+                "message held: its channel is not configured",
+                notification_id=delivery.id,
+                channel=delivery.channel,
+                template=delivery.template,
+            )
+
     async def _settle(
         self,
         delivery: Delivery,
@@ -145,11 +207,13 @@ class Notifier:
         reason: str | None = None,
         provider: str | None = None,
         due: datetime | None = None,
+        metric: str | None = None,
     ) -> None:
         outcome = Outcome(delivery.attempts, self.clock(), sent, final, reason, provider)
         if not await self.deliveries.settle(delivery, status, outcome, due):
             return
-        MESSAGES.labels(delivery.channel.value, "retrying" if not final else status.value).inc()
+        metric = metric or ("retrying" if not final else status.value)
+        MESSAGES.labels(delivery.channel.value, metric).inc()
         log.info(
             "message attempt settled",
             notification_id=delivery.id,
@@ -167,6 +231,7 @@ class Notifier:
 
     async def retry_due(self, batch: int = 100) -> None:
         """The periodic job: resend what is due, record outcomes, take up waiting events."""
+        await self._release_held(batch)
         for _ in range(batch):
             delivery = await self.deliveries.claim_due(self.clock(), self.settings.message_lease_s)
             if delivery is None:
@@ -174,6 +239,25 @@ class Notifier:
             await self._attempt(delivery)
         await self.recorder.sweep(self.clock())
         await self._take_up_waiting()
+
+    async def _release_held(self, batch: int) -> None:
+        """Held messages of the configured channels become due; those held too long fail."""
+        now = self.clock()
+        held_since = now - timedelta(seconds=self.settings.message_hold_s)
+        released = await self.deliveries.release_held(list(self.channels), now, held_since)
+        if released:
+            log.info("held messages released to their channels", count=released)
+        for _ in range(batch):
+            lease = self.settings.message_lease_s
+            delivery = await self.deliveries.claim_expired_held(held_since, now, lease)
+            if delivery is None:
+                break
+            if await self._erased(delivery):
+                await self._withhold(delivery)
+                continue
+            hours = round(self.settings.message_hold_s / 3600)
+            reason = f"held over {hours} h: the {delivery.channel} channel was not configured"
+            await self._settle(delivery, Status.FAILED, sent=False, final=True, reason=reason)
 
     async def _take_up_waiting(self) -> None:
         now = self.clock()
@@ -188,6 +272,11 @@ class Notifier:
             else:
                 wait = timedelta(seconds=self.settings.recipient_recheck_s)
                 await self.deferred.later(envelope.id, now + wait)
+
+
+def _person(delivery: Delivery) -> str | None:
+    """Whose personal data the message carries (their key id): the citizen's case."""
+    return delivery.case_id if delivery.kind is RecipientKind.CITIZEN else None
 
 
 def _delivery(intent: Intent, target: Target, envelope: Envelope) -> Delivery:

@@ -12,7 +12,10 @@
   service holds outside its read models, the citizen's address in the
   delivery log and events parked for later (the recipients projection reacts
   on its own; partner events are kept sealed, so nothing there opens after
-  the key is gone);
+  the key is gone). This is the clean-up, not the guard: the message policy
+  asks the key store before every message to a citizen leaves and after
+  every entry it writes (``handlers/messages.py``), so an erasure wins
+  however its event and a message cross;
 - jobs ``message-retries`` and ``webhook-deliveries``.
 
 Messages and partner deliveries are separate groups: a slow SMS gateway
@@ -21,7 +24,9 @@ must not hold up partners, nor a partner the messages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import Event, PersonErased
@@ -39,6 +44,7 @@ class Policies:
     deliveries: DeliveryLog
     deferred: DeferredEvents
     partner_feed: PartnerFeed
+    clock: Callable[[], datetime]
 
     async def tell(self, event: Event, envelope: Envelope) -> None:
         await self.notifier.on_event(event, envelope)
@@ -47,7 +53,7 @@ class Policies:
         await self.partner_feed.on_event(event, envelope)
 
     async def erase(self, event: PersonErased, envelope: Envelope) -> None:
-        await self.deliveries.erase_case(event.case_id)
+        await self.deliveries.erase_case(event.case_id, self.clock())
         await self.deferred.erase_case(event.case_id)
 
     async def retry_messages(self) -> None:

@@ -9,12 +9,12 @@ may not import handlers.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
 from inson_contracts.envelope import Envelope
-from inson_contracts.events.notification import RecipientKind
+from inson_contracts.events.notification import MessageChannel, RecipientKind
 
 from notification.domain.deliveries import (
     Delivery,
@@ -61,8 +61,28 @@ class DeliveryLog(Protocol):
 
     async def mark_recorded(self, delivery_id: str, count: int) -> None: ...
 
-    async def erase_case(self, case_id: str) -> int:
-        """Blank the citizen's address and parameters; give up what still waits."""
+    async def erase_case(self, case_id: str, now: datetime) -> int:
+        """Delete the citizen's addresses and parameters; what still waits is due at once."""
+        ...
+
+    async def scrub(self, delivery_id: str) -> None:
+        """Delete one entry's address and parameters (its person was erased)."""
+        ...
+
+    async def hold(self, delivery: Delivery, now: datetime) -> bool:
+        """Park a claimed entry as ``held`` (its channel is not configured), attempt uncounted."""
+        ...
+
+    async def release_held(
+        self, channels: Collection[MessageChannel], now: datetime, held_since: datetime
+    ) -> int:
+        """Make held entries of these channels, written since ``held_since``, due at once."""
+        ...
+
+    async def claim_expired_held(
+        self, held_before: datetime, now: datetime, lease_s: float
+    ) -> Delivery | None:
+        """Take one held entry written before ``held_before``, as an attempt, to give it up."""
         ...
 
 

@@ -42,7 +42,11 @@ def _check(response: httpx.Response) -> None:
 
 
 class SmsGateway:
-    """POST {to, text} as JSON with a bearer token; the gateway answers {id} or nothing."""
+    """POST {to, text} as JSON with a bearer token; the gateway answers {id} or nothing.
+
+    The notification id goes as ``Idempotency-Key``: the client reference
+    gateways deduplicate by, and what the dev inbox joins with the delivery log.
+    """
 
     kind = MessageChannel.SMS
 
@@ -52,11 +56,12 @@ class SmsGateway:
         self.token = token
 
     async def send(self, message: OutgoingMessage) -> str | None:
-        headers = {
-            "Authorization": f"Bearer {self.token}",
-            # A gateway that deduplicates drops the copy a crash makes us resend.
-            "Idempotency-Key": message.notification_id,
-        }
+        # A gateway that deduplicates drops the copy a crash makes us resend.
+        headers = {"Idempotency-Key": message.notification_id}
+        if self.token:
+            # Never "Bearer " alone: h11 refuses the trailing space, and every
+            # SMS failed as "provider unreachable" when no token was set.
+            headers["Authorization"] = f"Bearer {self.token}"
         response = await _post(
             self.client, self.url, {"to": message.address, "text": message.text}, headers
         )
@@ -75,13 +80,16 @@ class TelegramBot:
         self.url = f"{base_url.rstrip('/')}/bot{token}/sendMessage"
 
     async def send(self, message: OutgoingMessage) -> str | None:
-        response = await _post(
-            self.client, self.url, {"chat_id": message.address, "text": message.text}, {}
-        )
+        # The Bot API has no client reference and ignores other headers; a
+        # provider in between that deduplicates (or the dev inbox, which joins
+        # it with the delivery log) reads the notification id here.
+        headers = {"Idempotency-Key": message.notification_id}
+        sent = {"chat_id": message.address, "text": message.text}
+        response = await _post(self.client, self.url, sent, headers)
         _check(response)
-        body = _json(response)
-        if body.get("ok") is False:
+        answer = _json(response)
+        if answer.get("ok") is False:
             raise DeliveryError("bot API answered ok=false", retryable=False)
-        result = body.get("result")
+        result = answer.get("result")
         message_id = result.get("message_id") if isinstance(result, dict) else None
         return str(message_id) if message_id is not None else None

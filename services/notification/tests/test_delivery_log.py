@@ -1,0 +1,81 @@
+"""The delivery log on the real FerretDB: an erasure that meets the notifier writing the
+same entry never leaves the address behind. FerretDB on SQLite can lose one of two
+concurrent updates of a document, so the address lives in a document of its own that is
+only inserted and deleted; this is the case that brought a blanked phone back."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from inson_contracts.codes.names import Language
+from inson_contracts.events.notification import MessageChannel, RecipientKind
+from inson_runtime.mongo import Document, connect
+from notification.adapters.deliveries import ADDRESSES, DELIVERIES, MongoDeliveryLog
+from notification.domain.deliveries import Delivery, Outcome, Status
+from notification.domain.templates import Template
+from pymongo.asynchronous.database import AsyncDatabase
+
+from .conftest import fresh_phone
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def db(mongodb_url: str) -> AsyncIterator[AsyncDatabase[Document]]:
+    client = connect(mongodb_url)
+    name = f"inson_notification-log-{uuid.uuid4().hex[:8]}"
+    try:
+        yield client[name]
+    finally:
+        await client.drop_database(name)
+        await client.close()
+
+
+def delivery(case_id: str, phone: str) -> Delivery:
+    return Delivery(
+        id=str(uuid.uuid4()),
+        cause_event_id=str(uuid.uuid4()),
+        cause_type="uz.inson.intake.application.submitted.v1",
+        case_id=case_id,
+        correlation_id=None,
+        region="1710",
+        district="1710224",
+        kind=RecipientKind.CITIZEN,
+        recipient_ref=case_id,
+        channel=MessageChannel.SMS,
+        address=phone,
+        language=Language.UZ_CYRL,
+        template=Template.APPLICATION_RECEIVED,
+        params={"case_ref": case_id[:8].upper()},
+    )
+
+
+async def test_an_erasure_meeting_a_settle_leaves_no_address(
+    db: AsyncDatabase[Document],
+) -> None:
+    log = MongoDeliveryLog(db)
+    await log.ensure_indexes()
+    phones = []
+    for _ in range(40):
+        case_id, phone = str(uuid.uuid4()), fresh_phone()
+        phones.append(phone)
+        entry = delivery(case_id, phone)
+        now = datetime.now(UTC)
+        assert await log.insert(entry, now, 60)
+        sent = Outcome(1, now, sent=True, final=True, provider_message_id="p-1")
+        await asyncio.gather(
+            log.erase_case(case_id, now),
+            log.settle(entry, Status.SENT, sent, None),
+            log.mark_recorded(entry.id, 1),
+        )
+        logged = await log.get(entry.id)
+        assert logged is not None and logged.delivery.address == ""
+
+    assert await db[ADDRESSES].count_documents({}) == 0
+    stored = " ".join([str(doc) async for doc in db[DELIVERIES].find({})])
+    assert not any(phone in stored for phone in phones)
+    assert await db[DELIVERIES].count_documents({}) == 40  # the log itself stays
