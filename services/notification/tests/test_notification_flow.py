@@ -379,7 +379,11 @@ async def test_workers_supervisors_and_windows_are_told_on_their_channels(
     )
     (mail,) = [m for m in service.mailbox.messages if referral_ref in m.get_content()]
     assert mail["To"] == WINDOW_MAIL and mail["Subject"] == "Inson: xabarnoma"
-    assert "xizmat HOME-01" in mail.get_content()
+    # The service by name, and by the code the window's registers know.
+    assert (
+        "xizmat «Yolgʻiz keksalar va nogironligi boʻlgan shaxslarga uyda ijtimoiy xizmat» (HOME-01)"
+        in mail.get_content()
+    )
     (escalation,) = service.chats(WORKER_CHAT, referral_ref)
     assert "rahbarga yuborildi (1-bosqich)" in escalation
     (to_supervisor,) = service.chats(SUPERVISOR_CHAT, referral_ref)

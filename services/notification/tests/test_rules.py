@@ -139,6 +139,7 @@ def test_a_window_hears_of_a_new_referral_other_providers_do_not(samples: Sample
     assert intent.recipient == StaffMember(WINDOW)
     assert intent.params == {
         "referral_ref": short_ref(samples.referral_id),
+        "service": "HOME-01",  # written as its name in the window's language
         "service_code": "HOME-01",
         "accept_by": "2026-03-21",  # 23:30 UTC is the next morning in Tashkent
     }

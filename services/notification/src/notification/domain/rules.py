@@ -288,6 +288,8 @@ def _to_window(event: ReferralIssued) -> list[Intent]:
             event.case_id,
             {
                 "referral_ref": short_ref(event.referral_id),
+                # The name for the reader, the code as the window's registers know it.
+                "service": event.service_code,
                 "service_code": event.service_code,
                 "accept_by": _local(event.accept_by).date().isoformat(),
             },

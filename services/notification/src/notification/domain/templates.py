@@ -94,6 +94,7 @@ TEMPLATE_PARAMS: Mapping[Template, Mapping[str, ParamKind]] = MappingProxyType(
         },
         Template.WINDOW_REFERRAL_RECEIVED: {
             "referral_ref": ParamKind.TEXT,
+            "service": ParamKind.SERVICE,
             "service_code": ParamKind.TEXT,
             "accept_by": ParamKind.DATE,
         },
