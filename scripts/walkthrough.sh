@@ -4,8 +4,9 @@
 #
 #   scripts/walkthrough.sh            from any directory
 #
-# The services' addresses: INSON_INTAKE_URL (http://127.0.0.1:8001) and
-# INSON_ASSESSMENT_URL (http://127.0.0.1:8002).
+# The services' addresses: INSON_INTAKE_URL (http://127.0.0.1:8001),
+# INSON_ASSESSMENT_URL (http://127.0.0.1:8002) and the dev inbox that
+# `make run` starts, INSON_DEV_INBOX_URL (http://127.0.0.1:8005).
 set -euo pipefail
 
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then
@@ -17,6 +18,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOKEN_CMD=("$ROOT/.local/tools/bin/uv" run --frozen --project "$ROOT" inson-token)
 INTAKE=${INSON_INTAKE_URL:-http://127.0.0.1:8001}
 ASSESSMENT=${INSON_ASSESSMENT_URL:-http://127.0.0.1:8002}
+INBOX=${INSON_DEV_INBOX_URL:-http://127.0.0.1:8005}
 DISTRICT=1735207   # Beruniy
 MAHALLA=1735207003 # a generated placeholder mahalla of Beruniy
 
@@ -36,7 +38,8 @@ SUBMITTED=$(curl -fsS -X POST $INTAKE/v1/applications \
   -H "Content-Type: application/json" -d @- <<JSON
 {"channel": "mahalla_tablet",
  "applicant": {"name": {"last_name": "Saidova", "first_name": "Muhabbat"},
-               "birth_date": "$BORN", "sex": "female", "language": "uz-Latn"},
+               "birth_date": "$BORN", "sex": "female",
+               "phone": "+998901234567", "language": "uz-Cyrl"},
  "address": {"region": "1735", "district": "$DISTRICT", "mahalla": "$MAHALLA"},
  "circumstances": ["lonely_elderly", "needs_care_by_others", "disability"],
  "consent": {"given": true, "text_version": "2026-01"}}
@@ -73,3 +76,20 @@ sleep 1
 curl -fsS $ASSESSMENT/v1/case-files/$CASE -H "Authorization: Bearer $SUPERVISOR" | python3 -m json.tool
 echo
 echo "Case $CASE: plan approved. Its events are on inson.assessment.plans.v1."
+
+step "What Muhabbat opa was told by SMS, in her script, as the dev inbox shows it"
+# Only under `make run`, whose stand-ins record what notification sends.
+if curl -fsS "$INBOX/healthz" >/dev/null 2>&1; then
+  for _ in $(seq 1 20); do
+    TOLD=$(curl -fsS "$INBOX/messages?kind=citizen&case_id=$CASE" || true)
+    [[ "$TOLD" == "["*"{"* ]] && break
+    sleep 0.5
+  done
+  echo "$TOLD" | python3 -c "
+import json, sys
+for m in json.load(sys.stdin):
+    print(f\"{m['channel']} {m['language']} {m['template']}: {m['text']}\")"
+  echo "Every message: $INBOX/"
+else
+  echo "(no dev inbox at $INBOX: start the platform with make run to see the messages)"
+fi
