@@ -7,6 +7,7 @@ every query on another field (an event stream loaded by ``stream_id``).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -117,3 +118,50 @@ def _mongodb_matches(document: dict[str, Any], filter_: dict[str, Any]) -> bool:
 
 def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
+
+
+# Patch 0003: update and findAndModify read and write back in two statements;
+# unserialized, concurrent updates of one document lost each other's changes
+# and two workers claimed one document. Two clients, as two replicas would be.
+
+
+async def test_concurrent_updates_of_one_document_all_apply(mongodb_url, scratch_db) -> None:
+    from inson_runtime.mongo import connect
+
+    one, other = connect(mongodb_url), connect(mongodb_url)
+    try:
+        await one[scratch_db]["docs"].insert_one({"_id": "d", "n": 0})
+        await asyncio.gather(
+            *(
+                c[scratch_db]["docs"].update_one({"_id": "d"}, {"$inc": {"n": 1}})
+                for _ in range(100)
+                for c in (one, other)
+            )
+        )
+        doc = await one[scratch_db]["docs"].find_one({"_id": "d"})
+        assert doc is not None and doc["n"] == 200
+    finally:
+        await one.close()
+        await other.close()
+
+
+async def test_two_claimers_never_claim_one_document_twice(mongodb_url, scratch_db) -> None:
+    from inson_runtime.mongo import connect
+
+    one, other = connect(mongodb_url), connect(mongodb_url)
+    try:
+        docs = one[scratch_db]["docs"]
+        await docs.insert_many([{"_id": f"d{i}", "state": "ready"} for i in range(100)])
+        claimed: list[str] = []
+
+        async def claimer(client: AsyncMongoClient[dict[str, Any]]) -> None:
+            while doc := await client[scratch_db]["docs"].find_one_and_update(
+                {"state": "ready"}, {"$set": {"state": "claimed"}}
+            ):
+                claimed.append(doc["_id"])
+
+        await asyncio.gather(*(claimer(c) for c in (one, other) for _ in range(4)))
+        assert sorted(claimed) == sorted(f"d{i}" for i in range(100))
+    finally:
+        await one.close()
+        await other.close()
