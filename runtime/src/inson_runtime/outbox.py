@@ -84,13 +84,18 @@ class OutboxRelay:
         async with self._lock(stream_id):
             known = self.store.published.upto(stream_id)
             if appended is not None:
-                if appended.commit_id in self._sent or (known or 0) >= appended.last_version:
+                if self.on_kafka(appended):
                     return 0  # the sweep got there first (a slow writer)
                 if appended.first_version == 1 or known == appended.first_version - 1:
                     await self._publish([PendingCommit(appended, datetime.now(UTC))])
                     return 1
             page, _ = await self.store.outbox_page(stream_id=stream_id, limit=SWEEP_PAGE)
             return await self._publish_pending(stream_id, page, whole=len(page) < SWEEP_PAGE)
+
+    def on_kafka(self, commit: Commit) -> bool:
+        """Whether this process knows ``commit`` and its stream before it are on Kafka."""
+        known = self.store.published.upto(commit.stream_id) or 0
+        return commit.commit_id in self._sent or known >= commit.last_version
 
     async def _publish(self, pending: list[PendingCommit]) -> None:
         """Send one stream's commits in one batch, oldest first; clear their markers soon."""

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from inson_contracts.events import Event
 from inson_runtime.eventstore import Causation, ConcurrencyConflict, EventStore
+from inson_runtime.journal import PublishingJournal
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.outbox import OutboxRelay
 from inson_runtime.testing import create_test_topic, read_envelopes, sample_event_class
@@ -166,6 +167,24 @@ async def test_each_append_of_a_shared_insert_gets_its_own_outcome(
     # One insert for the three; one read tells a seen commit id from a lost race.
     assert commands.take() == [("insert", "event_commits"), ("find", "event_commits")]
     assert [c.stream_id for c in await store.unpublished()] == sorted([taken, again, fresh])
+
+
+async def test_a_redelivered_cause_whose_commit_is_on_kafka_reads_no_outbox(
+    store: EventStore, relay: OutboxRelay, sample, commands: Commands, kafka_bootstrap, topic
+) -> None:
+    journal = PublishingJournal(store, relay, publish_timeout_s=5.0)
+    stream = f"case-{uuid.uuid4()}"
+    first = await journal.record(stream, 0, [sample(amount=1)], CAUSE, commit_id="react:e1")
+    await relay.flush()
+    commands.take()
+
+    again = await journal.record(stream, 0, [sample(amount=1)], CAUSE, commit_id="react:e1")
+
+    assert first.created and not again.created
+    # The insert that finds the id taken, and the read of the commit made before.
+    assert commands.take() == [("insert", "event_commits"), ("find", "event_commits")]
+    on_topic = await read_envelopes(kafka_bootstrap, topic, match=lambda e: e.subject == stream)
+    assert len(on_topic) == 1
 
 
 async def test_a_load_tells_the_relay_whether_the_stream_is_on_kafka(
