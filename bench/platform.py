@@ -124,6 +124,7 @@ async def service_hop(bootstrap: str, mongo_url: str, count: int, backlog: int) 
     finally:
         await producer.stop()
         await reader.stop()
+        await relay.close()
         await client.drop_database(db_name)
         await client.close()
     return {

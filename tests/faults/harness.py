@@ -1349,7 +1349,8 @@ class Run:
                 pending = await db["deliveries"].count_documents({"status": {"$ne": "sent"}})
                 # Sent but its NotificationSent not yet an event on the topic.
                 pending += await db["deliveries"].count_documents({"unrecorded": True})
-                pending += await db["event_commits_outbox"].count_documents({})
+                # Commits not yet on Kafka (their outbox marker is still on).
+                pending += await db["event_commits"].count_documents({"pending": True})
                 # Waiting for its recipient to become known.
                 pending += await db["deferred_events"].count_documents({})
                 outbox = await db["webhook_outbox"].count_documents({"state": {"$ne": "delivered"}})

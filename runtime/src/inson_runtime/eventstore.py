@@ -6,93 +6,74 @@ unique index on (stream_id, first_version) makes two writers that loaded the
 same version race for the same key: one wins, the other gets
 :class:`ConcurrencyConflict` and may reload and retry.
 
-Commits are immutable. Which of them still wait for Kafka is kept beside them
-in a small *outbox* collection: one marker per commit, written before the
-commit and deleted once the relay has published it (see
-:mod:`inson_runtime.outbox`). The relay's sweep therefore reads the handful of
-pending markers, never the whole, ever-growing commit collection: on
-FerretDB v1, which uses no index for reads (BENCHMARKS.md), a query on the
-commits costs a scan of all of them.
+A commit is written with its outbox marker inside it (``pending: true``, its
+time in ``committed_at``): one insert is the whole append, and a commit never
+exists without its marker. The relay removes the marker once the commit is on
+Kafka (:mod:`inson_runtime.outbox`); the events themselves never change. The
+sweep finds what a crash left unpublished through an index on ``pending``
+(sparse: on MongoDB it holds only the pending few; FerretDB answers the
+equality from it, patch 0002), never by reading the ever-growing commits.
 
-A marker without a commit (a crash between the two inserts, or an append that
-lost a race) is harmless: the sweep drops it once it is old enough.
+Round trips: a stream loads in one query (the ``stream_id`` index), a commit
+appends in one insert. Loads and appends made concurrently (consumer lanes,
+concurrent requests) share one ``$in`` query or one unordered ``insert_many``
+(:class:`~inson_runtime.batching.Batcher`).
+
+Stores written before the marker moved into the commit kept it in a
+``<commits>_outbox`` collection; :meth:`EventStore.ensure_indexes` moves those
+markers into their commits at start-up, and the sweep still reads that
+collection, for the markers an older replica writes during a rolling update.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import REGISTRY, Event, EventRegistry
-from inson_contracts.ids import new_event_id
 from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
+from inson_runtime.batching import Batcher
+from inson_runtime.commits import (
+    AppendResult,
+    Causation,
+    Commit,
+    ConcurrencyConflict,
+    CorruptStream,
+    PendingCommit,
+    PublishedStreams,
+    new_commit,
+    to_document,
+)
 from inson_runtime.mongo import Document
 
 if TYPE_CHECKING:
     from inson_runtime.privacy import Sealer
 
-
-class ConcurrencyConflict(Exception):
-    """Somebody appended to the stream since the caller loaded it."""
-
-    def __init__(self, stream_id: str, expected_version: int) -> None:
-        super().__init__(f"stream {stream_id!r} is past version {expected_version}")
-        self.stream_id = stream_id
-        self.expected_version = expected_version
-
-
-class CorruptStream(Exception):
-    """Stored commits of a stream do not form a gap-free sequence of versions."""
-
-
-@dataclass(frozen=True)
-class Causation:
-    """Where a new event comes from: the command or event that caused it."""
-
-    source: str
-    correlation_id: str | None = None
-    causation_id: str | None = None
-    region: str | None = None
-    district: str | None = None
+# The commit model is used from here by the services and tests.
+__all__ = [
+    "AppendResult",
+    "Causation",
+    "Commit",
+    "ConcurrencyConflict",
+    "CorruptStream",
+    "EventStore",
+    "PendingCommit",
+    "PublishedStreams",
+    "new_commit",
+]
 
 
-@dataclass(frozen=True)
-class Commit:
-    commit_id: str
-    stream_id: str
-    first_version: int
-    last_version: int
-    topic: str
-    events: tuple[Envelope, ...]
-
-    @classmethod
-    def from_document(cls, doc: Document) -> Commit:
-        return cls(
-            commit_id=doc["_id"],
-            stream_id=doc["stream_id"],
-            first_version=doc["first_version"],
-            last_version=doc["last_version"],
-            topic=doc["topic"],
-            events=tuple(Envelope.model_validate(e) for e in doc["events"]),
-        )
+_DUPLICATE_KEY = 11000
 
 
-@dataclass(frozen=True)
-class AppendResult:
-    # The events as the caller wrote them (personal fields readable).
-    commit: Commit
-    # False when a commit with the same id already existed: the append had
-    # been made before (a redelivered event) and nothing new was written.
-    created: bool
-    # The commit as stored, personal fields sealed: the only form that may be
-    # published (the relay takes this one). The same as ``commit`` without a sealer.
-    stored: Commit
+# Commits read in one round trip: a long case file loads without a getMore.
+_LOAD_BATCH = 1000
 
 
 class EventStore:
@@ -107,19 +88,42 @@ class EventStore:
     ) -> None:
         self.client = client
         self.commits: AsyncCollection[Document] = client[database][collection]
+        # The outbox of the old shape (one marker document per pending commit).
         self.outbox: AsyncCollection[Document] = client[database][f"{collection}_outbox"]
         self.registry = registry
         # With a sealer, personal fields are encrypted before they are stored,
         # so the store and Kafka (which gets the stored form) hold ciphertext.
         self.sealer = sealer
+        self.published = PublishedStreams()
+        self._loads: Batcher[tuple[str, int], list[Document]] = Batcher(self._load_many)
+        self._inserts: Batcher[Document, Document | None] = Batcher(self._insert_many)
 
     async def ensure_indexes(self) -> None:
+        """The indexes, and the markers of the old outbox collection moved into their commits."""
         await self.commits.create_index(
             [("stream_id", ASCENDING), ("first_version", ASCENDING)],
             unique=True,
             name="stream_version_unique",
         )
-        await self.outbox.create_index([("stream_id", ASCENDING)], name="outbox_stream")
+        await self.commits.create_index(
+            [("pending", ASCENDING)], sparse=True, name="outbox_pending"
+        )
+        await self._adopt_legacy_markers()
+
+    async def _adopt_legacy_markers(self) -> None:
+        # So a stream's pending commits are known from its commits alone (a
+        # load tells whether the stream is on Kafka). Markers without a
+        # commit stay where they are: the sweep drops them once old.
+        markers = await self.outbox.find({}, projection={"_id": 1}).to_list()
+        if not markers:
+            return
+        ids = [m["_id"] for m in markers]
+        found = [
+            d["_id"] for d in await self.commits.find({"_id": {"$in": ids}}, {"_id": 1}).to_list()
+        ]
+        if found:
+            await self.commits.update_many({"_id": {"$in": found}}, {"$set": {"pending": True}})
+            await self.outbox.delete_many({"_id": {"$in": found}})
 
     async def append(
         self,
@@ -154,40 +158,56 @@ class EventStore:
                 for e in commit.events
             ]
             stored = replace(commit, events=tuple(sealed))
-        # The marker first: a commit must never exist without one, or a crash
-        # right after the insert would leave it unpublished for good. Its time
-        # is taken now, after sealing (which may have created a key): the sweep
-        # leaves markers younger than its grace to the writer's own publish.
-        marked = await self._mark_pending(commit, datetime.now(UTC))
-        try:
-            await self.commits.insert_one(_to_document(stored, now))
-        except DuplicateKeyError:
-            existing = await self.commit(commit.commit_id)
-            if existing is not None:
-                # Made before (a redelivered cause). If our marker went in, the
-                # original's was gone: that commit is on Kafka already, and
-                # the marker would only make the sweep send it again.
-                if marked:
-                    await self.outbox.delete_one({"_id": commit.commit_id})
-                return AppendResult(await self.opened(existing), created=False, stored=existing)
-            if marked:
-                await self.outbox.delete_one({"_id": commit.commit_id})
-            raise ConcurrencyConflict(stream_id, expected_version) from None
-        return AppendResult(commit, created=True, stored=stored)
+        # The marker's time is taken now, after sealing (which may have created
+        # a key): the sweep leaves commits younger than its grace to the
+        # writer's own publish.
+        existing = await self._inserts.submit(to_document(stored, datetime.now(UTC)))
+        if existing is None:
+            return AppendResult(commit, created=True, stored=stored)
+        # Made before (a redelivered cause): nothing was written.
+        made = Commit.from_document(existing)
+        return AppendResult(await self.opened(made), created=False, stored=made)
 
-    async def _mark_pending(self, commit: Commit, now: datetime) -> bool:
-        try:
-            await self.outbox.insert_one(
-                {
-                    "_id": commit.commit_id,
-                    "stream_id": commit.stream_id,
-                    "first_version": commit.first_version,
-                    "marked_at": now,
-                }
+    async def _insert_many(self, docs: list[Document]) -> list[Document | Exception | None]:
+        """Insert commits in one round trip: per commit None (written), the commit
+        already stored under its id, or the error of that commit alone."""
+        failed: dict[int, Exception | None] = {}
+        if len(docs) == 1:
+            try:
+                await self.commits.insert_one(docs[0])
+            except DuplicateKeyError:
+                failed[0] = None
+        else:
+            try:
+                await self.commits.insert_many(docs, ordered=False)
+            except BulkWriteError as exc:
+                for error in exc.details.get("writeErrors", []):
+                    failed[error["index"]] = (
+                        None
+                        if error.get("code") == _DUPLICATE_KEY
+                        else OperationFailure(error.get("errmsg", ""), error.get("code"), error)
+                    )
+        duplicates = [docs[i]["_id"] for i, error in failed.items() if error is None]
+        # A duplicate is a commit id seen before, or else a lost race for the version.
+        existing = {
+            d["_id"]: d
+            for d in (
+                await self.commits.find({"_id": {"$in": duplicates}}).to_list()
+                if duplicates
+                else []
             )
-        except DuplicateKeyError:
-            return False  # the same commit id is already pending
-        return True
+        }
+        outcomes: list[Document | Exception | None] = []
+        for i, doc in enumerate(docs):
+            if i not in failed:
+                outcomes.append(None)
+            elif failed[i] is not None:
+                outcomes.append(failed[i])
+            elif doc["_id"] in existing:
+                outcomes.append(existing[doc["_id"]])
+            else:
+                outcomes.append(ConcurrencyConflict(doc["stream_id"], doc["first_version"] - 1))
+        return outcomes
 
     async def load(self, stream_id: str, *, after_version: int = 0) -> list[Envelope]:
         """The stream's events in version order (after ``after_version``), opened.
@@ -195,15 +215,13 @@ class EventStore:
         Personal fields are decrypted while their person's key exists; after
         an erasure they are absent (``REGISTRY.parse`` reads them as None).
         """
-        cursor = self.commits.find(
-            {"stream_id": stream_id, "last_version": {"$gt": after_version}},
-            sort=[("first_version", ASCENDING)],
-        )
+        docs = await self._loads.submit((stream_id, after_version))
+        if docs and not docs[-1].get("pending"):
+            self.published.saw(stream_id, docs[-1]["last_version"])
         events: list[Envelope] = []
         expected = after_version + 1
-        async for doc in cursor:
-            commit = Commit.from_document(doc)
-            for envelope in commit.events:
+        for doc in docs:
+            for envelope in Commit.from_document(doc).events:
                 if envelope.streamversion is None or envelope.streamversion < expected:
                     continue
                 if envelope.streamversion != expected:
@@ -215,6 +233,23 @@ class EventStore:
                 events.append(envelope)
                 expected += 1
         return events
+
+    async def _load_many(self, wanted: list[tuple[str, int]]) -> list[list[Document]]:
+        """The commits of several streams in one query, each in version order."""
+        if len(wanted) == 1:
+            stream_id, after_version = wanted[0]
+            query: Document = {"stream_id": stream_id, "last_version": {"$gt": after_version}}
+        else:
+            query = {"stream_id": {"$in": list(dict.fromkeys(s for s, _ in wanted))}}
+        cursor = self.commits.find(
+            query, sort=[("first_version", ASCENDING)], batch_size=_LOAD_BATCH
+        )
+        by_stream: dict[str, list[Document]] = {}
+        async for doc in cursor:
+            by_stream.setdefault(doc["stream_id"], []).append(doc)
+        return [
+            [d for d in by_stream.get(s, ()) if d["last_version"] > after] for s, after in wanted
+        ]
 
     async def commit(self, commit_id: str, *, opened: bool = False) -> Commit | None:
         """The commit as stored (sealed: what is published), or ``opened`` as ``load`` gives it."""
@@ -233,119 +268,104 @@ class EventStore:
 
     async def version(self, stream_id: str) -> int:
         doc = await self.commits.find_one(
-            {"stream_id": stream_id}, sort=[("first_version", -1)], projection={"last_version": 1}
+            {"stream_id": stream_id},
+            sort=[("first_version", -1)],
+            projection={"last_version": 1, "pending": 1},
         )
-        return int(doc["last_version"]) if doc else 0
+        if doc is None:
+            return 0
+        if not doc.get("pending"):
+            self.published.saw(stream_id, doc["last_version"])
+        return int(doc["last_version"])
 
-    async def unpublished(
-        self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500
-    ) -> list[Commit]:
-        """Commits not yet on Kafka, by stream and version (read from the outbox)."""
-        commits, _ = await self.pending(stream_id=stream_id, older_than=older_than, limit=limit)
-        return commits
+    # The outbox: commits not yet on Kafka.
+
+    async def outbox_page(
+        self, *, stream_id: str | None = None, limit: int = 500
+    ) -> tuple[list[PendingCommit], list[Document]]:
+        """Pending commits, oldest first (up to ``limit``, by stream and version), and
+        the markers of the old outbox collection that have no commit."""
+        query: Document = {"pending": True}
+        if stream_id is not None:
+            query["stream_id"] = stream_id
+        docs = self.commits.find(query, sort=[("committed_at", ASCENDING)], limit=limit)
+        page = [
+            PendingCommit(Commit.from_document(d), _as_utc(d["committed_at"])) async for d in docs
+        ]
+        markers = await self.outbox.find(
+            {} if stream_id is None else {"stream_id": stream_id},
+            sort=[("marked_at", ASCENDING)],
+            limit=limit,
+        ).to_list()
+        orphans: list[Document] = []
+        if markers:
+            ids = [m["_id"] for m in markers]
+            found = {d["_id"]: d for d in await self.commits.find({"_id": {"$in": ids}}).to_list()}
+            known = {p.commit.commit_id for p in page}
+            for marker in markers:
+                doc = found.get(marker["_id"])
+                if doc is None:
+                    orphans.append(marker)
+                elif marker["_id"] not in known:
+                    commit = Commit.from_document(doc)
+                    page.append(PendingCommit(commit, _as_utc(marker["marked_at"]), legacy=True))
+        page.sort(key=lambda p: (p.commit.stream_id, p.commit.first_version))
+        return page, orphans
 
     async def pending(
         self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500
     ) -> tuple[list[Commit], list[Document]]:
-        """The pending commits by stream and version, and the markers with no commit."""
-        commits: list[Commit] = []
-        orphans: list[Document] = []
-        for marker in await self.pending_markers(
-            stream_id=stream_id, older_than=older_than, limit=limit
-        ):
-            commit = await self.commit(marker["_id"])
-            if commit is None:
-                orphans.append(marker)
-            else:
-                commits.append(commit)
-        commits.sort(key=lambda c: (c.stream_id, c.first_version))
-        return commits, orphans
+        """The pending commits by stream and version, and the old-shape markers with no commit."""
+        page, orphans = await self.outbox_page(stream_id=stream_id, limit=limit)
+        if older_than is not None:
+            page = [p for p in page if p.marked_at < older_than]
+            orphans = [m for m in orphans if _as_utc(m["marked_at"]) < older_than]
+        return [p.commit for p in page], orphans
 
-    async def is_pending(self, commit_id: str) -> bool:
-        """Whether the commit still waits for the relay (its marker is there)."""
-        return await self.outbox.find_one({"_id": commit_id}, projection={"_id": 1}) is not None
+    async def unpublished(
+        self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500
+    ) -> list[Commit]:
+        """Commits not yet on Kafka, by stream and version."""
+        commits, _ = await self.pending(stream_id=stream_id, older_than=older_than, limit=limit)
+        return commits
 
     async def pending_markers(
         self, *, stream_id: str | None = None, older_than: datetime | None = None, limit: int = 500
     ) -> list[Document]:
-        query: dict[str, Any] = {}
-        if stream_id is not None:
-            query["stream_id"] = stream_id
+        """The outbox markers (``_id``, ``stream_id``, ``first_version``, ``marked_at``),
+        oldest first, those of the old outbox collection included."""
+        page, orphans = await self.outbox_page(stream_id=stream_id, limit=limit)
+        markers = [
+            {
+                "_id": p.commit.commit_id,
+                "stream_id": p.commit.stream_id,
+                "first_version": p.commit.first_version,
+                "marked_at": p.marked_at,
+            }
+            for p in page
+        ] + [{**m, "marked_at": _as_utc(m["marked_at"])} for m in orphans]
         if older_than is not None:
-            query["marked_at"] = {"$lt": older_than}
-        cursor = self.outbox.find(query, sort=[("marked_at", ASCENDING)], limit=limit)
-        return [doc async for doc in cursor]
+            markers = [m for m in markers if m["marked_at"] < older_than]
+        return sorted(markers, key=lambda m: m["marked_at"])[:limit]
 
     async def count_unpublished(self) -> int:
-        return await self.outbox.count_documents({})
+        return await self.commits.count_documents({"pending": True}) + (
+            await self.outbox.count_documents({})
+        )
 
     async def mark_published(self, commit_ids: Sequence[str]) -> None:
-        for commit_id in commit_ids:
-            await self.outbox.delete_one({"_id": commit_id})
+        """Remove the markers of commits now on Kafka, in one write per 500."""
+        ids = list(commit_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            await self.commits.update_many({"_id": {"$in": chunk}}, {"$unset": {"pending": ""}})
+
+    async def drop_markers(self, marker_ids: Sequence[str]) -> None:
+        """Delete markers of the old outbox collection (published, or orphaned)."""
+        if marker_ids:
+            await self.outbox.delete_many({"_id": {"$in": list(marker_ids)}})
 
 
-def new_commit(
-    stream_id: str,
-    expected_version: int,
-    events: Sequence[Event],
-    causation: Causation,
-    *,
-    commit_id: str | None,
-    now: datetime,
-    registry: EventRegistry = REGISTRY,
-) -> Commit:
-    """The commit an append of ``events`` after ``expected_version`` writes, checked.
-
-    Shared by every store (MongoDB and the in-memory one of unit tests), so
-    both refuse the same appends and stamp envelopes the same way.
-    """
-    if not events:
-        raise ValueError("an append needs at least one event")
-    if "." in stream_id or stream_id.startswith("$"):
-        # Stream ids are used as field names in projections.
-        raise ValueError(f"stream id {stream_id!r} may not contain '.' or start with '$'")
-    for event in events:
-        # Only the published language is published: an event class that is
-        # not the registered one for its type would reach partners unchecked.
-        if registry.class_for(type(event).TYPE) is not type(event):
-            raise TypeError(f"{type(event).__name__} is not the registered class of its type")
-    topics = {type(e).TOPIC for e in events}
-    if len(topics) != 1:
-        raise ValueError(f"one append goes to one topic, got {sorted(topics)}")
-    envelopes = tuple(
-        Envelope(
-            id=new_event_id(),
-            source=causation.source,
-            type=type(event).TYPE,
-            time=now,
-            subject=stream_id,
-            dataschema=type(event).dataschema(),
-            correlationid=causation.correlation_id,
-            causationid=causation.causation_id,
-            streamversion=expected_version + i,
-            region=causation.region,
-            district=causation.district,
-            data=event.model_dump(mode="json"),
-        )
-        for i, event in enumerate(events, start=1)
-    )
-    return Commit(
-        commit_id=commit_id or envelopes[0].id,
-        stream_id=stream_id,
-        first_version=expected_version + 1,
-        last_version=expected_version + len(events),
-        topic=topics.pop(),
-        events=envelopes,
-    )
-
-
-def _to_document(commit: Commit, now: datetime) -> Document:
-    return {
-        "_id": commit.commit_id,
-        "stream_id": commit.stream_id,
-        "first_version": commit.first_version,
-        "last_version": commit.last_version,
-        "topic": commit.topic,
-        "events": [e.to_document() for e in commit.events],
-        "committed_at": now,
-    }
+def _as_utc(moment: datetime) -> datetime:
+    # PyMongo hands back naive UTC datetimes unless the client is tz-aware.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

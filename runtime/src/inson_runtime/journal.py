@@ -80,6 +80,8 @@ class PublishingJournal:
         result = await self.store.append(
             stream_id, expected_version, events, causation, commit_id=commit_id
         )
+        if not result.created and self.relay.on_kafka(result.stored):
+            return result  # a redelivered cause whose commit went out long ago
         try:
             # Bounded, so a Kafka outage slows no request beyond this.
             await asyncio.wait_for(

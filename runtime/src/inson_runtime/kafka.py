@@ -127,17 +127,22 @@ class EventPublisher:
         self._renewing = asyncio.Lock()
 
     async def publish(self, topic: str, envelopes: Sequence[Envelope]) -> None:
-        """Send all, then wait for every acknowledgement (acks=all).
+        """Send all, then wait for every acknowledgement (acks=all)."""
+        await self.publish_all([(topic, envelopes)])
 
-        The idempotent producer keeps records of one partition in send order,
-        so a stream's events land in version order. A producer that can never
-        send again is replaced before the error goes up; the caller's retry
-        (the outbox keeps the commit pending, a consumer redelivers) then
-        goes through the new one.
+    async def publish_all(self, batches: Sequence[tuple[str, Sequence[Envelope]]]) -> None:
+        """Send every batch's envelopes in order, then wait for all acknowledgements.
+
+        One wait for several commits: the outbox relay hands a stream's
+        pending commits over together. The idempotent producer keeps records
+        of one partition in send order, so a stream's events land in version
+        order. A producer that can never send again is replaced before the
+        error goes up; the caller's retry (the outbox keeps the commit
+        pending, a consumer redelivers) then goes through the new one.
         """
         producer = _aiokafka_producer(self.broker)
         try:
-            await self._send(topic, envelopes)
+            await self._send([(topic, e) for topic, envelopes in batches for e in envelopes])
         except FATAL_PRODUCER_ERRORS as exc:
             await self.renew_producer(producer, reason=type(exc).__name__)
             raise
@@ -163,9 +168,9 @@ class EventPublisher:
             fresh = AIOKafkaProducer(**self.broker._connection_kwargs)
             await fast.connect(fresh, serializer=fast.serializer, codec=fast.codec)
 
-    async def _send(self, topic: str, envelopes: Sequence[Envelope]) -> None:
+    async def _send(self, records: Sequence[tuple[str, Envelope]]) -> None:
         pending = []
-        for envelope in envelopes:
+        for topic, envelope in records:
             key, headers, value = to_kafka(envelope)
             pending.append(
                 await self.broker.publish(
@@ -178,7 +183,7 @@ class EventPublisher:
                 )
             )
         await asyncio.gather(*pending)
-        for envelope in envelopes:
+        for topic, envelope in records:
             EVENTS_PUBLISHED.labels(self.service, topic, envelope.type).inc()
 
 

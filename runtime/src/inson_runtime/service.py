@@ -199,6 +199,8 @@ class Runtime:
         # FastStream waits for in-flight handlers (graceful_timeout) and
         # commits their offsets before closing the consumers.
         await self.broker.stop()
+        # Published commits' markers still waiting for their batch.
+        await self.relay.close()
         await self.mongo.close()
         self.started = False
 
@@ -233,7 +235,12 @@ def create_runtime(settings: ServiceSettings) -> Runtime:
         store=store,
         broker=broker,
         publisher=publisher,
-        relay=OutboxRelay(store, publisher, service=settings.service_name),
+        relay=OutboxRelay(
+            store,
+            publisher,
+            service=settings.service_name,
+            clear_linger_s=settings.outbox_clear_linger_s,
+        ),
         sealer=sealer,
     )
 

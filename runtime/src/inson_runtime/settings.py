@@ -55,6 +55,10 @@ class ServiceSettings(BaseSettings):
     # ones are still being published by the request that wrote them).
     outbox_sweep_interval_s: float = 2.0
     outbox_grace_s: float = 1.0
+    # How long a published commit's marker waits to be removed together with
+    # the others published meanwhile (one write). Well below the grace, or
+    # another process's sweep would publish such a commit again.
+    outbox_clear_linger_s: float = 0.1
     inline_publish_timeout_s: float = 2.0
     # Crypto-shredding (inson_runtime.privacy): the key-encryption key, base64
     # of 32 bytes (INSON_KEK; without it a development key, with a warning),
