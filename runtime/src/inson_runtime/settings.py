@@ -56,6 +56,9 @@ class ServiceSettings(BaseSettings):
     outbox_sweep_interval_s: float = 2.0
     outbox_grace_s: float = 1.0
     inline_publish_timeout_s: float = 2.0
+    # Lanes (one per partition and key) a policy group runs at once in a batch
+    # (inson_runtime.consumer); projections run all of a batch's lanes.
+    consumer_lanes: int = Field(default=8, ge=1)
     # Crypto-shredding (inson_runtime.privacy): the key-encryption key, base64
     # of 32 bytes (INSON_KEK; without it a development key, with a warning),
     # the key store's database, shared by every service, and how long an
