@@ -101,7 +101,13 @@ class _Write:
             }
         if head.condition is not None:
             query.update(head.condition)
-        return {"q": query, "u": update, "upsert": head.condition is None}
+        # multi: FerretDB keeps a single-document statement's read open (and
+        # its SQLite connection) until the whole command ends, so 100 of them
+        # that match exhaust its pool of 100 and the command never answers; a
+        # multi statement reads to its end and lets go. The filter names one
+        # id, so it is the same update.
+        upsert = head.condition is None
+        return {"q": query, "u": update, "upsert": upsert, "multi": True}
 
 
 @dataclass

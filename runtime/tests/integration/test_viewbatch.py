@@ -112,3 +112,19 @@ async def test_a_batch_is_one_update_command_per_collection_and_reads_go_togethe
         ("update", "people"),  # the update_many, in its place
     ]
     assert await db["cases"].count_documents({"_version": 5}) == 8
+
+
+async def test_a_batch_of_updates_to_many_existing_documents_answers(
+    watched: tuple[Any, Commands],
+) -> None:
+    # FerretDB holds a connection per single-document statement until its
+    # command ends: 100 that match used to hang it (ViewBatch sends multi).
+    db, commands = watched
+    for version in (1, 2):
+        batch = ViewBatch(db)
+        for n in range(150):
+            envelope, stream, update = event(f"case-{n}", version)
+            batch.at_version("cases", stream, envelope, update)
+        await batch.finish()
+    assert commands.seen == [("update", "cases")] * 2
+    assert await db["cases"].count_documents({"_version": 2}) == 150

@@ -4,7 +4,9 @@
 sends (``update`` commands, ``find`` by ids, ``update_many``, ``delete_many``)
 and counts the round trips. Where FerretDB and MongoDB differ it follows
 FerretDB, the stricter: an ``update`` command stops at its first failing
-statement, whatever ``ordered`` says, and names index 0. Only what the
+statement, whatever ``ordered`` says, and names index 0; a command whose
+single-document statements (no ``multi``) match 100 documents never answers
+there, so it is refused here. Only what the
 projections use is understood (equality, ``$in``, ``$lt``, ``$exists``,
 ``$or``; ``$set``, ``$unset``, ``$setOnInsert``, ``$inc``, ``$push``,
 ``$addToSet``, ``$pull``).
@@ -18,6 +20,8 @@ from typing import Any
 
 Document = dict[str, Any]
 DUPLICATE_KEY = 11000
+# FerretDB's SQLite connection pool (see InMemoryViewDatabase.command).
+FERRETDB_POOL = 100
 _MISSING = object()
 
 
@@ -37,6 +41,9 @@ class InMemoryViewDatabase:
     async def command(self, command: Mapping[str, Any], **_: Any) -> Document:
         name = command["update"]
         self.round_trips.append(("update", name))
+        single = [s for s in command["updates"] if not s.get("multi")]
+        if sum(s["q"]["_id"] in self.docs(name) for s in single) >= FERRETDB_POOL:
+            raise RuntimeError("FerretDB would hang: 100 single-document statements match")
         for statement in command["updates"]:
             if not self._update_one(name, statement):
                 return {"ok": 1.0, "writeErrors": [{"index": 0, "code": DUPLICATE_KEY}]}
