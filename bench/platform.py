@@ -17,8 +17,9 @@ from inson_runtime.eventstore import Causation, EventStore
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
 from inson_runtime.outbox import OutboxRelay
-from inson_runtime.projections import Database, Projection, apply_at_version, rebuild
+from inson_runtime.projections import Projection, rebuild
 from inson_runtime.testing import sample_event_class, sample_registry
+from inson_runtime.viewbatch import ViewBatch
 
 from bench.raw import percentiles, topic
 
@@ -161,8 +162,8 @@ async def projection_rebuild(
     projection = Projection(name="tally", version=1, topics=(name,), collections=("tally",))
 
     @projection.on(sample)
-    async def count(event: Any, env: Envelope, into: Database) -> None:
-        await apply_at_version(into["tally"], env.subject, env, {"$inc": {"total": event.amount}})
+    async def count(event: Any, env: Envelope, batch: ViewBatch) -> None:
+        batch.at_version("tally", env.subject, env, {"$inc": {"total": event.amount}})
 
     broker = make_broker(bootstrap, client_id="bench-rebuild")
     await broker.connect()

@@ -10,6 +10,7 @@ from typing import TypeVar
 import uvicorn
 from fastapi import FastAPI
 
+from inson_runtime.progress import Progress
 from inson_runtime.projections import rebuild
 from inson_runtime.service import Runtime
 from inson_runtime.settings import ServiceSettings
@@ -52,6 +53,8 @@ async def _rebuild(runtime: Runtime, name: str | None) -> int:
         print("projections:", ", ".join(sorted(by_name)) or "(none yet)")
         return 0 if name is None else 2
     await runtime.broker.connect()  # the dead-letter publisher needs a producer
+    # On stderr: stdout keeps the one result line.
+    progress = Progress(f"rebuild {name}")
     try:
         report = await rebuild(
             by_name[name],
@@ -61,8 +64,10 @@ async def _rebuild(runtime: Runtime, name: str | None) -> int:
             publisher=runtime.publisher,
             security=runtime.settings.kafka_security(),
             sealer=runtime.sealer,
+            progress=progress,
         )
     finally:
+        progress.close()
         await runtime.broker.stop()
         await runtime.mongo.close()
     print(

@@ -12,23 +12,27 @@ dead-letter topic with the reason, and the partition moves on. A transient
 outage of Kafka or MongoDB is retried with backoff, holding the partition, so
 nothing is lost and order is kept.
 
-A group whose handlers mostly wait on I/O (notification: the store, then an
-SMS gateway) can take ``concurrency`` > 1: it then reads records in batches
-and runs them in lanes, one lane per (partition, key) so that one stream's
-events keep their order, up to ``concurrency`` lanes at once. The batch's
-offsets are committed after every lane finished; if one lane fails beyond
-its retries, the others still finish (never cancelled inside a driver call)
-and every partition of the batch is rewound to its first record, so nothing
-is committed past unhandled work (what was handled comes again and is
-absorbed by the handlers' idempotence).
+Every group reads records in batches and handles a batch in lanes, one lane
+per (partition, key) so that one stream's events keep their order, up to
+``concurrency`` lanes at once. The batch's offsets are committed after every
+lane finished; if one lane fails beyond its retries, the others still finish
+(never cancelled inside a driver call) and every partition of the batch is
+rewound to its first record, so nothing is committed past unhandled work
+(what was handled comes again and is absorbed by the handlers' idempotence).
+
+A group may give its handlers a scope shared by the batch (a projection's
+:class:`inson_runtime.viewbatch.ViewBatch`: staged writes sent in bulk), made
+before the batch is committed; if it cannot be, the batch is handled again
+record by record, each with its own scope, so a failing write is one record's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar, overload
+from typing import Any, overload
 
 import structlog
 from aiokafka import ConsumerRecord, TopicPartition
@@ -42,6 +46,17 @@ from inson_contracts.topics import DEAD_LETTERS
 
 from inson_runtime.backoff import Backoff
 from inson_runtime.deadletters import dead_letter_envelope
+from inson_runtime.eventstore import ConcurrencyConflict
+from inson_runtime.handling import (
+    E2,
+    BatchAborted,
+    BatchScope,
+    E,
+    Handler,
+    HandlerOf,
+    Unprocessable,
+    for_class,
+)
 from inson_runtime.kafka import TRANSIENT_KAFKA_ERRORS, EventPublisher
 from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS
 from inson_runtime.observability.logging import log_context
@@ -55,40 +70,19 @@ from inson_runtime.observability.metrics import (
 )
 from inson_runtime.privacy import Sealer, SealError
 
+__all__ = ["BatchAborted", "BatchScope", "EventConsumer", "Unprocessable", "for_class"]
+
 log = structlog.get_logger(__name__)
 
-Handler = Callable[[Event, Envelope], Awaitable[None]]
-E = TypeVar("E", bound=Event)
-E2 = TypeVar("E2", bound=Event)
-# A handler of one event class: registered with ``on(ThatClass)``, it is
-# called with instances of that class only.
-HandlerOf = Callable[[E, Envelope], Awaitable[None]]
 TRANSIENT_ERRORS = (*TRANSIENT_MONGO_ERRORS, *TRANSIENT_KAFKA_ERRORS)
 
 
-class Unprocessable(Exception):
-    """Raised by a handler for an event it can never apply: dead-letter it now."""
-
-
-def for_class(
-    event_classes: Sequence[type[Event]], handler: Callable[..., Awaitable[None]]
-) -> Callable[..., Awaitable[None]]:
-    """``handler``, refusing an event of any other class than it was registered for.
-
-    The registry parses a type to its registered class (or that class's
-    erasable form, a subclass), so this never fires in a correct setup; it
-    keeps a miswired handler from running on the wrong data, even under
-    ``python -O``, where asserts vanish.
-    """
-    accepted = tuple(event_classes)
-
-    async def checked(event: Event, envelope: Envelope, *context: Any) -> None:
-        if not isinstance(event, accepted):
-            names = ", ".join(c.__name__ for c in accepted)
-            raise Unprocessable(f"{envelope.type} read as {type(event).__name__}, not {names}")
-        await handler(event, envelope, *context)
-
-    return checked
+# A conflict means another lane (or process) appended to the same stream
+# first: the handler loads it again and decides again. Retried after a short
+# random pause (lanes that collided do not collide again in step) this many
+# times before conflicts count as failures.
+CONFLICT_RETRIES = 10
+CONFLICT_PAUSE_S = 0.05
 
 
 class EventConsumer:
@@ -106,6 +100,7 @@ class EventConsumer:
         backoff: Backoff = Backoff(),
         sealer: Sealer | None = None,
         concurrency: int = 1,
+        scope: Callable[[], BatchScope] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -120,7 +115,9 @@ class EventConsumer:
         # (or after an erasure) handlers get them as None.
         self.sealer = sealer
         self.concurrency = concurrency
-        self.handlers: dict[str, Handler] = {}
+        # Handlers then take the batch's scope as their third argument.
+        self.scope = scope
+        self.handlers: dict[str, Callable[..., Awaitable[None]]] = {}
 
     @overload
     def on(self, event_class: type[E], /) -> Callable[[HandlerOf[E]], HandlerOf[E]]: ...
@@ -149,28 +146,9 @@ class EventConsumer:
 
         return register
 
-    def subscribe(self, broker: KafkaBroker, *, max_poll_records: int = 100) -> None:
+    def subscribe(self, broker: KafkaBroker, *, max_records: int = 100) -> None:
         """Attach this consumer to the broker (before the broker starts)."""
-        if self.concurrency > 1:
-            self._subscribe_in_lanes(broker, max_poll_records)
-            return
 
-        @broker.subscriber(
-            *self.topics,
-            group_id=self.group_id,
-            auto_offset_reset="earliest",
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            decoder=_raw_body,
-            max_poll_records=max_poll_records,
-        )
-        async def on_record(body: bytes, message: KafkaMessage) -> None:
-            record = message.raw_message
-            if not isinstance(record, ConsumerRecord):
-                raise TypeError(f"expected one Kafka record, got {type(record).__name__}")
-            await self.process(record)
-            _record_lag(message, record, self.service, self.group_id)
-
-    def _subscribe_in_lanes(self, broker: KafkaBroker, max_records: int) -> None:
         @broker.subscriber(
             *self.topics,
             group_id=self.group_id,
@@ -195,8 +173,22 @@ class EventConsumer:
     async def process_batch(self, records: Sequence[ConsumerRecord[Any, Any]]) -> list[str]:
         """Handle a batch in lanes (one per partition and key); outcomes in batch order.
 
-        Raises, after cancelling the other lanes, if a record may not be acked.
+        Raises, once every lane has finished, if a record may not be acked.
         """
+        if self.scope is None:
+            return await self._in_lanes(records, None)
+        scope = self.scope()
+        try:
+            outcomes = await self._in_lanes(records, scope)
+            await self._finish(scope)
+        except BatchAborted as exc:
+            log.warning("batch writes failed; handling the batch record by record", error=str(exc))
+            return await self._in_lanes(records, None)
+        return outcomes
+
+    async def _in_lanes(
+        self, records: Sequence[ConsumerRecord[Any, Any]], scope: BatchScope | None
+    ) -> list[str]:
         lanes: dict[tuple[str, int, Any], list[int]] = {}
         for index, record in enumerate(records):
             lanes.setdefault((record.topic, record.partition, record.key), []).append(index)
@@ -205,8 +197,13 @@ class EventConsumer:
 
         async def run(indexes: list[int]) -> None:
             async with slots:
-                for index in indexes:
-                    outcomes[index] = await self.process(records[index])
+                if scope is None:
+                    for index in indexes:
+                        outcomes[index] = await self.process(records[index])
+                    return
+                async with scope.lane():
+                    for index in indexes:
+                        outcomes[index] = await self.process(records[index], scope)
 
         # Every lane runs to its end even when another failed: cancelling a
         # lane inside a driver call can leave the driver's connection pool
@@ -216,13 +213,34 @@ class EventConsumer:
         results = await asyncio.gather(
             *(run(indexes) for indexes in lanes.values()), return_exceptions=True
         )
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        failures = [r for r in results if isinstance(r, BaseException)]
+        # A failed shared write first: the batch is then handled again record by record.
+        for failure in sorted(failures, key=lambda f: not isinstance(f, BatchAborted)):
+            raise failure
         return outcomes
 
-    async def process(self, record: ConsumerRecord[Any, Any]) -> str:
-        """Handle one record; return the outcome. Raises only if nothing may be acked."""
+    async def _finish(self, scope: BatchScope) -> None:
+        """Make the batch's shared writes, waiting out an outage of the store."""
+        outages = 0
+        while True:
+            try:
+                return await scope.finish()
+            except TRANSIENT_ERRORS as exc:
+                outages += 1
+                delay = self.backoff.delay(outages)
+                log.warning(
+                    "store unavailable; retrying the batch", error=str(exc), retry_in_s=delay
+                )
+                await asyncio.sleep(delay)
+
+    async def process(
+        self, record: ConsumerRecord[Any, Any], scope: BatchScope | None = None
+    ) -> str:
+        """Handle one record; return the outcome. Raises only if nothing may be acked.
+
+        ``scope`` is the batch's (its writes made later); without one, a group
+        that has scopes gives the record its own, finished with the handler.
+        """
         try:
             envelope = from_kafka(record.headers, record.value)
         except EnvelopeError as exc:
@@ -255,7 +273,7 @@ class EventConsumer:
             correlation_id=envelope.correlationid,
             causation_id=envelope.causationid,
         ):
-            return await self._run_handler(handler, event, envelope, record)
+            return await self._run_handler(handler, event, envelope, record, scope)
 
     async def _open(self, sealer: Sealer, envelope: Envelope) -> Envelope:
         """Open the sealed fields; a store outage (the keys live there) is waited out."""
@@ -270,14 +288,22 @@ class EventConsumer:
                 await asyncio.sleep(delay)
 
     async def _run_handler(
-        self, handler: Handler, event: Event, envelope: Envelope, record: ConsumerRecord[Any, Any]
+        self,
+        handler: Callable[..., Awaitable[None]],
+        event: Event,
+        envelope: Envelope,
+        record: ConsumerRecord[Any, Any],
+        scope: BatchScope | None,
     ) -> str:
         failures = 0
         outages = 0
+        conflicts = 0
         while True:
             started = time.perf_counter()
             try:
-                await handler(event, envelope)
+                await self._attempt(handler, event, envelope, scope)
+            except BatchAborted:
+                raise
             except TRANSIENT_ERRORS as exc:
                 outages += 1
                 delay = self.backoff.delay(outages)
@@ -289,6 +315,10 @@ class EventConsumer:
             except Unprocessable as exc:
                 return await self._dead_letter(record, envelope, f"unprocessable: {exc}", exc)
             except Exception as exc:
+                if isinstance(exc, ConcurrencyConflict) and conflicts < CONFLICT_RETRIES:
+                    conflicts += 1
+                    await asyncio.sleep(random.uniform(0, CONFLICT_PAUSE_S))  # noqa: S311
+                    continue
                 failures += 1
                 if failures >= self.handler_attempts:
                     log.exception("handler keeps failing; dead-lettering", attempts=failures)
@@ -301,6 +331,29 @@ class EventConsumer:
             )
             self._count(record, envelope.type, "applied")
             return "applied"
+
+    async def _attempt(
+        self,
+        handler: Callable[..., Awaitable[None]],
+        event: Event,
+        envelope: Envelope,
+        scope: BatchScope | None,
+    ) -> None:
+        if self.scope is None:
+            await handler(event, envelope)
+        elif scope is not None:
+            await handler(event, envelope, scope)
+        else:
+            # A scope of its own, finished here: a write it cannot make is
+            # this record's failure, retried and dead-lettered as any other.
+            own = self.scope()
+            try:
+                async with own.lane():
+                    await handler(event, envelope, own)
+                await own.finish()
+            except BatchAborted as exc:
+                cause = exc.__cause__
+                raise cause if isinstance(cause, Exception) else RuntimeError(str(exc)) from None
 
     async def _dead_letter(
         self,

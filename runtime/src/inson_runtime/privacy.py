@@ -21,6 +21,7 @@ every copy of the ciphertext becomes unreadable at once.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -144,6 +145,9 @@ class KeyStore:
         self.ttl_s = ttl_s
         self._clock = clock
         self._cache: dict[str, _Cached] = {}
+        # Keys asked for and not yet read: read together (see _document).
+        self._asked: dict[str, asyncio.Future[Document | None]] = {}
+        self._reader: asyncio.Task[None] | None = None
 
     @classmethod
     def connect(
@@ -182,11 +186,43 @@ class KeyStore:
         hit = self._cached(kid)
         if hit is not None:
             return hit.key
-        doc = await self.keys.find_one({"_id": kid})
+        doc = await self._document(kid)
         key = await self._from_document(kid, doc)
         if doc is None:
             return None  # not cached: the key may be created a moment later
         return self._remember(kid, key)
+
+    async def _document(self, kid: str) -> Document | None:
+        """The key's document. The keys asked for in one turn of the event loop (the
+        lanes of a consumer's batch open their records together) are read in one find."""
+        loop = asyncio.get_running_loop()
+        if self._reader is not None and self._reader.get_loop() is not loop:
+            # Left by an event loop that has ended (asyncio.run more than once).
+            self._asked, self._reader = {}, None
+        asked = self._asked.get(kid)
+        if asked is None:
+            asked = self._asked[kid] = loop.create_future()
+            if self._reader is None:
+                self._reader = asyncio.create_task(self._read_asked())
+        # Shielded: a reader that is cancelled must not cancel the others' answer.
+        return await asyncio.shield(asked)
+
+    async def _read_asked(self) -> None:
+        try:
+            await asyncio.sleep(0)  # the other lanes of this turn ask first
+            while self._asked:
+                asked, self._asked = self._asked, {}
+                try:
+                    cursor = self.keys.find({"_id": {"$in": list(asked)}})
+                    found = {doc["_id"]: doc async for doc in cursor}
+                except Exception as exc:
+                    for answer in asked.values():
+                        answer.set_exception(exc)
+                else:
+                    for kid, answer in asked.items():
+                        answer.set_result(found.get(kid))
+        finally:
+            self._reader = None
 
     async def key_for_writing(self, kid: str) -> bytes:
         """The person's key, created on first use; :class:`ErasedError` after erasure."""

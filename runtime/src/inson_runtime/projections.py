@@ -2,21 +2,23 @@
 
 A projection is a named set of event handlers writing to collections it owns.
 It is declared at module level and its handlers are module-level functions
-taking the event (of the class they are registered for), its envelope and
-the service's database; the runtime binds the database when the projection
-is added (live) or rebuilt:
+taking the event (of the class they are registered for), its envelope and the
+batch it is handled in (:class:`inson_runtime.viewbatch.ViewBatch`), on which
+they stage their writes; the runtime sends a batch's writes in bulk:
 
     case_files = Projection(name="case-files", version=1, topics=(...), collections=(...))
 
     @case_files.on(SocialWorkerAssigned)
-    async def assigned(event: SocialWorkerAssigned, envelope: Envelope, db: Database) -> None:
-        ...
+    async def assigned(event: SocialWorkerAssigned, envelope: Envelope, batch: ViewBatch) -> None:
+        batch.at_version(CASE_FILES, event.case_id, envelope, {"$set": {...}})
 
 Live, it runs as its own consumer group; a rebuild drops its collections and
-replays its topics from the first offset to the end offsets seen at start.
+replays its topics from the first offset to the end offsets seen at start, in
+the same batches.
 
 Idempotency: a read-model document that follows one stream records the stream
-version it has applied (``_version``); :func:`apply_at_version` only moves it
+version it has applied (``_version``); ``at_version`` (and
+:func:`apply_at_version`, for a handler writing at once) only moves it
 forward, so a redelivered or replayed event changes nothing.
 """
 
@@ -45,15 +47,19 @@ from inson_runtime.kafka import (
 )
 from inson_runtime.mongo import Document
 from inson_runtime.privacy import Sealer
+from inson_runtime.viewbatch import ViewBatch
 
 log = structlog.get_logger(__name__)
 
 Database = AsyncDatabase[Document]
 E = TypeVar("E", bound=Event)
 E2 = TypeVar("E2", bound=Event)
-ProjectionHandler = Callable[[Event, Envelope, Database], Awaitable[None]]
+ProjectionHandler = Callable[[Event, Envelope, ViewBatch], Awaitable[None]]
 # A handler of one event class, called with instances of that class only.
-ProjectionHandlerOf = Callable[[E, Envelope, Database], Awaitable[None]]
+ProjectionHandlerOf = Callable[[E, Envelope, ViewBatch], Awaitable[None]]
+# A projection's lanes wait on nothing but their batch (and the key store),
+# so all of a batch's lanes run at once: their reads and writes go together.
+LANES = 10_000
 
 
 async def apply_at_version(
@@ -136,25 +142,20 @@ class Projection:
             publisher=publisher,
             registry=registry,
             sealer=sealer,
+            concurrency=LANES,
+            scope=lambda: ViewBatch(db),
         )
-        for event_type, handler in self.handlers.items():
-            consumer.handlers[event_type] = _bound(handler, db)
+        consumer.handlers.update(self.handlers)
         return consumer
 
     async def apply(self, event: Event, envelope: Envelope, db: Database) -> None:
         """Apply one event as the live consumer would (for tests; ignored if not handled)."""
         handler = self.handlers.get(event.TYPE)
         if handler is not None:
-            await handler(event, envelope, db)
-
-
-def _bound(
-    handler: ProjectionHandler, db: Database
-) -> Callable[[Event, Envelope], Awaitable[None]]:
-    async def bound(event: Event, envelope: Envelope) -> None:
-        await handler(event, envelope, db)
-
-    return bound
+            batch = ViewBatch(db)
+            async with batch.lane():
+                await handler(event, envelope, batch)
+            await batch.finish()
 
 
 @dataclass(frozen=True)
@@ -176,14 +177,18 @@ async def rebuild(
     service: str,
     publisher: EventPublisher,
     registry: EventRegistry = REGISTRY,
-    batch: int = 500,
+    batch: int = 2000,
     security: KafkaSecurity = PLAINTEXT,
     sealer: Sealer | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RebuildReport:
     """Drop the projection's collections and replay its topics into them.
 
-    Reads without a consumer group, so the live group's offsets are untouched.
-    Bad records are dead-lettered exactly as the live consumer would.
+    Reads without a consumer group, so the live group's offsets are untouched,
+    and streams the topics in batches of up to ``batch`` records, each written
+    as the live consumer writes one (in bulk). Bad records are dead-lettered
+    exactly as the live consumer would. ``progress(done, total)`` is told the
+    events replayed so far after every batch.
     """
     for name in projection.collections:
         await db.drop_collection(name)
@@ -207,16 +212,23 @@ async def rebuild(
         ]
         reader.assign(partitions)
         await reader.seek_to_beginning(*partitions)
+        first = await reader.beginning_offsets(partitions)
         end = await reader.end_offsets(partitions)
-        remaining = {tp for tp in partitions if end[tp] > 0}
+        total = sum(end[tp] - first[tp] for tp in partitions)
+        done = 0
+        if progress is not None:
+            progress(done, total)
+        remaining = {tp for tp in partitions if end[tp] > first[tp]}
         while remaining:
             fetched = await reader.getmany(*remaining, timeout_ms=1000, max_records=batch)
-            for tp, records in fetched.items():
-                for record in records:
-                    if record.offset >= end[tp]:
-                        continue
-                    outcome = await consumer.process(record)
-                    outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            records = [
+                record for tp, part in fetched.items() for record in part if record.offset < end[tp]
+            ]
+            for outcome in await consumer.process_batch(records):
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            done += len(records)
+            if progress is not None and records:
+                progress(done, total)
             for tp in list(remaining):
                 if await reader.position(tp) >= end[tp]:
                     remaining.discard(tp)

@@ -98,15 +98,20 @@ class Runtime:
         return self.settings.service_name
 
     def consumer(
-        self, group: str, *topics: str, open_personal: bool = True, concurrency: int = 1
+        self,
+        group: str,
+        *topics: str,
+        open_personal: bool = True,
+        concurrency: int | None = None,
     ) -> EventConsumer:
         """A new consumer group of this service (``<service>.<group>``).
 
         ``open_personal=False`` hands the handlers events in their sealed wire
         form (personal fields None), for a handler that stores events to pass
         on later and opens them only then (partner webhooks). ``concurrency``
-        > 1 runs up to that many (partition, key) lanes at once (see
-        inson_runtime.consumer), for handlers that need no order across streams.
+        is how many (partition, key) lanes of a batch run at once (see
+        inson_runtime.consumer; ``consumer_lanes`` by default): one stream's
+        events keep their order, different streams' do not.
         """
         consumer = EventConsumer(
             service=self.service,
@@ -114,7 +119,7 @@ class Runtime:
             topics=topics,
             publisher=self.publisher,
             sealer=self.sealer if open_personal else None,
-            concurrency=concurrency,
+            concurrency=concurrency or self.settings.consumer_lanes,
         )
         self.consumers.append(consumer)
         return consumer

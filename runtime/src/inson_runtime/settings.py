@@ -60,6 +60,9 @@ class ServiceSettings(BaseSettings):
     # another process's sweep would publish such a commit again.
     outbox_clear_linger_s: float = 0.1
     inline_publish_timeout_s: float = 2.0
+    # Lanes (one per partition and key) a policy group runs at once in a batch
+    # (inson_runtime.consumer); projections run all of a batch's lanes.
+    consumer_lanes: int = Field(default=8, ge=1)
     # Crypto-shredding (inson_runtime.privacy): the key-encryption key, base64
     # of 32 bytes (INSON_KEK; without it a development key, with a warning),
     # the key store's database, shared by every service, and how long an

@@ -10,7 +10,9 @@
   expired, were noted as ending soon or are continued by a later one (the
   housing job finds those due here).
 
-What the API and the handlers read of them is in ``queries.py``.
+What the API and the handlers read of them is in ``queries.py``. Handlers stage
+their writes on the batch (``ViewBatch``), which sends them in bulk, each
+guarded by the stream version where a document follows one stream.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from inson_contracts.events import (
 )
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES
 from inson_runtime.mongo import Document
-from inson_runtime.projections import Database, Projection, apply_at_version
+from inson_runtime.projections import Projection
+from inson_runtime.viewbatch import ViewBatch
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -55,16 +58,14 @@ case_files_view = Projection(
 )
 
 
-async def _update(
-    db: Database, case_id: str, envelope: Envelope, changes: dict[str, object]
-) -> None:
-    await apply_at_version(db[CASE_FILES], case_id, envelope, {"$set": changes})
+def _update(batch: ViewBatch, case_id: str, envelope: Envelope, changes: dict[str, object]) -> None:
+    batch.at_version(CASE_FILES, case_id, envelope, {"$set": changes})
 
 
 @case_files_view.on(SocialWorkerAssigned)
-async def assigned(event: SocialWorkerAssigned, envelope: Envelope, db: Database) -> None:
-    await _update(
-        db,
+async def assigned(event: SocialWorkerAssigned, envelope: Envelope, batch: ViewBatch) -> None:
+    _update(
+        batch,
         event.case_id,
         envelope,
         {
@@ -80,21 +81,24 @@ async def assigned(event: SocialWorkerAssigned, envelope: Envelope, db: Database
 
 
 @case_files_view.on(SocialWorkerReassigned)
-async def reassigned(event: SocialWorkerReassigned, envelope: Envelope, db: Database) -> None:
-    await _update(db, event.case_id, envelope, {"worker_id": event.to_social_worker_id})
+async def reassigned(event: SocialWorkerReassigned, envelope: Envelope, batch: ViewBatch) -> None:
+    _update(batch, event.case_id, envelope, {"worker_id": event.to_social_worker_id})
 
 
 @case_files_view.on(HomeVisitScheduled)
-async def visit(event: HomeVisitScheduled, envelope: Envelope, db: Database) -> None:
-    await _update(
-        db, event.case_id, envelope, {"visit_at": event.scheduled_for, "visit_id": event.visit_id}
+async def visit(event: HomeVisitScheduled, envelope: Envelope, batch: ViewBatch) -> None:
+    _update(
+        batch,
+        event.case_id,
+        envelope,
+        {"visit_at": event.scheduled_for, "visit_id": event.visit_id},
     )
 
 
 @case_files_view.on(AssessmentCompleted)
-async def assessed(event: AssessmentCompleted, envelope: Envelope, db: Database) -> None:
-    await _update(
-        db,
+async def assessed(event: AssessmentCompleted, envelope: Envelope, batch: ViewBatch) -> None:
+    _update(
+        batch,
         event.case_id,
         envelope,
         {
@@ -108,9 +112,9 @@ async def assessed(event: AssessmentCompleted, envelope: Envelope, db: Database)
 
 
 @case_files_view.on(PlanDrafted)
-async def drafted(event: PlanDrafted, envelope: Envelope, db: Database) -> None:
-    await _update(
-        db,
+async def drafted(event: PlanDrafted, envelope: Envelope, batch: ViewBatch) -> None:
+    _update(
+        batch,
         event.case_id,
         envelope,
         {
@@ -122,7 +126,7 @@ async def drafted(event: PlanDrafted, envelope: Envelope, db: Database) -> None:
 
 
 @case_files_view.on(PlanApproved, PlanRevised)
-async def in_force(event: PlanApproved | PlanRevised, envelope: Envelope, db: Database) -> None:
+async def in_force(event: PlanApproved | PlanRevised, envelope: Envelope, batch: ViewBatch) -> None:
     changes = {
         "plan_status": "approved",
         "plan_version": event.plan_version,
@@ -131,32 +135,34 @@ async def in_force(event: PlanApproved | PlanRevised, envelope: Envelope, db: Da
     # A revision the supervisor approved settles the proposal (domain/case_file.py).
     settled = isinstance(event, PlanApproved) or event.approved_by is not None
     update = {"$set": changes, **({"$unset": {"pending_revision": ""}} if settled else {})}
-    await apply_at_version(db[CASE_FILES], event.case_id, envelope, update)
+    batch.at_version(CASE_FILES, event.case_id, envelope, update)
 
 
 @case_files_view.on(PlanRevisionProposed)
-async def proposed(event: PlanRevisionProposed, envelope: Envelope, db: Database) -> None:
+async def proposed(event: PlanRevisionProposed, envelope: Envelope, batch: ViewBatch) -> None:
     pending = {
         "items": [i.model_dump(mode="json", exclude={"goal"}) for i in event.items],
         "added_services": list(event.added_services),
         "proposed_by": event.proposed_by.model_dump(mode="json"),
         "proposed_at": event.proposed_at,
     }
-    await _update(db, event.case_id, envelope, {"pending_revision": pending})
+    _update(batch, event.case_id, envelope, {"pending_revision": pending})
 
 
 @case_files_view.on(PlanItemCompleted)
-async def item_done(event: PlanItemCompleted, envelope: Envelope, db: Database) -> None:
-    await apply_at_version(
-        db[CASE_FILES], event.case_id, envelope, {"$addToSet": {"completed_items": event.item_id}}
+async def item_done(event: PlanItemCompleted, envelope: Envelope, batch: ViewBatch) -> None:
+    batch.at_version(
+        CASE_FILES, event.case_id, envelope, {"$addToSet": {"completed_items": event.item_id}}
     )
 
 
 @case_files_view.on(PlanCompleted, PlanClosed)
-async def plan_ended(event: PlanCompleted | PlanClosed, envelope: Envelope, db: Database) -> None:
+async def plan_ended(
+    event: PlanCompleted | PlanClosed, envelope: Envelope, batch: ViewBatch
+) -> None:
     status = "completed" if isinstance(event, PlanCompleted) else "closed"
-    await apply_at_version(
-        db[CASE_FILES],
+    batch.at_version(
+        CASE_FILES,
         event.case_id,
         envelope,
         {"$set": {"plan_status": status, "open": False}, "$unset": {"pending_revision": ""}},
@@ -165,9 +171,9 @@ async def plan_ended(event: PlanCompleted | PlanClosed, envelope: Envelope, db: 
 
 # Stale tablet edits waiting for a person: a supervisor finds them by case file.
 @case_files_view.on(EditConflicted)
-async def conflicted(event: EditConflicted, envelope: Envelope, db: Database) -> None:
-    await apply_at_version(
-        db[CASE_FILES],
+async def conflicted(event: EditConflicted, envelope: Envelope, batch: ViewBatch) -> None:
+    batch.at_version(
+        CASE_FILES,
         event.case_id,
         envelope,
         # The version guard applies each event once, so counting is safe.
@@ -176,9 +182,9 @@ async def conflicted(event: EditConflicted, envelope: Envelope, db: Database) ->
 
 
 @case_files_view.on(EditConflictResolved)
-async def resolved(event: EditConflictResolved, envelope: Envelope, db: Database) -> None:
-    await apply_at_version(
-        db[CASE_FILES],
+async def resolved(event: EditConflictResolved, envelope: Envelope, batch: ViewBatch) -> None:
+    batch.at_version(
+        CASE_FILES,
         event.case_id,
         envelope,
         {"$pull": {"open_conflicts": event.conflict_id}, "$inc": {"conflicts_open": -1}},
@@ -186,37 +192,37 @@ async def resolved(event: EditConflictResolved, envelope: Envelope, db: Database
 
 
 @case_files_view.on(TemporaryHousingGranted)
-async def housed(event: TemporaryHousingGranted, envelope: Envelope, db: Database) -> None:
-    await db[HOUSING].update_one(
-        {"_id": event.registration_id},
+async def housed(event: TemporaryHousingGranted, envelope: Envelope, batch: ViewBatch) -> None:
+    batch.upsert(
+        HOUSING,
+        event.registration_id,
         {
             "$set": {"case_id": event.case_id, "valid_until": event.valid_until.isoformat()},
             "$setOnInsert": {"expired": False},
         },
-        upsert=True,
     )
     if event.extends:
         # Its end is no longer the person's: nobody is told of it (domain/housing.py).
-        await db[HOUSING].update_one(
-            {"_id": event.extends, "valid_until": {"$lt": event.valid_until.isoformat()}},
+        batch.update_if(
+            HOUSING,
+            event.extends,
+            {"valid_until": {"$lt": event.valid_until.isoformat()}},
             {"$set": {"extended": True}},
         )
 
 
 @case_files_view.on(TemporaryHousingEndingSoon)
 async def housing_ending(
-    event: TemporaryHousingEndingSoon, envelope: Envelope, db: Database
+    event: TemporaryHousingEndingSoon, envelope: Envelope, batch: ViewBatch
 ) -> None:
-    await db[HOUSING].update_one(
-        {"_id": event.registration_id}, {"$set": {"reminded": True}}, upsert=True
-    )
+    batch.upsert(HOUSING, event.registration_id, {"$set": {"reminded": True}})
 
 
 @case_files_view.on(TemporaryHousingExpired)
-async def housing_ended(event: TemporaryHousingExpired, envelope: Envelope, db: Database) -> None:
-    await db[HOUSING].update_one(
-        {"_id": event.registration_id}, {"$set": {"expired": True}}, upsert=True
-    )
+async def housing_ended(
+    event: TemporaryHousingExpired, envelope: Envelope, batch: ViewBatch
+) -> None:
+    batch.upsert(HOUSING, event.registration_id, {"$set": {"expired": True}})
 
 
 case_facts_view = Projection(
@@ -225,9 +231,9 @@ case_facts_view = Projection(
 
 
 @case_facts_view.on(CaseOpened)
-async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
-    await apply_at_version(
-        db[CASE_FACTS],
+async def opened(event: CaseOpened, envelope: Envelope, batch: ViewBatch) -> None:
+    batch.at_version(
+        CASE_FACTS,
         event.case_id,
         envelope,
         {
@@ -242,10 +248,10 @@ async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
 
 
 @case_facts_view.on(ApplicationLinkedToCase)
-async def linked(event: ApplicationLinkedToCase, envelope: Envelope, db: Database) -> None:
+async def linked(event: ApplicationLinkedToCase, envelope: Envelope, batch: ViewBatch) -> None:
     more = [c.value for c in event.new_circumstances]
-    await apply_at_version(
-        db[CASE_FACTS], event.case_id, envelope, {"$addToSet": {"circumstances": {"$each": more}}}
+    batch.at_version(
+        CASE_FACTS, event.case_id, envelope, {"$addToSet": {"circumstances": {"$each": more}}}
     )
 
 

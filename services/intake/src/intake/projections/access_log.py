@@ -8,16 +8,14 @@ intake, which opens every case, keeps the one read model a supervisor asks
 
 from __future__ import annotations
 
-import contextlib
-
 from inson_contracts.envelope import Envelope
 from inson_contracts.events import PersonalDataRead
 from inson_contracts.topics import AUDIT
 from inson_runtime.mongo import Document
-from inson_runtime.projections import Database, Projection
+from inson_runtime.projections import Projection
+from inson_runtime.viewbatch import ViewBatch
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 ACCESS_LOG = "access_log"
 
@@ -28,12 +26,13 @@ access_log_view = Projection(
 
 
 @access_log_view.on(PersonalDataRead)
-async def read(event: PersonalDataRead, envelope: Envelope, db: Database) -> None:
-    # A redelivered record is already in the log.
-    with contextlib.suppress(DuplicateKeyError):
-        await db[ACCESS_LOG].insert_one(
-            {
-                "_id": event.access_id,
+async def read(event: PersonalDataRead, envelope: Envelope, batch: ViewBatch) -> None:
+    # Written on insert only: a redelivered record is already in the log.
+    batch.upsert(
+        ACCESS_LOG,
+        event.access_id,
+        {
+            "$setOnInsert": {
                 "case_ids": event.case_ids,
                 "service": event.service,
                 "actor": event.actor.id,
@@ -48,7 +47,8 @@ async def read(event: PersonalDataRead, envelope: Envelope, db: Database) -> Non
                 "fields": event.fields,
                 "read_at": event.read_at,
             }
-        )
+        },
+    )
 
 
 async def ensure_access_log_indexes(db: AsyncDatabase[Document]) -> None:

@@ -6,8 +6,9 @@
 - ``people``: the applicant and household members of every application, for
   the likely-match search by birth date and name.
 
-Each update is guarded by the stream version (see ``apply_at_version``), so a
-redelivered or replayed event changes nothing.
+Each update is guarded by the stream version (``ViewBatch.at_version``), so a
+redelivered or replayed event changes nothing. Handlers stage their writes on
+the batch, which sends them in bulk.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from inson_contracts.events import (
 )
 from inson_contracts.topics import INTAKE_CASES
 from inson_runtime.mongo import Document
-from inson_runtime.projections import Database, Projection, apply_at_version
+from inson_runtime.projections import Projection
+from inson_runtime.viewbatch import ViewBatch
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -45,20 +47,20 @@ intake_views = Projection(
 )
 
 
-async def _on_application(
-    db: Database, app_id: str, envelope: Envelope, update: dict[str, Any]
+def _on_application(
+    batch: ViewBatch, app_id: str, envelope: Envelope, update: dict[str, Any]
 ) -> None:
     # An application's document is fed by the stream it was submitted in
     # and, after a refused link, by the stream of its own new case.
     field = f"_versions.{envelope.subject}"
-    await apply_at_version(db[APPLICATIONS], app_id, envelope, update, version_field=field)
+    batch.at_version(APPLICATIONS, app_id, envelope, update, version_field=field)
 
 
 @intake_views.on(ApplicationSubmitted)
-async def submitted(event: ApplicationSubmitted, envelope: Envelope, db: Database) -> None:
+async def submitted(event: ApplicationSubmitted, envelope: Envelope, batch: ViewBatch) -> None:
     applicant = event.applicant
-    await _on_application(
-        db,
+    _on_application(
+        batch,
         event.application_id,
         envelope,
         {
@@ -83,8 +85,9 @@ async def submitted(event: ApplicationSubmitted, envelope: Envelope, db: Databas
         # Read after the person's erasure (a replay): nobody to match against.
         return
     for i, (name, birth, pinfl) in enumerate(members):
-        await db[PEOPLE].update_one(
-            {"_id": f"{event.application_id}:{i}"},
+        batch.upsert(
+            PEOPLE,
+            f"{event.application_id}:{i}",
             {
                 "$set": {
                     "application_id": event.application_id,
@@ -96,18 +99,17 @@ async def submitted(event: ApplicationSubmitted, envelope: Envelope, db: Databas
                     "has_pinfl": pinfl is not None,
                 }
             },
-            upsert=True,
         )
 
 
 @intake_views.on(CaseOpened)
-async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
+async def opened(event: CaseOpened, envelope: Envelope, batch: ViewBatch) -> None:
     # The opening application was projected before (same stream, earlier
     # version, or the stream the application left): the worker's list
     # shows whom the case is about.
-    opening = await db[APPLICATIONS].find_one({"_id": event.application_id}, {"applicant": 1})
-    await apply_at_version(
-        db[CASES],
+    opening = await batch.find_one(APPLICATIONS, event.application_id, ["applicant"])
+    batch.at_version(
+        CASES,
         event.case_id,
         envelope,
         {
@@ -127,8 +129,8 @@ async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
             "$inc": {"applications": 1},
         },
     )
-    await _on_application(
-        db,
+    _on_application(
+        batch,
         event.application_id,
         envelope,
         {"$set": {"status": "opened_case", "case_id": event.case_id}},
@@ -136,10 +138,10 @@ async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
 
 
 @intake_views.on(ApplicationLinkedToCase)
-async def linked(event: ApplicationLinkedToCase, envelope: Envelope, db: Database) -> None:
+async def linked(event: ApplicationLinkedToCase, envelope: Envelope, batch: ViewBatch) -> None:
     pending = 1 if event.needs_confirmation else 0
-    await apply_at_version(
-        db[CASES],
+    batch.at_version(
+        CASES,
         event.case_id,
         envelope,
         {
@@ -148,8 +150,8 @@ async def linked(event: ApplicationLinkedToCase, envelope: Envelope, db: Databas
         },
     )
     status = "pending_confirmation" if event.needs_confirmation else "linked"
-    await _on_application(
-        db,
+    _on_application(
+        batch,
         event.application_id,
         envelope,
         {"$set": {"status": status, "match": event.match.value}},
@@ -157,35 +159,31 @@ async def linked(event: ApplicationLinkedToCase, envelope: Envelope, db: Databas
 
 
 @intake_views.on(ApplicationLinkConfirmed)
-async def confirmed(event: ApplicationLinkConfirmed, envelope: Envelope, db: Database) -> None:
-    await apply_at_version(
-        db[CASES], event.case_id, envelope, {"$inc": {"pending_confirmations": -1}}
-    )
-    await _on_application(db, event.application_id, envelope, {"$set": {"status": "linked"}})
+async def confirmed(event: ApplicationLinkConfirmed, envelope: Envelope, batch: ViewBatch) -> None:
+    batch.at_version(CASES, event.case_id, envelope, {"$inc": {"pending_confirmations": -1}})
+    _on_application(batch, event.application_id, envelope, {"$set": {"status": "linked"}})
 
 
 @intake_views.on(ApplicationLinkRefused)
-async def refused(event: ApplicationLinkRefused, envelope: Envelope, db: Database) -> None:
-    await apply_at_version(
-        db[CASES],
+async def refused(event: ApplicationLinkRefused, envelope: Envelope, batch: ViewBatch) -> None:
+    batch.at_version(
+        CASES,
         event.case_id,
         envelope,
         {"$inc": {"pending_confirmations": -1, "applications": -1}},
     )
     # Only a note here: the new case's CaseOpened (another stream, maybe
     # already applied) sets the application's status and case.
-    await _on_application(
-        db, event.application_id, envelope, {"$set": {"moved_from": event.case_id}}
-    )
-    await db[PEOPLE].update_many(
-        {"application_id": event.application_id}, {"$set": {"case_id": event.new_case_id}}
+    _on_application(batch, event.application_id, envelope, {"$set": {"moved_from": event.case_id}})
+    batch.update_many(
+        PEOPLE, {"application_id": event.application_id}, {"$set": {"case_id": event.new_case_id}}
     )
 
 
 @intake_views.on(ApplicationRejected)
-async def rejected(event: ApplicationRejected, envelope: Envelope, db: Database) -> None:
-    await _on_application(
-        db,
+async def rejected(event: ApplicationRejected, envelope: Envelope, batch: ViewBatch) -> None:
+    _on_application(
+        batch,
         event.application_id,
         envelope,
         {"$set": {"status": "rejected", "rejection_reason": event.reason.value}},
@@ -193,11 +191,11 @@ async def rejected(event: ApplicationRejected, envelope: Envelope, db: Database)
 
 
 @intake_views.on(CaseClosed)
-async def closed(event: CaseClosed, envelope: Envelope, db: Database) -> None:
+async def closed(event: CaseClosed, envelope: Envelope, batch: ViewBatch) -> None:
     # Nothing moves it back to open: a later application joins the case and
     # leaves the status alone (see intake.domain.case).
-    await apply_at_version(
-        db[CASES],
+    batch.at_version(
+        CASES,
         event.case_id,
         envelope,
         {
@@ -211,17 +209,15 @@ async def closed(event: CaseClosed, envelope: Envelope, db: Database) -> None:
 
 
 @intake_views.on(PersonErased)
-async def erased(event: PersonErased, envelope: Envelope, db: Database) -> None:
+async def erased(event: PersonErased, envelope: Envelope, batch: ViewBatch) -> None:
     # Blank the person; keep what statistics count (status, district,
     # circumstances, dates). Each write is idempotent.
     erasure = {"erased": True, "erased_at": event.erased_at}
-    await apply_at_version(
-        db[CASES], event.case_id, envelope, {"$set": {**erasure, "applicant": None}}
+    batch.at_version(CASES, event.case_id, envelope, {"$set": {**erasure, "applicant": None}})
+    batch.update_many(
+        APPLICATIONS, {"case_id": event.case_id}, {"$set": {**erasure, "applicant": None}}
     )
-    await db[APPLICATIONS].update_many(
-        {"case_id": event.case_id}, {"$set": {**erasure, "applicant": None}}
-    )
-    await db[PEOPLE].delete_many({"case_id": event.case_id})
+    batch.delete_many(PEOPLE, {"case_id": event.case_id})
 
 
 def _iso(value: date | None) -> str | None:

@@ -24,7 +24,8 @@ from inson_contracts.events import (
     SocialWorkerReassigned,
 )
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES
-from inson_runtime.projections import Database, Projection, apply_at_version
+from inson_runtime.projections import Projection
+from inson_runtime.viewbatch import ViewBatch
 
 RECIPIENTS = "recipients"
 APPLICATION_CONTACTS = "application_contacts"
@@ -38,40 +39,41 @@ recipients_view = Projection(
 )
 
 
-async def _apply(db: Database, case_id: str, envelope: Envelope, update: dict[str, Any]) -> None:
+def _apply(batch: ViewBatch, case_id: str, envelope: Envelope, update: dict[str, Any]) -> None:
     field = f"_versions.{envelope.subject}"
-    await apply_at_version(db[RECIPIENTS], case_id, envelope, update, version_field=field)
+    batch.at_version(RECIPIENTS, case_id, envelope, update, version_field=field)
 
 
 @recipients_view.on(ApplicationSubmitted)
-async def submitted(event: ApplicationSubmitted, envelope: Envelope, db: Database) -> None:
+async def submitted(event: ApplicationSubmitted, envelope: Envelope, batch: ViewBatch) -> None:
     applicant = event.applicant
     case_id = envelope.subject.removeprefix("case-")
     contact: dict[str, Any] = {"language": applicant.language.value}
     if applicant.phone:
         contact["phone"] = applicant.phone
-    await db[APPLICATION_CONTACTS].update_one(
-        {"_id": event.application_id},
+    batch.upsert(
+        APPLICATION_CONTACTS,
+        event.application_id,
         # The case is kept so an erasure finds the contact.
         {"$set": contact, "$setOnInsert": {"case_id": case_id}},
-        upsert=True,
     )
     # The latest application of a case brings the latest phone; one
     # without a phone leaves the one known before.
-    await _apply(db, case_id, envelope, {"$set": contact})
+    _apply(batch, case_id, envelope, {"$set": contact})
     if applicant.phone:
         # A case opened from this application in another stream may have
         # been projected first (its partition ran ahead).
-        await db[RECIPIENTS].update_many(
+        batch.update_many(
+            RECIPIENTS,
             {"opening_application_id": event.application_id, "phone": {"$exists": False}},
             {"$set": {"phone": applicant.phone}},
         )
 
 
 @recipients_view.on(CaseOpened)
-async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
-    await _apply(
-        db,
+async def opened(event: CaseOpened, envelope: Envelope, batch: ViewBatch) -> None:
+    _apply(
+        batch,
         event.case_id,
         envelope,
         {
@@ -81,35 +83,37 @@ async def opened(event: CaseOpened, envelope: Envelope, db: Database) -> None:
             }
         },
     )
-    known = await db[APPLICATION_CONTACTS].find_one({"_id": event.application_id})
+    known = await batch.find_one(APPLICATION_CONTACTS, event.application_id, ["phone"])
     if known and known.get("phone"):
-        await db[RECIPIENTS].update_one(
-            {"_id": event.case_id, "phone": {"$exists": False}},
+        batch.update_if(
+            RECIPIENTS,
+            event.case_id,
+            {"phone": {"$exists": False}},
             {"$set": {"phone": known["phone"]}},
         )
 
 
 @recipients_view.on(SocialWorkerAssigned)
-async def assigned(event: SocialWorkerAssigned, envelope: Envelope, db: Database) -> None:
-    await _apply(db, event.case_id, envelope, {"$set": {"worker_id": event.social_worker_id}})
+async def assigned(event: SocialWorkerAssigned, envelope: Envelope, batch: ViewBatch) -> None:
+    _apply(batch, event.case_id, envelope, {"$set": {"worker_id": event.social_worker_id}})
 
 
 @recipients_view.on(SocialWorkerReassigned)
-async def reassigned(event: SocialWorkerReassigned, envelope: Envelope, db: Database) -> None:
-    await _apply(db, event.case_id, envelope, {"$set": {"worker_id": event.to_social_worker_id}})
+async def reassigned(event: SocialWorkerReassigned, envelope: Envelope, batch: ViewBatch) -> None:
+    _apply(batch, event.case_id, envelope, {"$set": {"worker_id": event.to_social_worker_id}})
 
 
 @recipients_view.on(PersonErased)
-async def erased(event: PersonErased, envelope: Envelope, db: Database) -> None:
+async def erased(event: PersonErased, envelope: Envelope, batch: ViewBatch) -> None:
     # The worker and language stay (a worker's caseload still counts the
     # case); the citizen's contact points go.
-    await _apply(
-        db,
+    _apply(
+        batch,
         event.case_id,
         envelope,
         {"$unset": {"phone": "", "email": ""}, "$set": {"erased": True}},
     )
-    await db[APPLICATION_CONTACTS].delete_many({"case_id": event.case_id})
-    opening = await db[RECIPIENTS].find_one({"_id": event.case_id}, {"opening_application_id": 1})
+    batch.delete_many(APPLICATION_CONTACTS, {"case_id": event.case_id})
+    opening = await batch.find_one(RECIPIENTS, event.case_id, ["opening_application_id"])
     if opening and opening.get("opening_application_id"):
-        await db[APPLICATION_CONTACTS].delete_one({"_id": opening["opening_application_id"]})
+        batch.delete_many(APPLICATION_CONTACTS, {"_id": opening["opening_application_id"]})

@@ -10,8 +10,9 @@
 
 Free-text notes (acceptance note, rejection reason, outcome) are personal data
 by contract: they stay in the events, and the read models keep only codes.
-Each update is guarded by the stream version (``apply_at_version``), so a
-redelivered or replayed event changes nothing.
+Each update is guarded by the stream version (``ViewBatch.at_version``), so a
+redelivered or replayed event changes nothing. Handlers stage their writes on
+the batch, which sends them in bulk.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from inson_contracts.events.referral import (
     ReferralStarted,
 )
 from inson_contracts.topics import REFERRALS as REFERRALS_TOPIC
-from inson_runtime.projections import Database, Projection, apply_at_version
+from inson_runtime.projections import Database, Projection
+from inson_runtime.viewbatch import ViewBatch
 from pymongo import ASCENDING
 
 from referral.domain.codes import referral_code
@@ -55,8 +57,8 @@ referral_views = Projection(
 )
 
 
-async def _step(
-    db: Database,
+def _step(
+    batch: ViewBatch,
     envelope: Envelope,
     rid: str,
     at: datetime,
@@ -66,15 +68,15 @@ async def _step(
     kind = envelope.type.split(".")[4]  # uz.inson.referral.referral.<verb>.v1
     entry = {"type": kind, "at": at, "by": by}
     update = {"$set": fields, "$push": {"history": entry}}
-    await apply_at_version(db[REFERRALS], rid, envelope, update)
+    batch.at_version(REFERRALS, rid, envelope, update)
 
 
-async def _no_longer_due(db: Database, envelope: Envelope, rid: str) -> None:
-    await apply_at_version(db[DEADLINES], rid, envelope, {"$set": {"open": False}})
+def _no_longer_due(batch: ViewBatch, envelope: Envelope, rid: str) -> None:
+    batch.at_version(DEADLINES, rid, envelope, {"$set": {"open": False}})
 
 
 @referral_views.on(ReferralIssued)
-async def issued(event: ReferralIssued, envelope: Envelope, db: Database) -> None:
+async def issued(event: ReferralIssued, envelope: Envelope, batch: ViewBatch) -> None:
     where = event.destination
     fields = {
         "status": Status.ISSUED.value,
@@ -95,7 +97,7 @@ async def issued(event: ReferralIssued, envelope: Envelope, db: Database) -> Non
         "issued_at": event.issued_at,
         "escalation_level": 0,
     }
-    await _step(db, envelope, event.referral_id, event.issued_at, None, fields)
+    _step(batch, envelope, event.referral_id, event.issued_at, None, fields)
     due = {
         "open": True,
         "district": where.district,
@@ -105,18 +107,18 @@ async def issued(event: ReferralIssued, envelope: Envelope, db: Database) -> Non
         "next_escalation_at": event.accept_by,
         "escalation_level": 0,
     }
-    await apply_at_version(db[DEADLINES], event.referral_id, envelope, {"$set": due})
+    batch.at_version(DEADLINES, event.referral_id, envelope, {"$set": due})
 
 
 @referral_views.on(ReferralDelivered)
-async def delivered(event: ReferralDelivered, envelope: Envelope, db: Database) -> None:
+async def delivered(event: ReferralDelivered, envelope: Envelope, batch: ViewBatch) -> None:
     fields = {"status": Status.DELIVERED.value, "delivered_at": event.delivered_at}
-    await _step(db, envelope, event.referral_id, event.delivered_at, None, fields)
+    _step(batch, envelope, event.referral_id, event.delivered_at, None, fields)
 
 
 @referral_views.on(ReferralAccepted)
-async def accepted(event: ReferralAccepted, envelope: Envelope, db: Database) -> None:
-    doc = await db[REFERRALS].find_one({"_id": event.referral_id}, {"issued_at": 1})
+async def accepted(event: ReferralAccepted, envelope: Envelope, batch: ViewBatch) -> None:
+    doc = await batch.find_one(REFERRALS, event.referral_id, ["issued_at"])
     fields: dict[str, Any] = {
         "status": Status.ACCEPTED.value,
         "accepted_at": event.accepted_at,
@@ -126,67 +128,67 @@ async def accepted(event: ReferralAccepted, envelope: Envelope, db: Database) ->
         # Kept on the document so a board's median is one indexed read.
         waited = event.accepted_at - doc["issued_at"]
         fields["minutes_to_accept"] = max(0, int(waited.total_seconds() // 60))
-    await _step(db, envelope, event.referral_id, event.accepted_at, event.accepted_by.id, fields)
-    await _no_longer_due(db, envelope, event.referral_id)
+    _step(batch, envelope, event.referral_id, event.accepted_at, event.accepted_by.id, fields)
+    _no_longer_due(batch, envelope, event.referral_id)
 
 
 @referral_views.on(ReferralRejected)
-async def rejected(event: ReferralRejected, envelope: Envelope, db: Database) -> None:
+async def rejected(event: ReferralRejected, envelope: Envelope, batch: ViewBatch) -> None:
     fields = {
         "status": Status.REJECTED.value,
         "rejected_at": event.rejected_at,
         "rejection_code": event.code.value,
     }
-    await _step(db, envelope, event.referral_id, event.rejected_at, event.rejected_by.id, fields)
-    await _no_longer_due(db, envelope, event.referral_id)
+    _step(batch, envelope, event.referral_id, event.rejected_at, event.rejected_by.id, fields)
+    _no_longer_due(batch, envelope, event.referral_id)
 
 
 @referral_views.on(ReferralStarted)
-async def started(event: ReferralStarted, envelope: Envelope, db: Database) -> None:
+async def started(event: ReferralStarted, envelope: Envelope, batch: ViewBatch) -> None:
     fields = {"status": Status.STARTED.value, "started_at": event.started_at}
-    await _step(db, envelope, event.referral_id, event.started_at, event.started_by.id, fields)
+    _step(batch, envelope, event.referral_id, event.started_at, event.started_by.id, fields)
 
 
 @referral_views.on(ReferralCompleted)
-async def completed(event: ReferralCompleted, envelope: Envelope, db: Database) -> None:
+async def completed(event: ReferralCompleted, envelope: Envelope, batch: ViewBatch) -> None:
     fields = {"status": Status.COMPLETED.value, "completed_at": event.completed_at}
     by = event.completed_by.id
-    await _step(db, envelope, event.referral_id, event.completed_at, by, fields)
+    _step(batch, envelope, event.referral_id, event.completed_at, by, fields)
 
 
 @referral_views.on(ReferralCancelled)
-async def cancelled(event: ReferralCancelled, envelope: Envelope, db: Database) -> None:
+async def cancelled(event: ReferralCancelled, envelope: Envelope, batch: ViewBatch) -> None:
     fields = {
         "status": Status.CANCELLED.value,
         "cancelled_at": event.cancelled_at,
         "cancellation_reason": event.reason.value,
     }
     by = event.cancelled_by.id if event.cancelled_by else None
-    await _step(db, envelope, event.referral_id, event.cancelled_at, by, fields)
-    await _no_longer_due(db, envelope, event.referral_id)
+    _step(batch, envelope, event.referral_id, event.cancelled_at, by, fields)
+    _no_longer_due(batch, envelope, event.referral_id)
 
 
 @referral_views.on(ReferralExpired)
-async def expired(event: ReferralExpired, envelope: Envelope, db: Database) -> None:
+async def expired(event: ReferralExpired, envelope: Envelope, batch: ViewBatch) -> None:
     fields = {"status": Status.EXPIRED.value, "expired_at": event.expired_at}
-    await _step(db, envelope, event.referral_id, event.expired_at, None, fields)
-    await _no_longer_due(db, envelope, event.referral_id)
+    _step(batch, envelope, event.referral_id, event.expired_at, None, fields)
+    _no_longer_due(batch, envelope, event.referral_id)
 
 
 @referral_views.on(ReferralEscalated)
-async def escalated(event: ReferralEscalated, envelope: Envelope, db: Database) -> None:
+async def escalated(event: ReferralEscalated, envelope: Envelope, batch: ViewBatch) -> None:
     fields = {
         "escalation_level": event.escalation_level,
         "escalated_to": event.escalated_to,
         "last_escalated_at": event.escalated_at,
     }
-    await _step(db, envelope, event.referral_id, event.escalated_at, None, fields)
-    due = await db[DEADLINES].find_one({"_id": event.referral_id}, {"issued_at": 1})
+    _step(batch, envelope, event.referral_id, event.escalated_at, None, fields)
+    due = await batch.find_one(DEADLINES, event.referral_id, ["issued_at"])
     if due is None:
         return
     next_at = escalation_due_at(due["issued_at"], event.accept_by, event.escalation_level)
     update = {"$set": {"next_escalation_at": next_at, "escalation_level": event.escalation_level}}
-    await apply_at_version(db[DEADLINES], event.referral_id, envelope, update)
+    batch.at_version(DEADLINES, event.referral_id, envelope, update)
 
 
 async def ensure_view_indexes(db: Database) -> None:
