@@ -441,7 +441,7 @@ class FakeWebhooks:
 
 
 class FakeCaseFacts:
-    """What events said per case and referral, as ``partner_cases`` keeps it."""
+    """What events said per case and referral, as ``partner_case_facts`` keeps it."""
 
     def __init__(self) -> None:
         self.cases: dict[str, Known] = {}

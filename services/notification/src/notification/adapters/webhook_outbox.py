@@ -19,6 +19,7 @@ suite's 2,000 applications slowed all services through the shared store.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime
@@ -29,6 +30,7 @@ from inson_runtime.claims import Claims
 from inson_runtime.mongo import Document
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from notification.domain.subscriptions import Subscription
 from notification.domain.webhooks import Entry, State, queue_key
@@ -99,10 +101,12 @@ class MongoWebhookOutbox:
                 {"_id": doc["_id"]},
                 {"$set": {"queue": queue_key(doc["subscription_id"], doc["subject"])}},
             )
-        # Two replicas starting together both backfill; the writes are the same.
-        await self.migrations.update_one(
-            {"_id": _QUEUE_FIELD_MIGRATION}, {"$setOnInsert": {"done": True}}, upsert=True
-        )
+        # Two replicas starting together both backfill; the writes are the same,
+        # and an upsert that meets the other's insert (FerretDB) finds it done.
+        with contextlib.suppress(DuplicateKeyError):
+            await self.migrations.update_one(
+                {"_id": _QUEUE_FIELD_MIGRATION}, {"$setOnInsert": {"done": True}}, upsert=True
+            )
 
     async def remember(self, envelope: Envelope) -> None:
         await self.events.update_one(
