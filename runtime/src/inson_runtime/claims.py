@@ -131,9 +131,6 @@ class Claims:
         """Give the attempt back unmade (the holder found nothing to do after all)."""
         await self.claims.delete_one({"_id": claim_id(of, number)})
 
-    async def forget(self, of: str) -> None:
-        await self.claims.delete_many({"of": of})
-
 
 def _claim(doc: Document) -> Claim:
     return Claim(str(doc["of"]), int(doc["number"]), doc["until"])
@@ -144,7 +141,7 @@ def turn_of(now: datetime, interval_s: float) -> int:
     return int(now.timestamp() // interval_s)
 
 
-# Turns older than this many intervals are dropped now and then.
+# Turns older than this many intervals are dropped, once every as many.
 _KEEP_TURNS = 100
 
 
@@ -158,6 +155,8 @@ class Turns:
     ) -> None:
         self.turns = collection
         self.clock = clock
+        # The turn at which this process last dropped a job's old turns.
+        self._dropped: dict[str, int] = {}
 
     async def take(self, job: str, interval_s: float) -> bool:
         turn = turn_of(self.clock(), interval_s)
@@ -165,6 +164,7 @@ class Turns:
             await self.turns.insert_one({"_id": f"{job}@{turn}", "job": job, "turn": turn})
         except DuplicateKeyError:
             return False  # another replica runs it this interval
-        if turn % _KEEP_TURNS == 0:
+        if turn - self._dropped.get(job, turn - _KEEP_TURNS) >= _KEEP_TURNS:
             await self.turns.delete_many({"job": job, "turn": {"$lt": turn - _KEEP_TURNS}})
+            self._dropped[job] = turn
         return True

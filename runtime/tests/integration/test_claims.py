@@ -13,7 +13,7 @@ import asyncio
 import random
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from inson_runtime.claims import Claims, Turns, turn_of
@@ -126,3 +126,26 @@ async def test_two_replicas_take_each_turn_of_a_job_once(
     every = won[0] + won[1]
     assert len(every) == len(set(every)), "a turn was taken twice"
     assert len(every) >= 5
+
+
+async def test_old_turns_are_dropped_at_the_first_turn_and_then_every_hundred(
+    replicas: list[AsyncMongoClient[Document]], scratch_db: str
+) -> None:
+    turns_of_job = replicas[0][scratch_db]["job_turns"]
+    interval_s = 60.0
+    at = [datetime(2026, 12, 6, 9, 0, tzinfo=UTC)]
+    first = turn_of(at[0], interval_s)
+    older = range(first - 300, first)
+    await turns_of_job.insert_many(
+        [{"_id": f"deadlines@{n}", "job": "deadlines", "turn": n} for n in older]
+    )
+    turns = Turns(turns_of_job, clock=lambda: at[0])
+    assert await turns.take("deadlines", interval_s)
+    assert await turns_of_job.count_documents({}) == 101  # the last hundred, and this one
+    for _ in range(99):
+        at[0] += timedelta(seconds=interval_s)
+        assert await turns.take("deadlines", interval_s)
+    assert await turns_of_job.count_documents({}) == 200
+    at[0] += timedelta(seconds=interval_s)
+    assert await turns.take("deadlines", interval_s)
+    assert await turns_of_job.count_documents({}) == 101
