@@ -167,11 +167,13 @@ bench: setup infra-install ## the platform against raw Kafka/MongoDB baselines (
 # The full fault campaign on a Kafka and FerretDB of its own (free ports, data
 # under .local/instances/faults-<pid>): SIGKILL of every service, the
 # broker and the store stopped for 20 s, poison, SIGTERM, while APPS applications
-# flow; prints the table. The short campaign runs inside `make test`.
-faults: setup infra-install ## fault-injection campaign: make faults SEED=42 [APPS=2000]
+# flow; prints the table. REPLICAS=n runs n processes of every service (by
+# default two of assessment and referral, as the short campaign inside
+# `make test` does).
+faults: setup infra-install ## fault-injection campaign: make faults SEED=42 [APPS=2000] [REPLICAS=2]
 	@scripts/services.sh stop $(SERVICES)
 	INSON_FAULTS=full INSON_FAULTS_SEED=$${SEED:-} INSON_FAULTS_APPLICATIONS=$${APPS:-2000} \
-		$(RUN) pytest tests/faults -m faults_full -s
+		INSON_FAULTS_REPLICAS=$${REPLICAS:-} $(RUN) pytest tests/faults -m faults_full -s
 
 clean: stop infra-down test-infra-down ## stop everything and delete .local (data, logs, builds)
 	rm -rf $(LOCAL)

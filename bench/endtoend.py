@@ -1,4 +1,5 @@
-"""P2: the whole path at a fixed arrival rate, on real service processes.
+"""P2: the whole path at a fixed arrival rate, on real service processes (one or
+more of each: :mod:`bench.processes`).
 
 Applications are submitted over HTTP on an open-loop schedule (the i-th at
 ``start + i / rate``, whether or not earlier ones are done). A scripted worker
@@ -20,16 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -37,17 +33,15 @@ from aiokafka import AIOKafkaConsumer
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.envelope import from_kafka
 from inson_contracts.topics import CATALOGUE
-from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.auth import mint_dev_token
 from inson_runtime.kafka import partitions_of, stop_reader
-from inson_runtime.mongo import connect
-from inson_runtime.testing import start_groups_at_end
 
+from bench.processes import Platform, platform
 from bench.raw import percentiles
 
 DISTRICT = "1735207"
 REGION = "1735"
 STAGES = ("intake_api", "assignment", "worker_api", "referrals", "visible")
-PORTS = {"intake": 18101, "assessment": 18102, "referral": 18103}
 ASSIGNED = "uz.inson.assessment.worker.assigned.v1"
 ISSUED = "uz.inson.referral.referral.issued.v1"
 
@@ -128,87 +122,12 @@ def _key(event_type: str, data: dict[str, Any]) -> str | None:
     return None
 
 
-@contextlib.asynccontextmanager
-async def platform(bootstrap: str, mongo_url: str) -> AsyncIterator[tuple[dict[str, str], Path]]:
-    """Intake, assessment and referral as real processes on ports of their own."""
-    from assessment.main import compose as compose_assessment
-    from assessment.settings import Settings as AssessmentSettings
-    from intake.main import compose as compose_intake
-    from intake.settings import Settings as IntakeSettings
-    from referral.main import compose as compose_referral
-    from referral.settings import Settings as ReferralSettings
-
-    run = uuid.uuid4().hex[:6]
-    key_dir = Path(tempfile.mkdtemp(prefix="inson-bench-"))
-    names = {svc: f"bench-{svc}-{run}" for svc in PORTS}
-    # Fresh groups would replay every event on the shared topics first: start
-    # them at the end, as the services' own tests do.
-    for svc, (compose, settings_cls) in {
-        "intake": (compose_intake, IntakeSettings),
-        "assessment": (compose_assessment, AssessmentSettings),
-        "referral": (compose_referral, ReferralSettings),
-    }.items():
-        runtime, _ = compose(
-            settings_cls(
-                service_name=names[svc], kafka_bootstrap_servers=bootstrap, mongodb_url=mongo_url
-            )
-        )
-        await start_groups_at_end(bootstrap, runtime.consumers)
-    env = {
-        **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "MONGODB_URL": mongo_url,
-        "INSON_AUTH_DEV_KEY_PATH": str(key_dir / "dev-key.pem"),
-        "INSON_LOG_LEVEL": "WARNING",
-    }
-    mint_dev_token(sub="warm-up", role="admin", settings=_auth(key_dir))  # creates the key
-    processes = []
-    try:
-        for svc, port in PORTS.items():
-            processes.append(_spawn(svc, port, {**env, "INSON_SERVICE_NAME": names[svc]}, key_dir))
-        async with httpx.AsyncClient(timeout=5) as http:
-            for port in PORTS.values():
-                for _ in range(240):
-                    with contextlib.suppress(httpx.HTTPError):
-                        if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
-                            break
-                    await asyncio.sleep(0.25)
-                else:
-                    raise RuntimeError(f"service on {port} not ready (logs in {key_dir})")
-        yield names, key_dir
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        client = connect(mongo_url)
-        for name in names.values():
-            await client.drop_database(f"inson_{name}")
-        await client.close()
-
-
-def _spawn(svc: str, port: int, env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
-    with open(log_dir / f"{svc}.log", "wb") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", f"{svc}.main", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-
-
-def _auth(key_dir: Path) -> AuthSettings:
-    return AuthSettings(dev_key_path=key_dir / "dev-key.pem")
-
-
 class Driver:
-    def __init__(self, watcher: Watcher, key_dir: Path, timeout_s: float) -> None:
+    def __init__(self, watcher: Watcher, services: Platform, timeout_s: float) -> None:
         self.watcher = watcher
+        self.services = services
         self.timeout_s = timeout_s
-        auth = _auth(key_dir)
+        auth = services.auth()
         self.mahallas = [m.code for m in mahallas_of(DISTRICT)]
 
         def bearer(role: str, sub: str, **scope: Any) -> dict[str, str]:
@@ -224,7 +143,8 @@ class Driver:
         self.sequence = 0
 
     def url(self, svc: str, path: str) -> str:
-        return f"http://127.0.0.1:{PORTS[svc]}{path}"
+        """Each call to the service's next replica, in turn."""
+        return self.services.url(svc, path)
 
     async def journey(self) -> Journey:
         j = Journey(started=time.perf_counter())
@@ -418,28 +338,36 @@ async def end_to_end(
     seconds: float,
     search: list[float],
     search_seconds: float,
+    replicas: int = 1,
 ) -> dict[str, Any]:
-    """The ladder ``search`` until a rate no longer holds, then the named rates."""
-    async with platform(bootstrap, mongo_url) as (_, key_dir):
+    """The ladder ``search`` until a rate no longer holds, then the named rates, with
+    ``replicas`` processes of every service."""
+    async with platform(bootstrap, mongo_url, replicas) as services:
         watcher = Watcher(bootstrap)
         await watcher.start()
-        driver = Driver(watcher, key_dir, timeout_s=90.0)
+        driver = Driver(watcher, services, timeout_s=90.0)
         try:
             await at_rate(driver, 1, 3)  # warm-up: connections, caches, first writes
             runs = []
             # The ladder first, while no backlog of a faster run is left to drain.
             highest: dict[str, Any] | None = None
             for rate in search:
-                print(f"  P2 ladder: {rate}/s for {search_seconds:.0f} s ...", file=sys.stderr)
+                print(
+                    f"  P2 ({replicas} per service) ladder: {rate}/s for {search_seconds:.0f} s ...",
+                    file=sys.stderr,
+                )
                 attempt = await at_rate(driver, rate, search_seconds)
                 runs.append(attempt)
                 if not attempt["held"]:
                     break
                 highest = attempt
             for rate in rates:
-                print(f"  P2 at {rate}/s for {seconds:.0f} s ...", file=sys.stderr)
+                print(
+                    f"  P2 ({replicas} per service) at {rate}/s for {seconds:.0f} s ...",
+                    file=sys.stderr,
+                )
                 runs.append(await at_rate(driver, rate, seconds))
         finally:
             await driver.http.aclose()
             await watcher.stop()
-    return {"runs": runs, "highest_held": highest, "ladder": search}
+    return {"runs": runs, "highest_held": highest, "ladder": search, "replicas": replicas}

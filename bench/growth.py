@@ -1,14 +1,16 @@
 """P4: intake and window-queue p99 as the stores grow.
 
-The platform runs as real processes (see :mod:`bench.endtoend`). A few real
+The platform runs as real processes (see :mod:`bench.processes`). A few real
 journeys give every collection of the intake and referral databases real
 documents. The stores are then grown, step by step, with *filler*: copies of
 those documents in which every string is made unique, so each copy is shaped
 and sized like a real case's documents, satisfies every unique index, and
 matches none of the queries measured; its times lie a century ahead, so no
-deadline or expiry job acts on it. Outbox markers are pending work, not
-stored cases, and are not copied. The requests measured therefore touch the
-same documents at every size; only the store around them grows.
+deadline or expiry job acts on it. Outbox markers, job turns and claims are
+bookkeeping, not stored cases, and are not copied. The requests measured
+therefore touch the same documents at every size; only the store around them
+grows. The filler goes in with unordered bulk inserts of 1,000, two in flight
+(30,000 cases are some hundreds of thousands of documents).
 
 At each size: POST /v1/applications (a new, distinct applicant each time) and
 GET /v1/queue for the window that holds the real referrals, one request at a
@@ -17,6 +19,7 @@ time, p50/p99.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from datetime import datetime, timedelta
@@ -24,7 +27,8 @@ from typing import Any
 
 from inson_runtime.mongo import connect
 
-from bench.endtoend import DISTRICT, PORTS, Driver, Watcher, platform
+from bench.endtoend import DISTRICT, Driver, Watcher
+from bench.processes import platform
 from bench.raw import percentiles
 
 
@@ -41,38 +45,77 @@ def _unique(value: Any, suffix: str) -> Any:
     return value
 
 
-async def grow(
-    mongo_url: str, databases: list[str], cases_now: int, cases_to: int, seeds: int
-) -> None:
-    """Add filler so each database holds about ``cases_to`` cases' worth of documents."""
+# Bookkeeping, not stored cases: pending work (outbox markers), the periodic
+# jobs' turns and the claims of retries are never copied.
+_NOT_CASES = ("_outbox", "job_turns", "_claims")
+# Filler documents per insert, and inserts in flight at once: while the store
+# writes one batch the next is being made.
+_BATCH = 1000
+_IN_FLIGHT = 2
+
+
+async def templates_of(mongo_url: str, databases: list[str]) -> dict[str, dict[str, list[Any]]]:
+    """The real documents of every collection that holds cases, read once."""
     client = connect(mongo_url)
+    found: dict[str, dict[str, list[Any]]] = {}
     try:
         for name in databases:
             db = client[name]
+            found[name] = {}
             for collection in await db.list_collection_names():
-                if collection.endswith("_outbox"):
-                    continue  # pending work, not stored cases
-                templates = await db[collection].find({"_filler": {"$exists": False}}).to_list()
-                if not templates:
+                if collection.endswith(_NOT_CASES):
                     continue
-                per_case = len(templates) / seeds
-                want = int((cases_to - cases_now) * per_case)
-                batch: list[dict[str, Any]] = []
-                for i in range(want):
-                    template = templates[i % len(templates)]
-                    doc = _unique(template, f"~{cases_now}-{i}")
-                    doc["_filler"] = True
-                    # A commit copied while its outbox marker was on would be
-                    # swept onto Kafka: filler is never published.
-                    doc.pop("pending", None)
-                    batch.append(doc)
-                    if len(batch) == 1000:
-                        await db[collection].insert_many(batch, ordered=False)
-                        batch = []
-                if batch:
-                    await db[collection].insert_many(batch, ordered=False)
+                templates = await db[collection].find({}).to_list()
+                if templates:
+                    found[name][collection] = templates
     finally:
         await client.close()
+    return found
+
+
+async def grow(
+    mongo_url: str,
+    templates: dict[str, dict[str, list[Any]]],
+    cases_now: int,
+    cases_to: int,
+    seeds: int,
+) -> int:
+    """Add filler so each database holds about ``cases_to`` cases' worth of documents;
+    the number of documents written. Unordered bulk inserts, two in flight."""
+    client = connect(mongo_url)
+    written = 0
+    in_flight: set[asyncio.Future[Any]] = set()
+    try:
+        for name, collections in templates.items():
+            db = client[name]
+            for collection, docs in collections.items():
+                want = int((cases_to - cases_now) * len(docs) / seeds)
+                for first in range(0, want, _BATCH):
+                    batch = []
+                    for i in range(first, min(first + _BATCH, want)):
+                        doc = _unique(docs[i % len(docs)], f"~{cases_now}-{i}")
+                        doc["_filler"] = True
+                        # A commit copied while its outbox marker was on would be
+                        # swept onto Kafka: filler is never published.
+                        doc.pop("pending", None)
+                        batch.append(doc)
+                    if len(in_flight) >= _IN_FLIGHT:
+                        done, in_flight = await asyncio.wait(
+                            in_flight, return_when=asyncio.FIRST_COMPLETED
+                        )
+                        for task in done:
+                            task.result()
+                    in_flight.add(
+                        asyncio.create_task(db[collection].insert_many(batch, ordered=False))
+                    )
+                    written += len(batch)
+        for task in asyncio.as_completed(in_flight):
+            await task
+    finally:
+        for task in in_flight:
+            task.cancel()
+        await client.close()
+    return written
 
 
 async def timed(samples: int, call: Any) -> dict[str, float]:
@@ -89,10 +132,10 @@ async def timed(samples: int, call: Any) -> dict[str, float]:
 async def growth(
     bootstrap: str, mongo_url: str, sizes: list[int], samples: int, seeds: int
 ) -> dict[str, Any]:
-    async with platform(bootstrap, mongo_url) as (names, key_dir):
+    async with platform(bootstrap, mongo_url) as services:
         watcher = Watcher(bootstrap)
         await watcher.start()
-        driver = Driver(watcher, key_dir, timeout_s=120)
+        driver = Driver(watcher, services, timeout_s=120)
         try:
             for _ in range(seeds):
                 journey = await driver.journey()
@@ -101,24 +144,35 @@ async def growth(
             operator = driver.bearer(
                 "window_operator", "op-bench", service_center=f"psc-{DISTRICT}", district=DISTRICT
             )
-            queue_url = f"http://127.0.0.1:{PORTS['referral']}/v1/queue"
+            queue_url = services.url("referral", "/v1/queue")
             first = await driver.http.get(queue_url, headers=operator)
             if first.status_code != 200 or not first.json()["items"]:
                 raise RuntimeError(f"the window queue is empty ({first.status_code})")
-            databases = [f"inson_{names['intake']}", f"inson_{names['referral']}"]
-            points = []
+            databases = [f"inson_{services.names[svc]}" for svc in ("intake", "referral")]
+            templates = await templates_of(mongo_url, databases)
+            points: list[dict[str, Any]] = []
             cases = seeds
             for size in sizes:
                 print(f"  P4 growing the stores to {size:,} cases ...", file=sys.stderr)
                 started = time.perf_counter()
-                await grow(mongo_url, databases, cases, size, seeds)
+                written = await grow(mongo_url, templates, cases, size, seeds)
                 grown_s = time.perf_counter() - started
                 cases = size
-                print(f"  P4 measuring at {size:,} cases ...", file=sys.stderr)
+                print(
+                    f"  P4 measuring at {size:,} cases ({written:,} documents added "
+                    f"in {grown_s:.0f} s) ...",
+                    file=sys.stderr,
+                )
                 intake = await timed(samples, driver.submit)
                 queue = await timed(samples, lambda: driver.http.get(queue_url, headers=operator))
                 points.append(
-                    {"cases": size, "grow_s": grown_s, "intake_post": intake, "window_queue": queue}
+                    {
+                        "cases": size,
+                        "grow_s": grown_s,
+                        "documents_added": written,
+                        "intake_post": intake,
+                        "window_queue": queue,
+                    }
                 )
         finally:
             await driver.http.aclose()

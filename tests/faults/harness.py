@@ -1,7 +1,8 @@
-"""The fault-injection harness: the four services as real processes on a Kafka
-broker and a FerretDB of their own, applications flowing through them from a
-scripted social worker and window staff, and faults injected while they flow
-(SIGKILL, SIGTERM, the broker or the store stopped, poison records).
+"""The fault-injection harness: the four services as real processes (two of
+assessment and referral by default) on a Kafka broker and a FerretDB of their
+own, applications flowing through them from a scripted social worker and
+window staff, and faults injected while they flow (SIGKILL, SIGTERM, the
+broker or the store stopped, poison records).
 
 Afterwards the effects are counted from the topics (read raw, from offset 0)
 and the services' projections, never from the services' own counters, and
@@ -123,16 +124,23 @@ class Campaign:
     flow_timeout_s: float = 900.0
     # A graceful stop must end within this (uvicorn's own limit is 20 s).
     sigterm_bound_s: float = 30.0
+    # Processes per service, side by side on the same groups and store; a
+    # SIGKILL or SIGTERM hits one of them. Two of assessment and referral:
+    # the services whose consumers and periodic jobs carry the flow.
+    replicas: tuple[tuple[str, int], ...] = (("assessment", 2), ("referral", 2))
 
     @classmethod
     def short(cls, seed: int) -> Campaign:
         return cls(seed=seed)
 
     @classmethod
-    def full(cls, seed: int, applications: int = 2000) -> Campaign:
+    def full(cls, seed: int, applications: int = 2000, replicas: int | None = None) -> Campaign:
+        """``replicas``: that many processes of every service (default: as the short run)."""
+        every = tuple((name, replicas) for name in SERVICES) if replicas else cls.replicas
         return cls(
             seed=seed,
             applications=applications,
+            replicas=every,
             concurrency=16,
             kill_rounds=2,
             broker_outages=1,
@@ -143,6 +151,9 @@ class Campaign:
             wrong_key_s=15.0,
             flow_timeout_s=1800.0,
         )
+
+    def replicas_of(self, service: str) -> int:
+        return dict(self.replicas).get(service, 1)
 
 
 # --------------------------------------------------------------------------- infrastructure
@@ -382,13 +393,17 @@ def free_port_pair() -> int:
 
 
 class Service:
-    """One service as a real process (its own session, so a signal reaches it alone)."""
+    """One process of a service (its own session, so a signal reaches it alone)."""
 
-    def __init__(self, name: str, port: int, env: dict[str, str], logs: Path) -> None:
+    def __init__(
+        self, name: str, port: int, env: dict[str, str], logs: Path, replica: str = ""
+    ) -> None:
         self.name = name
         self.port = port
         self.env = env
-        self.log_path = logs / f"{name}.log"
+        # ``assessment-2.log``: which replica, when there are several.
+        self.replica = f"{name}-{replica}" if replica else name
+        self.log_path = logs / f"{self.replica}.log"
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
 
@@ -416,12 +431,12 @@ class Service:
         async with httpx.AsyncClient(base_url=self.url, timeout=3) as http:
             while now() - started < timeout_s:
                 if self.process is not None and self.process.returncode is not None:
-                    raise RuntimeError(f"{self.name} exited: {self.tail()}")
+                    raise RuntimeError(f"{self.replica} exited: {self.tail()}")
                 with contextlib.suppress(httpx.HTTPError):
                     if (await http.get("/readyz")).status_code == 200:
                         return now() - started
                 await asyncio.sleep(0.2)
-        raise RuntimeError(f"{self.name} not ready after {timeout_s}s: {self.tail()}")
+        raise RuntimeError(f"{self.replica} not ready after {timeout_s}s: {self.tail()}")
 
     def tail(self, lines: int = 15) -> str:
         try:
@@ -558,6 +573,7 @@ class Report:
         faults = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
         rows = [
             ("seed", str(self.seed)),
+            ("replicas", ", ".join(f"{n} {s}" for s, n in self.campaign.replicas) or "one each"),
             ("faults injected", f"{len(self.faults)} ({faults})"),
             ("applications", f"{self.accepted} accepted of {self.applications}"),
             ("plans completed", str(self.completed)),
@@ -649,7 +665,9 @@ class Run:
         self.instance = instance or Instance()
         self.gateways = Gateways()
         self.auth = AuthSettings(dev_key_path=workdir / "dev-key.pem")
-        self.services: dict[str, Service] = {}
+        # Each service's processes, and which one the next request goes to.
+        self.services: dict[str, list[Service]] = {}
+        self._next_replica: Counter[str] = Counter()
         self.flows: list[Flow] = []
         self.answers: list[Answer] = []
         self.faults: list[FaultRecord] = []
@@ -731,12 +749,16 @@ class Run:
         await self.gateways.start()
         self.bearer("admin", "faults-admin")  # creates the dev key the services read
         for name in SERVICES:
-            self.services[name] = Service(name, free_port(), self._service_env(name), logs)
-        for service in self.services.values():
-            await service.start()
-        for service in self.services.values():
-            await service.ready()
-        log(f"services ready ({now() - started:.0f}s since the start)")
+            count = self.campaign.replicas_of(name)
+            self.services[name] = [
+                Service(name, free_port(), self._service_env(name), logs, replica)
+                for replica in ([""] if count == 1 else [str(n) for n in range(1, count + 1)])
+            ]
+        for process in self.processes():
+            await process.start()
+        for process in self.processes():
+            await process.ready()
+        log(f"services ready ({now() - started:.0f}s since the start): {self.campaign.replicas}")
         self.http = httpx.AsyncClient(timeout=httpx.Timeout(20.0, connect=3.0))
         # A partner that verifies signatures and timestamps, as partners must.
         partner = self.bearer("partner_admin", "partner-faults")
@@ -754,13 +776,23 @@ class Run:
     async def tear_down(self) -> None:
         if self.http is not None:
             await self.http.aclose()
-        for service in self.services.values():
-            await service.stop()
+        for process in self.processes():
+            await process.stop()
         await self.gateways.stop()
         with contextlib.suppress(Exception):
             await self.instance.remove()
 
+    def processes(self) -> list[Service]:
+        return [process for replicas in self.services.values() for process in replicas]
+
     # ---------------------------------------------------------------- HTTP
+
+    def url_of(self, service: str) -> str:
+        """The next of the service's processes, in turn: what a load balancer in
+        front of the replicas does (a request to a stopped one is sent again)."""
+        replicas = self.services[service]
+        self._next_replica[service] += 1
+        return replicas[self._next_replica[service] % len(replicas)].url
 
     async def call(
         self,
@@ -776,8 +808,8 @@ class Run:
         retry): what a tablet does. Every answer is recorded."""
         assert self.http is not None
         deadline = deadline or now() + self.campaign.flow_timeout_s
-        url = self.services[service].url + path
         while True:
+            url = self.url_of(service) + path
             try:
                 response = await self.http.request(method, url, headers=headers, json=json)
             except httpx.HTTPError as exc:
@@ -1076,10 +1108,12 @@ class Run:
             record = FaultRecord(kind, target, now())
             self.faults.append(record)
             if kind == "sigkill":
-                await self.services[target].kill()
+                process = self.random.choice(self.services[target])
+                record.target = process.replica
+                await process.kill()
                 await asyncio.sleep(self.random.uniform(0.5, 2.0))
                 record.ended = now()
-                await self.services[target].start()
+                await process.start()
             elif kind == "sigterm":
                 await self._sigterm(target, record)
             elif kind == "broker-outage":
@@ -1099,7 +1133,8 @@ class Run:
             log(f"recovered from {kind} {target} in {record.recovered_s:.1f}s")
 
     async def _sigterm(self, target: str, record: FaultRecord) -> None:
-        service = self.services[target]
+        service = self.random.choice(self.services[target])
+        record.target = service.replica
         in_flight_before = len(self.answers)
         took, code = await service.terminate(self.campaign.sigterm_bound_s)
         record.ended = now()
@@ -1131,7 +1166,7 @@ class Run:
         record.note = f"stopped in {took:.1f}s, exit {code}"
         self.sigterm.append(
             {
-                "service": target,
+                "service": service.replica,
                 "seconds": round(took, 1),
                 "exit": code,
                 "requests_read_and_unanswered": unanswered,
@@ -1142,23 +1177,17 @@ class Run:
         await service.start()
 
     async def _wrong_key(self, target: str, record: FaultRecord) -> None:
-        """Deploy ``target`` with a wrong KEK for a while, deploy the right one
-        again, then replay what it dead-lettered meanwhile, twice."""
-        service = self.services[target]
+        """Deploy ``target`` (every replica) with a wrong KEK for a while, deploy the
+        right one again, then replay what it dead-lettered meanwhile, twice."""
         since = datetime.now(UTC)
-        right = service.env.get("INSON_KEK")
-        await service.stop()
-        service.env = {**service.env, "INSON_KEK": base64.b64encode(os.urandom(32)).decode()}
-        await service.start()
-        await service.ready()
+        replicas = self.services[target]
+        right = replicas[0].env.get("INSON_KEK")
+        wrong = base64.b64encode(os.urandom(32)).decode()
+        await self._deploy(replicas, {**replicas[0].env, "INSON_KEK": wrong})
         self.wrong_key_deployed.set()
         await asyncio.sleep(self.campaign.wrong_key_s)
-        await service.stop()
-        service.env = {k: v for k, v in service.env.items() if k != "INSON_KEK"}
-        if right is not None:
-            service.env["INSON_KEK"] = right
-        await service.start()
-        await service.ready()
+        env = {k: v for k, v in replicas[0].env.items() if k != "INSON_KEK"}
+        await self._deploy(replicas, env if right is None else {**env, "INSON_KEK": right})
         record.ended = now()
         letters = [
             (letter_id, letter)
@@ -1176,6 +1205,16 @@ class Run:
         for _ in range(2):
             await self._replay(sorted(chosen.values()))
         self.wrong_key_replays += 2
+
+    async def _deploy(self, replicas: list[Service], env: dict[str, str]) -> None:
+        """Stop every replica, start them all with ``env``."""
+        for process in replicas:
+            await process.stop()
+        for process in replicas:
+            process.env = dict(env)
+            await process.start()
+        for process in replicas:
+            await process.ready()
 
     async def _replay(self, letter_ids: list[str]) -> None:
         """``inson-deadletters replay`` of these letters, as an operator runs it."""
@@ -1242,8 +1281,8 @@ class Run:
         http = self.http
 
         async def ask(service: str, method: str, path: str, headers: Any, body_: Any) -> None:
-            url = self.services[service].url + path
             while True:
+                url = self.url_of(service) + path
                 try:
                     got = await http.request(method, url, headers=headers, json=body_)
                     status, retry = got.status_code, got.headers.get("retry-after")
@@ -1263,8 +1302,8 @@ class Run:
         """Seconds from the fault's end until every service answers /readyz (its
         store and broker reachable); ``record.flowing_s`` is until a plan is
         completed again (the whole chain moves)."""
-        for service in self.services.values():
-            await service.ready(timeout_s=180)
+        for process in self.processes():
+            await process.ready(timeout_s=180)
         ready_s = now() - record.ended
         asyncio.get_running_loop().create_task(self._flowing_again(record))
         return ready_s

@@ -1,8 +1,9 @@
 """Reliability under faults, on a Kafka and FerretDB of the suite's own: the four
-services as processes, applications flowing from submission to a completed plan,
-SIGKILL of each service, the broker and the store stopped, poison on every topic,
-a graceful stop; then nothing accepted is lost, nothing is doubled, nothing valid
-is dead-lettered (counted from topics and projections). See harness.py."""
+services as processes (two of assessment and referral), applications flowing from
+submission to a completed plan, SIGKILL of each service (one process of two where
+there are two), the broker and the store stopped, poison on every topic, a graceful
+stop; then nothing accepted is lost, nothing is doubled, nothing valid is
+dead-lettered (counted from topics and projections). See harness.py."""
 
 from __future__ import annotations
 
@@ -37,5 +38,6 @@ async def test_short_campaign_loses_and_doubles_nothing(tmp_path: Path) -> None:
 @pytest.mark.timeout(6 * 3600)
 async def test_full_campaign_loses_and_doubles_nothing(tmp_path: Path) -> None:
     applications = int(os.environ.get("INSON_FAULTS_APPLICATIONS", "2000"))
-    report = await execute(Campaign.full(_seed(), applications), tmp_path)
+    replicas = int(os.environ.get("INSON_FAULTS_REPLICAS") or 0) or None
+    report = await execute(Campaign.full(_seed(), applications, replicas), tmp_path)
     assert report.passed, "\n".join([f"seed {report.seed}", *report.problems()])

@@ -25,6 +25,7 @@ from inson_runtime.apikit import answer
 from inson_runtime.audit import AuditLog
 from inson_runtime.auth import Authenticator, CurrentPrincipal, Principal, install_authenticator
 from inson_runtime.body_limit import BodySizeLimit
+from inson_runtime.claims import Turns
 from inson_runtime.consumer import EventConsumer
 from inson_runtime.docs import install_examples
 from inson_runtime.eventstore import AppendResult, Causation, EventStore
@@ -59,6 +60,9 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+# One document per periodic job and interval (inson_runtime.claims.Turns).
+JOB_TURNS = "job_turns"
+
 # Where /docs finds Swagger UI's files.
 DOCS_ASSETS = "/docs/assets"
 
@@ -86,12 +90,15 @@ class Runtime:
 
     # What repositories use: the store, publishing each commit right after it.
     journal: PublishingJournal = field(init=False)
+    # Which replica runs a periodic job in each of its intervals.
+    turns: Turns = field(init=False)
 
     def __post_init__(self) -> None:
         self.audit = AuditLog(self.store, self.relay, service=self.settings.service_name)
         self.journal = PublishingJournal(
             self.store, self.relay, publish_timeout_s=self.settings.inline_publish_timeout_s
         )
+        self.turns = Turns(self.db[JOB_TURNS])
 
     @property
     def service(self) -> str:
@@ -152,6 +159,10 @@ class Runtime:
 
         Jobs keep their state in the store, not in memory, so a restart loses
         nothing; an outage is logged and the job simply runs again next time.
+        Of several replicas, one runs the job in each interval (the first to
+        take its turn, :class:`~inson_runtime.claims.Turns`); a run that
+        outlasts its interval may meet the next one, so what a job claims it
+        claims for itself (:class:`~inson_runtime.claims.Claims`).
         """
         self.periodic.append((name, interval_s, job))
 
@@ -160,7 +171,8 @@ class Runtime:
     ) -> None:
         while True:
             try:
-                await job()
+                if await self.turns.take(name, interval_s):
+                    await job()
             except asyncio.CancelledError:
                 raise
             except Exception:

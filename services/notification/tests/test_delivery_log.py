@@ -1,7 +1,8 @@
 """The delivery log on the real FerretDB: an erasure that meets the notifier writing the
 same entry never leaves the address behind. FerretDB on SQLite can lose one of two
 concurrent updates of a document, so the address lives in a document of its own that is
-only inserted and deleted; this is the case that brought a blanked phone back."""
+only inserted and deleted; this is the case that brought a blanked phone back. And two
+replicas' retry jobs never claim one attempt both (claims are inserts, not updates)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,38 @@ async def test_an_erasure_meeting_a_settle_leaves_no_address(
     stored = " ".join([str(doc) async for doc in db[DELIVERIES].find({})])
     assert not any(phone in stored for phone in phones)
     assert await db[DELIVERIES].count_documents({}) == 40  # the log itself stays
+
+
+async def test_two_replicas_retrying_claim_each_attempt_once(
+    db: AsyncDatabase[Document], mongodb_url: str
+) -> None:
+    """The retry jobs of two replicas (two connection pools) race for the same due
+    entries, three tasks each: every attempt is claimed by one of them, once."""
+    log = MongoDeliveryLog(db)
+    await log.ensure_indexes()
+    other_client = connect(mongodb_url)
+    replicas = [log, MongoDeliveryLog(other_client[db.name])]
+    entries = [delivery(str(uuid.uuid4()), fresh_phone()) for _ in range(30)]
+    now = datetime.now(UTC)
+    for entry in entries:
+        assert await log.insert(entry, now, 60)
+        failed = Outcome(1, now, sent=False, final=False, reason="gateway 503")
+        assert await log.settle(entry, Status.RETRYING, failed, now)
+
+    async def retry_job(replica: MongoDeliveryLog, claimed: list[Delivery]) -> None:
+        while (taken := await replica.claim_due(datetime.now(UTC), 60)) is not None:
+            claimed.append(taken)
+
+    try:
+        for attempt in (2, 3):
+            claimed: list[Delivery] = []
+            await asyncio.gather(*(retry_job(r, claimed) for r in replicas for _ in range(3)))
+            assert sorted(d.id for d in claimed) == sorted(e.id for e in entries)
+            assert {d.attempts for d in claimed} == {attempt}
+            assert all(d.address for d in claimed)
+            again = datetime.now(UTC)
+            for taken in claimed:
+                failed = Outcome(attempt, again, sent=False, final=False, reason="gateway 503")
+                assert await log.settle(taken, Status.RETRYING, failed, again)
+    finally:
+        await other_client.close()

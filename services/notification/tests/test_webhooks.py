@@ -5,6 +5,7 @@ a redirect towards an inside address left unfollowed."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -360,10 +361,10 @@ async def test_a_purpose_bound_partner_gets_its_cases_through_the_stored_facts(
     pending, _ = await partners.outbox.page(children.id, State.PENDING, skip=0, limit=10)
     # CaseOpened of the samples says lonely_elderly: the case has both now.
     assert {e.event_id for e in pending} == {e.id for e in child_events}
-    facts = await partners.cases.cases.find_one({"_id": child.case_id})
-    assert facts is not None
-    assert sorted(facts["circumstances"]) == ["child_at_risk", "lonely_elderly"]
-    assert set(facts) == {"_id", "circumstances"}  # codes only, nothing of the person
+    facts = [doc async for doc in partners.cases.facts.find({"case_id": child.case_id})]
+    assert sorted(fact["circumstance"] for fact in facts) == ["child_at_risk", "lonely_elderly"]
+    # Codes only, nothing of the person.
+    assert all(set(fact) == {"_id", "case_id", "circumstance"} for fact in facts)
 
 
 async def test_each_data_sharing_level_reaches_the_receiver_as_set(
@@ -430,3 +431,37 @@ async def test_outside_development_the_loopback_gets_no_delivery(
     assert webhook_receiver.requests == []
     [entry], _ = await partners.outbox.page(subscription.id, None, skip=0, limit=10)
     assert entry.last_error == "destination refused: https"
+
+
+async def test_two_replicas_post_every_event_once_and_in_order(
+    partners: Partners, webhook_receiver: FakeHttp, mongodb_url: str
+) -> None:
+    """The webhook jobs of two replicas (two connection pools) tick at the same moments
+    over the same queues: each event is posted once, every case in order."""
+    await partners.subscribe(webhook_receiver.url)
+    cases = [Samples() for _ in range(6)]
+    events = [e for case in cases for e in case_stream(case, partners.clock)[:2]]
+    await partners.feed(*events)
+    webhook_receiver.delay_s = 0.02
+    other_client = connect(mongodb_url)
+    db = other_client[partners.outbox.entries.database.name]
+    destinations = WebhookDestinations(SystemResolver(timeout_s=2), development=True)
+    try:
+        async with webhook_client() as http:
+            other = WebhookWorker(
+                queues=MongoWebhookOutbox(db),
+                subscriptions=MongoSubscriptions(db),
+                webhooks=HttpWebhooks(http, destinations, timeout_s=5),
+                clock=partners.clock,
+                personal_data=FakePersonalData(),
+            )
+            for _ in range(3):
+                await asyncio.gather(partners.worker.tick(), other.tick(), other.tick())
+    finally:
+        await other_client.close()
+
+    posted = [r.headers["webhook-id"] for r in webhook_receiver.requests]
+    assert sorted(posted) == sorted(e.id for e in events)
+    for case in cases:
+        stream = f"case-{case.case_id}"
+        assert [v for s, v in sent_order(webhook_receiver) if s == stream] == [1, 2]

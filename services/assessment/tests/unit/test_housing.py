@@ -5,6 +5,7 @@ and the housing job (expiry the day after the last day, the end noted once)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from assessment.domain.case_file import CaseFileRuleViolation
@@ -15,6 +16,7 @@ from inson_contracts.events import (
     TemporaryHousingExpired,
     TemporaryHousingGranted,
 )
+from inson_runtime.eventstore import ConcurrencyConflict
 
 from .fakes import ELSEWHERE, World, supervisor, worker
 
@@ -237,3 +239,30 @@ async def test_a_deployment_sets_its_own_lead_time() -> None:
     await world.policies.expire_housing()
     (noted,) = world.journal.outbox.events_of_type(TemporaryHousingEndingSoon)
     assert noted.lead_days == 3
+
+
+async def test_a_case_that_moved_meanwhile_waits_for_the_next_run_and_the_rest_go_on() -> None:
+    world = World()
+    await housed(world)
+    await world.open_case("case-2")
+    await world.assessments.grant_temporary_housing(
+        supervisor(), "case-2", "I-1", MARCH_1, SEPTEMBER_1, None
+    )
+    world.clock.now = at_tashkent(date(2026, 9, 2))
+    record = world.files.record
+    moved = {"case-1"}
+
+    async def someone_wrote_first(case_id: str, *args: Any, **kwargs: Any) -> Any:
+        # A worker (or the job in another replica) appended since the load.
+        if case_id in moved:
+            moved.discard(case_id)
+            raise ConcurrencyConflict(world.files.stream(case_id), args[0])
+        return await record(case_id, *args, **kwargs)
+
+    world.files.record = someone_wrote_first  # type: ignore[method-assign]
+    await world.policies.expire_housing()
+    expired = world.journal.outbox.events_of_type(TemporaryHousingExpired)
+    assert [e.case_id for e in expired] == ["case-2"]
+    await world.policies.expire_housing()
+    expired = world.journal.outbox.events_of_type(TemporaryHousingExpired)
+    assert sorted(e.case_id for e in expired) == ["case-1", "case-2"]

@@ -100,7 +100,8 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
         lease_s=settings.webhook_lease_s,
         personal_data=runtime.sealer,
     )
-    partner_feed = PartnerFeed(subscriptions, outbox, MongoPartnerCases(db), clock)
+    partner_cases = MongoPartnerCases(db)
+    partner_feed = PartnerFeed(subscriptions, outbox, partner_cases, clock)
     policies = Policies(
         notifier=notifier,
         webhooks=webhooks,
@@ -115,6 +116,7 @@ def compose(settings: Settings, *, clock: Clock = _utc_now) -> tuple[Runtime, Fa
         await deliveries.ensure_indexes()
         await subscriptions.ensure_indexes()
         await outbox.ensure_indexes()
+        await partner_cases.ensure_indexes()
 
     runtime.on_start.append(prepare)
     runtime.add_projection(recipients_view)

@@ -358,13 +358,13 @@ class FakeWebhookOutbox:
             elif entry.due_at < until:
                 self.entries[key] = dataclasses.replace(entry, due_at=until)
 
-    async def claim(self, head: Entry, now: datetime, lease_s: float) -> bool:
+    async def claim(self, head: Entry, now: datetime, lease_s: float) -> Entry | None:
         entry = self.entries[head.id]
         if entry.generation != head.generation or entry.state not in WAITING or entry.due_at > now:
-            return False
+            return None
         lease = now + timedelta(seconds=lease_s)
         self.entries[head.id] = dataclasses.replace(entry, state=State.DELIVERING, due_at=lease)
-        return True
+        return self.entries[head.id]
 
     async def delivered(self, head: Entry, now: datetime) -> None:
         self._settle(head, state=State.DELIVERED, delivered_at=now, last_error=None)
@@ -441,7 +441,7 @@ class FakeWebhooks:
 
 
 class FakeCaseFacts:
-    """What events said per case and referral, as ``partner_cases`` keeps it."""
+    """What events said per case and referral, as ``partner_case_facts`` keeps it."""
 
     def __init__(self) -> None:
         self.cases: dict[str, Known] = {}

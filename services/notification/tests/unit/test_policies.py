@@ -179,6 +179,32 @@ async def test_the_webhook_job_delivers_a_stream_in_order_through_a_retry(world:
     assert (await world.outbox.counts(subscription.id))[State.DELIVERED] == 2
 
 
+async def test_a_head_in_flight_in_another_replica_holds_nothing_behind_it(
+    world: World,
+) -> None:
+    samples = world.samples
+    await world.subscribe([CaseOpened.TYPE, SocialWorkerAssigned.TYPE], [])
+    stream = f"case-{samples.case_id}"
+    opened, assigned = samples.opened("a-1"), samples.assigned()
+    await world.policies.fan_out(opened, samples.envelope(opened, stream, 1))
+    await world.policies.fan_out(assigned, samples.envelope(assigned, stream, 2))
+    head, behind = sorted(world.outbox.entries.values(), key=lambda e: e.version)
+    # The other replica claimed the head a moment ago: its lease runs a minute.
+    assert await world.outbox.claim(head, world.clock(), lease_s=60) is not None
+
+    await world.policies.deliver_webhooks()
+    assert world.partner.received == []
+    assert world.outbox.entries[behind.id].due_at == behind.due_at  # not held for the lease
+
+    # It is delivered there: the next one goes at the next tick, not a lease later.
+    await world.outbox.delivered(world.outbox.entries[head.id], world.clock())
+    world.partner.errors.clear()
+    world.clock.advance(timedelta(seconds=2))
+    await world.policies.deliver_webhooks()
+    [(_, body, _)] = world.partner.received
+    assert json.loads(body)["streamversion"] == 2
+
+
 async def test_an_erasure_blanks_the_log_drops_parked_events_and_withholds_a_retry(
     world: World,
 ) -> None:

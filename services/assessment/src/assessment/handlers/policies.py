@@ -20,6 +20,7 @@ event, or the job running again, changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -27,13 +28,20 @@ from datetime import UTC, datetime, timedelta
 from inson_contracts.codes.circumstances import Circumstance
 from inson_contracts.codes.staff import workers_covering
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import CaseOpened, ReferralCompleted, ReferralIssued, ReferralRejected
+from inson_contracts.events import (
+    CaseOpened,
+    Event,
+    ReferralCompleted,
+    ReferralIssued,
+    ReferralRejected,
+)
 from inson_contracts.events.referral import ReferralEvent
 from inson_contracts.personal import SEALED
 from inson_runtime.eventstore import ConcurrencyConflict
 
 from assessment.domain.assignment import choose_worker, schedule_home_visit
 from assessment.domain.case_file import (
+    CaseFile,
     decide_assignment,
     decide_housing_expiry,
     decide_housing_reminder,
@@ -153,14 +161,16 @@ class Policies:
         for due in await self.housing.due(today, limit=EXPIRIES_PER_RUN):
             file = await self.files.load(due.case_id)
             expired = decide_housing_expiry(file, due.registration_id, today)
-            await record(
-                self.files, file, expired, commit_id=f"housing-expired:{due.registration_id}"
-            )
+            await self._job_record(file, expired, f"housing-expired:{due.registration_id}")
         rule = self.housing_rule
         by = today + timedelta(days=rule.reminder_days_before_end)
         for ending in await self.housing.ending(today, by, limit=EXPIRIES_PER_RUN):
             file = await self.files.load(ending.case_id)
             noted = decide_housing_reminder(file, ending.registration_id, today, rule, now)
-            await record(
-                self.files, file, noted, commit_id=f"housing-ending:{ending.registration_id}"
-            )
+            await self._job_record(file, noted, f"housing-ending:{ending.registration_id}")
+
+    async def _job_record(self, file: CaseFile, events: list[Event], commit_id: str) -> None:
+        # The case moved meanwhile (a worker, or the job's run in another
+        # replica): the next run decides again on the case as it is then.
+        with contextlib.suppress(ConcurrencyConflict):
+            await record(self.files, file, events, commit_id=commit_id)

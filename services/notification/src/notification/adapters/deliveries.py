@@ -44,9 +44,10 @@ from typing import Any
 from inson_contracts.codes.names import Language
 from inson_contracts.envelope import Envelope
 from inson_contracts.events.notification import MessageChannel, RecipientKind
+from inson_runtime.claims import Claims
 from inson_runtime.mongo import Document
 from inson_runtime.privacy import Sealer
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -56,6 +57,9 @@ from notification.domain.templates import Template
 DELIVERIES = "deliveries"
 ADDRESSES = "delivery_addresses"
 DEFERRED = "deferred_events"
+CLAIMS = "delivery_claims"
+# Entries looked at per claim: enough that one held by another replica is passed over.
+_CANDIDATES = 20
 _PERSONAL = ("address", "params")
 
 
@@ -108,6 +112,7 @@ class MongoDeliveryLog:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.deliveries = db[DELIVERIES]
         self.addresses = db[ADDRESSES]
+        self.claims = Claims(db[CLAIMS])
 
     async def _address(self, delivery_id: str) -> Document | None:
         return await self.addresses.find_one({"_id": delivery_id})
@@ -116,6 +121,7 @@ class MongoDeliveryLog:
         return _delivery(doc, await self._address(doc["_id"])) if doc else None
 
     async def ensure_indexes(self) -> None:
+        await self.claims.ensure_indexes()
         await self.addresses.create_index([("case_id", ASCENDING)])
         await self.deliveries.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
         await self.deliveries.create_index([("cause_event_id", ASCENDING), ("kind", ASCENDING)])
@@ -155,23 +161,35 @@ class MongoDeliveryLog:
 
     async def claim_due(self, now: datetime, lease_s: float) -> Delivery | None:
         """Take one entry whose retry is due or whose sender's lease ran out."""
-        doc = await self.deliveries.find_one_and_update(
-            {
-                "status": {"$in": [Status.SENDING.value, Status.RETRYING.value]},
-                "due_at": {"$lte": now},
-            },
-            {
-                "$set": {
-                    "status": Status.SENDING.value,
-                    "due_at": now + timedelta(seconds=lease_s),
-                    "updated_at": now,
-                },
-                "$inc": {"attempts": 1},
-            },
-            sort=[("due_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
-        return await self._with_address(doc)
+        due = {"status": {"$in": [Status.SENDING.value, Status.RETRYING.value]}}
+        return await self._claim(due | {"due_at": {"$lte": now}}, now, lease_s)
+
+    async def _claim(self, query: Document, now: datetime, lease_s: float) -> Delivery | None:
+        """Claim the next attempt of the first entry matching ``query`` that nobody holds.
+
+        The attempt is claimed by inserting its claim (:mod:`inson_runtime.claims`),
+        never by a conditional update, which two replicas on FerretDB can
+        both win: one message, one sender at a time.
+        """
+        candidates = self.deliveries.find(query, sort=[("due_at", ASCENDING)], limit=_CANDIDATES)
+        for doc in await candidates.to_list():
+            entry = {"_id": doc["_id"]} | query
+            counted = int(doc.get("attempts", 1))
+            claim = await self.claims.claim(
+                doc["_id"], counted, now, lease_s, still=(self.deliveries, entry)
+            )
+            if claim is None:
+                continue
+            # Only the claim's holder writes the entry until it settles it.
+            taken = {
+                "status": Status.SENDING.value,
+                "due_at": claim.until,
+                "updated_at": now,
+                "attempts": claim.number,
+            }
+            await self.deliveries.update_one({"_id": doc["_id"]}, {"$set": taken})
+            return await self._with_address(doc | taken)
+        return None
 
     async def settle(
         self, delivery: Delivery, status: Status, outcome: Outcome, due_at: datetime | None
@@ -191,6 +209,9 @@ class MongoDeliveryLog:
                 "$push": {"outcomes": dict(outcome.__dict__)},
             },
         )
+        # Its attempt's claim (none for the first, made as the entry was
+        # written) is done: the retry may be claimed when it is due.
+        await self.claims.finish(delivery.id, delivery.attempts, outcome.at)
         return result.modified_count == 1
 
     async def get(self, delivery_id: str) -> LoggedDelivery | None:
@@ -253,6 +274,8 @@ class MongoDeliveryLog:
                 "$inc": {"attempts": -1},
             },
         )
+        # Uncounted: the attempt's number is claimed again once it is released.
+        await self.claims.release(delivery.id, delivery.attempts)
         return result.modified_count == 1
 
     async def release_held(
@@ -274,19 +297,8 @@ class MongoDeliveryLog:
     async def claim_expired_held(
         self, held_before: datetime, now: datetime, lease_s: float
     ) -> Delivery | None:
-        doc = await self.deliveries.find_one_and_update(
-            {"status": Status.HELD.value, "created_at": {"$lt": held_before}},
-            {
-                "$set": {
-                    "status": Status.SENDING.value,
-                    "due_at": now + timedelta(seconds=lease_s),
-                    "updated_at": now,
-                },
-                "$inc": {"attempts": 1},
-            },
-            return_document=ReturnDocument.AFTER,
-        )
-        return await self._with_address(doc)
+        held = {"status": Status.HELD.value, "created_at": {"$lt": held_before}}
+        return await self._claim(held, now, lease_s)
 
 
 class MongoDeferredEvents:

@@ -19,14 +19,18 @@ suite's 2,000 applications slowed all services through the shared store.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from inson_contracts.envelope import Envelope
+from inson_runtime.claims import Claims
 from inson_runtime.mongo import Document
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from notification.domain.subscriptions import Subscription
 from notification.domain.webhooks import Entry, State, queue_key
@@ -34,6 +38,7 @@ from notification.domain.webhooks import Entry, State, queue_key
 PARTNER_EVENTS = "partner_events"
 OUTBOX = "webhook_outbox"
 MIGRATIONS = "migrations"
+CLAIMS = "webhook_claims"
 _QUEUE_FIELD_MIGRATION = "webhook_outbox.queue"
 QUEUE_ORDER = [("version", ASCENDING), ("time", ASCENDING), ("event_id", ASCENDING)]
 
@@ -62,13 +67,20 @@ def _entry_id(subscription_id: str, event_id: str) -> str:
     return f"{subscription_id}:{event_id}"
 
 
+def _claimed(head: Entry) -> str:
+    """What an attempt claims: the entry in its generation (a replay starts a new one)."""
+    return f"{head.id}@{head.generation}"
+
+
 class MongoWebhookOutbox:
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self.events = db[PARTNER_EVENTS]
         self.entries = db[OUTBOX]
         self.migrations = db[MIGRATIONS]
+        self.claims = Claims(db[CLAIMS])
 
     async def ensure_indexes(self) -> None:
+        await self.claims.ensure_indexes()
         await self.events.create_index([("time", ASCENDING)])
         await self.entries.create_index([("state", ASCENDING), ("due_at", ASCENDING)])
         await self.entries.create_index([("queue", ASCENDING), ("state", ASCENDING), *QUEUE_ORDER])
@@ -89,10 +101,12 @@ class MongoWebhookOutbox:
                 {"_id": doc["_id"]},
                 {"$set": {"queue": queue_key(doc["subscription_id"], doc["subject"])}},
             )
-        # Two replicas starting together both backfill; the writes are the same.
-        await self.migrations.update_one(
-            {"_id": _QUEUE_FIELD_MIGRATION}, {"$setOnInsert": {"done": True}}, upsert=True
-        )
+        # Two replicas starting together both backfill; the writes are the same,
+        # and an upsert that meets the other's insert (FerretDB) finds it done.
+        with contextlib.suppress(DuplicateKeyError):
+            await self.migrations.update_one(
+                {"_id": _QUEUE_FIELD_MIGRATION}, {"$setOnInsert": {"done": True}}, upsert=True
+            )
 
     async def remember(self, envelope: Envelope) -> None:
         await self.events.update_one(
@@ -185,26 +199,32 @@ class MongoWebhookOutbox:
             rest["due_at"] = {"$lt": until}
             await self.entries.update_many(rest, {"$set": {"due_at": until}})
 
-    async def claim(self, head: Entry, now: datetime, lease_s: float) -> bool:
-        result = await self.entries.update_one(
-            {
-                "_id": head.id,
-                "generation": head.generation,
-                "state": {"$in": [State.PENDING.value, State.DELIVERING.value]},
-                "due_at": {"$lte": now},
-            },
-            {
-                "$set": {
-                    "state": State.DELIVERING.value,
-                    "due_at": now + timedelta(seconds=lease_s),
-                }
-            },
-        )
-        return result.modified_count == 1
+    async def claim(self, head: Entry, now: datetime, lease_s: float) -> Entry | None:
+        """Take the head's next attempt; the head as claimed, or None if somebody holds it.
+
+        Claimed by inserting the attempt's claim (:mod:`inson_runtime.claims`),
+        not by a conditional update, which two replicas on FerretDB can both
+        win: one attempt of a webhook in flight, from one process.
+        """
+        due = {
+            "_id": head.id,
+            "generation": head.generation,
+            "state": {"$in": [State.PENDING.value, State.DELIVERING.value]},
+            "due_at": {"$lte": now},
+        }
+        of = _claimed(head)
+        claim = await self.claims.claim(of, head.attempts, now, lease_s, still=(self.entries, due))
+        if claim is None:
+            return None
+        taken = {"state": State.DELIVERING.value, "due_at": claim.until}
+        await self.entries.update_one({"_id": head.id}, {"$set": taken})
+        # ``attempts`` counts those made before this one (a holder that died
+        # made one, uncounted in the entry).
+        return replace(head, state=State.DELIVERING, due_at=claim.until, attempts=claim.number - 1)
 
     async def delivered(self, head: Entry, now: datetime) -> None:
         await self._settle(
-            head, {"state": State.DELIVERED.value, "delivered_at": now, "last_error": None}
+            head, now, {"state": State.DELIVERED.value, "delivered_at": now, "last_error": None}
         )
 
     async def failed(
@@ -220,13 +240,16 @@ class MongoWebhookOutbox:
             update |= {"state": State.DEAD.value, "dead_at": now}
         else:
             update |= {"state": State.PENDING.value, "due_at": retry_at}
-        await self._settle(head, update)
+        await self._settle(head, now, update)
 
-    async def _settle(self, head: Entry, update: dict[str, Any]) -> None:
+    async def _settle(self, head: Entry, now: datetime, update: dict[str, Any]) -> None:
+        """Record the claimed attempt's result; ``head`` is the entry as claimed."""
+        attempt = head.attempts + 1
         await self.entries.update_one(
             {"_id": head.id, "generation": head.generation, "state": State.DELIVERING.value},
-            {"$set": update, "$inc": {"attempts": 1}},
+            {"$set": update | {"attempts": attempt}},
         )
+        await self.claims.finish(_claimed(head), attempt, now)
 
     async def page(
         self, subscription_id: str, state: State | None, *, skip: int, limit: int

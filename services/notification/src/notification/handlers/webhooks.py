@@ -97,12 +97,16 @@ class WebhookWorker:
         if head.state is State.BLOCKED:
             return False  # released by a replay
         if head.due_at > now:
-            # Waiting for a retry or in flight elsewhere: nothing behind it
-            # is due before it is.
-            await self.queues.hold_behind(head, head.due_at)
+            # In flight in another replica: it settles within its lease, and
+            # the entries behind it are due the moment it is delivered.
+            if head.state is not State.DELIVERING:
+                # Waiting for a retry: nothing behind it is due before it is.
+                await self.queues.hold_behind(head, head.due_at)
             return False
-        if not await self.queues.claim(head, now, self.lease_s):
+        claimed = await self.queues.claim(head, now, self.lease_s)
+        if claimed is None:
             return False
+        head = claimed
         error = await self._post(subscription, head, now)
         if error is None:
             await self.queues.delivered(head, self.clock())
