@@ -30,10 +30,13 @@ def _port(address: str) -> int:
     return int(address.rstrip("/").rpartition(":")[2])
 
 
-def test_the_tests_servers_are_not_the_run_stacks(kafka_bootstrap, mongodb_url) -> None:
-    # The services go to RUN_* when nothing is configured, as under `make run`.
-    assert _port(kafka_bootstrap) != _port(RUN_KAFKA), kafka_bootstrap
-    assert _port(mongodb_url) != _port(RUN_MONGODB), mongodb_url
+def test_the_tests_servers_are_not_the_run_stacks() -> None:
+    # conftest.py exports the tests' servers to every test and process (no
+    # server needed to check the addresses: this runs in `make test-unit` too);
+    # the services go to RUN_* when nothing is configured, as under `make run`.
+    kafka, mongodb = os.environ["KAFKA_BOOTSTRAP_SERVERS"], os.environ["MONGODB_URL"]
+    assert _port(kafka) != _port(RUN_KAFKA), kafka
+    assert _port(mongodb) != _port(RUN_MONGODB), mongodb
 
 
 def _load_run_stack() -> ModuleType:
