@@ -10,6 +10,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from inson_contracts.codes.names import Language
@@ -115,3 +116,61 @@ async def test_two_replicas_retrying_claim_each_attempt_once(
                 assert await log.settle(taken, Status.RETRYING, failed, again)
     finally:
         await other_client.close()
+
+
+async def test_a_crash_between_the_two_writes_loses_no_message(
+    db: AsyncDatabase[Document],
+) -> None:
+    """The process dies between the address's write and the entry's: the event is
+    read again and its message is written whole, as the handler does it (the fault
+    campaign lost two messages here when the entry went first: the redelivery took
+    it for planned, and the retry found no address)."""
+    log = MongoDeliveryLog(db)
+    await log.ensure_indexes()
+    case_id, phone = str(uuid.uuid4()), fresh_phone()
+    entry = delivery(case_id, phone)
+    writes = 0
+
+    def dying_after_one_write(collection: Any) -> None:
+        insert_one = collection.insert_one
+
+        async def insert(doc: Document) -> Any:
+            nonlocal writes
+            writes += 1
+            if writes == 2:
+                raise ConnectionResetError("the process died here")
+            return await insert_one(doc)
+
+        collection.insert_one = insert
+
+    crashing = MongoDeliveryLog(db)
+    dying_after_one_write(crashing.addresses)
+    dying_after_one_write(crashing.deliveries)
+    with pytest.raises(ConnectionResetError):
+        await crashing.insert(entry, datetime.now(UTC), 60)
+
+    # The redelivered event, handled as Notifier._handle does.
+    if not await log.planned(entry.cause_event_id, entry.kind):
+        assert await log.insert(entry, datetime.now(UTC), 60)
+
+    logged = await log.get(entry.id)
+    assert logged is not None and logged.delivery.address == phone
+    assert logged.delivery.params == entry.params
+
+
+async def test_a_redelivery_does_not_bring_back_an_erased_address(
+    db: AsyncDatabase[Document],
+) -> None:
+    log = MongoDeliveryLog(db)
+    await log.ensure_indexes()
+    case_id, phone = str(uuid.uuid4()), fresh_phone()
+    entry = delivery(case_id, phone)
+    now = datetime.now(UTC)
+    assert await log.insert(entry, now, 60)
+    await log.erase_case(case_id, now)
+
+    assert not await log.insert(entry, now, 60)  # read again after the erasure
+
+    assert await db[ADDRESSES].count_documents({}) == 0
+    logged = await log.get(entry.id)
+    assert logged is not None and logged.delivery.address == ""

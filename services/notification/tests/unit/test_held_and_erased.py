@@ -218,7 +218,7 @@ async def test_the_workers_message_about_an_erased_case_still_goes(world: World)
 async def test_an_entry_whose_address_was_never_written_fails_and_is_not_withheld(
     world: World,
 ) -> None:
-    # The process died between writing the entry and writing its address.
+    # An older release died between writing the entry and writing its address.
     world.sms.failures.append(DeliveryError("provider timed out", retryable=True))
     world.start(sms=True)
     await world.tell_plan_approved()

@@ -21,13 +21,17 @@ once the channel is configured.
 
 **Addresses apart.** Where a message goes and its parameters live in
 ``delivery_addresses`` (same ``_id``), a document inserted once and deleted
-on erasure, never updated. FerretDB on SQLite can lose one of two
+on erasure, never updated. FerretDB on SQLite could lose one of two
 concurrent updates of a document (17 pairs in 200 in a probe): an erasure that blanked the
 address in the entry itself was undone now and then by the notifier settling
 the same entry at that moment, and the phone came back. A deleted document
-does not come back. The entry is written first, its address second, so a
-crash in between leaves an entry without an address (given up as such),
-never an address nobody will delete. An erasure deletes the citizen's
+does not come back. The address is written first, its entry second. A crash
+in between leaves an address without an entry: the event's offset was not
+committed, so it is read again, finds no entry, and writes the entry to the
+address already there; an erasure deletes such an address with the case's
+others. The other order lost the message: the redelivered event found the
+entry, took it for planned, and the retry job gave it up for want of an
+address (the fault campaign, seed 511978). An erasure deletes the citizen's
 addresses and makes what still waits due at once: the retry job then finds
 the person erased and gives those up through the one path every message
 takes. Entries of an older release carry their address inline and are
@@ -36,7 +40,6 @@ blanked in place.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
@@ -140,7 +143,17 @@ class MongoDeliveryLog:
         return found is not None
 
     async def insert(self, delivery: Delivery, now: datetime, lease_s: float) -> bool:
-        """Write the entry as ``sending``; False if it existed (nothing to do here)."""
+        """Write the address, then the entry as ``sending``; False if the entry existed.
+
+        The address goes first so that an entry never lacks one for want of
+        a write (see the module's note).
+        """
+        try:
+            await self.addresses.insert_one(_address_document(delivery))
+            wrote_address = True
+        except DuplicateKeyError:
+            # Written before a crash, or by a driver's retry of this very write.
+            wrote_address = False
         doc = _delivery_document(delivery) | {
             "status": Status.SENDING.value,
             "due_at": now + timedelta(seconds=lease_s),
@@ -153,10 +166,11 @@ class MongoDeliveryLog:
         try:
             await self.deliveries.insert_one(doc)
         except DuplicateKeyError:
+            if wrote_address:
+                # The entry was there without an address: erased or scrubbed
+                # since, or written by an older release. It stays without.
+                await self.addresses.delete_one({"_id": delivery.id})
             return False
-        # A duplicate: the first try of this very write got through (a driver retry).
-        with contextlib.suppress(DuplicateKeyError):
-            await self.addresses.insert_one(_address_document(delivery))
         return True
 
     async def claim_due(self, now: datetime, lease_s: float) -> Delivery | None:

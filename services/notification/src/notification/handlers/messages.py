@@ -131,7 +131,8 @@ class Notifier:
             await self._withhold(delivery)
             return
         if not delivery.address:
-            # Its address was never written: the process died between the two writes.
+            # An entry of an older release, which wrote the address second
+            # and died between the two writes.
             reason = "no address: lost before it was written"
             await self._settle(delivery, Status.FAILED, sent=False, final=True, reason=reason)
             return
