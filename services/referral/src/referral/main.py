@@ -63,6 +63,7 @@ def compose(settings: Settings, *, clock: Clock = utc_now) -> tuple[Runtime, Fas
         clock=clock,
         expire_after=timedelta(days=settings.expire_after_days),
         batch=settings.deadline_batch,
+        window_counts_max_age=timedelta(seconds=settings.window_counts_max_age_s),
     )
     runtime.add_projection(referral_views)
     runtime.on_start.append(lambda: ensure_view_indexes(runtime.db))

@@ -144,6 +144,28 @@ async def test_window_items_go_to_the_least_loaded_window_counting_their_own(
     assert windows == [WINDOWS[1], WINDOWS[0], WINDOWS[1]]
 
 
+async def test_window_counts_are_read_once_per_half_minute_and_counted_on(
+    policies, plans, journal, read_model, clock
+) -> None:
+    """A center's counts are read at most every 30 s; this process's own choices are
+    added in between, and a later read replaces them with what the read model says."""
+
+    async def refer_one() -> str:
+        plan = plans()
+        approved = plan.approved([item("a")])
+        await policies.on_plan_in_force(approved, plan.envelope(approved))
+        return journal.outbox.events_of_type(ReferralIssued)[-1].destination.window
+
+    assert await refer_one() == WINDOWS[0]  # read: nothing open anywhere
+    read_model.loads = {WINDOWS[1]: 5}  # windows took up and were given others meanwhile
+    clock.advance(timedelta(seconds=29))
+    assert await refer_one() == WINDOWS[1]  # not read again: counted 1 and 0
+    assert await refer_one() == WINDOWS[0]  # counted 1 and 1: the first listed
+    clock.advance(timedelta(seconds=1))
+    assert await refer_one() == WINDOWS[0]  # read again: 0 and 5
+    assert await refer_one() == WINDOWS[0]  # counted 1 and 5
+
+
 async def test_a_revision_withdraws_dropped_items_and_refers_new_ones(
     policies, plans, journal
 ) -> None:

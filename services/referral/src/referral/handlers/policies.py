@@ -58,6 +58,7 @@ from referral.domain.routing import (
 )
 from referral.handlers.commands import ATTEMPTS
 from referral.handlers.ports import Clock, DueDeadlines, PlanRecords, WindowLoads, utc_now
+from referral.handlers.window_tally import WindowTally
 from referral.reference.centers import center_serving, service_centers
 
 log = structlog.get_logger(__name__)
@@ -135,10 +136,11 @@ class ReferralPolicies:
         clock: Clock = utc_now,
         expire_after: timedelta = timedelta(days=30),
         batch: int = 200,
+        window_counts_max_age: timedelta = timedelta(seconds=30),
     ) -> None:
         self.referrals = referrals
         self.plans = plans
-        self.windows = windows
+        self.windows = WindowTally(windows, clock, window_counts_max_age)
         self.deadlines = deadlines
         self.clock = clock
         self.expire_after = expire_after
@@ -173,11 +175,10 @@ class ReferralPolicies:
         for item_id in withdrawn:
             for rid in record.referrals_of(item_id):  # whichever round is still open
                 await self._cancel(rid, CancellationReason.PLAN_REVISED, envelope)
-        loads: dict[str, dict[str, int]] = {}
         for item in plan.items:
             rid, replaces = await self._round(plan, record, item.item_id)
             issue = _Issuing(rid, replaces, point=points.get(item.item_id))
-            await self._issue(plan, item, issue, loads, envelope)
+            await self._issue(plan, item, issue, envelope)
 
     async def on_plan_closed(self, event: PlanClosed, envelope: Envelope) -> None:
         """Cancel what is still open of a closed plan."""
@@ -211,7 +212,6 @@ class ReferralPolicies:
         plan: PlanInForce,
         item: PlanItem,
         issuing: _Issuing,
-        loads: dict[str, dict[str, int]],
         cause: Envelope,
     ) -> None:
         rid, point = issuing.referral_id, issuing.point
@@ -219,13 +219,9 @@ class ReferralPolicies:
             referral = await self.referrals.load(rid)
             if referral.issued is not None:
                 return  # issued by an earlier delivery of this or another plan event
-            window_loads: dict[str, int] = {}
-            if point is not None:
-                # The read model may not count what this event issued a moment
-                # ago, so this event's own choices are added as it goes.
-                if point.center not in loads:
-                    loads[point.center] = await self.windows.open_by_window(point.windows)
-                window_loads = loads[point.center]
+            # Read seldom; this process's own choices are added as it goes
+            # (the read model may not count them yet).
+            window_loads = await self.windows.loads(point) if point is not None else {}
             where = destination(
                 item,
                 district=plan.district,
@@ -250,8 +246,8 @@ class ReferralPolicies:
                 await self._record(referral, events, plan.district, commit_id, cause.id)
             except ConcurrencyConflict:
                 continue
-            if where.window is not None:
-                window_loads[where.window] = window_loads.get(where.window, 0) + 1
+            if point is not None and where.window is not None:
+                self.windows.chose(point, where.window)
             return
         raise ConcurrencyConflict(self.referrals.stream(rid), 0)
 
