@@ -230,6 +230,15 @@ def _ms(p: dict[str, float] | None) -> str:
     return f"p50 {p['p50_ms']:,.0f} / p95 {p['p95_ms']:,.0f} / p99 {p['p99_ms']:,.0f} ms"
 
 
+def _cpu(run: dict[str, Any]) -> str:
+    """Where a run's CPU went, per application, and how many cores were busy."""
+    cpu = run["cpu_ms_per_application"]
+    parts = ", ".join(f"{name} {ms:,.0f}" for name, ms in cpu.items() if name != "total")
+    return (
+        f"CPU per application {cpu['total']:,.0f} ms ({parts}); {run['cores_busy']:.2f} cores busy"
+    )
+
+
 def p2_rows(p2: dict[str, Any]) -> list[tuple[str, str, str]]:
     replicas = p2.get("replicas", 1)
     # One process per service keeps the rows' old names; more say how many.
@@ -250,6 +259,8 @@ def p2_rows(p2: dict[str, Any]) -> list[tuple[str, str, str]]:
                 "",
             )
         )
+        if "cpu_ms_per_application" in run:
+            rows.append(("", _cpu(run), ""))
     highest = p2["highest_held"]
     verdict = ""
     if p2["ladder"]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from inson_contracts.topics import CATALOGUE
 from inson_runtime.auth import mint_dev_token
 from inson_runtime.kafka import partitions_of, stop_reader
 
+from bench.cpu import CpuMeter, listening_pid
 from bench.processes import Platform, platform
 from bench.raw import percentiles
 
@@ -207,7 +209,10 @@ class Driver:
         case_id = got.json()["case_id"]
         # One deadline for the whole journey: an overloaded run ends in bounded time.
         deadline = j.started + self.timeout_s
-        left = lambda: max(0.1, deadline - time.perf_counter())  # noqa: E731
+
+        def left() -> float:
+            return max(0.1, deadline - time.perf_counter())
+
         j.marks["assignment"] = await self.watcher.wait(f"assigned:{case_id}", left())
         case_file = await self.case_file(case_id, lambda f: "worker_id" in f, deadline)
         worker = self.bearer(
@@ -284,9 +289,12 @@ SITUATION = {
 }
 
 
-async def at_rate(driver: Driver, rate: float, seconds: float) -> dict[str, Any]:
+async def at_rate(
+    driver: Driver, rate: float, seconds: float, meter: CpuMeter | None = None
+) -> dict[str, Any]:
     """Open loop: the i-th application at start + i/rate, whatever came before."""
     count = max(1, int(rate * seconds))
+    cpu_before = meter.read() if meter else {}
     start = time.perf_counter()
     tasks = []
     for i in range(count):
@@ -308,6 +316,10 @@ async def at_rate(driver: Driver, rate: float, seconds: float) -> dict[str, Any]
         "submitted_in_s": submitted_s,
         "drained_in_s": time.perf_counter() - start,
     }
+    if meter:
+        cpu = CpuMeter.per_application(cpu_before, meter.read(), count)
+        result["cpu_ms_per_application"] = cpu
+        result["cores_busy"] = cpu["total"] * count / 1000 / result["drained_in_s"]
     for stage in (*STAGES, "whole"):
         samples = [j.stage_seconds()[stage] for j in done if stage in j.stage_seconds()]
         if samples:
@@ -346,6 +358,14 @@ async def end_to_end(
         watcher = Watcher(bootstrap)
         await watcher.start()
         driver = Driver(watcher, services, timeout_s=90.0)
+        meter = CpuMeter(
+            {
+                **services.pids,
+                "kafka": _listener(bootstrap),
+                "ferretdb": _listener(mongo_url),
+                "driver": [os.getpid()],
+            }
+        )
         try:
             await at_rate(driver, 1, 3)  # warm-up: connections, caches, first writes
             runs = []
@@ -356,7 +376,7 @@ async def end_to_end(
                     f"  P2 ({replicas} per service) ladder: {rate}/s for {search_seconds:.0f} s ...",
                     file=sys.stderr,
                 )
-                attempt = await at_rate(driver, rate, search_seconds)
+                attempt = await at_rate(driver, rate, search_seconds, meter)
                 runs.append(attempt)
                 if not attempt["held"]:
                     break
@@ -366,8 +386,15 @@ async def end_to_end(
                     f"  P2 ({replicas} per service) at {rate}/s for {seconds:.0f} s ...",
                     file=sys.stderr,
                 )
-                runs.append(await at_rate(driver, rate, seconds))
+                runs.append(await at_rate(driver, rate, seconds, meter))
         finally:
             await driver.http.aclose()
             await watcher.stop()
     return {"runs": runs, "highest_held": highest, "ladder": search, "replicas": replicas}
+
+
+def _listener(address: str) -> list[int]:
+    """The process serving ``host:port`` (or a URL ending in one), if it runs here."""
+    port = int(address.rstrip("/").rsplit(":", 1)[1].split("/")[0])
+    pid = listening_pid(port)
+    return [pid] if pid else []

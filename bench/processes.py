@@ -37,6 +37,7 @@ class Platform:
     names: dict[str, str]  # service -> the service name its processes run under
     key_dir: Path  # the development signing key, and the processes' logs
     ports: dict[str, list[int]]  # service -> its replicas' ports
+    pids: dict[str, list[int]] = field(default_factory=dict)  # service -> its processes
     _turn: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -76,6 +77,7 @@ async def platform(bootstrap: str, mongo_url: str, replicas: int = 1) -> AsyncIt
             for n, port in enumerate(ports[svc]):
                 service_env = {**env, "INSON_SERVICE_NAME": names[svc]}
                 processes.append(_spawn(svc, n, port, service_env, key_dir))
+                made.pids.setdefault(svc, []).append(processes[-1].pid)
         async with httpx.AsyncClient(timeout=5) as http:
             for port in (port for svc in SERVICES for port in ports[svc]):
                 await _ready(http, port, key_dir)
@@ -104,16 +106,25 @@ async def _groups_at_end(bootstrap: str, mongo_url: str, names: dict[str, str]) 
     from referral.main import compose as compose_referral
     from referral.settings import Settings as ReferralSettings
 
-    for svc, (compose, settings_cls) in {
-        "intake": (compose_intake, IntakeSettings),
-        "assessment": (compose_assessment, AssessmentSettings),
-        "referral": (compose_referral, ReferralSettings),
-    }.items():
-        runtime, _ = compose(
-            settings_cls(
-                service_name=names[svc], kafka_bootstrap_servers=bootstrap, mongodb_url=mongo_url
+    kafka, mongo = bootstrap, mongo_url
+    runtimes = [
+        compose_intake(
+            IntakeSettings(
+                service_name=names["intake"], kafka_bootstrap_servers=kafka, mongodb_url=mongo
             )
-        )
+        ),
+        compose_assessment(
+            AssessmentSettings(
+                service_name=names["assessment"], kafka_bootstrap_servers=kafka, mongodb_url=mongo
+            )
+        ),
+        compose_referral(
+            ReferralSettings(
+                service_name=names["referral"], kafka_bootstrap_servers=kafka, mongodb_url=mongo
+            )
+        ),
+    ]
+    for runtime, _ in runtimes:
         await start_groups_at_end(bootstrap, runtime.consumers)
 
 

@@ -28,7 +28,10 @@ async def topic(bootstrap: str, prefix: str, partitions: int = 3) -> str:
 
 def percentiles(samples_s: list[float]) -> dict[str, float]:
     ordered = sorted(samples_s)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
     return {
         "p50_ms": pick(0.50),
         "p95_ms": pick(0.95),

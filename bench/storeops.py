@@ -26,10 +26,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench import endtoend
-from bench.endtoend import Driver, Watcher, at_rate, platform
+from bench import processes
+from bench.endtoend import Driver, Watcher, at_rate
+from bench.processes import platform
 
-# Our own ports, off those of `make bench` (endtoend.PORTS is read when spawning).
+# Our own ports, off those of `make bench` (processes.PORTS is read when spawning).
 PORTS = {"intake": 8401, "assessment": 8402, "referral": 8403}
 # The profile is rewritten at most every 5 s, and only when a command ends.
 SETTLE_S = 12.0
@@ -75,12 +76,13 @@ async def measure(bootstrap: str, mongo_url: str, apps: int, rate: float) -> dic
     os.environ["INSON_STORE_PROFILE"] = str(profile_dir)
     # The services composed here once log like the spawned ones: warnings only.
     os.environ.setdefault("INSON_LOG_LEVEL", "WARNING")
-    endtoend.PORTS.clear()
-    endtoend.PORTS.update(PORTS)
-    async with platform(bootstrap, mongo_url) as (names, key_dir):
+    processes.PORTS.clear()
+    processes.PORTS.update(PORTS)
+    async with platform(bootstrap, mongo_url) as services:
+        names = services.names
         watcher = Watcher(bootstrap)
         await watcher.start()
-        driver = Driver(watcher, key_dir, timeout_s=120.0)
+        driver = Driver(watcher, services, timeout_s=120.0)
         try:
             await at_rate(driver, 1, 3)  # warm-up: indexes, connections, caches
             before, t0 = await quiet_snapshot(profile_dir, names)
