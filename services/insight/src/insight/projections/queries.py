@@ -1,0 +1,151 @@
+"""The read side: the facts of one district (a supervisor's) or of all, as domain facts.
+
+Each collection is read in one query with only the fields the figures use;
+the district filter is built here, so no caller can forget it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from inson_runtime.projections import Database
+
+from insight.domain.facts import (
+    ApplicationFact,
+    Area,
+    CaseFact,
+    CaseWorkFact,
+    Facts,
+    MessageFact,
+    MessageOutcome,
+    ReferralFact,
+    RegisterFact,
+    RegisterKind,
+)
+from insight.projections.facts import (
+    APPLICATIONS,
+    CASE_WORK,
+    CASES,
+    MESSAGES,
+    REFERRAL_FACTS,
+    REGISTERS,
+)
+
+Doc = dict[str, Any]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # The driver hands naive UTC datetimes back.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _at(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _first(doc: Doc, field: str) -> datetime | None:
+    times = doc.get(field) or []
+    return _utc(min(times)) if times else None
+
+
+def _area(doc: Doc) -> Area:
+    return Area(doc["region"], doc["district"], doc.get("mahalla"))
+
+
+def application(doc: Doc) -> ApplicationFact:
+    return ApplicationFact(doc["_id"], _area(doc), doc["channel"], _at(doc["submitted_at"]))
+
+
+def case(doc: Doc) -> CaseFact:
+    return CaseFact(
+        case_id=doc["_id"],
+        area=_area(doc),
+        opened_at=_at(doc["opened_at"]),
+        applied_at=_utc(doc.get("applied_at")),
+        closed_at=_utc(doc.get("closed_at")),
+    )
+
+
+def case_work(doc: Doc) -> CaseWorkFact:
+    return CaseWorkFact(
+        case_id=doc["_id"],
+        district=doc.get("district"),
+        social_worker_id=doc.get("social_worker_id"),
+        visited_at=_first(doc, "visited"),
+        assessed_at=_first(doc, "assessed"),
+        plan_approved_at=_first(doc, "plan_approved"),
+        plan_completed_at=_first(doc, "plan_completed"),
+        plan_closed_at=_first(doc, "plan_closed"),
+    )
+
+
+def referral(doc: Doc) -> ReferralFact:
+    return ReferralFact(
+        referral_id=doc["_id"],
+        case_id=doc["case_id"],
+        district=doc["district"],
+        provider_type=doc["provider_type"],
+        status=doc["status"],
+        issued_at=_at(doc["issued_at"]),
+        accept_by=_at(doc["accept_by"]),
+        accepted_at=_utc(doc.get("accepted_at")),
+        rejected_at=_utc(doc.get("rejected_at")),
+        rejection_code=doc.get("rejection_code"),
+        expired_at=_utc(doc.get("expired_at")),
+        escalated=bool(doc.get("escalated")),
+    )
+
+
+def register(doc: Doc) -> RegisterFact:
+    return RegisterFact(
+        RegisterKind(doc["kind"]),
+        doc["_id"],
+        doc["case_id"],
+        doc.get("district"),
+        _at(doc["decided_at"]),
+    )
+
+
+def message(doc: Doc) -> MessageFact:
+    return MessageFact(
+        doc["_id"],
+        doc.get("case_id"),
+        doc.get("district"),
+        doc["channel"],
+        MessageOutcome(doc["outcome"]),
+        _at(doc["at"]),
+    )
+
+
+class InsightQueries:
+    """Facts read from the projection's collections."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _docs(self, name: str, district: str | None, required: str) -> list[Doc]:
+        # A document staged by one event of a stream and not yet by the one
+        # that gives it its facts (a referral step before its issue, in a
+        # rebuild's first batch) is left out until complete.
+        query: Doc = {required: {"$exists": True}}
+        if district is not None:
+            query["district"] = district
+        return [doc async for doc in self.db[name].find(query)]
+
+    async def facts(self, district: str | None = None) -> Facts:
+        """Everything of ``district``, or of every district (None)."""
+        return Facts(
+            applications=[
+                application(d) for d in await self._docs(APPLICATIONS, district, "channel")
+            ],
+            cases=[case(d) for d in await self._docs(CASES, district, "opened_at")],
+            work=[case_work(d) for d in await self._docs(CASE_WORK, district, "district")],
+            referrals=[
+                referral(d) for d in await self._docs(REFERRAL_FACTS, district, "issued_at")
+            ],
+            registers=[register(d) for d in await self._docs(REGISTERS, district, "kind")],
+            messages=[message(d) for d in await self._docs(MESSAGES, district, "outcome")],
+        )
