@@ -1,12 +1,17 @@
 """The insight read model: the facts of every topic the figures are folded from.
 
 One document per application, case, case's work (its assessment stream),
-referral, register decision and message, each written from one stream and
-guarded by that stream's version (``ViewBatch.at_version``), so a redelivered
-or replayed event changes nothing. Milestones that may happen again (a second
-home visit, a revised plan approved) are pushed to lists under the same guard
-and the earliest is taken when the figures are folded. Ids, codes, areas and
-times only: no name, address, note or PINFL is kept.
+referral, register decision and message. Every write is a ``$set`` of what
+one event says; what a later event of the same stream may say again (a
+referral's status, a case's worker, a second home visit) is set under the
+event's stream version (``steps.<version>``) and the newest (or the
+earliest, for milestones) is taken when the figures are folded. So applying
+an event twice, or a stream's events in any order, leaves the same document:
+a redelivery counts once, and a rebuild converges while the live consumer
+keeps writing the same collections (a version guard would refuse the
+rebuild's older events on a document the live consumer had just recreated).
+Nothing is ever incremented: counts are folded from the documents. Ids,
+codes, areas and times only: no name, address, note or PINFL is kept.
 """
 
 from __future__ import annotations
@@ -64,6 +69,12 @@ def _case_of(envelope: Envelope) -> str:
     return envelope.subject.removeprefix("case-")
 
 
+def _version(envelope: Envelope) -> int:
+    if envelope.streamversion is None:
+        raise ValueError("insight keys what a stream says again by its stream version")
+    return envelope.streamversion
+
+
 @insight_facts.on(ApplicationSubmitted)
 async def application_submitted(
     event: ApplicationSubmitted, envelope: Envelope, batch: ViewBatch
@@ -77,29 +88,29 @@ async def application_submitted(
         "channel": event.channel.value,
         "submitted_at": event.submitted_at,
     }
-    batch.at_version(APPLICATIONS, event.application_id, envelope, {"$set": fact})
+    batch.upsert(APPLICATIONS, event.application_id, {"$set": fact})
+    # The case keeps when each of its applications came: the one that opened
+    # it (named by CaseOpened) starts the case's durations.
+    submitted = {f"submitted.{event.application_id}": event.submitted_at}
+    batch.upsert(CASES, _case_of(envelope), {"$set": submitted})
 
 
 @insight_facts.on(CaseOpened)
 async def case_opened(event: CaseOpened, envelope: Envelope, batch: ViewBatch) -> None:
-    # The opening application is in the same commit, staged just before: the
-    # batch's read sees it.
-    application = await batch.find_one(APPLICATIONS, event.application_id, ["submitted_at"])
     fact = {
         "region": event.region,
         "district": event.district,
         "mahalla": event.mahalla,
         "application_id": event.application_id,
         "opened_at": event.opened_at,
-        "applied_at": application["submitted_at"] if application else None,
     }
-    batch.at_version(CASES, event.case_id, envelope, {"$set": fact})
+    batch.upsert(CASES, event.case_id, {"$set": fact})
 
 
 @insight_facts.on(CaseClosed)
 async def case_closed(event: CaseClosed, envelope: Envelope, batch: ViewBatch) -> None:
     fact = {"closed_at": event.closed_at, "closure_reason": event.reason.value}
-    batch.at_version(CASES, event.case_id, envelope, {"$set": fact})
+    batch.upsert(CASES, event.case_id, {"$set": fact})
 
 
 @insight_facts.on(SocialWorkerAssigned)
@@ -109,23 +120,23 @@ async def worker_assigned(
     fact = {
         "district": event.district,
         "mahalla": event.mahalla,
-        "social_worker_id": event.social_worker_id,
+        f"workers.{_version(envelope)}": event.social_worker_id,
     }
-    batch.at_version(CASE_WORK, event.case_id, envelope, {"$set": fact})
+    batch.upsert(CASE_WORK, event.case_id, {"$set": fact})
 
 
 @insight_facts.on(SocialWorkerReassigned)
 async def worker_reassigned(
     event: SocialWorkerReassigned, envelope: Envelope, batch: ViewBatch
 ) -> None:
-    fact = {"social_worker_id": event.to_social_worker_id}
-    batch.at_version(CASE_WORK, event.case_id, envelope, {"$set": fact})
+    fact = {f"workers.{_version(envelope)}": event.to_social_worker_id}
+    batch.upsert(CASE_WORK, event.case_id, {"$set": fact})
 
 
 def _reached(
     batch: ViewBatch, envelope: Envelope, case_id: str, milestone: str, at: object
 ) -> None:
-    batch.at_version(CASE_WORK, case_id, envelope, {"$push": {milestone: at}})
+    batch.upsert(CASE_WORK, case_id, {"$set": {f"{milestone}.{_version(envelope)}": at}})
 
 
 @insight_facts.on(AssessmentRecorded)
@@ -165,7 +176,7 @@ async def care_register_entry(
         "category": event.category.value,
         "decided_at": event.decided_at,
     }
-    batch.at_version(REGISTERS, event.entry_id, envelope, {"$set": fact})
+    batch.upsert(REGISTERS, event.entry_id, {"$set": fact})
 
 
 @insight_facts.on(TemporaryHousingGranted)
@@ -178,7 +189,7 @@ async def housing_granted(
         "district": envelope.district,
         "decided_at": event.decided_at,
     }
-    batch.at_version(REGISTERS, event.registration_id, envelope, {"$set": fact})
+    batch.upsert(REGISTERS, event.registration_id, {"$set": fact})
 
 
 @insight_facts.on(ReferralIssued)
@@ -188,18 +199,18 @@ async def referral_issued(event: ReferralIssued, envelope: Envelope, batch: View
         "district": event.destination.district,
         "provider_type": event.destination.provider_type.value,
         "service_code": event.service_code,
-        "status": "issued",
         "issued_at": event.issued_at,
         "accept_by": event.accept_by,
+        f"steps.{_version(envelope)}": "issued",
     }
-    batch.at_version(REFERRAL_FACTS, event.referral_id, envelope, {"$set": fact})
+    batch.upsert(REFERRAL_FACTS, event.referral_id, {"$set": fact})
 
 
 def _status(
     batch: ViewBatch, envelope: Envelope, referral_id: str, status: str, **fields: object
 ) -> None:
-    update = {"$set": {"status": status, **fields}}
-    batch.at_version(REFERRAL_FACTS, referral_id, envelope, update)
+    update = {"$set": {f"steps.{_version(envelope)}": status, **fields}}
+    batch.upsert(REFERRAL_FACTS, referral_id, update)
 
 
 @insight_facts.on(ReferralDelivered)
@@ -255,8 +266,7 @@ async def referral_expired(event: ReferralExpired, envelope: Envelope, batch: Vi
 async def referral_escalated(
     event: ReferralEscalated, envelope: Envelope, batch: ViewBatch
 ) -> None:
-    update = {"$set": {"escalated": True}}
-    batch.at_version(REFERRAL_FACTS, event.referral_id, envelope, update)
+    batch.upsert(REFERRAL_FACTS, event.referral_id, {"$set": {"escalated": True}})
 
 
 @insight_facts.on(NotificationSent, NotificationFailed)
@@ -272,10 +282,9 @@ async def message_outcome(
         "case_id": event.case_id,
         "district": envelope.district,
         "channel": event.channel.value,
-        "outcome": outcome.value,
-        "at": at,
+        f"outcomes.{_version(envelope)}": {"outcome": outcome.value, "at": at},
     }
-    batch.at_version(MESSAGES, event.notification_id, envelope, {"$set": fact})
+    batch.upsert(MESSAGES, event.notification_id, {"$set": fact})
 
 
 async def ensure_indexes(db: Database) -> None:

@@ -47,8 +47,15 @@ def _at(value: datetime) -> datetime:
 
 
 def _first(doc: Doc, field: str) -> datetime | None:
-    times = doc.get(field) or []
+    """The earliest of the times kept per stream version (a milestone reached again)."""
+    times = (doc.get(field) or {}).values()
     return _utc(min(times)) if times else None
+
+
+def _newest(doc: Doc, field: str) -> Any:
+    """What the newest event of the stream said (kept per stream version)."""
+    said: dict[str, Any] = doc.get(field) or {}
+    return said[max(said, key=int)] if said else None
 
 
 def _area(doc: Doc) -> Area:
@@ -64,7 +71,7 @@ def case(doc: Doc) -> CaseFact:
         case_id=doc["_id"],
         area=_area(doc),
         opened_at=_at(doc["opened_at"]),
-        applied_at=_utc(doc.get("applied_at")),
+        applied_at=_utc((doc.get("submitted") or {}).get(doc.get("application_id"))),
         closed_at=_utc(doc.get("closed_at")),
     )
 
@@ -73,7 +80,7 @@ def case_work(doc: Doc) -> CaseWorkFact:
     return CaseWorkFact(
         case_id=doc["_id"],
         district=doc.get("district"),
-        social_worker_id=doc.get("social_worker_id"),
+        social_worker_id=_newest(doc, "workers"),
         visited_at=_first(doc, "visited"),
         assessed_at=_first(doc, "assessed"),
         plan_approved_at=_first(doc, "plan_approved"),
@@ -88,7 +95,7 @@ def referral(doc: Doc) -> ReferralFact:
         case_id=doc["case_id"],
         district=doc["district"],
         provider_type=doc["provider_type"],
-        status=doc["status"],
+        status=_newest(doc, "steps"),
         issued_at=_at(doc["issued_at"]),
         accept_by=_at(doc["accept_by"]),
         accepted_at=_utc(doc.get("accepted_at")),
@@ -110,13 +117,14 @@ def register(doc: Doc) -> RegisterFact:
 
 
 def message(doc: Doc) -> MessageFact:
+    outcome = _newest(doc, "outcomes")
     return MessageFact(
         doc["_id"],
         doc.get("case_id"),
         doc.get("district"),
         doc["channel"],
-        MessageOutcome(doc["outcome"]),
-        _at(doc["at"]),
+        MessageOutcome(outcome["outcome"]),
+        _at(outcome["at"]),
     )
 
 
@@ -127,9 +135,9 @@ class InsightQueries:
         self.db = db
 
     async def _docs(self, name: str, district: str | None, required: str) -> list[Doc]:
-        # A document staged by one event of a stream and not yet by the one
-        # that gives it its facts (a referral step before its issue, in a
-        # rebuild's first batch) is left out until complete.
+        # A document written by a later event of its stream and not yet by the
+        # one that gives its facts (a referral's acceptance before its issue,
+        # during a rebuild) is left out until complete.
         query: Doc = {required: {"$exists": True}}
         if district is not None:
             query["district"] = district
@@ -147,5 +155,5 @@ class InsightQueries:
                 referral(d) for d in await self._docs(REFERRAL_FACTS, district, "issued_at")
             ],
             registers=[register(d) for d in await self._docs(REGISTERS, district, "kind")],
-            messages=[message(d) for d in await self._docs(MESSAGES, district, "outcome")],
+            messages=[message(d) for d in await self._docs(MESSAGES, district, "channel")],
         )
