@@ -16,11 +16,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from insight.projections.facts import CASES, MESSAGES, insight_facts
 from inson_contracts.envelope import Envelope
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.projections import Projection, rebuild
 from inson_runtime.testing import create_test_topic, wait_for
-from insight.projections.facts import CASES, MESSAGES, insight_facts
 
 from .journey import CaseJourney
 
