@@ -3,14 +3,13 @@ registers and messages."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from inson_runtime.apikit import answer, responses
 
 from insight.api import examples
-from insight.api.deps import DistrictDep, ReaderDep, ReportsDep
+from insight.api.deps import DistrictDep, QueryDay, ReaderDep, ReportsDep
 from insight.api.schemas import IndicatorReport, IndicatorRow
 from insight.domain.indicators import Level
 from insight.domain.periods import PeriodKind
@@ -40,8 +39,12 @@ async def indicators(
     district: DistrictDep,
     level: Annotated[Level, Query(description="The areas rows are for.")] = Level.DISTRICT,
     period: Annotated[PeriodKind, Query(description="Weeks or months.")] = PeriodKind.MONTH,
-    since: Annotated[date | None, Query(description="Periods from the one of this day.")] = None,
-    until: Annotated[date | None, Query(description="Periods up to the one of this day.")] = None,
+    since: Annotated[
+        QueryDay | None, Query(description="Periods from the one of this day.")
+    ] = None,
+    until: Annotated[
+        QueryDay | None, Query(description="Periods up to the one of this day.")
+    ] = None,
 ) -> IndicatorReport:
     shown = await reports.indicators(
         reader, level=level, kind=period, district=district, since=since, until=until
