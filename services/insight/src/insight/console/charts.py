@@ -11,10 +11,10 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH = 560
+WIDTH = 620
 BAR = 22
 GAP = 8
-LABEL_W = 210
+LABEL_W = 290
 COLOURS = ("#2f6f9f", "#e0913a")
 
 

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from inson_contracts.codes.channels import CHANNEL_NAMES
+from inson_contracts.codes.errors import UnknownCode
+from inson_contracts.codes.geography import district, region
+from inson_contracts.codes.mahallas import mahalla
 from inson_contracts.codes.names import Language, LocalizedName, name
 
 DEFAULT_LANGUAGE = Language.UZ_LATN
@@ -134,6 +137,8 @@ _UI: dict[str, LocalizedName] = {
         "Bogʻlanib boʻlmadi", "Боғланиб бўлмади", "Не удалось связаться"
     ),
     "reason.other": name("Boshqa", "Бошқа", "Другое"),
+    "series.median": name("mediana", "медиана", "медиана"),
+    "series.p90": name("90-persentil", "90-персентил", "90-й процентиль"),
 }
 UI: Mapping[str, LocalizedName] = MappingProxyType(_UI)
 
@@ -152,3 +157,15 @@ def label(key: str, language: Language) -> str:
                 return text(named, language)
     found = UI.get(key)
     return text(found, language) if found else key.split(".", 1)[-1]
+
+
+def area_name(code: str, language: Language) -> str:
+    """A region's, district's or mahalla's name from the reference data, else its code."""
+    try:
+        if len(code) == 4:
+            return text(region(code).name, language)
+        if len(code) == 7:
+            return text(district(code).name, language)
+        return text(mahalla(code).name, language)
+    except UnknownCode:
+        return code

@@ -8,7 +8,7 @@ from typing import Any
 from inson_contracts.codes.names import Language
 
 from insight.console.charts import Bar, bars
-from insight.console.labels import label
+from insight.console.labels import area_name, label
 from insight.domain.indicators import Milestone
 from insight.handlers.reports import Shown
 
@@ -20,7 +20,11 @@ def _sum(counts: list[dict[str, int | None]]) -> dict[str, int]:
     return dict(sorted(total.items()))
 
 
-def _charts(rows: list[Shown], language: Language) -> list[Any]:
+def _titled(title: str, data: list[Bar], *, series: tuple[str, ...] = ()) -> tuple[str, Any]:
+    return title, bars(title, data, series=series)
+
+
+def _charts(rows: list[Shown], language: Language) -> list[tuple[str, Any]]:
     def t(key: str) -> str:
         return label(key, language)
 
@@ -33,7 +37,7 @@ def _charts(rows: list[Shown], language: Language) -> list[Any]:
         per_period.setdefault(row.period or "", Counter()).update(counted)
     channels = sorted({c for counts in per_period.values() for c in counts})
     charts.append(
-        bars(
+        _titled(
             t("chart.applications"),
             [
                 Bar(f"{period} · {t('channel.' + c)}", (float(counts[c]),))
@@ -47,7 +51,7 @@ def _charts(rows: list[Shown], language: Language) -> list[Any]:
         # One area: the latest period's waits (medians cannot be added up across areas).
         latest = rows[-1].figures["durations"]
         charts.append(
-            bars(
+            _titled(
                 f"{t('chart.durations')} ({rows[-1].period})",
                 [
                     Bar(
@@ -56,19 +60,19 @@ def _charts(rows: list[Shown], language: Language) -> list[Any]:
                     )
                     for m in Milestone
                 ],
-                series=("median", "p90"),
+                series=(t("series.median"), t("series.p90")),
             )
         )
     statuses = _sum([row.figures["referrals"]["by_status"] for row in rows])
     charts.append(
-        bars(
+        _titled(
             t("chart.referrals"),
             [Bar(t(f"status.{s}"), (float(n),)) for s, n in statuses.items()],
         )
     )
     refusals = _sum([row.figures["referrals"]["refusals_by_reason"] for row in rows])
     charts.append(
-        bars(
+        _titled(
             t("chart.refusals"),
             [Bar(t(f"reason.{r}"), (float(n),)) for r, n in refusals.items()],
         )
@@ -82,4 +86,5 @@ def report_context(rows: list[Shown], coverage: list[Shown], language: Language)
         "coverage": coverage,
         "charts": _charts(rows, language),
         "hidden": any(row.small_counts_hidden for row in [*rows, *coverage]),
+        "names": {s.area: area_name(s.area, language) for s in [*rows, *coverage]},
     }
