@@ -6,6 +6,9 @@ the district filter is built here, so no caller can forget it.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -129,10 +132,22 @@ def message(doc: Doc) -> MessageFact:
 
 
 class InsightQueries:
-    """Facts read from the projection's collections."""
+    """Facts read from the projection's collections, kept for ``fresh_for_s``.
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    KPIs are not a queue: figures a few seconds old serve a page, its report
+    and the gauges alike, and the whole country's facts take seconds to read
+    from the store (FerretDB decodes every document).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        fresh_for_s: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.db, self.fresh_for_s, self.clock = db, fresh_for_s, clock
+        self._kept: dict[str | None, tuple[float, Facts]] = {}
 
     async def _docs(self, name: str, district: str | None, required: str) -> list[Doc]:
         # A document written by a later event of its stream and not yet by the
@@ -145,15 +160,28 @@ class InsightQueries:
 
     async def facts(self, district: str | None = None) -> Facts:
         """Everything of ``district``, or of every district (None)."""
+        kept = self._kept.get(district)
+        if kept is not None and self.clock() - kept[0] < self.fresh_for_s:
+            return kept[1]
+        read_at = self.clock()
+        facts = await self._read(district)
+        self._kept[district] = (read_at, facts)
+        return facts
+
+    async def _read(self, district: str | None) -> Facts:
+        applications, cases, work, referrals, registers, messages = await asyncio.gather(
+            self._docs(APPLICATIONS, district, "channel"),
+            self._docs(CASES, district, "opened_at"),
+            self._docs(CASE_WORK, district, "district"),
+            self._docs(REFERRAL_FACTS, district, "issued_at"),
+            self._docs(REGISTERS, district, "kind"),
+            self._docs(MESSAGES, district, "channel"),
+        )
         return Facts(
-            applications=[
-                application(d) for d in await self._docs(APPLICATIONS, district, "channel")
-            ],
-            cases=[case(d) for d in await self._docs(CASES, district, "opened_at")],
-            work=[case_work(d) for d in await self._docs(CASE_WORK, district, "district")],
-            referrals=[
-                referral(d) for d in await self._docs(REFERRAL_FACTS, district, "issued_at")
-            ],
-            registers=[register(d) for d in await self._docs(REGISTERS, district, "kind")],
-            messages=[message(d) for d in await self._docs(MESSAGES, district, "channel")],
+            applications=[application(d) for d in applications],
+            cases=[case(d) for d in cases],
+            work=[case_work(d) for d in work],
+            referrals=[referral(d) for d in referrals],
+            registers=[register(d) for d in registers],
+            messages=[message(d) for d in messages],
         )
