@@ -13,7 +13,7 @@ from insight.domain.periods import PeriodKind
 from insight.projections.facts import insight_facts
 from insight.projections.queries import InsightQueries
 from inson_contracts.envelope import Envelope
-from inson_contracts.events import REGISTRY
+from inson_contracts.events import REGISTRY, CaseOpened, SocialWorkerAssigned
 from inson_runtime.projections import Database
 from inson_runtime.testing.views import InMemoryViewDatabase
 from inson_runtime.viewbatch import ViewBatch
@@ -137,3 +137,36 @@ async def test_a_streams_events_in_any_order_write_the_same_documents() -> None:
     random.Random(23).shuffle(mixed)
     await live(mixed, shuffled)
     assert shuffled.collections == in_order.collections
+
+
+async def test_a_case_opened_for_a_moved_application_counts_from_its_submission() -> None:
+    """A refused link moves the application to a new case, opened in its own stream:
+    its durations still start at the application's submission."""
+    first = CaseJourney("case-first", START).applied(0)
+    moved = CaseJourney("case-moved", START)
+    opened = CaseOpened(
+        case_id="case-moved",
+        application_id="app-case-first",
+        region="1735",
+        district="1735207",
+        mahalla="1735207001",
+        circumstances=["lonely_elderly"],
+        household_size=1,
+        language="uz-Latn",
+        opened_at=moved.at(5),
+    )
+    moved.intake(opened, moved.at(5))
+    assigned = SocialWorkerAssigned(
+        case_id="case-moved",
+        social_worker_id="sw-1735207-01",
+        mahalla="1735207001",
+        district="1735207",
+        caseload_after=1,
+        assigned_at=moved.at(5),
+    )
+    moved.assessment(assigned, moved.at(5))
+    moved.visited(29)
+    db = InMemoryViewDatabase()
+    await live(first.envelopes[:1] + moved.envelopes, db)
+    ((_, _, shown),) = await figures(db)
+    assert shown["durations"]["home_visit"]["median_hours"] == 29.0

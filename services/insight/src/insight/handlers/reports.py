@@ -35,7 +35,8 @@ class Reports:
     def __init__(self, facts: FactSource, reference: Reference, *, clock: Clock = utc_now) -> None:
         self.source, self.reference, self.clock = facts, reference, clock
 
-    async def _facts(self, reader: Reader, level: Level, district: str | None) -> Facts:
+    async def _facts(self, level: Level, district: str | None) -> Facts:
+        # A region mixes districts: it is folded from all of them.
         if level is not Level.REGION and district is not None:
             return await self.source.facts(district)
         return await self.source.facts(None)
@@ -52,7 +53,7 @@ class Reports:
     ) -> list[Shown]:
         """Rows of ``level`` per period; a supervisor's default district is their own."""
         district = district or reader.district
-        facts = await self._facts(reader, level, district)
+        facts = await self._facts(level, district)
         rows = fold(facts, level=level, kind=kind, now=self.clock())
         first = period_of_day(since, kind) if since else None
         last = period_of_day(until, kind) if until else None
@@ -69,10 +70,9 @@ class Reports:
         """Coverage now per district: one (``district``, by default a supervisor's) or all."""
         district = district or reader.district
         facts = await self.source.facts(district)
-        entries = coverage(facts, self.reference, now=self.clock())
-        if district is not None and not any(e.district == district for e in entries):
-            # A district with nothing recorded yet still has mahallas and workers.
-            entries = coverage(facts, self.reference, now=self.clock(), also=(district,))
+        # A district with nothing recorded yet still has mahallas and workers.
+        also = (district,) if district is not None else ()
+        entries = coverage(facts, self.reference, now=self.clock(), also=also)
         return [
             _shown(reader, Level.DISTRICT, entry.district, None, entry.figures())
             for entry in entries

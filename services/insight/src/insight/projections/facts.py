@@ -89,10 +89,6 @@ async def application_submitted(
         "submitted_at": event.submitted_at,
     }
     batch.upsert(APPLICATIONS, event.application_id, {"$set": fact})
-    # The case keeps when each of its applications came: the one that opened
-    # it (named by CaseOpened) starts the case's durations.
-    submitted = {f"submitted.{event.application_id}": event.submitted_at}
-    batch.upsert(CASES, _case_of(envelope), {"$set": submitted})
 
 
 @insight_facts.on(CaseOpened)

@@ -69,12 +69,14 @@ def application(doc: Doc) -> ApplicationFact:
     return ApplicationFact(doc["_id"], _area(doc), doc["channel"], _at(doc["submitted_at"]))
 
 
-def case(doc: Doc) -> CaseFact:
+def case(doc: Doc, submitted: dict[str, datetime]) -> CaseFact:
+    """A case; its durations start at the submission of the application that opened
+    it (``submitted``: application id -> time), wherever that application lives now."""
     return CaseFact(
         case_id=doc["_id"],
         area=_area(doc),
         opened_at=_at(doc["opened_at"]),
-        applied_at=_utc((doc.get("submitted") or {}).get(doc.get("application_id"))),
+        applied_at=_utc(submitted.get(doc.get("application_id", ""))),
         closed_at=_utc(doc.get("closed_at")),
     )
 
@@ -177,9 +179,10 @@ class InsightQueries:
             self._docs(REGISTERS, district, "kind"),
             self._docs(MESSAGES, district, "channel"),
         )
+        submitted = {d["_id"]: d["submitted_at"] for d in applications}
         return Facts(
             applications=[application(d) for d in applications],
-            cases=[case(d) for d in cases],
+            cases=[case(d, submitted) for d in cases],
             work=[case_work(d) for d in work],
             referrals=[referral(d) for d in referrals],
             registers=[register(d) for d in registers],
