@@ -40,6 +40,7 @@ COPY services/intake/pyproject.toml services/intake/
 COPY services/assessment/pyproject.toml services/assessment/
 COPY services/referral/pyproject.toml services/referral/
 COPY services/notification/pyproject.toml services/notification/
+COPY services/insight/pyproject.toml services/insight/
 RUN uv sync --frozen --no-dev --all-packages --no-install-workspace
 
 # Then Inson's own packages, installed as wheels (not editable) so that
@@ -48,13 +49,13 @@ COPY contracts/ contracts/
 COPY runtime/ runtime/
 COPY services/ services/
 RUN uv sync --frozen --no-dev --all-packages --no-editable \
- && /opt/inson/bin/python -c "import inson_runtime, intake.main, assessment.main, referral.main, notification.main"
+ && /opt/inson/bin/python -c "import inson_runtime, intake.main, assessment.main, referral.main, notification.main, insight.main"
 
 # ------------------------------------------------------------------- runtime
 FROM ${PYTHON_IMAGE} AS runtime
 
 LABEL org.opencontainers.image.title="inson" \
-      org.opencontainers.image.description="Inson services: intake, assessment, referral, notification" \
+      org.opencontainers.image.description="Inson services: intake, assessment, referral, notification, insight" \
       org.opencontainers.image.source="deploy/README.md"
 
 # The interpreter stays; the installers it ships with go.
@@ -76,7 +77,7 @@ ENV PATH=/opt/inson/bin:$PATH \
 
 WORKDIR /tmp
 USER 10001:10001
-EXPOSE 8001 8002 8003 8004
+EXPOSE 8001 8002 8003 8004 8006
 
 # Without a command the image says how to use it.
 CMD ["inson-intake", "--help"]

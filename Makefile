@@ -10,7 +10,7 @@ LOCAL := $(ROOT)/.local
 UV_VERSION := 0.13.8
 UV := $(LOCAL)/tools/bin/uv
 RUN := $(UV) run --frozen
-SERVICES := intake assessment referral notification
+SERVICES := intake assessment referral notification insight
 
 .PHONY: help setup infra-install infra-up infra-down infra-status topics run stop status test test-infra-up test-infra-down test-unit test-integration lint fmt bench faults token clean
 
@@ -45,7 +45,7 @@ run: setup infra-up ## set up and start everything, print the URLs and a dev tok
 	@scripts/services.sh start $(SERVICES)
 	@scripts/services.sh banner $(SERVICES)
 
-stop: ## stop the four services (infra-down stops Kafka and FerretDB)
+stop: ## stop the services (infra-down stops Kafka and FerretDB)
 	@scripts/services.sh stop $(SERVICES)
 
 status: infra-status

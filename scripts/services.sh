@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Start, stop and describe the four services as local background processes.
+# Start, stop and describe the services as local background processes.
 #   scripts/services.sh start|stop|status|banner <service>...
 # Works from any directory. With notification, the dev stand-ins for its
 # providers (python -m devsinks: SMS gateway, bot API, SMTP relay and the dev
 # inbox) run beside it, and each channel not configured in the environment
 # (INSON_SMS_GATEWAY_URL, INSON_TELEGRAM_API_BASE, INSON_SMTP_HOST) goes to
-# them. Ports: INTAKE_PORT ... NOTIFICATION_PORT, DEVSINKS_PORT, DEVSINKS_SMTP_PORT.
+# them. Ports: INTAKE_PORT ... NOTIFICATION_PORT, INSIGHT_PORT, DEVSINKS_PORT,
+# DEVSINKS_SMTP_PORT.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +20,7 @@ declare -A PORT=(
   [assessment]=${ASSESSMENT_PORT:-8002}
   [referral]=${REFERRAL_PORT:-8003}
   [notification]=${NOTIFICATION_PORT:-8004}
+  [insight]=${INSIGHT_PORT:-8006}
 )
 SINKS_PORT=${DEVSINKS_PORT:-8005}
 SINKS_SMTP_PORT=${DEVSINKS_SMTP_PORT:-8025}
@@ -139,6 +141,10 @@ banner() {
   for svc in "$@"; do
     printf '  %-13s http://127.0.0.1:%s/docs   (/healthz /readyz /metrics)\n' "$svc" "${PORT[$svc]}"
   done
+  if [[ " $* " == *" insight "* ]]; then
+    printf '  %-13s http://127.0.0.1:%s/kpi   figures by mahalla, district, region (supervisor or admin token)\n' \
+      "KPI page" "${PORT[insight]}"
+  fi
   if has_notification "$@"; then
     printf '  %-13s http://127.0.0.1:%s/   every SMS, chat message and e-mail notification sent\n' \
       "dev inbox" "$SINKS_PORT"
@@ -153,6 +159,7 @@ banner() {
     --mahalla 3504201001 --mahalla 3504201002 --district 3504201 --ttl 8h
   echo
   echo "Other roles: make token ROLE=supervisor SUB=sup-1 ARGS='--district 3504201'"
+  echo "             make token ROLE=admin SUB=admin-1 (the KPI page, every district)"
   echo "Try it: scripts/walkthrough.sh (a family to an approved plan; its SMS in the dev inbox),"
   echo "        make partner-demo (a partner's webhook receiver, signatures checked)"
   echo "Stop: make stop (services), make infra-down (Kafka and FerretDB)"

@@ -1,4 +1,4 @@
-"""The one error model, across the four services: every code is complete in the three
+"""The one error model, across the services: every code is complete in the three
 scripts, written as Uzbek and Russian are written, and every error answer every
 service documents is a problem.
 
@@ -20,7 +20,7 @@ from inson_runtime.problems.common import COMMON
 from inson_runtime.problems.handlers import catalogue_of
 from starlette.requests import Request
 
-SERVICES = ("intake", "assessment", "referral", "notification")
+SERVICES = ("intake", "assessment", "referral", "notification", "insight")
 _APPS: dict[str, FastAPI] = {}
 
 # Uzbek Latin writes oʻ and gʻ with U+02BB and the tutuq belgisi with U+02BC.

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.integration
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "schemathesis.toml"
-ORDER = ("assessment", "referral", "notification", "intake")
+ORDER = ("assessment", "referral", "notification", "intake", "insight")
 EXAMPLES = 8
 SEED = 20
 DISTRICT, MAHALLA = "1735207", "1735207001"  # Beruniy

@@ -17,7 +17,7 @@ from inson_runtime.testing import free_port
 
 pytestmark = pytest.mark.integration
 
-SERVICES = ["intake", "assessment", "referral", "notification"]
+SERVICES = ["intake", "assessment", "referral", "notification", "insight"]
 
 
 @pytest.mark.parametrize("service", SERVICES)

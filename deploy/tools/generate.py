@@ -28,6 +28,10 @@ from typing import Any
 
 import yaml
 
+# The KPI dashboard's module lies beside this script (run as a file, not a package).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from insight_dashboard import insight_dashboard
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
@@ -886,6 +890,9 @@ def outputs() -> dict[Path, str]:
         [mongodb_document(services)], "the services (one database and user each)"
     )
     files[K8S / "base/monitoring/dashboard.json"] = json.dumps(dashboard(), indent=2) + "\n"
+    files[K8S / "base/monitoring/insight-dashboard.json"] = (
+        json.dumps(insight_dashboard(), indent=2) + "\n"
+    )
     files[K8S / "components/kafka-secure/users.yaml"] = dump(
         [service_user(s) for s in services],
         "the services' consumer groups and the topic owners in CATALOGUE",

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-SERVICES = ("intake", "assessment", "referral", "notification")
+SERVICES = ("intake", "assessment", "referral", "notification", "insight")
 DOC_KEYS = {"description", "title", "examples", "example", "summary"}
 
 

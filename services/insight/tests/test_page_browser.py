@@ -1,0 +1,159 @@
+"""The KPI page in a real headless Chromium against the insight service serving HTTP
+on a free port, its read model filled with walkthrough-like journeys (FerretDB):
+a supervisor signs in with their token, the district's figures, coverage and SVG
+charts appear, the page switches to uz-Cyrl and ru keeping the filters, and a
+region view shows small counts hidden. Screenshots go to .local/screenshots/.
+
+Chromium is Debian's (/usr/bin/chromium, `make browser-tools`), as referral's
+console test uses it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from .journey import DISTRICT, CaseJourney
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
+START = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
+
+
+@contextlib.asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """``app`` behind uvicorn on 127.0.0.1 and a port the OS chose (no lifespan: the
+    page reads the read model only); yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    http = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="off"))
+    task = asyncio.create_task(http.serve(sockets=[sock]))
+    try:
+        async with asyncio.timeout(30):
+            while not http.started:
+                if task.done():
+                    task.result()
+                    pytest.fail("the server stopped while starting")
+                await asyncio.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        http.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=30)
+        sock.close()
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Debian's Chromium; a failure, not a skip, when it is missing."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser-tools` (make test does)")
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def walkthrough(project: Callable[[list[Any]], Awaitable[None]]) -> None:
+    """Like scripts/walkthrough.sh, several times over: families through a visit,
+    a plan, referrals (one refused), and for some completion."""
+    for i in range(6):
+        case = CaseJourney(
+            f"case-page-{i}", START, channel="mahalla_tablet" if i % 3 else "service_window"
+        )
+        case.applied(i).messaged(i + 0.1).visited(20 + 4 * i).assessed(22 + 4 * i).approved(
+            40 + 6 * i
+        )
+        case.referred(f"ref-page-{i}-a", 41 + 6 * i, provider_type="social_service_window")
+        case.referred(f"ref-page-{i}-b", 41 + 6 * i, provider_type="health_facility")
+        case.accepted(f"ref-page-{i}-a", 50 + 6 * i)
+        case.refused(f"ref-page-{i}-b", 55 + i, "not_eligible" if i % 2 else "documents_missing")
+        if i % 2:
+            case.registered(60).completed(150 + 10 * i)
+        await project(case.envelopes)
+
+
+async def shoot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    await page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+async def test_a_supervisor_reads_their_districts_kpis_in_three_scripts(
+    insight: tuple[Any, FastAPI],
+    project: Callable[[list[Any]], Awaitable[None]],
+    token: Callable[..., str],
+    browser: Browser,
+) -> None:
+    await walkthrough(project)
+    supervisor = token("supervisor", sub=f"sup-{DISTRICT}", district=DISTRICT)
+    async with serving(insight[1]) as base:
+        page = await browser.new_page(viewport={"width": 1360, "height": 900}, locale="uz-UZ")
+        problems: list[str] = []  # CSP violations and script errors show up here
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+
+        answer = await page.goto(f"{base}/kpi")
+        assert answer is not None and answer.status == 200
+        await expect(page.locator("body[data-ready=true]")).to_be_attached()
+        await page.fill("#token", supervisor)
+        await page.click("#show")
+        row = page.locator(f"#rows tr[data-area='{DISTRICT}'][data-period='2026-03']")
+        await expect(row).to_be_visible()
+        await expect(row.locator(".applications")).to_have_text("6")
+        await expect(row.locator(".opened")).to_have_text("6")
+        await expect(page.locator(f".card[data-district='{DISTRICT}'] .open-cases")).to_have_text(
+            "3"
+        )
+        await expect(page.locator(".charts svg")).to_have_count(4)
+        await expect(page.locator(".charts")).to_contain_text("Hujjatlar yetishmaydi")
+        await shoot(page, "insight-kpi.png")
+
+        await page.click("a.lang[data-lang='uz-Cyrl']")
+        await expect(page.locator("h1")).to_have_text("Кўрсаткичлар")
+        await expect(row).to_be_visible()  # the token and filters survived the switch
+        await page.click("a.lang[data-lang='ru']")
+        await expect(page.locator("h1")).to_have_text("Показатели")
+        await expect(page.locator(".charts")).to_contain_text("Визит на дом")
+        await shoot(page, "insight-kpi-ru.png")
+
+        # Regions mix districts: outside their own, a supervisor sees no small count.
+        await page.select_option("#level", "region")
+        await page.click("#show")
+        region = page.locator("#rows tr[data-area='1735']")
+        await expect(region).to_have_class("hidden-counts")
+        await expect(page.locator(".hidden-note")).to_be_visible()
+        assert problems == []
