@@ -11,23 +11,18 @@ lifespan (no broker, no store: the pages need neither). Screenshots go to
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import importlib
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
-from playwright.async_api import Browser, Locator, Page, Route, async_playwright, expect
+from inson_runtime.testing.browser import chromium, serving
+from playwright.async_api import Browser, Locator, Page, Route, expect
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / ".local" / "screenshots"
 SERVICES = ("intake", "assessment", "referral", "notification")
 # One operation per service, opened: text of its example request and of its answer.
@@ -57,46 +52,10 @@ def composed(service: str) -> FastAPI:
     return app
 
 
-@contextlib.asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[str]:
-    """``app`` behind uvicorn on 127.0.0.1 and a port the OS chose, without its lifespan."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    http = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="off"))
-    task = asyncio.create_task(http.serve(sockets=[sock]))
-    try:
-        async with asyncio.timeout(30):
-            while not http.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        http.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, timeout=30)
-        sock.close()
-
-
 @pytest.fixture
-def chromium() -> Path:
-    """Debian's Chromium; a failure, not a skip, when it is missing."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-tools` (make test does)")
-    return CHROMIUM
-
-
-@pytest.fixture
-async def browser(chromium: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
 
 
 async def offline_page(browser: Browser, base: str, refused: list[str]) -> Page:

@@ -13,9 +13,6 @@ downloads no browser of its own here. Screenshots go to .local/screenshots/.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -25,7 +22,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_contracts.codes.names import Language
@@ -38,7 +34,8 @@ from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
 from inson_runtime.service import Runtime
-from playwright.async_api import Browser, Page, Route, async_playwright, expect
+from inson_runtime.testing.browser import chromium, serving
+from playwright.async_api import Browser, Page, Route, expect
 from referral.console import install as install_console
 from referral.console.labels import label
 from referral.console.routes import OperatorCenter
@@ -50,45 +47,11 @@ from referral.settings import Settings
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
 
 DISTRICT = "1735207"  # Beruniy: one center, two windows
 MAHALLA = mahallas_of(DISTRICT)[7].code
 WAIT_MS = 30_000  # the referral crosses Kafka twice (plan in, projection) before it shows
-
-
-@contextlib.asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[str]:
-    """``app`` behind uvicorn on 127.0.0.1 and a port the OS chose; yields its base URL."""
-    # Bound here and handed over, so no other process can take the port in between.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    http = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on"))
-    task = asyncio.create_task(http.serve(sockets=[sock]))
-    try:
-        async with asyncio.timeout(30):
-            while not http.started:
-                if task.done():
-                    task.result()  # raises why it stopped
-                    pytest.fail("the server stopped while starting")
-                await asyncio.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        http.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, timeout=30)
-        sock.close()
 
 
 @pytest.fixture
@@ -107,7 +70,7 @@ async def served(
     runtime, app = compose(settings)
     await skip_history(runtime)
     try:
-        async with serving(app) as base:
+        async with serving(app, lifespan="on") as base:
             yield runtime, base
     finally:
         cleanup = connect(mongodb_url)
@@ -121,23 +84,9 @@ def server(served: tuple[Runtime, str]) -> str:
 
 
 @pytest.fixture
-def chromium() -> Path:
-    """Debian's Chromium; a failure, not a skip, when it is missing."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-tools` (make test does)")
-    return CHROMIUM
-
-
-@pytest.fixture
-async def browser(chromium: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
 
 
 WINDOW_ITEMS = [  # in the order the policy refers them
@@ -450,7 +399,7 @@ async def test_overdue_rows_stand_out_and_api_text_stays_text(browser: Browser) 
         else:
             await route.fulfill(status=401, json={"detail": "token expired"})
 
-    async with serving(app) as base:
+    async with serving(app, lifespan="on") as base:
         page = await browser.new_page(viewport={"width": 1360, "height": 700})
         problems: list[str] = []
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
@@ -551,7 +500,7 @@ async def test_on_a_tablet_the_opened_referral_comes_into_view_and_messages_foll
         else:
             await route.fulfill(json=_detail(items[0], status["ref-00"]))
 
-    async with serving(app) as base:
+    async with serving(app, lifespan="on") as base:
         page = await browser.new_page(viewport=TABLET, locale="uz-UZ")
         problems: list[str] = []
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
