@@ -18,6 +18,7 @@ from inson_runtime.problems.catalogue import (
     FieldError,
     ProblemError,
     ProblemType,
+    field_code,
 )
 from inson_runtime.problems.common import invalid_input
 from inson_runtime.problems.fields import SOURCES, field_errors, pointer
@@ -45,6 +46,7 @@ __all__ = [
     "ValidationProblem",
     "body_fields",
     "catalogue_of",
+    "field_code",
     "field_errors",
     "install_problem_document",
     "install_problems",

@@ -116,6 +116,11 @@ class FieldCode:
         _declared(self.code, [self.message], self.params)
 
 
+def field_code(code: str, uz_latn: str, uz_cyrl: str, ru: str, **params: str) -> FieldCode:
+    """A field code with its message in the three scripts (``params``: its placeholders)."""
+    return FieldCode(code, LocalizedName(uz_latn=uz_latn, uz_cyrl=uz_cyrl, ru=ru), params)
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One field at fault, before it is put in words: where (a JSON pointer), which code,

@@ -12,10 +12,10 @@ from inson_contracts.codes.names import name
 
 from inson_runtime.problems.catalogue import (
     Catalogue,
-    FieldCode,
     FieldError,
     ProblemError,
     ProblemType,
+    field_code,
 )
 
 REQUEST_INVALID = ProblemType(
@@ -173,126 +173,124 @@ SERVER_ERROR = ProblemType(
 )
 
 
-def _field(code: str, uz_latn: str, uz_cyrl: str, ru: str, **params: str) -> FieldCode:
-    return FieldCode(code, name(uz_latn, uz_cyrl, ru), params)
-
-
 FIELDS = [
-    _field("missing", "Toʻldirilishi shart", "Тўлдирилиши шарт", "Обязательное поле"),
-    _field("unknown_field", "Bunday maydon yoʻq", "Бундай майдон йўқ", "Неизвестное поле"),
-    _field(
+    field_code("missing", "Toʻldirilishi shart", "Тўлдирилиши шарт", "Обязательное поле"),
+    field_code("unknown_field", "Bunday maydon yoʻq", "Бундай майдон йўқ", "Неизвестное поле"),
+    field_code(
         "too_short",
         "Kamida {min_length} ta belgi boʻlishi kerak",
         "Камида {min_length} та белги бўлиши керак",
         "Минимальная длина — {min_length}",
         min_length="number",
     ),
-    _field(
+    field_code(
         "too_long",
         "Koʻpi bilan {max_length} ta belgi boʻlishi mumkin",
         "Кўпи билан {max_length} та белги бўлиши мумкин",
         "Максимальная длина — {max_length}",
         max_length="number",
     ),
-    _field(
+    field_code(
         "too_few_items",
         "Kamida {min_length} ta element boʻlishi kerak",
         "Камида {min_length} та элемент бўлиши керак",
         "Минимальное число элементов — {min_length}",
         min_length="number",
     ),
-    _field(
+    field_code(
         "too_many_items",
         "Koʻpi bilan {max_length} ta element boʻlishi mumkin",
         "Кўпи билан {max_length} та элемент бўлиши мумкин",
         "Максимальное число элементов — {max_length}",
         max_length="number",
     ),
-    _field(
+    field_code(
         "pattern_mismatch",
         "Qiymat talab qilingan koʻrinishda emas",
         "Қиймат талаб қилинган кўринишда эмас",
         "Значение не соответствует формату",
     ),
-    _field(
+    field_code(
         "not_allowed_value",
         "Bu qiymat ruxsat etilganlar roʻyxatida yoʻq",
         "Бу қиймат рухсат этилганлар рўйхатида йўқ",
         "Недопустимое значение",
     ),
-    _field(
+    field_code(
         "too_small",
         "Kamida {ge} boʻlishi kerak",
         "Камида {ge} бўлиши керак",
         "Должно быть не меньше {ge}",
         ge="number",
     ),
-    _field(
+    field_code(
         "too_large",
         "Koʻpi bilan {le} boʻlishi mumkin",
         "Кўпи билан {le} бўлиши мумкин",
         "Должно быть не больше {le}",
         le="number",
     ),
-    _field(
+    field_code(
         "not_greater",
         "{gt} dan katta boʻlishi kerak",
         "{gt} дан катта бўлиши керак",
         "Должно быть больше {gt}",
         gt="number",
     ),
-    _field(
+    field_code(
         "not_less",
         "{lt} dan kichik boʻlishi kerak",
         "{lt} дан кичик бўлиши керак",
         "Должно быть меньше {lt}",
         lt="number",
     ),
-    _field("not_string", "Matn boʻlishi kerak", "Матн бўлиши керак", "Должно быть строкой"),
-    _field(
+    field_code("not_string", "Matn boʻlishi kerak", "Матн бўлиши керак", "Должно быть строкой"),
+    field_code(
         "not_integer", "Butun son boʻlishi kerak", "Бутун сон бўлиши керак", "Нужно целое число"
     ),
-    _field("not_number", "Son boʻlishi kerak", "Сон бўлиши керак", "Нужно число"),
-    _field(
+    field_code("not_number", "Son boʻlishi kerak", "Сон бўлиши керак", "Нужно число"),
+    field_code(
         "not_boolean",
         "true yoki false boʻlishi kerak",
         "true ёки false бўлиши керак",
         "Нужно значение true или false",
     ),
-    _field("not_array", "Roʻyxat boʻlishi kerak", "Рўйхат бўлиши керак", "Нужен список"),
-    _field("not_object", "Obyekt boʻlishi kerak", "Объект бўлиши керак", "Нужен объект"),
-    _field(
+    field_code("not_array", "Roʻyxat boʻlishi kerak", "Рўйхат бўлиши керак", "Нужен список"),
+    field_code("not_object", "Obyekt boʻlishi kerak", "Объект бўлиши керак", "Нужен объект"),
+    field_code(
         "not_date",
         "YYYY-MM-DD koʻrinishidagi haqiqiy sana boʻlishi kerak",
         "YYYY-MM-DD кўринишидаги ҳақиқий сана бўлиши керак",
         "Нужна существующая дата в формате ГГГГ-ММ-ДД",
     ),
-    _field(
+    field_code(
         "not_datetime",
         "RFC 3339 koʻrinishidagi sana va vaqt boʻlishi kerak",
         "RFC 3339 кўринишидаги сана ва вақт бўлиши керак",
         "Нужны дата и время в формате RFC 3339",
     ),
-    _field(
+    field_code(
         "timezone_required",
         "Vaqt UTC ga nisbatan siljish bilan koʻrsatilishi kerak (masalan, +05:00)",
         "Вақт UTC га нисбатан силжиш билан кўрсатилиши керак (масалан, +05:00)",
         "Время нужно указать со смещением от UTC (например, +05:00)",
     ),
-    _field("not_url", "Havola (URL) notoʻgʻri", "Ҳавола (URL) нотўғри", "Неверная ссылка (URL)"),
-    _field(
+    field_code(
+        "not_url", "Havola (URL) notoʻgʻri", "Ҳавола (URL) нотўғри", "Неверная ссылка (URL)"
+    ),
+    field_code(
         "invalid_json",
         "Soʻrov tanasi JSON sifatida oʻqilmadi",
         "Сўров танаси JSON сифатида ўқилмади",
         "Тело запроса не читается как JSON",
     ),
-    _field(
+    field_code(
         "unknown_code",
         "Bunday kod maʼlumotnomada yoʻq",
         "Бундай код маълумотномада йўқ",
         "Такого кода нет в справочнике",
     ),
-    _field("invalid", "Qiymat notoʻgʻri", "Қиймат нотўғри", "Неверное значение"),
+    field_code("invalid", "Qiymat notoʻgʻri", "Қиймат нотўғри", "Неверное значение"),
 ]
 
 

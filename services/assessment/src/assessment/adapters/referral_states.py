@@ -55,17 +55,32 @@ class ReferralStateStore:
                 {"$set": {"case_id": case_id, "superseded_by": referral_id}},
                 upsert=True,
             )
+        # The item's other referrals, read once: usually there are none (a
+        # first round), and nothing is written. (An update_many and a
+        # find_one here were 10 of assessment's 40 commands per application.)
         same_item = {"case_id": case_id, "item_id": item_id, "_id": {"$ne": referral_id}}
-        await self.referrals.update_many(
-            {**same_item, "issued_at": {"$lt": issued_at}, "superseded_by": {"$exists": False}},
-            {"$set": {"superseded_by": referral_id}},
-        )
-        newer = await self.referrals.find_one(
-            {**same_item, "issued_at": {"$gt": issued_at}}, {"_id": 1}, sort=[("issued_at", -1)]
-        )
-        if newer is not None:
+        others = [
+            doc
+            async for doc in self.referrals.find(
+                same_item, {"_id": 1, "issued_at": 1, "superseded_by": 1}
+            )
+            if doc.get("issued_at") is not None
+        ]
+        older = [
+            doc["_id"]
+            for doc in others
+            if doc["issued_at"] < issued_at and "superseded_by" not in doc
+        ]
+        if older:
+            await self.referrals.update_many(
+                {"_id": {"$in": older}, "superseded_by": {"$exists": False}},
+                {"$set": {"superseded_by": referral_id}},
+            )
+        newer = [doc for doc in others if doc["issued_at"] > issued_at]
+        if newer:
+            newest = max(newer, key=lambda doc: doc["issued_at"])
             await self.referrals.update_one(
-                {"_id": referral_id}, {"$set": {"superseded_by": newer["_id"]}}
+                {"_id": referral_id}, {"$set": {"superseded_by": newest["_id"]}}
             )
 
     async def item_of(self, referral_id: str) -> str | None:

@@ -7,7 +7,7 @@ do, and never name the person or repeat what was sent.
 from __future__ import annotations
 
 from inson_contracts.codes.names import name
-from inson_runtime.problems import Catalogue, FieldCode, ProblemType
+from inson_runtime.problems import Catalogue, ProblemType, field_code
 
 NO_AREA = ProblemType(
     "area.none",
@@ -172,72 +172,69 @@ REFUSED = ProblemType(
 )
 
 
-def _field(code: str, uz_latn: str, uz_cyrl: str, ru: str) -> FieldCode:
-    return FieldCode(code, name(uz_latn, uz_cyrl, ru))
-
 
 FIELDS = [
-    _field(
+    field_code(
         "pinfl_format",
         "JShShIR (PINFL) 14 ta raqamdan iborat boʻlishi kerak",
         "ЖШШИР (ПИНФЛ) 14 та рақамдан иборат бўлиши керак",
         "ПИНФЛ должен состоять из 14 цифр",
     ),
-    _field(
+    field_code(
         "pinfl_century",
         "JShShIR (PINFL) 1 dan 6 gacha boʻlgan raqam bilan boshlanishi kerak",
         "ЖШШИР (ПИНФЛ) 1 дан 6 гача бўлган рақам билан бошланиши керак",
         "ПИНФЛ должен начинаться с цифры от 1 до 6",
     ),
-    _field(
+    field_code(
         "pinfl_birth_date",
         "JShShIR (PINFL) dagi 2–7-raqamlar haqiqiy tugʻilgan sana (KKOOYY) boʻlishi kerak",
         "ЖШШИР (ПИНФЛ) даги 2–7-рақамлар ҳақиқий туғилган сана (ККООЙЙ) бўлиши керак",
         "Цифры 2–7 ПИНФЛ должны быть датой рождения (ДДММГГ)",
     ),
-    _field(
+    field_code(
         "birth_date_future",
         "Tugʻilgan sana kelajakda boʻlishi mumkin emas",
         "Туғилган сана келажакда бўлиши мумкин эмас",
         "Дата рождения не может быть в будущем",
     ),
-    _field(
+    field_code(
         "birth_date_too_early",
         "Tugʻilgan sana 1900-yil 1-yanvardan oldin boʻlishi mumkin emas",
         "Туғилган сана 1900 йил 1 январдан олдин бўлиши мумкин эмас",
         "Дата рождения не может быть раньше 1 января 1900 года",
     ),
-    _field(
+    field_code(
         "phone_format",
         "Telefon Oʻzbekiston raqami boʻlishi kerak: +998 va 9 ta raqam",
         "Телефон Ўзбекистон рақами бўлиши керак: +998 ва 9 та рақам",
         "Нужен номер Узбекистана: +998 и 9 цифр",
     ),
-    _field(
+    field_code(
         "district_not_in_region",
         "Tuman koʻrsatilgan viloyatda emas",
         "Туман кўрсатилган вилоятда эмас",
         "Район не входит в указанную область",
     ),
-    _field(
+    field_code(
         "mahalla_not_in_district",
         "Mahalla koʻrsatilgan tumanda emas",
         "Маҳалла кўрсатилган туманда эмас",
         "Махалля не входит в указанный район",
     ),
-    _field(
+    field_code(
         "circumstances_repeated",
         "Holatlar takrorlanmasligi kerak",
         "Ҳолатлар такрорланмаслиги керак",
         "Обстоятельства не должны повторяться",
     ),
-    _field(
+    field_code(
         "circumstances_note_required",
         "«other» holati koʻrsatilganda izoh yozilishi shart",
         "«other» ҳолати кўрсатилганда изоҳ ёзилиши шарт",
         "Если указано обстоятельство «other», нужно пояснение",
     ),
-    _field(
+    field_code(
         "reference_has_pinfl",
         "Hujjat raqamida JShShIR (PINFL) boʻlmasligi kerak",
         "Ҳужжат рақамида ЖШШИР (ПИНФЛ) бўлмаслиги керак",

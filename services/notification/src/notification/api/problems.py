@@ -7,7 +7,7 @@ do, and never repeat what was sent (a webhook secret least of all).
 from __future__ import annotations
 
 from inson_contracts.codes.names import name
-from inson_runtime.problems import Catalogue, FieldCode, ProblemType
+from inson_runtime.problems import Catalogue, ProblemType, field_code
 
 NO_AREA = ProblemType(
     "area.none",
@@ -41,37 +41,34 @@ REFUSED = ProblemType(
 )
 
 
-def _field(code: str, uz_latn: str, uz_cyrl: str, ru: str) -> FieldCode:
-    return FieldCode(code, name(uz_latn, uz_cyrl, ru))
-
 
 FIELDS = [
-    _field(
+    field_code(
         "https_required",
         "Webhook manzili https bilan boshlanishi kerak",
         "Webhook манзили https билан бошланиши керак",
         "Адрес вебхука должен начинаться с https",
     ),
-    _field(
+    field_code(
         "secret_format",
         "Kalit whsec_ bilan boshlanishi va undan keyin 24–64 baytning base64 koʻrinishi "
         "boʻlishi kerak",
         "Калит whsec_ билан бошланиши ва ундан кейин 24–64 байтнинг base64 кўриниши бўлиши керак",
         "Секрет должен начинаться с whsec_, за которым следуют 24–64 байта в base64",
     ),
-    _field(
+    field_code(
         "event_type_unknown",
         "Hamkorlar bu turdagi hodisalarga obuna boʻla olmaydi",
         "Ҳамкорлар бу турдаги ҳодисаларга обуна бўла олмайди",
         "На события этого типа партнёры подписаться не могут",
     ),
-    _field(
+    field_code(
         "district_outside_regions",
         "Tuman koʻrsatilgan viloyatlarning birortasiga ham kirmaydi",
         "Туман кўрсатилган вилоятларнинг бирортасига ҳам кирмайди",
         "Район не входит ни в один из указанных регионов",
     ),
-    _field(
+    field_code(
         "address_not_public",
         "Webhook manzili ichki tarmoqqa olib boradi (loopback, xususiy, link-local, umumiy, "
         "multicast, zaxiralangan yoki bulut metadata manzili); faqat ommaviy manzil mumkin",
@@ -81,19 +78,19 @@ FIELDS = [
         "multicast, зарезервированный или адрес метаданных облака); допустим только "
         "публичный адрес",
     ),
-    _field(
+    field_code(
         "host_unresolvable",
         "Webhook manzilidagi host nomi hech qanday IP manzilga mos kelmaydi",
         "Webhook манзилидаги хост номи ҳеч қандай IP манзилга мос келмайди",
         "Имя хоста в адресе вебхука не разрешается ни в один IP-адрес",
     ),
-    _field(
+    field_code(
         "personal_field_unknown",
         "Bu obuna hodisalarida bunday shaxsiy maʼlumot maydoni yoʻq",
         "Бу обуна ҳодисаларида бундай шахсий маълумот майдони йўқ",
         "В событиях этой подписки нет такого поля персональных данных",
     ),
-    _field(
+    field_code(
         "no_fields_at_level_none",
         "«none» darajasida shaxsiy maʼlumot maydonlari koʻrsatilmaydi",
         "«none» даражасида шахсий маълумот майдонлари кўрсатилмайди",

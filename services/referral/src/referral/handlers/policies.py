@@ -110,11 +110,13 @@ def routable(plan: PlanInForce) -> dict[str, ServicePoint]:
 
 @dataclass(frozen=True)
 class _Issuing:
-    """The referral an item is issued under, the one it replaces, and its window's center."""
+    """The referral an item is issued under, the one it replaces, its window's center,
+    and the referral as just loaded, if it was (saves loading it again)."""
 
     referral_id: str
     replaces: str | None
     point: ServicePoint | None
+    loaded: Referral | None = None
 
 
 def _supervisor_id(district: str) -> str:
@@ -176,8 +178,7 @@ class ReferralPolicies:
             for rid in record.referrals_of(item_id):  # whichever round is still open
                 await self._cancel(rid, CancellationReason.PLAN_REVISED, envelope)
         for item in plan.items:
-            rid, replaces = await self._round(plan, record, item.item_id)
-            issue = _Issuing(rid, replaces, point=points.get(item.item_id))
+            issue = await self._round(plan, record, item.item_id, points.get(item.item_id))
             await self._issue(plan, item, issue, envelope)
 
     async def on_plan_closed(self, event: PlanClosed, envelope: Envelope) -> None:
@@ -188,8 +189,8 @@ class ReferralPolicies:
             await self._cancel(rid, CancellationReason.PLAN_CLOSED, envelope)
 
     async def _round(
-        self, plan: PlanInForce, record: PlanRecord, item_id: str
-    ) -> tuple[str, str | None]:
+        self, plan: PlanInForce, record: PlanRecord, item_id: str, point: ServicePoint | None
+    ) -> _Issuing:
         """The referral the item is issued under now, and the one it replaces, if any.
 
         The item's current round, unless its referral was refused, expired or
@@ -200,12 +201,13 @@ class ReferralPolicies:
         rounds = record.referrals_of(item_id)
         current = await self.referrals.load(rounds[-1])
         if not issued_again(current, plan.plan_version):
-            return rounds[-1], rounds[-2] if len(rounds) > 1 else None
+            replaces = rounds[-2] if len(rounds) > 1 else None
+            return _Issuing(rounds[-1], replaces, point, loaded=current)
         next_round = len(rounds) + 1
         rid = referral_id(plan.plan_id, item_id, next_round)
         await self.plans.add_round(plan.plan_id, item_id, next_round, rid)
         log.info("item issued again", plan_id=plan.plan_id, item_id=item_id, round=next_round)
-        return rid, rounds[-1]
+        return _Issuing(rid, rounds[-1], point)
 
     async def _issue(
         self,
@@ -215,8 +217,11 @@ class ReferralPolicies:
         cause: Envelope,
     ) -> None:
         rid, point = issuing.referral_id, issuing.point
+        loaded = issuing.loaded
         for _ in range(ATTEMPTS):
-            referral = await self.referrals.load(rid)
+            # Loaded by _round a moment ago the first time; again after a conflict.
+            referral = loaded if loaded is not None else await self.referrals.load(rid)
+            loaded = None
             if referral.issued is not None:
                 return  # issued by an earlier delivery of this or another plan event
             # Read seldom; this process's own choices are added as it goes
