@@ -65,7 +65,6 @@ UNPROCESSABLE = ProblemType(
 )
 
 
-
 FIELDS = [
     field_code(
         "service_unknown",

@@ -172,7 +172,6 @@ REFUSED = ProblemType(
 )
 
 
-
 FIELDS = [
     field_code(
         "pinfl_format",

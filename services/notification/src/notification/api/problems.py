@@ -41,7 +41,6 @@ REFUSED = ProblemType(
 )
 
 
-
 FIELDS = [
     field_code(
         "https_required",
