@@ -237,7 +237,9 @@ def _cpu(run: dict[str, Any]) -> str:
     cpu = run["cpu_ms_per_application"]
     parts = ", ".join(f"{name} {ms:,.0f}" for name, ms in cpu.items() if name != "total")
     return (
-        f"CPU per application {cpu['total']:,.0f} ms ({parts}); {run['cores_busy']:.2f} cores busy"
+        f"CPU per application {cpu['total']:,.0f} ms ({parts}); "
+        f"{run['cores_busy']:.2f} cores busy; "
+        f"{run.get('published_twice', 0):,} events published twice"
     )
 
 

@@ -73,6 +73,9 @@ class Watcher:
         self.bootstrap = bootstrap
         self.seen: dict[str, float] = {}
         self.waiters: dict[str, asyncio.Event] = {}
+        # Events read before under the same id: published twice (at-least-once).
+        self.ids: set[str] = set()
+        self.duplicates = 0
         self._task: asyncio.Task[None] | None = None
         self._reader: AIOKafkaConsumer | None = None
 
@@ -95,6 +98,9 @@ class Watcher:
                 for record in records:
                     with contextlib.suppress(Exception):
                         env = from_kafka(record.headers, record.value)
+                        if env.id in self.ids:
+                            self.duplicates += 1
+                        self.ids.add(env.id)
                         key = _key(env.type, env.data)
                         if key is not None:
                             self.seen.setdefault(key, now)
@@ -295,6 +301,7 @@ async def at_rate(
     """Open loop: the i-th application at start + i/rate, whatever came before."""
     count = max(1, int(rate * seconds))
     cpu_before = meter.read() if meter else {}
+    duplicates_before = driver.watcher.duplicates
     start = time.perf_counter()
     tasks = []
     for i in range(count):
@@ -315,6 +322,8 @@ async def at_rate(
         "failures": sorted(set(failed))[:5],
         "submitted_in_s": submitted_s,
         "drained_in_s": time.perf_counter() - start,
+        # Assessment's and referral's events read twice under one id meanwhile.
+        "published_twice": driver.watcher.duplicates - duplicates_before,
     }
     if meter:
         cpu = CpuMeter.per_application(cpu_before, meter.read(), count)
