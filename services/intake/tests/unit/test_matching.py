@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from inson_contracts.events import ApplicationLinkedToCase, CaseOpened
-from inson_contracts.events.intake import CaseMatch
+from inson_contracts.events.intake import CaseMatch, ErasureBasis
 from inson_contracts.events.values import Actor, PersonName
 from intake.domain.area import EVERYWHERE, Area, OutsideArea
 from intake.domain.case import ApplicationStatus
@@ -28,6 +28,7 @@ URGANCH_AREA = Area(mahallas=("1733217001",))
 CHUST_WORKER = Actor(id="sw-chust", role="social_worker")
 CHUST_AREA = Area(mahallas=("1714237001",))
 NAME = PersonName(last_name="Aliyev", first_name="Jasur")
+ADMIN = Actor(id="admin-1", role="admin")
 
 
 def aliyev(last: str = "Aliyev", first: str = "Jasur", *, place=URGANCH, pinfl=None):
@@ -120,6 +121,20 @@ async def test_a_likely_match_to_a_case_the_store_lost_is_no_match_and_is_logged
 
     assert answer.outcome is Outcome.CASE_OPENED and answer.case_id != "ghost"
     assert [log["case_id"] for log in logs] == ["ghost"]
+
+
+async def test_a_likely_match_to_an_erased_case_is_no_match(intake, people):
+    """Just after an erasure the people read model may still list the person: a new
+    application then opens a case of its own, never the erased one."""
+    opened = await intake.submit(aliyev(), URGANCH_WORKER, URGANCH_AREA)
+    await intake.erase(opened.case_id, ErasureBasis.SUBJECT_REQUEST, "Ariza 2026/77", ADMIN)
+    people.knows(NAME, BORN, opened.case_id)  # the read model, behind the erasure
+
+    with capture_logs() as logs:
+        answer = await intake.submit(aliyev("Aliev", "Jasur"), URGANCH_WORKER, URGANCH_AREA)
+
+    assert answer.outcome is Outcome.CASE_OPENED and answer.case_id != opened.case_id
+    assert [log["case_id"] for log in logs] == [opened.case_id]
 
 
 async def test_a_key_held_by_a_request_that_died_is_taken_over_after_the_lease(

@@ -192,6 +192,15 @@ class Matcher:
                 application_id=submitted.application_id,
             )
             return None
+        if case.erased:
+            # The people read model has not seen the erasure yet: the person
+            # asked to be forgotten, so a new application starts afresh.
+            log.info(
+                "likely match names an erased case; no match",
+                case_id=case_id,
+                application_id=submitted.application_id,
+            )
+            return None
         match = match_with(case, CaseMatch.LIKELY_SAME_PERSON, submitted.address.district)
         return Placement(case, match)
 
