@@ -707,6 +707,20 @@ async def _partner_api_checks(service: Service) -> None:
     assert naive.status_code == 422
     types = (await service.http.get("/v1/event-types", headers=mine)).json()
     assert CaseOpened.TYPE in types and NotificationSent.TYPE not in types
+
+    # An administrator sees every partner's subscriptions (to set what each may
+    # receive); a partner administrator may not list them.
+    other = await service.http.post("/v1/subscriptions", headers=theirs, json=body)
+    admin = service.bearer("admin-1", role="admin")
+    every = "/v1/admin/subscriptions"
+    assert (await service.http.get(every, headers=mine)).status_code == 403
+    listed = (await service.http.get(every, headers=admin, params={"page_size": 100})).json()
+    ids = {s["id"] for s in listed["items"]}
+    assert {created.json()["id"], other.json()["id"]} <= ids
+    assert all("secret" not in s for s in listed["items"])
+    one = (await service.http.get(every, headers=admin, params={"owner": "partner-b"})).json()
+    assert [(s["id"], s["created_by"]) for s in one["items"]] == [(other.json()["id"], "partner-b")]
+    assert one["items"][0]["data_sharing"]["level"] == "none"
     assert (await service.http.delete(path, headers=mine)).status_code == 204
 
 

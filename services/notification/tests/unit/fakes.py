@@ -247,9 +247,12 @@ class FakeSubscriptions:
     async def add(self, subscription: Subscription) -> None:
         self.kept[subscription.id] = subscription
 
-    async def page(self, owner: str, *, skip: int, limit: int) -> tuple[list[Subscription], int]:
+    async def page(
+        self, owner: str | None, *, skip: int, limit: int
+    ) -> tuple[list[Subscription], int]:
         mine = sorted(
-            (s for s in self.kept.values() if s.owner == owner), key=lambda s: (s.created_at, s.id)
+            (s for s in self.kept.values() if owner is None or s.owner == owner),
+            key=lambda s: (s.created_at, s.id),
         )
         return mine[skip : skip + limit], len(mine)
 

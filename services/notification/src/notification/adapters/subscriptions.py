@@ -71,8 +71,10 @@ class MongoSubscriptions:
         doc["sharing"] = _sharing_document(subscription.sharing)
         await self.subscriptions.insert_one({"_id": subscription.id, **doc})
 
-    async def page(self, owner: str, *, skip: int, limit: int) -> tuple[list[Subscription], int]:
-        query = {"owner": owner}
+    async def page(
+        self, owner: str | None, *, skip: int, limit: int
+    ) -> tuple[list[Subscription], int]:
+        query = {"owner": owner} if owner is not None else {}
         total = await self.subscriptions.count_documents(query)
         cursor = self.subscriptions.find(
             query, sort=[("created_at", ASCENDING), ("_id", ASCENDING)], skip=skip, limit=limit

@@ -114,6 +114,28 @@ async def list_subscriptions(
 
 
 @router.get(
+    "/admin/subscriptions",
+    response_model=Page[SubscriptionOut],
+    summary="Every partner's subscriptions (administrators only)",
+    description="All partner agencies' subscriptions, oldest first, without their "
+    "secrets, each with its data-sharing level and who made it (`created_by`): what an "
+    "administrator reviews before setting a level. `owner` keeps one partner "
+    "administrator's.",
+    responses=answer("One page of the subscriptions", examples.SUBSCRIPTIONS),
+)
+async def list_every_subscription(
+    principal: Admin,
+    partners: PartnersDep,
+    owner: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    page: PageNo = 1,
+    page_size: PageSize = 20,
+) -> Page[SubscriptionOut]:
+    found, total = await partners.every(owner, skip=skip_of(page, page_size), limit=page_size)
+    items = [SubscriptionOut.of(s) for s in found]
+    return Page(items=items, page=page, page_size=page_size, total=total)
+
+
+@router.get(
     "/subscriptions/{subscription_id}",
     response_model=SubscriptionDetail,
     responses=answer("The subscription and its deliveries by state", examples.SUBSCRIPTION)

@@ -164,6 +164,13 @@ class Partners:
     async def page(self, owner: str, *, skip: int, limit: int) -> tuple[list[Subscription], int]:
         return await self.subscriptions.page(owner, skip=skip, limit=limit)
 
+    async def every(
+        self, owner: str | None, *, skip: int, limit: int
+    ) -> tuple[list[Subscription], int]:
+        """Every partner's subscriptions, or one partner's: for an administrator, who
+        sets what each may receive and must see them all to do so."""
+        return await self.subscriptions.page(owner, skip=skip, limit=limit)
+
     async def get(self, owner: str, subscription_id: str) -> CountedSubscription:
         subscription = await self._own(owner, subscription_id)
         return CountedSubscription(subscription, await self.queues.counts(subscription.id))

@@ -113,8 +113,10 @@ class Subscriptions(Protocol):
     async def add(self, subscription: Subscription) -> None: ...
 
     async def page(
-        self, owner: str, *, skip: int, limit: int
-    ) -> tuple[list[Subscription], int]: ...
+        self, owner: str | None, *, skip: int, limit: int
+    ) -> tuple[list[Subscription], int]:
+        """One page of ``owner``'s subscriptions, oldest first (every partner's with None)."""
+        ...
 
     async def get(self, subscription_id: str, owner: str | None = None) -> Subscription | None:
         """The subscription; with ``owner``, only if it is theirs."""
