@@ -24,6 +24,8 @@ A group may give its handlers a scope shared by the batch (a projection's
 :class:`inson_runtime.viewbatch.ViewBatch`: staged writes sent in bulk), made
 before the batch is committed; if it cannot be, the batch is handled again
 record by record, each with its own scope, so a failing write is one record's.
+A partition moves to another member only once its batch is done
+(:mod:`inson_runtime.rebalance`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, overload
 
 import structlog
-from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -57,18 +59,15 @@ from inson_runtime.handling import (
     Unprocessable,
     for_class,
 )
-from inson_runtime.kafka import TRANSIENT_KAFKA_ERRORS, EventPublisher
+from inson_runtime.kafka import TRANSIENT_KAFKA_ERRORS, EventPublisher, record_lag
 from inson_runtime.mongo import TRANSIENT_MONGO_ERRORS
 from inson_runtime.observability.logging import log_context
 from inson_runtime.observability.metrics import (
-    CONSUMER_LAG,
-    EVENTS_CONSUMED,
-    HANDLER_SECONDS,
-)
-from inson_runtime.observability.metrics import (
     DEAD_LETTERS as DEAD_LETTER_COUNT,
 )
+from inson_runtime.observability.metrics import EVENTS_CONSUMED, HANDLER_SECONDS
 from inson_runtime.privacy import Sealer, SealError
+from inson_runtime.rebalance import BatchesInFlight, FinishBeforeRevoke
 
 __all__ = ["BatchAborted", "BatchScope", "EventConsumer", "Unprocessable", "for_class"]
 
@@ -118,6 +117,7 @@ class EventConsumer:
         # Handlers then take the batch's scope as their third argument.
         self.scope = scope
         self.handlers: dict[str, Callable[..., Awaitable[None]]] = {}
+        self.in_flight = BatchesInFlight()  # a partition moves once its batch is done
 
     @overload
     def on(self, event_class: type[E], /) -> Callable[[HandlerOf[E]], HandlerOf[E]]: ...
@@ -158,17 +158,19 @@ class EventConsumer:
             batch=True,
             max_records=max_records,
             batch_timeout_ms=100,
+            listener=FinishBeforeRevoke(self.in_flight, self.group_id),
         )
         async def on_batch(bodies: Any, message: KafkaMessage) -> None:
             records = message.raw_message
             if not isinstance(records, tuple):
                 raise TypeError(f"expected a batch of Kafka records, got {type(records).__name__}")
-            await self.process_batch(records)
+            async with self.in_flight.handling():
+                await self.process_batch(records)
             last: dict[tuple[str, int], ConsumerRecord[Any, Any]] = {}
             for record in records:
                 last[(record.topic, record.partition)] = record
             for record in last.values():
-                _record_lag(message, record, self.service, self.group_id)
+                record_lag(message, record, self.service, self.group_id)
 
     async def process_batch(self, records: Sequence[ConsumerRecord[Any, Any]]) -> list[str]:
         """Handle a batch in lanes (one per partition and key); outcomes in batch order.
@@ -386,15 +388,3 @@ async def _raw_body(message: StreamMessage[Any]) -> bytes:
     # The envelope is decoded by us, so a malformed body reaches `process` and
     # is dead-lettered instead of failing inside FastStream and looping.
     return message.body
-
-
-def _record_lag(message: Any, record: ConsumerRecord[Any, Any], service: str, group: str) -> None:
-    consumer = getattr(message, "consumer", None)
-    highwater = getattr(consumer, "highwater", None)
-    if highwater is None:
-        return
-    end = highwater(TopicPartition(record.topic, record.partition))
-    if end is not None:
-        CONSUMER_LAG.labels(service, group, record.topic, str(record.partition)).set(
-            max(0, end - record.offset - 1)
-        )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import (
     KafkaConnectionError,
@@ -30,7 +30,7 @@ from inson_contracts.envelope import Envelope, to_kafka
 from inson_contracts.topics import CATALOGUE, Topic
 
 from inson_runtime.backoff import Backoff
-from inson_runtime.observability.metrics import EVENTS_PUBLISHED
+from inson_runtime.observability.metrics import CONSUMER_LAG, EVENTS_PUBLISHED
 
 log = structlog.get_logger(__name__)
 
@@ -269,3 +269,16 @@ async def partitions_of(reader: AIOKafkaConsumer, topic: str) -> list[TopicParti
     """
     cluster = await reader._client.fetch_all_metadata()
     return [TopicPartition(topic, p) for p in sorted(cluster.partitions_for_topic(topic) or ())]
+
+
+def record_lag(message: Any, record: ConsumerRecord[Any, Any], service: str, group: str) -> None:
+    """Set the consumer-lag gauge from the batch's last record of a partition."""
+    consumer = getattr(message, "consumer", None)
+    highwater = getattr(consumer, "highwater", None)
+    if highwater is None:
+        return
+    end = highwater(TopicPartition(record.topic, record.partition))
+    if end is not None:
+        CONSUMER_LAG.labels(service, group, record.topic, str(record.partition)).set(
+            max(0, end - record.offset - 1)
+        )
