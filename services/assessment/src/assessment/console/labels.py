@@ -1,0 +1,164 @@
+"""Every label the tablet app shows, in Uzbek (Latin and Cyrillic) and Russian.
+
+The page is rendered in the language asked for and the script re-labels it
+from ``/tablet/labels.json`` when the worker switches, so no label lives in
+two places. Problems from the API are not here: the API answers them in the
+language the app sends as ``Accept-Language``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from inson_contracts.codes.circumstances import CIRCUMSTANCE_NAMES
+from inson_contracts.codes.names import Language, LocalizedName, name
+from inson_contracts.events.assessment import HousingCondition
+
+DEFAULT_LANGUAGE = Language.UZ_LATN
+
+LANGUAGE_NAMES: Mapping[Language, str] = MappingProxyType(
+    {Language.UZ_LATN: "Oʻzbekcha", Language.UZ_CYRL: "Ўзбекча", Language.RU: "Русский"}
+)
+
+_UI: dict[str, LocalizedName] = {
+    "app.title": name(
+        "Mahalla ijtimoiy xodimi", "Маҳалла ижтимоий ходими", "Социальный работник махалли"
+    ),
+    "app.script_needed": name(
+        "Ilova ishlashi uchun JavaScript kerak",
+        "Илова ишлаши учун JavaScript керак",
+        "Для работы приложения нужен JavaScript",
+    ),
+    "lang.label": name("Til", "Тил", "Язык"),
+    "net.online": name("Tarmoq bor", "Тармоқ бор", "В сети"),
+    "net.offline": name("Tarmoq yoʻq", "Тармоқ йўқ", "Нет сети"),
+    "signin.title": name("Kirish", "Кириш", "Вход"),
+    "signin.token": name("Kirish tokeni", "Кириш токени", "Токен доступа"),
+    "signin.hint": name(
+        "Ishlab chiqishda: make token", "Ишлаб чиқишда: make token", "При разработке: make token"
+    ),
+    "signin.submit": name("Kirish", "Кириш", "Войти"),
+    "signin.refused": name("Token qabul qilinmadi", "Токен қабул қилинмади", "Токен не принят"),
+    "signin.not_worker": name(
+        "Bu ilova ijtimoiy xodimlar uchun",
+        "Бу илова ижтимоий ходимлар учун",
+        "Это приложение для социальных работников",
+    ),
+    "session.signout": name("Chiqish", "Чиқиш", "Выйти"),
+    "nav.visits": name("Tashriflar", "Ташрифлар", "Визиты"),
+    "nav.cases": name("Ishlarim", "Ишларим", "Мои дела"),
+    "nav.apply": name("Yangi ariza", "Янги ариза", "Новое заявление"),
+    "nav.outbox": name("Yuborilmagan", "Юборилмаган", "Не отправлено"),
+    "visits.title": name("Uyga tashriflar", "Уйга ташрифлар", "Визиты на дом"),
+    "visits.overdue": name("Muddati oʻtgan", "Муддати ўтган", "Просроченные"),
+    "visits.today": name("Bugun", "Бугун", "Сегодня"),
+    "visits.upcoming": name("Keyingi kunlar", "Кейинги кунлар", "Ближайшие дни"),
+    "visits.none": name("Tashrif yoʻq", "Ташриф йўқ", "Визитов нет"),
+    "cases.title": name("Mening ishlarim", "Менинг ишларим", "Мои дела"),
+    "cases.none": name("Ish yoʻq", "Иш йўқ", "Дел нет"),
+    "cases.cached": name(
+        "Soʻnggi oʻqilgan holat", "Сўнгги ўқилган ҳолат", "Последнее прочитанное состояние"
+    ),
+    "case.mahalla": name("Mahalla", "Маҳалла", "Махалля"),
+    "case.visit": name("Tashrif", "Ташриф", "Визит"),
+    "case.need": name("Ehtiyoj", "Эҳтиёж", "Нуждаемость"),
+    "case.plan": name("Reja", "Режа", "План"),
+    "case.back": name("Orqaga", "Орқага", "Назад"),
+    "file.situation": name("Holat", "Ҳолат", "Положение"),
+    "file.members": name("Oila aʼzolari", "Оила аъзолари", "Члены семьи"),
+    "file.housing": name("Uy-joy", "Уй-жой", "Жильё"),
+    "file.risks": name("Xavflar", "Хавфлар", "Риски"),
+    "file.not_assessed": name("Hali baholanmagan", "Ҳали баҳоланмаган", "Ещё не оценено"),
+    "file.score": name("Ehtiyoj bali", "Эҳтиёж бали", "Балл нуждаемости"),
+    "file.factor": name("Omil", "Омил", "Фактор"),
+    "file.points": name("Ball", "Балл", "Баллы"),
+    "file.plan_none": name("Reja yoʻq", "Режа йўқ", "Плана нет"),
+    "file.service": name("Xizmat", "Хизмат", "Услуга"),
+    "file.priority": name("Muhimlik", "Муҳимлик", "Приоритет"),
+    "file.status": name("Holati", "Ҳолати", "Статус"),
+    "file.referrals": name("Yoʻllanmalar", "Йўлланмалар", "Направления"),
+    "file.referrals_none": name("Yoʻllanma yoʻq", "Йўлланма йўқ", "Направлений нет"),
+    "file.outcome": name("Natija", "Натижа", "Итог"),
+    "file.attention": name("Eʼtibor talab", "Эътибор талаб", "Требует внимания"),
+    "file.attention_none": name("Hammasi joyida", "Ҳаммаси жойида", "Всё в порядке"),
+    "file.conflicts": name("Ochiq ziddiyatlar", "Очиқ зиддиятлар", "Открытые конфликты"),
+    "draft.title": name("Soʻrovnoma qoralamasi", "Сўровнома қораламаси", "Черновик анкеты"),
+    "draft.housing": name("Uy-joy sharoiti", "Уй-жой шароити", "Жилищные условия"),
+    "draft.observations": name("Kuzatuvlar", "Кузатувлар", "Наблюдения"),
+    "housing.adequate": name("Yaxshi", "Яхши", "Нормальное"),
+    "housing.needs_repair": name("Taʼmir kerak", "Таъмир керак", "Нужен ремонт"),
+    "housing.unsafe": name("Xavfli", "Хавфли", "Опасное"),
+    "housing.overcrowded": name("Tor", "Тор", "Перенаселённое"),
+    "housing.no_housing": name("Uy-joy yoʻq", "Уй-жой йўқ", "Нет жилья"),
+    "draft.save": name("Qoralamani saqlash", "Қораламани сақлаш", "Сохранить черновик"),
+    "draft.revision": name("Tahrir", "Таҳрир", "Редакция"),
+    "draft.conflict": name(
+        "Boshqa planshet qoralamani oʻzgartirgan",
+        "Бошқа планшет қораламани ўзгартирган",
+        "Черновик изменён на другом планшете",
+    ),
+    "draft.mine": name("Mening qoralamam", "Менинг қораламам", "Мой черновик"),
+    "draft.theirs": name("Serverdagi qoralama", "Сервердаги қоралама", "Черновик на сервере"),
+    "draft.keep_mine": name("Menikini saqlash", "Меникини сақлаш", "Оставить мой"),
+    "draft.keep_theirs": name("Serverdagini olish", "Сервердагини олиш", "Взять с сервера"),
+    "apply.title": name("Yangi ariza", "Янги ариза", "Новое заявление"),
+    "apply.last_name": name("Familiya", "Фамилия", "Фамилия"),
+    "apply.first_name": name("Ism", "Исм", "Имя"),
+    "apply.patronymic": name("Otasining ismi", "Отасининг исми", "Отчество"),
+    "apply.birth_date": name("Tugʻilgan sana", "Туғилган сана", "Дата рождения"),
+    "apply.sex": name("Jinsi", "Жинси", "Пол"),
+    "apply.female": name("Ayol", "Аёл", "Женский"),
+    "apply.male": name("Erkak", "Эркак", "Мужской"),
+    "apply.pinfl": name("JShShIR (boʻlsa)", "ЖШШИР (бўлса)", "ПИНФЛ (если есть)"),
+    "apply.phone": name("Telefon", "Телефон", "Телефон"),
+    "apply.language": name("Xabarlar tili", "Хабарлар тили", "Язык сообщений"),
+    "apply.mahalla": name("Mahalla", "Маҳалла", "Махалля"),
+    "apply.street": name("Koʻcha", "Кўча", "Улица"),
+    "apply.house": name("Uy", "Уй", "Дом"),
+    "apply.circumstances": name("Holatlar", "Ҳолатлар", "Обстоятельства"),
+    "apply.note": name("Izoh", "Изоҳ", "Примечание"),
+    "apply.consent": name(
+        "Shaxsiy maʼlumotlarni qayta ishlashga rozilik berildi",
+        "Шахсий маълумотларни қайта ишлашга розилик берилди",
+        "Согласие на обработку персональных данных получено",
+    ),
+    "apply.submit": name("Arizani yuborish", "Аризани юбориш", "Отправить заявление"),
+    "apply.sent": name("Ariza qabul qilindi", "Ариза қабул қилинди", "Заявление принято"),
+    "apply.queued": name(
+        "Tarmoq qaytganda yuboriladi",
+        "Тармоқ қайтганда юборилади",
+        "Будет отправлено при появлении сети",
+    ),
+    "apply.refused": name(
+        "Ariza qabul qilinmadi, maydonlarni tekshiring",
+        "Ариза қабул қилинмади, майдонларни текширинг",
+        "Заявление не принято, проверьте поля",
+    ),
+    "outbox.title": name("Yuborilishi kutilmoqda", "Юборилиши кутилмоқда", "Ожидают отправки"),
+    "outbox.none": name("Hammasi yuborilgan", "Ҳаммаси юборилган", "Всё отправлено"),
+    "outbox.application": name("Ariza", "Ариза", "Заявление"),
+    "outbox.draft": name("Qoralama", "Қоралама", "Черновик"),
+    "outbox.refused": name("Rad etildi", "Рад этилди", "Отклонено"),
+    "outbox.discard": name("Oʻchirish", "Ўчириш", "Удалить"),
+    "outbox.send": name("Hozir yuborish", "Ҳозир юбориш", "Отправить сейчас"),
+}
+
+for code, circumstance_name in CIRCUMSTANCE_NAMES.items():
+    _UI[f"circumstance.{code.value}"] = circumstance_name
+
+CIRCUMSTANCES = tuple(code.value for code in CIRCUMSTANCE_NAMES)
+HOUSING = tuple(condition.value for condition in HousingCondition)
+
+
+def label(key: str, language: Language) -> str:
+    """One label in one language (a missing key is a bug: KeyError)."""
+    return _UI[key].in_language(language.value)
+
+
+def catalogue_json() -> dict[str, dict[str, str]]:
+    """Every label by language, for the script."""
+    return {
+        language.value: {key: text.in_language(language.value) for key, text in _UI.items()}
+        for language in Language
+    }

@@ -1,0 +1,210 @@
+"""The tablet app in a real headless Chromium against intake and assessment
+composed in process, serving HTTP on free ports, on the real Kafka and FerretDB:
+a worker signs in, goes offline, takes an application and saves a questionnaire
+draft, closes the tab, opens the app again with no connection (the service
+worker's shell), signs in, and goes online: the outbox is sent in order, and
+intake holds one case for the application, assessment one draft, nothing twice.
+
+Chromium is Debian's (/usr/bin/chromium, `make browser-tools`). Screenshots in
+uz-Cyrl at tablet size go to .local/screenshots/.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from assessment.main import compose as compose_assessment
+from assessment.settings import Settings as AssessmentSettings
+from inson_contracts.codes.mahallas import mahallas_of
+from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.mongo import connect
+from inson_runtime.testing import wait_for
+from inson_runtime.testing.browser import chromium, serving
+from inson_runtime.testing.kafka import start_groups_at_end
+from intake.main import compose as compose_intake
+from intake.settings import Settings as IntakeSettings
+from playwright.async_api import Browser, Page, expect
+
+pytestmark = pytest.mark.integration
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
+DISTRICT = "1735207"
+MAHALLA = mahallas_of(DISTRICT)[3].code
+WAIT_MS = 30_000
+TABLET_SIZES = {"landscape": (1024, 768), "portrait": (768, 1024)}
+
+
+@pytest.fixture
+def auth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AuthSettings:
+    settings = AuthSettings(dev_key_path=tmp_path / "key.pem")
+    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(settings.dev_key_path))
+    return settings
+
+
+@pytest.fixture
+async def services(
+    kafka_bootstrap: str, mongodb_url: str, auth: AuthSettings
+) -> AsyncIterator[dict[str, str]]:
+    """Assessment (serving the app) and intake (taking its applications), their URLs."""
+    suffix = uuid.uuid4().hex[:8]
+    common: dict[str, Any] = {
+        "kafka_bootstrap_servers": kafka_bootstrap,
+        "mongodb_url": mongodb_url,
+        "outbox_sweep_interval_s": 0.5,
+        "outbox_grace_s": 0.2,
+    }
+    assessment_settings = AssessmentSettings(service_name=f"assessment-tablet-{suffix}", **common)
+    assessment_runtime, assessment_app = compose_assessment(assessment_settings)
+    await start_groups_at_end(kafka_bootstrap, assessment_runtime.consumers)
+    async with AsyncExitStack() as stack:
+        assessment = await stack.enter_async_context(serving(assessment_app, lifespan="on"))
+        # The app's origin is known once it serves: intake allows it, and the page
+        # is told where intake is (both read per request).
+        intake_settings = IntakeSettings(
+            service_name=f"intake-tablet-{suffix}", cors_origins=assessment, **common
+        )
+        intake_runtime, intake_app = compose_intake(intake_settings)
+        await start_groups_at_end(kafka_bootstrap, intake_runtime.consumers)
+        intake = await stack.enter_async_context(serving(intake_app, lifespan="on"))
+        assessment_app.state.tablet_intake_url = intake
+        try:
+            yield {"assessment": assessment, "intake": intake}
+        finally:
+            await stack.aclose()
+            cleanup = connect(mongodb_url)
+            for name in (assessment_settings.database_name, intake_settings.database_name):
+                await cleanup.drop_database(name)
+            await cleanup.close()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
+
+
+def application(last_name: str) -> dict[str, Any]:
+    return {
+        "channel": "mahalla_tablet",
+        "applicant": {
+            "name": {"last_name": last_name, "first_name": "Dilnoza"},
+            "birth_date": "1985-01-30",
+            "sex": "female",
+            "language": "uz-Cyrl",
+        },
+        "address": {"region": DISTRICT[:4], "district": DISTRICT, "mahalla": MAHALLA},
+        "circumstances": ["low_income"],
+        "consent": {"given": True, "text_version": "2026-01"},
+    }
+
+
+async def shoot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    await page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+async def sign_in(page: Page, base: str, token: str) -> None:
+    await page.goto(f"{base}/tablet/?lang=uz-Cyrl")
+    await page.fill("#token", token)
+    await page.click("#signin-form button[type=submit]")
+    await expect(page.locator("#work")).to_be_visible()
+
+
+async def test_an_offline_application_and_draft_survive_a_closed_tab(
+    services: dict[str, str], browser: Browser, auth: AuthSettings
+) -> None:
+    def bearer(role: str, sub: str, **scope: Any) -> dict[str, str]:
+        token = mint_dev_token(sub=sub, role=role, settings=auth, ttl="2d", **scope)
+        return {"Authorization": f"Bearer {token}"}
+
+    admin = bearer("admin", "admin-1")
+    async with httpx.AsyncClient(timeout=10) as http:
+        first = await http.post(
+            f"{services['intake']}/v1/applications",
+            json=application("Karimova"),
+            headers={**admin, "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert first.status_code == 201, first.text
+        case_id = first.json()["case_id"]
+        case_file = f"{services['assessment']}/v1/case-files/{case_id}"
+
+        async def assigned() -> bool:
+            return (await http.get(case_file, headers=admin)).status_code == 200
+
+        await wait_for(assigned, timeout_s=30, what="the case assigned to a worker")
+        worker = (await http.get(case_file, headers=admin)).json()["worker_id"]
+    token = mint_dev_token(
+        sub=worker, role="social_worker", mahallas=[MAHALLA], settings=auth, ttl="2d"
+    )
+
+    context = await browser.new_context(viewport={"width": 1024, "height": 768})
+    page = await context.new_page()
+    await sign_in(page, services["assessment"], token)
+    row = page.locator(f'#view-visits [data-case="{case_id}"]')
+    await expect(row).to_be_visible(timeout=WAIT_MS)
+    await page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
+    await shoot(page, "tablet-visits-uz-Cyrl-1024x768.png")
+    await row.click()
+    await expect(page.locator("#view-file")).to_be_visible()
+    await expect(page.locator("#draft-revision")).to_have_text("0")
+    await shoot(page, "tablet-case-file-uz-Cyrl-1024x768.png")
+    await page.set_viewport_size({"width": 768, "height": 1024})
+    await shoot(page, "tablet-case-file-uz-Cyrl-768x1024.png")
+    await page.click('.tab[data-view="visits"]')
+    await shoot(page, "tablet-visits-uz-Cyrl-768x1024.png")
+
+    await context.set_offline(True)
+    await expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+    await page.click('.tab[data-view="apply"]')
+    await page.fill("#f-last_name", "Toshmatova")
+    await page.fill("#f-first_name", "Malika")
+    await page.fill("#f-birth_date", "1990-03-04")
+    await page.select_option("#f-sex", "female")
+    await page.check('input[name=circumstances][value="low_income"]')
+    await page.check("#f-consent")
+    await page.click("#apply-form button[type=submit]")
+    await expect(page.locator("#outbox-count")).to_have_text("1")
+
+    await page.click('.tab[data-view="cases"]')
+    await page.locator(f'#cases-list [data-case="{case_id}"]').click()
+    await page.select_option("#draft-housing", "needs_repair")
+    await page.fill("#draft-observations", "Tom yomgʻirda oqadi")
+    await page.click("#draft-form button[type=submit]")
+    await expect(page.locator("#outbox-count")).to_have_text("2")
+    await page.close()
+
+    # The tab is gone; the app opens again with no connection, from the service worker.
+    page = await context.new_page()
+    await sign_in(page, services["assessment"], token)
+    await expect(page.locator("#outbox-count")).to_have_text("2")
+    await expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+
+    await context.set_offline(False)
+    await expect(page.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    await context.close()
+
+    async with httpx.AsyncClient(timeout=10) as http:
+        where = {"mahalla": MAHALLA}
+        cases = await http.get(f"{services['intake']}/v1/cases", params=where, headers=admin)
+        assert cases.json()["total"] == 2  # the one taken online and the one taken offline
+        applications = await http.get(
+            f"{services['intake']}/v1/applications", params=where, headers=admin
+        )
+        assert applications.json()["total"] == 2
+        draft = await http.get(
+            f"{services['assessment']}/v1/cases/{case_id}/assessment/draft", headers=admin
+        )
+        assert draft.json()["revision"] == 1
+        assert draft.json()["draft"] == {
+            "housing": "needs_repair",
+            "observations": "Tom yomgʻirda oqadi",
+        }
