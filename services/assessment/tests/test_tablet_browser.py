@@ -11,6 +11,7 @@ uz-Cyrl at tablet size go to .local/screenshots/.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
@@ -19,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from assessment.api.read_examples import AS_OF
 from assessment.main import compose as compose_assessment
 from assessment.settings import Settings as AssessmentSettings
 from inson_contracts.codes.mahallas import mahallas_of
@@ -29,12 +31,13 @@ from inson_runtime.testing.browser import chromium, serving
 from inson_runtime.testing.kafka import start_groups_at_end
 from intake.main import compose as compose_intake
 from intake.settings import Settings as IntakeSettings
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 pytestmark = pytest.mark.integration
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
 DISTRICT = "1735207"
+# Covered by one worker only, so every case of the test is theirs.
 MAHALLA = mahallas_of(DISTRICT)[3].code
 WAIT_MS = 30_000
 TABLET_SIZES = {"landscape": (1024, 768), "portrait": (768, 1024)}
@@ -112,6 +115,72 @@ async def shoot(page: Page, name: str) -> Path:
     return path
 
 
+class Office:
+    """The API side of the test: applications taken, assessments completed, tokens."""
+
+    def __init__(self, services: dict[str, str], auth: AuthSettings, http: httpx.AsyncClient):
+        self.services = services
+        self.auth = auth
+        self.http = http
+        self.admin = self.bearer("admin", "admin-1")
+
+    def token(self, role: str, sub: str, **scope: Any) -> str:
+        return mint_dev_token(sub=sub, role=role, settings=self.auth, ttl="2d", **scope)
+
+    def bearer(self, role: str, sub: str, **scope: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, sub, **scope)}"}
+
+    async def assigned_case(self, last_name: str) -> tuple[str, str]:
+        """An application taken online; its case id and the worker it was assigned to."""
+        taken = await self.http.post(
+            f"{self.services['intake']}/v1/applications",
+            json=application(last_name),
+            headers={**self.admin, "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert taken.status_code == 201, taken.text
+        case_id = taken.json()["case_id"]
+        case_file = f"{self.services['assessment']}/v1/case-files/{case_id}"
+
+        async def assigned() -> bool:
+            return (await self.http.get(case_file, headers=self.admin)).status_code == 200
+
+        await wait_for(assigned, timeout_s=30, what="the case assigned to a worker")
+        return case_id, (await self.http.get(case_file, headers=self.admin)).json()["worker_id"]
+
+    async def assess(self, case_id: str, worker: str) -> None:
+        done = await self.http.post(
+            f"{self.services['assessment']}/v1/cases/{case_id}/assessment/complete",
+            json={"situation": AS_OF["assessment"]["situation"]},
+            headers=self.bearer("social_worker", worker, mahallas=[MAHALLA]),
+        )
+        assert done.status_code in (200, 201), done.text
+
+    async def count(self, what: str) -> int:
+        found = await self.http.get(
+            f"{self.services['intake']}/v1/{what}", params={"mahalla": MAHALLA}, headers=self.admin
+        )
+        return int(found.json()["total"])
+
+    async def draft(self, case_id: str) -> dict[str, Any]:
+        found = await self.http.get(
+            f"{self.services['assessment']}/v1/cases/{case_id}/assessment/draft",
+            headers=self.admin,
+        )
+        return dict(found.json())
+
+
+@pytest.fixture
+async def office(services: dict[str, str], auth: AuthSettings) -> AsyncIterator[Office]:
+    async with httpx.AsyncClient(timeout=10) as http:
+        yield Office(services, auth, http)
+
+
+async def new_tablet(browser: Browser, width: int = 1024, height: int = 768) -> BrowserContext:
+    return await browser.new_context(
+        viewport={"width": width, "height": height}, timezone_id="Asia/Tashkent"
+    )
+
+
 async def sign_in(page: Page, base: str, token: str) -> None:
     await page.goto(f"{base}/tablet/?lang=uz-Cyrl")
     await page.fill("#token", token)
@@ -120,51 +189,44 @@ async def sign_in(page: Page, base: str, token: str) -> None:
 
 
 async def test_an_offline_application_and_draft_survive_a_closed_tab(
-    services: dict[str, str], browser: Browser, auth: AuthSettings
+    services: dict[str, str], browser: Browser, office: Office
 ) -> None:
-    def bearer(role: str, sub: str, **scope: Any) -> dict[str, str]:
-        token = mint_dev_token(sub=sub, role=role, settings=auth, ttl="2d", **scope)
-        return {"Authorization": f"Bearer {token}"}
+    visit_case, worker = await office.assigned_case("Karimova")
+    assessed_case, also = await office.assigned_case("Rahimova")
+    assert also == worker
+    await office.assess(assessed_case, worker)
+    token = office.token("social_worker", worker, mahallas=[MAHALLA])
 
-    admin = bearer("admin", "admin-1")
-    async with httpx.AsyncClient(timeout=10) as http:
-        first = await http.post(
-            f"{services['intake']}/v1/applications",
-            json=application("Karimova"),
-            headers={**admin, "Idempotency-Key": str(uuid.uuid4())},
-        )
-        assert first.status_code == 201, first.text
-        case_id = first.json()["case_id"]
-        case_file = f"{services['assessment']}/v1/case-files/{case_id}"
-
-        async def assigned() -> bool:
-            return (await http.get(case_file, headers=admin)).status_code == 200
-
-        await wait_for(assigned, timeout_s=30, what="the case assigned to a worker")
-        worker = (await http.get(case_file, headers=admin)).json()["worker_id"]
-    token = mint_dev_token(
-        sub=worker, role="social_worker", mahallas=[MAHALLA], settings=auth, ttl="2d"
-    )
-
-    context = await browser.new_context(viewport={"width": 1024, "height": 768})
+    context = await new_tablet(browser)
     page = await context.new_page()
     await sign_in(page, services["assessment"], token)
-    row = page.locator(f'#view-visits [data-case="{case_id}"]')
+    row = page.locator(f'#view-visits [data-case="{visit_case}"]')
     await expect(row).to_be_visible(timeout=WAIT_MS)
     await page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
     await shoot(page, "tablet-visits-uz-Cyrl-1024x768.png")
-    await row.click()
-    await expect(page.locator("#view-file")).to_be_visible()
-    await expect(page.locator("#draft-revision")).to_have_text("0")
+
+    await page.click('.tab[data-view="cases"]')
+    await page.locator(f'#cases-list [data-case="{assessed_case}"]').click()
+    await expect(page.locator("#file-score table")).to_be_visible(timeout=WAIT_MS)
+    await expect(page.locator("#file-plan table")).to_be_visible()
     await shoot(page, "tablet-case-file-uz-Cyrl-1024x768.png")
     await page.set_viewport_size({"width": 768, "height": 1024})
     await shoot(page, "tablet-case-file-uz-Cyrl-768x1024.png")
     await page.click('.tab[data-view="visits"]')
     await shoot(page, "tablet-visits-uz-Cyrl-768x1024.png")
+    await page.set_viewport_size({"width": 1024, "height": 768})
+
+    # Online, the API's problems land at their fields, in the worker's script.
+    await page.click('.tab[data-view="apply"]')
+    await page.click("#apply-form button[type=submit]")
+    missing_name = page.locator('[data-pointer="/body/applicant/name/last_name"] .field-error')
+    await expect(missing_name).to_be_visible(timeout=WAIT_MS)
+    await expect(missing_name).to_have_text(re.compile("[\u0400-\u04ff]"))
+    await expect(page.locator("#outbox-count")).to_have_text("0")
+    await shoot(page, "tablet-application-problems-uz-Cyrl-1024x768.png")
 
     await context.set_offline(True)
     await expect(page.locator("#net")).to_have_attribute("data-state", "offline")
-    await page.click('.tab[data-view="apply"]')
     await page.fill("#f-last_name", "Toshmatova")
     await page.fill("#f-first_name", "Malika")
     await page.fill("#f-birth_date", "1990-03-04")
@@ -175,7 +237,7 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     await expect(page.locator("#outbox-count")).to_have_text("1")
 
     await page.click('.tab[data-view="cases"]')
-    await page.locator(f'#cases-list [data-case="{case_id}"]').click()
+    await page.locator(f'#cases-list [data-case="{visit_case}"]').click()
     await page.select_option("#draft-housing", "needs_repair")
     await page.fill("#draft-observations", "Tom yomgʻirda oqadi")
     await page.click("#draft-form button[type=submit]")
@@ -192,19 +254,46 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     await expect(page.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
     await context.close()
 
-    async with httpx.AsyncClient(timeout=10) as http:
-        where = {"mahalla": MAHALLA}
-        cases = await http.get(f"{services['intake']}/v1/cases", params=where, headers=admin)
-        assert cases.json()["total"] == 2  # the one taken online and the one taken offline
-        applications = await http.get(
-            f"{services['intake']}/v1/applications", params=where, headers=admin
-        )
-        assert applications.json()["total"] == 2
-        draft = await http.get(
-            f"{services['assessment']}/v1/cases/{case_id}/assessment/draft", headers=admin
-        )
-        assert draft.json()["revision"] == 1
-        assert draft.json()["draft"] == {
-            "housing": "needs_repair",
-            "observations": "Tom yomgʻirda oqadi",
-        }
+    # Three cases: two taken online, one offline, which was sent once.
+    assert await office.count("cases") == 3
+    assert await office.count("applications") == 3
+    draft = await office.draft(visit_case)
+    assert draft["revision"] == 1
+    assert draft["draft"] == {"housing": "needs_repair", "observations": "Tom yomgʻirda oqadi"}
+
+
+async def test_two_tablets_saving_one_draft_offline_meet_side_by_side(
+    services: dict[str, str], browser: Browser, office: Office
+) -> None:
+    case_id, worker = await office.assigned_case("Yusupova")
+    token = office.token("social_worker", worker, mahallas=[MAHALLA])
+    tablets = [await new_tablet(browser) for _ in range(2)]
+    pages = [await tablet.new_page() for tablet in tablets]
+    for page, housing in zip(pages, ("overcrowded", "unsafe"), strict=True):
+        await sign_in(page, services["assessment"], token)
+        await page.locator(f'#view-visits [data-case="{case_id}"]').click(timeout=WAIT_MS)
+        await expect(page.locator("#draft-revision")).to_have_text("0")
+        await page.context.set_offline(True)
+        await page.select_option("#draft-housing", housing)
+        await page.click("#draft-form button[type=submit]")
+        await expect(page.locator("#outbox-count")).to_have_text("1")
+
+    first, second = pages
+    await first.context.set_offline(False)
+    await expect(first.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    await second.context.set_offline(False)
+    await second.click('.tab[data-view="outbox"]')
+    conflict = second.locator("#outbox-list .row.conflict button.primary")
+    await expect(conflict).to_be_visible(timeout=WAIT_MS)
+    await conflict.click()
+    await expect(second.locator("#conflict-mine")).to_contain_text("unsafe")
+    await expect(second.locator("#conflict-theirs")).to_contain_text("overcrowded")
+    await shoot(second, "tablet-draft-conflict-uz-Cyrl-1024x768.png")
+    await second.click("#keep-mine")
+    await expect(second.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    for tablet in tablets:
+        await tablet.close()
+
+    draft = await office.draft(case_id)
+    assert draft["revision"] == 2
+    assert draft["draft"] == {"housing": "unsafe"}

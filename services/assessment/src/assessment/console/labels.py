@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from inson_contracts.codes.circumstances import CIRCUMSTANCE_NAMES
+from inson_contracts.codes.mahallas import mahallas
 from inson_contracts.codes.names import Language, LocalizedName, name
+from inson_contracts.codes.services import SERVICES
 from inson_contracts.events.assessment import HousingCondition
 
 DEFAULT_LANGUAGE = Language.UZ_LATN
@@ -143,6 +145,47 @@ _UI: dict[str, LocalizedName] = {
     "outbox.discard": name("Oʻchirish", "Ўчириш", "Удалить"),
     "outbox.send": name("Hozir yuborish", "Ҳозир юбориш", "Отправить сейчас"),
 }
+
+_CODES: dict[str, LocalizedName] = {
+    "plan.none": name("Reja yoʻq", "Режа йўқ", "Плана нет"),
+    "plan.drafted": name("Loyiha", "Лойиҳа", "Проект"),
+    "plan.approved": name("Tasdiqlangan", "Тасдиқланган", "Утверждён"),
+    "plan.completed": name("Bajarilgan", "Бажарилган", "Выполнен"),
+    "plan.closed": name("Yopilgan", "Ёпилган", "Закрыт"),
+    "need.low": name("Past", "Паст", "Низкая"),
+    "need.moderate": name("Oʻrtacha", "Ўртача", "Средняя"),
+    "need.high": name("Yuqori", "Юқори", "Высокая"),
+    "need.critical": name("Juda yuqori", "Жуда юқори", "Критическая"),
+    "priority.routine": name("Odatiy", "Одатий", "Обычный"),
+    "priority.urgent": name("Shoshilinch", "Шошилинч", "Срочный"),
+    "priority.emergency": name("Favqulodda", "Фавқулодда", "Экстренный"),
+    "referral.issued": name("Berildi", "Берилди", "Выдано"),
+    "referral.delivered": name("Navbatda", "Навбатда", "В очереди"),
+    "referral.accepted": name("Qabul qilindi", "Қабул қилинди", "Принято"),
+    "referral.started": name("Bajarilmoqda", "Бажарилмоқда", "Выполняется"),
+    "referral.completed": name("Bajarildi", "Бажарилди", "Выполнено"),
+    "referral.rejected": name("Rad etildi", "Рад этилди", "Отказ"),
+    "referral.cancelled": name("Bekor qilindi", "Бекор қилинди", "Отменено"),
+    "referral.expired": name("Muddati oʻtdi", "Муддати ўтди", "Истекло"),
+    "risk.neglect": name("Qarovsizlik", "Қаровсизлик", "Безнадзорность"),
+    "risk.violence_at_home": name("Oilaviy zoʻravonlik", "Оилавий зўравонлик", "Домашнее насилие"),
+    "risk.child_labour": name("Bolalar mehnati", "Болалар меҳнати", "Детский труд"),
+    "risk.risk_of_institutionalisation": name(
+        "Muassasaga joylashtirish xavfi",
+        "Муассасага жойлаштириш хавфи",
+        "Риск помещения в учреждение",
+    ),
+    "risk.without_parental_care": name(
+        "Ota-ona qaramogʻisiz", "Ота-она қарамоғисиз", "Без попечения родителей"
+    ),
+    "attention.refused": name("Rad etildi", "Рад этилди", "Отказ"),
+    "attention.expired": name("Muddati oʻtdi", "Муддати ўтди", "Истекло"),
+    "attention.overdue": name("Kechikmoqda", "Кечикмоқда", "Просрочено"),
+}
+_UI.update(_CODES)
+# Names of the shared directories, so a service or a mahalla reads as a name.
+_UI.update({f"service.{found.code}": found.name for found in SERVICES})
+_UI.update({f"mahalla.{found.code}": found.name for found in mahallas()})
 
 for code, circumstance_name in CIRCUMSTANCE_NAMES.items():
     _UI[f"circumstance.{code.value}"] = circumstance_name

@@ -2,7 +2,7 @@
 // application and a questionnaire draft, working with or without a connection.
 // Every write goes through the outbox (store.js), sent in order when online.
 import * as store from "./store.js";
-import { caseFile, caseRow, el, fillList, visits } from "./views.js";
+import { caseFile, caseRow, el, fillList, named, visits, when } from "./views.js";
 
 const BASE = document.body.dataset.base;
 const INTAKE = document.body.dataset.intake;
@@ -15,6 +15,8 @@ let lang = document.documentElement.lang;
 let me = null;
 let openCase = null;
 let flushing = false;
+// What the worker is typing in the draft form wins over any re-render of the file.
+let draftTouched = false;
 
 const t = (key) => (labels[lang] && labels[lang][key]) || key;
 const token = () => sessionStorage.getItem(TOKEN_KEY);
@@ -55,6 +57,7 @@ async function switchLanguage(next) {
   lang = next;
   localStorage.setItem(LANG_KEY, lang);
   relabel();
+  if (me) fillMahallas();
   await render();
 }
 
@@ -77,13 +80,13 @@ async function render() {
   if (!me) return;
   const cases = await store.all("cases");
   const due = visits(cases);
-  fillList($("visits-overdue"), due.overdue.map((c) => caseRow(c, t, lang, openFile)), t("visits.none"));
-  fillList($("visits-today"), due.today.map((c) => caseRow(c, t, lang, openFile)), t("visits.none"));
-  fillList($("visits-upcoming"), due.upcoming.map((c) => caseRow(c, t, lang, openFile)), t("visits.none"));
-  fillList($("cases-list"), cases.map((c) => caseRow(c, t, lang, openFile)), t("cases.none"));
+  fillList($("visits-overdue"), due.overdue.map((c) => caseRow(c, t, openFile)), t("visits.none"));
+  fillList($("visits-today"), due.today.map((c) => caseRow(c, t, openFile)), t("visits.none"));
+  fillList($("visits-upcoming"), due.upcoming.map((c) => caseRow(c, t, openFile)), t("visits.none"));
+  fillList($("cases-list"), cases.map((c) => caseRow(c, t, openFile)), t("cases.none"));
   const readAt = await store.get("meta", "read_at");
   $("cases-cached").hidden = !readAt || navigator.onLine;
-  $("cases-read-at").textContent = readAt ? new Date(readAt).toLocaleString() : "";
+  $("cases-read-at").textContent = when(readAt);
   if (openCase) await renderFile(openCase);
   await renderOutbox();
 }
@@ -175,15 +178,20 @@ async function readFile(caseId) {
 
 async function openFile(caseId) {
   openCase = caseId;
+  draftTouched = false;
+  $("draft-status").textContent = "";
   show("file");
+  await renderFile(caseId);
   if (navigator.onLine) await readFile(caseId).catch(() => null);
   await renderFile(caseId);
 }
 
 async function renderFile(caseId) {
   const file = (await store.get("files", caseId)) || { view: await store.get("cases", caseId) };
-  caseFile(file, t, lang);
+  caseFile(file, t);
   const draft = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
+  // Checked after the last await: typing may have begun while the store answered.
+  if (draftTouched || openCase !== caseId) return;
   $("draft-housing").value = draft.draft.housing || "";
   $("draft-observations").value = draft.draft.observations || "";
   $("draft-revision").textContent = String(draft.revision);
@@ -207,6 +215,7 @@ async function saveDraft(event) {
   // The local copy is what the worker sees next; the queued save keeps the
   // revision it was based on, so the server refuses it if another tablet saved since.
   await store.put("drafts", { case_id: caseId, draft, revision: known.revision });
+  draftTouched = false;
   const waiting = (await store.all("outbox")).find((i) => i.kind === "draft" && i.case_id === caseId && i.state === "pending");
   if (waiting) await store.put("outbox", { ...waiting, body: draft });
   else await queue({ kind: "draft", case_id: caseId, base_revision: known.revision, body: draft });
@@ -253,7 +262,6 @@ async function submitApplication(event) {
   const left = seqs.length ? await store.get("outbox", seqs[0]) : null;
   if (!left) {
     form.reset();
-    fillMahallas();
     $("apply-status").textContent = t("apply.sent");
   } else if (left.state === "refused") {
     // Refused at once: back into the form, each problem at its field.
@@ -263,7 +271,6 @@ async function submitApplication(event) {
     showProblems(left.problem.errors || []);
   } else {
     form.reset();
-    fillMahallas();
   }
 }
 
@@ -330,7 +337,7 @@ async function renderOutbox() {
         "li",
         { class: `row ${item.state}`, "data-kind": item.kind },
         el("strong", { text: t(`outbox.${item.kind}`) }),
-        el("span", { text: new Date(item.created_at).toLocaleString() }),
+        el("span", { text: when(item.created_at) }),
         item.state === "refused"
           ? el("span", { class: "error", text: `${t("outbox.refused")}: ${(item.problem.errors || []).map((e) => e.detail).join(" ") || item.problem.detail || ""}` })
           : null,
@@ -372,9 +379,10 @@ function showConflict(item) {
 
 function fillMahallas() {
   const select = $("f-mahalla");
+  const chosen = select.value;
   const mahallas = (me && me.scope && me.scope.mahallas) || [];
-  select.replaceChildren(...mahallas.map((code) => el("option", { value: code, text: code })));
-  $("f-language").value = lang;
+  select.replaceChildren(...mahallas.map((code) => el("option", { value: code, text: named(t, "mahalla", code) })));
+  if (chosen) select.value = chosen;
 }
 
 // --- start ---------------------------------------------------------------------
@@ -392,6 +400,7 @@ async function start() {
   $("signin-form").addEventListener("submit", (event) => { event.preventDefault(); signIn($("token").value.trim()); });
   $("signout").addEventListener("click", signOut);
   $("draft-form").addEventListener("submit", saveDraft);
+  $("draft-form").addEventListener("input", () => { draftTouched = true; });
   $("apply-form").addEventListener("submit", submitApplication);
   $("outbox-send").addEventListener("click", flush);
   window.addEventListener("online", () => { showNetwork(); sync(); });

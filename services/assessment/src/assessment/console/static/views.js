@@ -11,12 +11,21 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function when(iso, lang) {
+// dd.mm.yyyy hh:mm on the tablet's clock, as dates are written in Uzbekistan in
+// every script (the browsers' Uzbek locale data is thin).
+export function when(iso) {
   if (!iso) return "";
-  return new Date(iso).toLocaleString(lang === "uz-Cyrl" || lang === "uz-Latn" ? "uz" : lang, {
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
+  const d = new Date(iso);
+  const two = (n) => String(n).padStart(2, "0");
+  return `${two(d.getDate())}.${two(d.getMonth() + 1)}.${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+// A code from the API by its name in the worker's script, the code itself if unknown.
+export function named(t, prefix, value) {
+  if (value === null || value === undefined || value === "") return "—";
+  const key = `${prefix}.${value}`;
+  const text = t(key);
+  return text === key ? String(value) : text;
 }
 
 function startOfDay(date) {
@@ -37,17 +46,17 @@ export function visits(cases, now = new Date()) {
   };
 }
 
-export function caseRow(c, t, lang, open) {
+export function caseRow(c, t, open) {
   return el(
     "li",
     { class: "row" },
     el(
       "button",
       { type: "button", class: "case", "data-case": c.case_id, onclick: () => open(c.case_id) },
-      el("strong", { text: `${t("case.mahalla")} ${c.mahalla || ""}` }),
-      el("span", { text: `${t("case.visit")}: ${when(c.visit_at, lang)}` }),
-      el("span", { text: `${t("case.need")}: ${c.need_level || "—"}` }),
-      el("span", { text: `${t("case.plan")}: ${c.plan_status || "—"}` }),
+      el("strong", { text: named(t, "mahalla", c.mahalla) }),
+      el("span", { text: `${t("case.visit")}: ${when(c.visit_at)}` }),
+      el("span", { text: `${t("case.need")}: ${named(t, "need", c.need_level)}` }),
+      el("span", { text: `${t("case.plan")}: ${named(t, "plan", c.plan_status)}` }),
       c.conflicts_open ? el("span", { class: "badge", text: t("file.conflicts") }) : null,
     ),
   );
@@ -66,19 +75,19 @@ function table(headers, rows) {
   );
 }
 
-export function caseFile(file, t, lang) {
+export function caseFile(file, t) {
   const view = file.view || {};
   const assessment = file.asOf && file.asOf.assessment;
   document.getElementById("file-title").textContent =
-    `${t("case.mahalla")} ${view.mahalla || ""} · ${t("case.visit")}: ${when(view.visit_at, lang)}`;
+    `${named(t, "mahalla", view.mahalla)} · ${t("case.visit")}: ${when(view.visit_at)}`;
 
   const situation = document.getElementById("file-situation");
   if (assessment && assessment.situation) {
     const s = assessment.situation;
     situation.replaceChildren(
       el("p", { text: `${t("file.members")}: ${(s.members || []).length}` }),
-      el("p", { text: `${t("file.housing")}: ${t("housing." + s.housing)}` }),
-      el("p", { text: `${t("file.risks")}: ${(s.protection_risks || []).join(", ") || "—"}` }),
+      el("p", { text: `${t("file.housing")}: ${named(t, "housing", s.housing)}` }),
+      el("p", { text: `${t("file.risks")}: ${(s.protection_risks || []).map((r) => named(t, "risk", r)).join(", ") || "—"}` }),
     );
   } else {
     situation.replaceChildren(el("p", { class: "empty", text: t("file.not_assessed") }));
@@ -87,7 +96,7 @@ export function caseFile(file, t, lang) {
   const score = document.getElementById("file-score");
   if (assessment && assessment.contributions) {
     score.replaceChildren(
-      el("p", { class: "score", text: `${assessment.need_score} · ${assessment.need_level}` }),
+      el("p", { class: "score", text: `${assessment.need_score} · ${named(t, "need", assessment.need_level)}` }),
       table(
         [t("file.factor"), t("file.points")],
         assessment.contributions.map((c) => [c.explanation || c.factor, c.points]),
@@ -102,10 +111,18 @@ export function caseFile(file, t, lang) {
   plan.replaceChildren(
     ...(items.length
       ? [
-          el("p", { text: `${view.plan_status} · v${view.plan_version}` }),
+          el("p", {
+            text: [named(t, "plan", view.plan_status), view.plan_version ? `v${view.plan_version}` : ""]
+              .filter(Boolean)
+              .join(" · "),
+          }),
           table(
             [t("file.service"), t("file.priority"), t("file.status")],
-            items.map((i) => [i.service_code, i.priority, i.referral ? i.referral.status : "—"]),
+            items.map((i) => [
+              named(t, "service", i.service_code),
+              named(t, "priority", i.priority),
+              named(t, "referral", i.referral && i.referral.status),
+            ]),
           ),
         ]
       : [el("p", { class: "empty", text: t("file.plan_none") })]),
@@ -118,8 +135,8 @@ export function caseFile(file, t, lang) {
       ? table(
           [t("file.service"), t("file.status"), t("file.outcome")],
           known.map((r) => [
-            `${r.service_code} (${r.referral.referral_code})`,
-            r.referral.status,
+            `${named(t, "service", r.service_code)} (${r.referral.referral_code})`,
+            named(t, "referral", r.referral.status),
             r.outcome || r.reason || r.referral.rejection_code,
           ]),
         )
@@ -132,7 +149,7 @@ export function caseFile(file, t, lang) {
     flagged.length
       ? table(
           [t("file.service"), t("file.status"), t("file.outcome")],
-          flagged.map((a) => [a.service_code, a.attention, a.reason || ""]),
+          flagged.map((a) => [named(t, "service", a.service_code), named(t, "attention", a.attention), a.reason || ""]),
         )
       : el("p", { class: "empty", text: t("file.attention_none") }),
   );
