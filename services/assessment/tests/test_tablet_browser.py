@@ -4,6 +4,8 @@ a worker signs in, goes offline, takes an application and saves a questionnaire
 draft, closes the tab, opens the app again with no connection (the service
 worker's shell), signs in, and goes online: the outbox is sent in order, and
 intake holds one case for the application, assessment one draft, nothing twice.
+Two tablets saving one draft offline see both drafts side by side; two editing
+one plan offline: the second's edit is a conflict, shown and settled.
 
 Chromium is Debian's (/usr/bin/chromium, `make browser-tools`). Screenshots in
 uz-Cyrl at tablet size go to .local/screenshots/.
@@ -15,6 +17,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +164,21 @@ class Office:
         )
         return int(found.json()["total"])
 
+    async def plan_items(self, case_id: str) -> list[dict[str, Any]]:
+        """The drafted plan's items, from the event store (the as-of view of now)."""
+        found = await self.http.get(
+            f"{self.services['assessment']}/v1/cases/{case_id}/as-of",
+            params={"at": datetime.now(UTC).isoformat()},
+            headers=self.admin,
+        )
+        return list(found.json()["plan"]["items"])
+
+    async def open_conflicts(self, case_id: str) -> list[Any]:
+        found = await self.http.get(
+            f"{self.services['assessment']}/v1/cases/{case_id}/conflicts", headers=self.admin
+        )
+        return list(found.json())
+
     async def draft(self, case_id: str) -> dict[str, Any]:
         found = await self.http.get(
             f"{self.services['assessment']}/v1/cases/{case_id}/assessment/draft",
@@ -297,3 +315,46 @@ async def test_two_tablets_saving_one_draft_offline_meet_side_by_side(
     draft = await office.draft(case_id)
     assert draft["revision"] == 2
     assert draft["draft"] == {"housing": "unsafe"}
+
+
+async def test_two_tablets_editing_one_plan_offline_settle_the_conflict(
+    services: dict[str, str], browser: Browser, office: Office
+) -> None:
+    case_id, worker = await office.assigned_case("Nazarova")
+    await office.assess(case_id, worker)
+    first_item = (await office.plan_items(case_id))[0]
+    theirs, mine = (p for p in ("routine", "urgent", "emergency") if p != first_item["priority"])
+    token = office.token("social_worker", worker, mahallas=[MAHALLA])
+    tablets = [await new_tablet(browser) for _ in range(2)]
+    pages = [await tablet.new_page() for tablet in tablets]
+    for page, priority in zip(pages, (theirs, mine), strict=True):
+        await sign_in(page, services["assessment"], token)
+        await page.click('.tab[data-view="cases"]')
+        await page.locator(f'#cases-list [data-case="{case_id}"]').click(timeout=WAIT_MS)
+        await expect(page.locator("#plan-save")).to_be_visible(timeout=WAIT_MS)
+        await page.context.set_offline(True)
+        await page.select_option(f'select[data-item="{first_item["item_id"]}"]', priority)
+        await page.click("#plan-save")
+        await expect(page.locator("#outbox-count")).to_have_text("1")
+
+    first, second = pages
+    await first.context.set_offline(False)
+    await expect(first.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    await second.context.set_offline(False)
+    await expect(second.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    card = second.locator("#file-conflicts-card")
+    await expect(card).to_be_visible(timeout=WAIT_MS)
+    await expect(card).to_contain_text(f'priority: "{theirs}"')
+    await expect(card).to_contain_text(f'priority: "{mine}"')
+    await shoot(second, "tablet-plan-conflict-uz-Cyrl-1024x768.png")
+    await second.set_viewport_size({"width": 768, "height": 1024})
+    await shoot(second, "tablet-plan-conflict-uz-Cyrl-768x1024.png")
+    await card.locator('[data-resolution="take_submitted"]').click()
+    await expect(card).to_be_hidden(timeout=WAIT_MS)
+    await expect(second.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    for tablet in tablets:
+        await tablet.close()
+
+    settled = {item["item_id"]: item for item in await office.plan_items(case_id)}
+    assert settled[first_item["item_id"]]["priority"] == mine
+    assert await office.open_conflicts(case_id) == []

@@ -104,6 +104,24 @@ _UI: dict[str, LocalizedName] = {
     "draft.theirs": name("Serverdagi qoralama", "Сервердаги қоралама", "Черновик на сервере"),
     "draft.keep_mine": name("Menikini saqlash", "Меникини сақлаш", "Оставить мой"),
     "draft.keep_theirs": name("Serverdagini olish", "Сервердагини олиш", "Взять с сервера"),
+    "plan.save": name("Rejani saqlash", "Режани сақлаш", "Сохранить план"),
+    "conflict.title": name(
+        "Ziddiyat: reja boshqa joyda oʻzgargan",
+        "Зиддият: режа бошқа жойда ўзгарган",
+        "Конфликт: план изменён в другом месте",
+    ),
+    "conflict.path": name("Nima", "Нима", "Что"),
+    "conflict.base": name("Avval", "Аввал", "Было"),
+    "conflict.current": name("Hozir", "Ҳозир", "Сейчас"),
+    "conflict.submitted": name("Planshetdan", "Планшетдан", "С планшета"),
+    "conflict.keep_current": name(
+        "Hozirgisini qoldirish", "Ҳозиргисини қолдириш", "Оставить текущее"
+    ),
+    "conflict.take_submitted": name(
+        "Planshetdagisini olish", "Планшетдагисини олиш", "Взять с планшета"
+    ),
+    "outbox.plan": name("Reja", "Режа", "План"),
+    "outbox.resolve": name("Ziddiyat yechimi", "Зиддият ечими", "Решение конфликта"),
     "apply.title": name("Yangi ariza", "Янги ариза", "Новое заявление"),
     "apply.last_name": name("Familiya", "Фамилия", "Фамилия"),
     "apply.first_name": name("Ism", "Исм", "Имя"),

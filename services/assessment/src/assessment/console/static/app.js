@@ -17,6 +17,8 @@ let openCase = null;
 let flushing = false;
 // What the worker is typing in the draft form wins over any re-render of the file.
 let draftTouched = false;
+// The plan priorities chosen in the open case file and not saved yet.
+let planEdits = {};
 
 const t = (key) => (labels[lang] && labels[lang][key]) || key;
 const token = () => sessionStorage.getItem(TOKEN_KEY);
@@ -169,7 +171,9 @@ async function readFile(caseId) {
     api(`/v1/cases/${id}/assessment/draft`).catch(() => null),
   ]);
   const attention = ((await store.get("meta", "attention")) || []).filter((a) => a.case_id === caseId);
-  await store.put("files", { case_id: caseId, view, asOf, referrals, attention });
+  // From the event store, not the read model: a conflict just recorded is there at once.
+  const conflicts = await api(`/v1/cases/${id}/conflicts`).catch(() => []);
+  await store.put("files", { case_id: caseId, view, asOf, referrals, attention, conflicts });
   const pending = (await store.all("outbox")).some((i) => i.kind === "draft" && i.case_id === caseId);
   if (draft && !pending) {
     await store.put("drafts", { case_id: caseId, draft: draft.draft || {}, revision: draft.revision || 0 });
@@ -179,6 +183,7 @@ async function readFile(caseId) {
 async function openFile(caseId) {
   openCase = caseId;
   draftTouched = false;
+  planEdits = {};
   $("draft-status").textContent = "";
   show("file");
   await renderFile(caseId);
@@ -188,7 +193,11 @@ async function openFile(caseId) {
 
 async function renderFile(caseId) {
   const file = (await store.get("files", caseId)) || { view: await store.get("cases", caseId) };
-  caseFile(file, t);
+  caseFile(file, t, {
+    planEdits,
+    savePlan: (items) => savePlan(caseId, items),
+    resolve: (conflict, resolution) => resolveConflict(caseId, conflict, resolution),
+  });
   const draft = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
   // Checked after the last await: typing may have begun while the store answered.
   if (draftTouched || openCase !== caseId) return;
@@ -221,6 +230,36 @@ async function saveDraft(event) {
   else await queue({ kind: "draft", case_id: caseId, base_revision: known.revision, body: draft });
   $("draft-status").textContent = t(navigator.onLine ? "apply.sent" : "apply.queued");
   await flush();
+}
+
+// A drafted plan edited here: queued with the stream version it was read at, so
+// the server merges it over newer changes or records a conflict, never overwrites.
+async function savePlan(caseId, items) {
+  const file = await store.get("files", caseId);
+  const waiting = (await store.all("outbox")).find((i) => i.kind === "plan" && i.case_id === caseId && i.state === "pending");
+  if (waiting) await store.put("outbox", { ...waiting, body: { items } });
+  else await queue({ kind: "plan", case_id: caseId, base_version: file.asOf.version, body: { items } });
+  file.asOf.plan.items = items;
+  await store.put("files", file);
+  planEdits = {};
+  await flush();
+}
+
+async function resolveConflict(caseId, conflict, resolution) {
+  const file = await store.get("files", caseId);
+  file.settled = [...(file.settled || []), conflict.conflict_id];
+  await store.put("files", file);
+  await queue({ kind: "resolve", case_id: caseId, conflict_id: conflict.conflict_id, body: { resolution } });
+  await flush();
+}
+
+// The server kept a stale plan edit as a conflict: it leaves the outbox (the server
+// holds it) and shows in the case file until the worker settles it.
+async function keepConflict(item, conflict) {
+  const file = (await store.get("files", item.case_id)) || { case_id: item.case_id };
+  const known = (file.conflicts || []).filter((c) => c.conflict_id !== conflict.conflict_id);
+  await store.put("files", { ...file, conflicts: [...known, conflict] });
+  await store.remove("outbox", item.seq);
 }
 
 function applicationBody(form) {
@@ -292,7 +331,22 @@ function request(item) {
       body: JSON.stringify(item.body),
     });
   }
-  const path = `/v1/cases/${encodeURIComponent(item.case_id)}/assessment/draft?base_revision=${item.base_revision}`;
+  const caseUrl = `/v1/cases/${encodeURIComponent(item.case_id)}`;
+  if (item.kind === "plan") {
+    return fetch(`${caseUrl}/plan/draft`, {
+      method: "PUT",
+      headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify({ ...item.body, base_version: item.base_version }),
+    });
+  }
+  if (item.kind === "resolve") {
+    return fetch(`${caseUrl}/conflicts/${encodeURIComponent(item.conflict_id)}/resolve`, {
+      method: "POST",
+      headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify(item.body),
+    });
+  }
+  const path = `${caseUrl}/assessment/draft?base_revision=${item.base_revision}`;
   return fetch(path, {
     method: "PUT",
     headers: headers({ "Content-Type": "application/json" }),
@@ -305,11 +359,13 @@ function request(item) {
 async function flush() {
   if (flushing || !navigator.onLine || !token()) return;
   flushing = true;
+  const changed = new Set();
   try {
     for (const item of await store.all("outbox")) {
       if (item.state !== "pending") continue;
       const response = await request(item).catch(() => null);
       if (!response || response.status === 401 || response.status >= 500) break;
+      if (item.case_id) changed.add(item.case_id);
       if (response.ok) {
         await store.remove("outbox", item.seq);
         if (item.kind === "draft") {
@@ -319,11 +375,17 @@ async function flush() {
         continue;
       }
       const problem = await response.json().catch(() => ({}));
+      if (problem.code === "edit.conflict_recorded") {
+        await keepConflict(item, problem);
+        continue;
+      }
       await store.put("outbox", { ...item, state: response.status === 409 ? "conflict" : "refused", problem });
     }
   } finally {
     flushing = false;
   }
+  // What the server made of the sent writes (a new version, a merge) is read back.
+  for (const caseId of changed) if (navigator.onLine) await readFile(caseId).catch(() => null);
   await render();
 }
 

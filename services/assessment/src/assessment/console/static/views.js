@@ -75,7 +75,77 @@ function table(headers, rows) {
   );
 }
 
-export function caseFile(file, t) {
+const PRIORITIES = ["routine", "urgent", "emergency"];
+
+// A drafted plan the worker may edit here: a priority per item, saved as a whole.
+// ``edits`` (item id -> priority) outlives a re-render while the worker chooses.
+function editablePlan(plan, t, edits, savePlan) {
+  const rows = plan.items.map((item) => {
+    const select = el("select", { "data-item": item.item_id, "aria-label": t("file.priority") });
+    for (const p of PRIORITIES) select.append(el("option", { value: p, text: named(t, "priority", p) }));
+    select.value = edits[item.item_id] || item.priority;
+    select.addEventListener("change", () => { edits[item.item_id] = select.value; });
+    return el("tr", {}, el("td", { text: named(t, "service", item.service_code) }), el("td", {}, select));
+  });
+  const body = el("tbody", {}, ...rows);
+  const save = () => savePlan(plan.items.map((item) => ({ ...item, priority: edits[item.item_id] || item.priority })));
+  return [
+    el("p", { text: named(t, "plan", plan.status) }),
+    el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: t("file.service") }), el("th", { text: t("file.priority") }))), body),
+    el("button", { type: "button", class: "primary", id: "plan-save", text: t("plan.save"), onclick: save }),
+  ];
+}
+
+// A value of a clashing field; of an object, only the keys the three versions disagree on.
+function shown(value, keys) {
+  if (value === null || value === undefined) return "—";
+  if (typeof value !== "object" || Array.isArray(value)) return JSON.stringify(value);
+  return keys.map((k) => `${k}: ${JSON.stringify(value[k] ?? null)}`).join("\n");
+}
+
+function differing(values) {
+  const objects = values.filter((v) => v && typeof v === "object" && !Array.isArray(v));
+  const keys = [...new Set(objects.flatMap((v) => Object.keys(v)))];
+  return keys.filter((k) => new Set(objects.map((v) => JSON.stringify(v[k] ?? null))).size > 1 || objects.length < values.length);
+}
+
+function fieldName(field, t) {
+  const item = [field.base, field.current, field.submitted].find((v) => v && v.service_code);
+  return item ? named(t, "service", item.service_code) : field.path;
+}
+
+// Each clashing field's three values side by side, and the two ways to settle it.
+function conflicts(found, t, resolve) {
+  return found.map((conflict) =>
+    el(
+      "div",
+      { class: "conflict-entry", "data-conflict": conflict.conflict_id },
+      el(
+        "table",
+        {},
+        el("thead", {}, el("tr", {}, ...["conflict.path", "conflict.base", "conflict.current", "conflict.submitted"].map((k) => el("th", { text: t(k) })))),
+        el(
+          "tbody",
+          {},
+          ...conflict.fields.map((f) =>
+            el(
+              "tr",
+              {},
+              el("td", { text: fieldName(f, t) }),
+              ...[f.base, f.current, f.submitted].map((v) =>
+                el("td", {}, el("pre", { text: shown(v, differing([f.base, f.current, f.submitted])) })),
+              ),
+            ),
+          ),
+        ),
+      ),
+      el("button", { type: "button", class: "ghost", "data-resolution": "keep_current", text: t("conflict.keep_current"), onclick: () => resolve(conflict, "keep_current") }),
+      el("button", { type: "button", class: "primary", "data-resolution": "take_submitted", text: t("conflict.take_submitted"), onclick: () => resolve(conflict, "take_submitted") }),
+    ),
+  );
+}
+
+export function caseFile(file, t, actions) {
   const view = file.view || {};
   const assessment = file.asOf && file.asOf.assessment;
   document.getElementById("file-title").textContent =
@@ -108,7 +178,12 @@ export function caseFile(file, t) {
 
   const plan = document.getElementById("file-plan");
   const items = view.items || [];
-  plan.replaceChildren(
+  const drafted = file.asOf && file.asOf.plan && file.asOf.plan.status === "drafted" ? file.asOf.plan : null;
+  const open = (file.conflicts || []).filter((c) => !(file.settled || []).includes(c.conflict_id));
+  document.getElementById("file-conflicts-card").hidden = !open.length;
+  document.getElementById("file-conflicts").replaceChildren(...conflicts(open, t, actions.resolve));
+  if (drafted) plan.replaceChildren(...editablePlan(drafted, t, actions.planEdits, actions.savePlan));
+  else plan.replaceChildren(
     ...(items.length
       ? [
           el("p", {
