@@ -165,6 +165,12 @@ banner() {
   "$UV" run --frozen inson-token --role social_worker --sub dev-worker-1 \
     --mahalla 3504201001 --mahalla 3504201002 --district 3504201 --ttl 8h
   echo
+  if [[ " $* " == *" assessment "* ]]; then
+    # The tablet app lists the signed-in worker's own cases: its token names a
+    # worker of the staff directory, who is assigned what their mahallas apply for.
+    echo "The tablet app's worker (of the staff directory; mahallas 1735207004 and 1735207005):"
+    echo "  make token SUB=sw-1735207-03 ARGS='--mahalla 1735207004 --mahalla 1735207005 --district 1735207 --ttl 8h'"
+  fi
   echo "Other roles: make token ROLE=supervisor SUB=sup-1 ARGS='--district 3504201'"
   echo "             make token ROLE=admin SUB=admin-1 (the KPI page, every district)"
   echo "Try it: scripts/walkthrough.sh (a family to an approved plan; its SMS in the dev inbox),"

@@ -193,6 +193,21 @@ async def office(services: dict[str, str], auth: AuthSettings) -> AsyncIterator[
         yield Office(services, auth, http)
 
 
+# How many records the app's IndexedDB holds, over all its stores.
+KEPT_RECORDS = """() => new Promise((resolve, reject) => {
+  const opened = indexedDB.open("inson-tablet");
+  opened.onerror = () => reject(opened.error);
+  opened.onsuccess = () => {
+    const db = opened.result;
+    const names = [...db.objectStoreNames];
+    if (!names.length) { db.close(); resolve(0); return; }
+    const tx = db.transaction(names);
+    const counts = names.map((name) => tx.objectStore(name).count());
+    tx.oncomplete = () => { db.close(); resolve(counts.reduce((n, c) => n + c.result, 0)); };
+  };
+})"""
+
+
 async def new_tablet(browser: Browser, width: int = 1024, height: int = 768) -> BrowserContext:
     return await browser.new_context(
         viewport={"width": width, "height": height}, timezone_id="Asia/Tashkent"
@@ -352,6 +367,11 @@ async def test_two_tablets_editing_one_plan_offline_settle_the_conflict(
     await card.locator('[data-resolution="take_submitted"]').click()
     await expect(card).to_be_hidden(timeout=WAIT_MS)
     await expect(second.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+
+    # Signed out, the tablet keeps nothing of the worker's.
+    await second.click("#signout")
+    await expect(second.locator("#signin")).to_be_visible(timeout=WAIT_MS)
+    assert await second.evaluate(KEPT_RECORDS) == 0
     for tablet in tablets:
         await tablet.close()
 

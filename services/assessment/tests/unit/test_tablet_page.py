@@ -80,3 +80,16 @@ def test_the_app_without_a_slash_goes_to_the_app(client: TestClient) -> None:
     answer = client.get("/tablet", follow_redirects=False)
     assert answer.status_code == 308
     assert answer.headers["location"] == "/tablet/"
+
+
+def test_a_workers_mahallas_are_named_in_the_three_scripts(client: TestClient) -> None:
+    names = client.get(
+        "/tablet/mahallas.json", params={"code": ["1735207004", "0000000000"]}
+    ).json()
+    assert list(names) == ["1735207004"]
+    assert set(names["1735207004"]) == {"uz-Latn", "uz-Cyrl", "ru"}
+    assert "Маҳалла" in names["1735207004"]["uz-Cyrl"]
+
+
+def test_the_label_catalogue_stays_small_for_a_weak_signal(client: TestClient) -> None:
+    assert len(client.get("/tablet/labels.json").content) < 64_000

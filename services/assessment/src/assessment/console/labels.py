@@ -201,9 +201,9 @@ _CODES: dict[str, LocalizedName] = {
     "attention.overdue": name("Kechikmoqda", "Кечикмоқда", "Просрочено"),
 }
 _UI.update(_CODES)
-# Names of the shared directories, so a service or a mahalla reads as a name.
+# Names of the service catalogue, so a service reads as a name. Mahallas are many
+# (every one's name would be most of the file): mahalla_names() gives a worker's.
 _UI.update({f"service.{found.code}": found.name for found in SERVICES})
-_UI.update({f"mahalla.{found.code}": found.name for found in mahallas()})
 
 for code, circumstance_name in CIRCUMSTANCE_NAMES.items():
     _UI[f"circumstance.{code.value}"] = circumstance_name
@@ -215,6 +215,16 @@ HOUSING = tuple(condition.value for condition in HousingCondition)
 def label(key: str, language: Language) -> str:
     """One label in one language (a missing key is a bug: KeyError)."""
     return _UI[key].in_language(language.value)
+
+
+def mahalla_names(codes: list[str]) -> dict[str, dict[str, str]]:
+    """The names of these mahallas in the three scripts; codes not in the register left out."""
+    names = {found.code: found.name for found in mahallas()}
+    return {
+        code: {language.value: names[code].in_language(language.value) for language in Language}
+        for code in codes
+        if code in names
+    }
 
 
 def catalogue_json() -> dict[str, dict[str, str]]:

@@ -27,6 +27,7 @@ from assessment.console.labels import (
     LANGUAGE_NAMES,
     catalogue_json,
     label,
+    mahalla_names,
 )
 
 HERE = Path(__file__).parent
@@ -112,6 +113,14 @@ async def page(request: Request, lang: LanguageTag = None) -> Response:
 @router.get(f"{BASE}/labels.json")
 async def labels() -> JSONResponse:
     return JSONResponse(catalogue_json(), headers={"Cache-Control": "no-cache"})
+
+
+@router.get(f"{BASE}/mahallas.json")
+async def mahallas(
+    code: Annotated[list[str], Query(max_length=50)] = [],  # noqa: B006 (FastAPI copies it)
+) -> JSONResponse:
+    """Public reference data, for the worker's mahallas after sign-in (kept offline)."""
+    return JSONResponse(mahalla_names(code), headers={"Cache-Control": "no-cache"})
 
 
 @router.get(f"{BASE}/manifest.webmanifest")

@@ -20,7 +20,15 @@ let draftTouched = false;
 // The plan priorities chosen in the open case file and not saved yet.
 let planEdits = {};
 
-const t = (key) => (labels[lang] && labels[lang][key]) || key;
+let mahallaNames = {};
+
+function t(key) {
+  if (key.startsWith("mahalla.")) {
+    const found = mahallaNames[key.slice("mahalla.".length)];
+    return (found && found[lang]) || key;
+  }
+  return (labels[lang] && labels[lang][key]) || key;
+}
 const token = () => sessionStorage.getItem(TOKEN_KEY);
 
 function claims(jwt) {
@@ -118,6 +126,7 @@ async function signIn(candidate) {
   sessionStorage.setItem(TOKEN_KEY, candidate);
   me = who;
   await store.put("meta", me, "me");
+  mahallaNames = (await store.get("meta", "mahalla_names")) || {};
   enter();
 }
 
@@ -151,6 +160,7 @@ async function sync() {
   try {
     const page = await api(`/v1/case-files?worker_id=${encodeURIComponent(me.sub)}&page_size=100`);
     await store.replaceAll("cases", page.items);
+    await readMahallaNames([...(me.scope.mahallas || []), ...page.items.map((c) => c.mahalla)]);
     await store.put("meta", new Date().toISOString(), "read_at");
     const attention = await api("/v1/attention?page_size=100");
     await store.put("meta", attention.items, "attention");
@@ -160,6 +170,14 @@ async function sync() {
   } catch (error) {
     if (error.status === 401) return signOut();
   }
+}
+
+// The names of the worker's mahallas, kept for offline like their cases.
+async function readMahallaNames(codes) {
+  const query = [...new Set(codes.filter(Boolean))].slice(0, 50).map((c) => `code=${encodeURIComponent(c)}`);
+  mahallaNames = await fetch(`${BASE}/mahallas.json?${query.join("&")}`).then((r) => r.json());
+  await store.put("meta", mahallaNames, "mahalla_names");
+  fillMahallas();
 }
 
 async function readFile(caseId) {
