@@ -48,6 +48,16 @@ _UI: dict[str, LocalizedName] = {
         "Это приложение для социальных работников",
     ),
     "session.signout": name("Chiqish", "Чиқиш", "Выйти"),
+    "session.signout_unsent": name(
+        "Yuborilmagan yozuvlar oʻchib ketadi. Baribir chiqasizmi?",
+        "Юборилмаган ёзувлар ўчиб кетади. Барибир чиқасизми?",
+        "Неотправленные записи будут удалены. Всё равно выйти?",
+    ),
+    "signin.expired": name(
+        "Token muddati tugadi: qayta kiring, yozuvlaringiz saqlangan",
+        "Токен муддати тугади: қайта киринг, ёзувларингиз сақланган",
+        "Срок токена истёк: войдите снова, ваши записи сохранены",
+    ),
     "nav.visits": name("Tashriflar", "Ташрифлар", "Визиты"),
     "nav.cases": name("Ishlarim", "Ишларим", "Мои дела"),
     "nav.apply": name("Yangi ariza", "Янги ариза", "Новое заявление"),

@@ -146,6 +146,8 @@ function enter() {
 }
 
 async function signOut() {
+  const unsent = (await store.all("outbox")).length;
+  if (unsent && !confirm(t("session.signout_unsent"))) return;
   sessionStorage.removeItem(TOKEN_KEY);
   me = null;
   openCase = null;
@@ -168,8 +170,17 @@ async function sync() {
     for (const c of page.items) await readFile(c.case_id);
     await render();
   } catch (error) {
-    if (error.status === 401) return signOut();
+    if (error.status === 401) expired();
   }
+}
+
+// The token ran out: sign in again; the cases and the outbox stay for the same worker.
+function expired() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  $("work").hidden = true;
+  $("signout").hidden = true;
+  $("signin").hidden = false;
+  refuse("signin.expired");
 }
 
 // The names of the worker's mahallas, kept for offline like their cases.
@@ -382,7 +393,11 @@ async function flush() {
     for (const item of await store.all("outbox")) {
       if (item.state !== "pending") continue;
       const response = await request(item).catch(() => null);
-      if (!response || response.status === 401 || response.status >= 500) break;
+      if (response && response.status === 401) {
+        expired();
+        break;
+      }
+      if (!response || response.status >= 500) break;
       if (item.case_id) changed.add(item.case_id);
       if (response.ok) {
         await store.remove("outbox", item.seq);
