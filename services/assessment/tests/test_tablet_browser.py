@@ -17,7 +17,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +173,12 @@ class Office:
         )
         return list(found.json()["plan"]["items"])
 
+    async def visit_at(self, case_id: str) -> str:
+        found = await self.http.get(
+            f"{self.services['assessment']}/v1/case-files/{case_id}", headers=self.admin
+        )
+        return str(found.json()["visit_at"])
+
     async def open_conflicts(self, case_id: str) -> list[Any]:
         found = await self.http.get(
             f"{self.services['assessment']}/v1/cases/{case_id}/conflicts", headers=self.admin
@@ -234,7 +240,7 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     page = await context.new_page()
     await sign_in(page, services["assessment"], token)
     row = page.locator(f'#view-visits [data-case="{visit_case}"]')
-    await expect(row).to_be_visible(timeout=WAIT_MS)
+    await expect(row).to_contain_text("Karimova Dilnoza", timeout=WAIT_MS)
     await page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
     await shoot(page, "tablet-visits-uz-Cyrl-1024x768.png")
 
@@ -286,6 +292,19 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     await context.set_offline(False)
     await expect(page.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
     await context.close()
+
+    # A day after the visit was due, it is overdue (the tablet's clock moved on).
+    visit_at = datetime.fromisoformat(await office.visit_at(visit_case))
+    later = await new_tablet(browser)
+    await later.clock.install(time=visit_at + timedelta(hours=22))
+    page = await later.new_page()
+    await sign_in(page, services["assessment"], token)
+    overdue = page.locator(f'#visits-overdue [data-case="{visit_case}"]')
+    await expect(overdue).to_contain_text("Karimova Dilnoza, 30.01.1985", timeout=WAIT_MS)
+    await shoot(page, "tablet-visits-overdue-uz-Cyrl-1024x768.png")
+    await page.set_viewport_size({"width": 768, "height": 1024})
+    await shoot(page, "tablet-visits-overdue-uz-Cyrl-768x1024.png")
+    await later.close()
 
     # Three cases: two taken online, one offline, which was sent once.
     assert await office.count("cases") == 3

@@ -44,8 +44,8 @@ function headers(extra = {}) {
   return { Authorization: `Bearer ${token()}`, "Accept-Language": lang, ...extra };
 }
 
-async function api(path) {
-  const response = await fetch(path, { headers: headers() });
+async function api(path, origin = "") {
+  const response = await fetch(`${origin}${path}`, { headers: headers() });
   if (response.status === 401) throw Object.assign(new Error("unauthorized"), { status: 401 });
   if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
   return response.json();
@@ -89,11 +89,13 @@ function show(view) {
 async function render() {
   if (!me) return;
   const cases = await store.all("cases");
+  const people = Object.fromEntries((await store.all("files")).map((f) => [f.case_id, f.person]));
+  const row = (c) => caseRow(c, t, openFile, people[c.case_id]);
   const due = visits(cases);
-  fillList($("visits-overdue"), due.overdue.map((c) => caseRow(c, t, openFile)), t("visits.none"));
-  fillList($("visits-today"), due.today.map((c) => caseRow(c, t, openFile)), t("visits.none"));
-  fillList($("visits-upcoming"), due.upcoming.map((c) => caseRow(c, t, openFile)), t("visits.none"));
-  fillList($("cases-list"), cases.map((c) => caseRow(c, t, openFile)), t("cases.none"));
+  fillList($("visits-overdue"), due.overdue.map(row), t("visits.none"));
+  fillList($("visits-today"), due.today.map(row), t("visits.none"));
+  fillList($("visits-upcoming"), due.upcoming.map(row), t("visits.none"));
+  fillList($("cases-list"), cases.map(row), t("cases.none"));
   const readAt = await store.get("meta", "read_at");
   $("cases-cached").hidden = !readAt || navigator.onLine;
   $("cases-read-at").textContent = when(readAt);
@@ -193,16 +195,18 @@ async function readMahallaNames(codes) {
 
 async function readFile(caseId) {
   const id = encodeURIComponent(caseId);
-  const [view, asOf, referrals, draft] = await Promise.all([
+  const [view, asOf, referrals, draft, person] = await Promise.all([
     api(`/v1/case-files/${id}`),
     api(`/v1/cases/${id}/as-of?at=${encodeURIComponent(new Date().toISOString())}`).catch(() => null),
     api(`/v1/case-files/${id}/referrals`).catch(() => []),
     api(`/v1/cases/${id}/assessment/draft`).catch(() => null),
+    // Who the case is about: intake's (an audited read), so the worker knows whose door.
+    api(`/v1/cases/${id}`, INTAKE).catch(() => null),
   ]);
   const attention = ((await store.get("meta", "attention")) || []).filter((a) => a.case_id === caseId);
   // From the event store, not the read model: a conflict just recorded is there at once.
   const conflicts = await api(`/v1/cases/${id}/conflicts`).catch(() => []);
-  await store.put("files", { case_id: caseId, view, asOf, referrals, attention, conflicts });
+  await store.put("files", { case_id: caseId, view, asOf, referrals, attention, conflicts, person });
   const pending = (await store.all("outbox")).some((i) => i.kind === "draft" && i.case_id === caseId);
   if (draft && !pending) {
     await store.put("drafts", { case_id: caseId, draft: draft.draft || {}, revision: draft.revision || 0 });

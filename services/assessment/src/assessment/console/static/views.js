@@ -46,14 +46,24 @@ export function visits(cases, now = new Date()) {
   };
 }
 
-export function caseRow(c, t, open) {
+// "Karimova Dilnoza Rustamovna, 30.01.1985", or nothing while not read yet.
+export function personName(person) {
+  const a = person && person.applicant;
+  if (!a) return "";
+  const name = [a.last_name, a.first_name, a.patronymic].filter(Boolean).join(" ");
+  const born = a.birth_date ? a.birth_date.split("-").reverse().join(".") : "";
+  return [name, born].filter(Boolean).join(", ");
+}
+
+export function caseRow(c, t, open, person) {
   return el(
     "li",
     { class: "row" },
     el(
       "button",
       { type: "button", class: "case", "data-case": c.case_id, onclick: () => open(c.case_id) },
-      el("strong", { text: named(t, "mahalla", c.mahalla) }),
+      el("strong", { text: personName(person) || named(t, "mahalla", c.mahalla) }),
+      person ? el("span", { text: named(t, "mahalla", c.mahalla) }) : null,
       el("span", { text: `${t("case.visit")}: ${when(c.visit_at)}` }),
       el("span", { text: `${t("case.need")}: ${named(t, "need", c.need_level)}` }),
       el("span", { text: `${t("case.plan")}: ${named(t, "plan", c.plan_status)}` }),
@@ -148,14 +158,20 @@ function conflicts(found, t, resolve) {
 export function caseFile(file, t, actions) {
   const view = file.view || {};
   const assessment = file.asOf && file.asOf.assessment;
-  document.getElementById("file-title").textContent =
-    `${named(t, "mahalla", view.mahalla)} · ${t("case.visit")}: ${when(view.visit_at)}`;
+  document.getElementById("file-title").textContent = [
+    personName(file.person),
+    named(t, "mahalla", view.mahalla),
+    `${t("case.visit")}: ${when(view.visit_at)}`,
+  ]
+    .filter(Boolean)
+    .join(" · ");
 
   const situation = document.getElementById("file-situation");
   if (assessment && assessment.situation) {
     const s = assessment.situation;
     situation.replaceChildren(
       el("p", { text: `${t("file.members")}: ${(s.members || []).length}` }),
+      el("p", { text: ((file.person && file.person.circumstances) || []).map((c) => named(t, "circumstance", c)).join(", ") }),
       el("p", { text: `${t("file.housing")}: ${named(t, "housing", s.housing)}` }),
       el("p", { text: `${t("file.risks")}: ${(s.protection_risks || []).map((r) => named(t, "risk", r)).join(", ") || "—"}` }),
     );
