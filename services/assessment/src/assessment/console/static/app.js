@@ -31,6 +31,13 @@ function t(key) {
 }
 const token = () => sessionStorage.getItem(TOKEN_KEY);
 
+// A digest of the last token the server accepted: offline, only that very token
+// opens what the tablet keeps (a token's claims can be written by anyone).
+async function digest(text) {
+  const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function claims(jwt) {
   try {
     const part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
@@ -108,23 +115,32 @@ async function signIn(candidate) {
   const error = $("signin-error");
   error.hidden = true;
   let who = null;
+  let verified = false; // by the server, now
   if (navigator.onLine) {
     const response = await fetch("/v1/me", { headers: { Authorization: `Bearer ${candidate}` } }).catch(() => null);
     if (response && response.status === 401) return refuse("signin.refused");
-    if (response && response.ok) who = await response.json();
+    if (response && response.ok) {
+      who = await response.json();
+      verified = true;
+    }
   }
   const known = await store.get("meta", "me");
   if (!who) {
-    // No connection: the token is taken for the worker this tablet last saw, so
-    // what they typed offline can be sent once the signal is back.
+    // No connection: only the token the server last accepted on this tablet,
+    // unexpired, opens what it keeps, so what the worker types offline can be
+    // sent once the signal is back. Its signature cannot be checked here, so a
+    // token merely claiming the worker's name opens nothing.
     const said = claims(candidate);
-    if (!said || !known || said.sub !== known.sub || (said.exp && said.exp * 1000 < Date.now())) {
+    const accepted = await store.get("meta", "token_digest");
+    if (!said || !known || said.sub !== known.sub || (said.exp && said.exp * 1000 < Date.now())
+        || !accepted || (await digest(candidate)) !== accepted) {
       return refuse("signin.refused");
     }
     who = known;
   }
   if (who.role !== "social_worker") return refuse("signin.not_worker");
   if (known && known.sub !== who.sub) await store.wipe(); // another worker's cases never show
+  if (verified) await store.put("meta", await digest(candidate), "token_digest");
   sessionStorage.setItem(TOKEN_KEY, candidate);
   me = who;
   await store.put("meta", me, "me");
