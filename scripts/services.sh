@@ -80,6 +80,9 @@ start() {
     echo "[run] $svc: starting on 127.0.0.1:${PORT[$svc]} (log: .local/logs/$svc.log)"
     local env=()
     [[ "$svc" == notification ]] && mapfile -t env < <(channel_env)
+    # The tablet app is served by assessment and posts applications to intake.
+    [[ "$svc" == intake ]] && env+=("INSON_CORS_ORIGINS=${INSON_CORS_ORIGINS:-http://127.0.0.1:${PORT[assessment]},http://localhost:${PORT[assessment]}}")
+    [[ "$svc" == assessment ]] && env+=("INSON_INTAKE_URL=${INSON_INTAKE_URL:-http://127.0.0.1:${PORT[intake]}}")
     env "${env[@]}" INSON_LOG_JSON=true setsid nohup "$UV" run --frozen "inson-$svc" serve --port "${PORT[$svc]}" \
       >>"$LOG_DIR/$svc.log" 2>&1 </dev/null &
     echo $! >"$pidfile"
@@ -141,6 +144,10 @@ banner() {
   for svc in "$@"; do
     printf '  %-13s http://127.0.0.1:%s/docs   (/healthz /readyz /metrics)\n' "$svc" "${PORT[$svc]}"
   done
+  if [[ " $* " == *" assessment "* ]]; then
+    printf '  %-13s http://127.0.0.1:%s/tablet/   offline-first app of the social worker (the token below)\n' \
+      "tablet app" "${PORT[assessment]}"
+  fi
   if [[ " $* " == *" insight "* ]]; then
     printf '  %-13s http://127.0.0.1:%s/kpi   figures by mahalla, district, region (supervisor or admin token)\n' \
       "KPI page" "${PORT[insight]}"
@@ -158,6 +165,12 @@ banner() {
   "$UV" run --frozen inson-token --role social_worker --sub dev-worker-1 \
     --mahalla 3504201001 --mahalla 3504201002 --district 3504201 --ttl 8h
   echo
+  if [[ " $* " == *" assessment "* ]]; then
+    # The tablet app lists the signed-in worker's own cases: its token names a
+    # worker of the staff directory, who is assigned what their mahallas apply for.
+    echo "The tablet app's worker (of the staff directory; mahallas 1735207004 and 1735207005):"
+    echo "  make token SUB=sw-1735207-03 ARGS='--mahalla 1735207004 --mahalla 1735207005 --district 1735207 --ttl 8h'"
+  fi
   echo "Other roles: make token ROLE=supervisor SUB=sup-1 ARGS='--district 3504201'"
   echo "             make token ROLE=admin SUB=admin-1 (the KPI page, every district)"
   echo "Try it: scripts/walkthrough.sh (a family to an approved plan; its SMS in the dev inbox),"

@@ -28,6 +28,7 @@ from assessment.api import (
     registers,
 )
 from assessment.api.errors import install_error_answers
+from assessment.console import install as install_tablet
 from assessment.domain.housing import CURRENT_RULE
 from assessment.domain.referral_states import REFERRAL_EVENTS
 from assessment.handlers.case_files import case_files as case_file_repository
@@ -86,6 +87,7 @@ def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
         routers=[module.router for module in ROUTERS],
     )
     install_error_answers(app)
+    install_tablet(app, intake_url=settings.intake_url)
     app.state.assessments = commands
     app.state.case_files = CaseFileQueries(runtime.db)
     app.state.outcomes = Outcomes(files, ReferralQueries(runtime.db), runtime.sealer)

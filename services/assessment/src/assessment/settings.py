@@ -14,3 +14,6 @@ class Settings(ServiceSettings):
     # Days before a registration's end the person and the worker are told; unset, the
     # rule's own (rules/housing-v1.json: 14).
     housing_reminder_days: int | None = Field(default=None, ge=0, le=90)
+    # Where the tablet app (/tablet/) sends applications: intake's origin, which must
+    # list this service's origin in its INSON_CORS_ORIGINS.
+    intake_url: str = "http://127.0.0.1:8001"

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from inson_contracts.events import PlanClosed, PlanCompleted
 from inson_contracts.topics import ASSESSMENT_PLANS
 from inson_runtime.cli import service_cli
@@ -46,6 +47,17 @@ def compose(settings: Settings) -> tuple[Runtime, FastAPI]:
     plans.on(PlanClosed)(policies.plan_closed)
     app = build_app(runtime, title="Inson intake", description=DESCRIPTION, routers=routers)
     install_errors(app)
+    if settings.cors_origin_list:
+        # Outermost, so a preflight is answered before auth. Only the configured
+        # origins (the tablet app's), and no cookies: the app sends a bearer token.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Accept-Language"],
+            expose_headers=["Location", "Content-Language", "Idempotent-Replayed"],
+            max_age=600,
+        )
     app.state.intake = Intake(cases, MongoPersonIndex(runtime.db), runtime.sealer.keys)
     app.state.queries = IntakeQueries(runtime.db)
     app.state.reads = Reads(app.state.queries, cases)

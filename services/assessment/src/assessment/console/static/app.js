@@ -1,0 +1,527 @@
+// The social worker's tablet app: sign-in, visits, cases, a case file, a new
+// application and a questionnaire draft, working with or without a connection.
+// Every write goes through the outbox (store.js), sent in order when online.
+import * as store from "./store.js";
+import { caseFile, caseRow, el, fillList, named, visits, when } from "./views.js";
+
+const BASE = document.body.dataset.base;
+const INTAKE = document.body.dataset.intake;
+const TOKEN_KEY = "inson.tablet.token";
+const LANG_KEY = "inson.tablet.lang";
+const $ = (id) => document.getElementById(id);
+
+let labels = {};
+let lang = document.documentElement.lang;
+let me = null;
+let openCase = null;
+let flushing = false;
+// What the worker is typing in the draft form wins over any re-render of the file.
+let draftTouched = false;
+// The plan priorities chosen in the open case file and not saved yet.
+let planEdits = {};
+
+let mahallaNames = {};
+
+function t(key) {
+  if (key.startsWith("mahalla.")) {
+    const found = mahallaNames[key.slice("mahalla.".length)];
+    return (found && found[lang]) || key;
+  }
+  return (labels[lang] && labels[lang][key]) || key;
+}
+const token = () => sessionStorage.getItem(TOKEN_KEY);
+
+// A digest of the last token the server accepted: offline, only that very token
+// opens what the tablet keeps (a token's claims can be written by anyone).
+async function digest(text) {
+  const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function claims(jwt) {
+  try {
+    const part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(part));
+  } catch {
+    return null;
+  }
+}
+
+function headers(extra = {}) {
+  return { Authorization: `Bearer ${token()}`, "Accept-Language": lang, ...extra };
+}
+
+async function api(path, origin = "") {
+  const response = await fetch(`${origin}${path}`, { headers: headers() });
+  if (response.status === 401) throw Object.assign(new Error("unauthorized"), { status: 401 });
+  if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
+  return response.json();
+}
+
+// --- languages -------------------------------------------------------------
+function relabel() {
+  document.documentElement.lang = lang;
+  if (labels[lang]) {
+    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  }
+  for (const button of document.querySelectorAll(".lang")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
+  }
+  showNetwork();
+}
+
+async function switchLanguage(next) {
+  lang = next;
+  localStorage.setItem(LANG_KEY, lang);
+  relabel();
+  if (me) fillMahallas();
+  await render();
+}
+
+// --- network and views --------------------------------------------------------
+function showNetwork() {
+  const net = $("net");
+  net.dataset.state = navigator.onLine ? "online" : "offline";
+  net.dataset.i18n = navigator.onLine ? "net.online" : "net.offline";
+  net.textContent = t(net.dataset.i18n);
+}
+
+function show(view) {
+  for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== `view-${view}`;
+  for (const tab of document.querySelectorAll(".tab")) {
+    tab.setAttribute("aria-pressed", String(tab.dataset.view === view || (view === "file" && tab.dataset.view === "cases")));
+  }
+}
+
+async function render() {
+  if (!me) return;
+  const cases = await store.all("cases");
+  const people = Object.fromEntries((await store.all("files")).map((f) => [f.case_id, f.person]));
+  const row = (c) => caseRow(c, t, openFile, people[c.case_id]);
+  const due = visits(cases);
+  fillList($("visits-overdue"), due.overdue.map(row), t("visits.none"));
+  fillList($("visits-today"), due.today.map(row), t("visits.none"));
+  fillList($("visits-upcoming"), due.upcoming.map(row), t("visits.none"));
+  fillList($("cases-list"), cases.map(row), t("cases.none"));
+  const readAt = await store.get("meta", "read_at");
+  $("cases-cached").hidden = !readAt || navigator.onLine;
+  $("cases-read-at").textContent = when(readAt);
+  if (openCase) await renderFile(openCase);
+  await renderOutbox();
+}
+
+// --- sign-in -----------------------------------------------------------------
+async function signIn(candidate) {
+  const error = $("signin-error");
+  error.hidden = true;
+  let who = null;
+  let verified = false; // by the server, now
+  if (navigator.onLine) {
+    const response = await fetch("/v1/me", { headers: { Authorization: `Bearer ${candidate}` } }).catch(() => null);
+    if (response && response.status === 401) return refuse("signin.refused");
+    if (response && response.ok) {
+      who = await response.json();
+      verified = true;
+    }
+  }
+  const known = await store.get("meta", "me");
+  if (!who) {
+    // No connection: only the token the server last accepted on this tablet,
+    // unexpired, opens what it keeps, so what the worker types offline can be
+    // sent once the signal is back. Its signature cannot be checked here, so a
+    // token merely claiming the worker's name opens nothing.
+    const said = claims(candidate);
+    const accepted = await store.get("meta", "token_digest");
+    if (!said || !known || said.sub !== known.sub || (said.exp && said.exp * 1000 < Date.now())
+        || !accepted || (await digest(candidate)) !== accepted) {
+      return refuse("signin.refused");
+    }
+    who = known;
+  }
+  if (who.role !== "social_worker") return refuse("signin.not_worker");
+  if (known && known.sub !== who.sub) await store.wipe(); // another worker's cases never show
+  if (verified) await store.put("meta", await digest(candidate), "token_digest");
+  sessionStorage.setItem(TOKEN_KEY, candidate);
+  me = who;
+  await store.put("meta", me, "me");
+  mahallaNames = (await store.get("meta", "mahalla_names")) || {};
+  enter();
+}
+
+function refuse(key) {
+  const error = $("signin-error");
+  error.textContent = t(key);
+  error.hidden = false;
+}
+
+function enter() {
+  $("signin").hidden = true;
+  $("work").hidden = false;
+  $("signout").hidden = false;
+  fillMahallas();
+  show("visits");
+  render().then(sync);
+}
+
+async function signOut() {
+  const unsent = (await store.all("outbox")).length;
+  if (unsent && !confirm(t("session.signout_unsent"))) return;
+  sessionStorage.removeItem(TOKEN_KEY);
+  me = null;
+  openCase = null;
+  await store.wipe();
+  location.reload();
+}
+
+// --- reading: the worker's own cases, kept for offline ---------------------------
+async function sync() {
+  if (!navigator.onLine || !me) return;
+  await flush();
+  try {
+    const page = await api(`/v1/case-files?worker_id=${encodeURIComponent(me.sub)}&page_size=100`);
+    await store.replaceAll("cases", page.items);
+    await readMahallaNames([...(me.scope.mahallas || []), ...page.items.map((c) => c.mahalla)]);
+    await store.put("meta", new Date().toISOString(), "read_at");
+    const attention = await api("/v1/attention?page_size=100");
+    await store.put("meta", attention.items, "attention");
+    await render();
+    for (const c of page.items) await readFile(c.case_id);
+    await render();
+  } catch (error) {
+    if (error.status === 401) expired();
+  }
+}
+
+// The token ran out: sign in again; the cases and the outbox stay for the same worker.
+function expired() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  $("work").hidden = true;
+  $("signout").hidden = true;
+  $("signin").hidden = false;
+  refuse("signin.expired");
+}
+
+// The names of the worker's mahallas, kept for offline like their cases.
+async function readMahallaNames(codes) {
+  const query = [...new Set(codes.filter(Boolean))].slice(0, 50).map((c) => `code=${encodeURIComponent(c)}`);
+  mahallaNames = await fetch(`${BASE}/mahallas.json?${query.join("&")}`).then((r) => r.json());
+  await store.put("meta", mahallaNames, "mahalla_names");
+  fillMahallas();
+}
+
+async function readFile(caseId) {
+  const id = encodeURIComponent(caseId);
+  const [view, asOf, referrals, draft, person] = await Promise.all([
+    api(`/v1/case-files/${id}`),
+    api(`/v1/cases/${id}/as-of?at=${encodeURIComponent(new Date().toISOString())}`).catch(() => null),
+    api(`/v1/case-files/${id}/referrals`).catch(() => []),
+    api(`/v1/cases/${id}/assessment/draft`).catch(() => null),
+    // Who the case is about: intake's (an audited read), so the worker knows whose door.
+    api(`/v1/cases/${id}`, INTAKE).catch(() => null),
+  ]);
+  const attention = ((await store.get("meta", "attention")) || []).filter((a) => a.case_id === caseId);
+  // From the event store, not the read model: a conflict just recorded is there at once.
+  const conflicts = await api(`/v1/cases/${id}/conflicts`).catch(() => []);
+  await store.put("files", { case_id: caseId, view, asOf, referrals, attention, conflicts, person });
+  const pending = (await store.all("outbox")).some((i) => i.kind === "draft" && i.case_id === caseId);
+  if (draft && !pending) {
+    await store.put("drafts", { case_id: caseId, draft: draft.draft || {}, revision: draft.revision || 0 });
+  }
+}
+
+async function openFile(caseId) {
+  openCase = caseId;
+  draftTouched = false;
+  planEdits = {};
+  $("draft-status").textContent = "";
+  show("file");
+  await renderFile(caseId);
+  if (navigator.onLine) await readFile(caseId).catch(() => null);
+  await renderFile(caseId);
+}
+
+async function renderFile(caseId) {
+  const file = (await store.get("files", caseId)) || { view: await store.get("cases", caseId) };
+  caseFile(file, t, {
+    planEdits,
+    savePlan: (items) => savePlan(caseId, items),
+    resolve: (conflict, resolution) => resolveConflict(caseId, conflict, resolution),
+  });
+  const draft = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
+  // Checked after the last await: typing may have begun while the store answered.
+  if (draftTouched || openCase !== caseId) return;
+  $("draft-housing").value = draft.draft.housing || "";
+  $("draft-observations").value = draft.draft.observations || "";
+  $("draft-revision").textContent = String(draft.revision);
+}
+
+// --- writing: everything through the outbox ----------------------------------------
+async function queue(item) {
+  await store.put("outbox", { ...item, state: "pending", created_at: new Date().toISOString() });
+  await renderOutbox();
+}
+
+async function saveDraft(event) {
+  event.preventDefault();
+  const caseId = openCase;
+  const known = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
+  const draft = { ...known.draft, housing: $("draft-housing").value || undefined };
+  const observations = $("draft-observations").value.trim();
+  if (observations) draft.observations = observations;
+  else delete draft.observations;
+  if (!draft.housing) delete draft.housing;
+  // The local copy is what the worker sees next; the queued save keeps the
+  // revision it was based on, so the server refuses it if another tablet saved since.
+  await store.put("drafts", { case_id: caseId, draft, revision: known.revision });
+  draftTouched = false;
+  const waiting = (await store.all("outbox")).find((i) => i.kind === "draft" && i.case_id === caseId && i.state === "pending");
+  if (waiting) await store.put("outbox", { ...waiting, body: draft });
+  else await queue({ kind: "draft", case_id: caseId, base_revision: known.revision, body: draft });
+  $("draft-status").textContent = t(navigator.onLine ? "apply.sent" : "apply.queued");
+  await flush();
+}
+
+// A drafted plan edited here: queued with the stream version it was read at, so
+// the server merges it over newer changes or records a conflict, never overwrites.
+async function savePlan(caseId, items) {
+  const file = await store.get("files", caseId);
+  const waiting = (await store.all("outbox")).find((i) => i.kind === "plan" && i.case_id === caseId && i.state === "pending");
+  if (waiting) await store.put("outbox", { ...waiting, body: { items } });
+  else await queue({ kind: "plan", case_id: caseId, base_version: file.asOf.version, body: { items } });
+  file.asOf.plan.items = items;
+  await store.put("files", file);
+  planEdits = {};
+  await flush();
+}
+
+async function resolveConflict(caseId, conflict, resolution) {
+  const file = await store.get("files", caseId);
+  file.settled = [...(file.settled || []), conflict.conflict_id];
+  await store.put("files", file);
+  await queue({ kind: "resolve", case_id: caseId, conflict_id: conflict.conflict_id, body: { resolution } });
+  await flush();
+}
+
+// The server kept a stale plan edit as a conflict: it leaves the outbox (the server
+// holds it) and shows in the case file until the worker settles it.
+async function keepConflict(item, conflict) {
+  const file = (await store.get("files", item.case_id)) || { case_id: item.case_id };
+  const known = (file.conflicts || []).filter((c) => c.conflict_id !== conflict.conflict_id);
+  await store.put("files", { ...file, conflicts: [...known, conflict] });
+  await store.remove("outbox", item.seq);
+}
+
+function applicationBody(form) {
+  const value = (name) => form.elements[name].value.trim() || undefined;
+  const mahalla = value("mahalla") || "";
+  return {
+    channel: "mahalla_tablet",
+    applicant: {
+      pinfl: value("pinfl"),
+      name: { last_name: value("last_name"), first_name: value("first_name"), patronymic: value("patronymic") },
+      birth_date: value("birth_date"),
+      sex: value("sex"),
+      phone: value("phone"),
+      language: value("language"),
+    },
+    address: {
+      region: mahalla.slice(0, 4),
+      district: mahalla.slice(0, 7),
+      mahalla,
+      street: value("street"),
+      house: value("house"),
+    },
+    household: [],
+    circumstances: [...form.querySelectorAll("input[name=circumstances]:checked")].map((i) => i.value),
+    circumstances_note: value("note"),
+    consent: { given: form.elements.consent.checked || undefined, text_version: "2026-01" },
+  };
+}
+
+async function submitApplication(event) {
+  event.preventDefault();
+  const form = $("apply-form");
+  showProblems([]);
+  const key = crypto.randomUUID();
+  await queue({ kind: "application", key, body: applicationBody(form) });
+  $("apply-status").textContent = t("apply.queued");
+  const seqs = (await store.all("outbox")).filter((i) => i.key === key).map((i) => i.seq);
+  await flush();
+  const left = seqs.length ? await store.get("outbox", seqs[0]) : null;
+  if (!left) {
+    form.reset();
+    $("apply-status").textContent = t("apply.sent");
+  } else if (left.state === "refused") {
+    // Refused at once: back into the form, each problem at its field.
+    await store.remove("outbox", left.seq);
+    await renderOutbox();
+    $("apply-status").textContent = t("apply.refused");
+    showProblems(left.problem.errors || []);
+  } else {
+    form.reset();
+  }
+}
+
+function showProblems(errors) {
+  for (const field of document.querySelectorAll("#apply-form [data-pointer]")) {
+    const found = errors.filter((e) => e.pointer === field.dataset.pointer || e.pointer.startsWith(field.dataset.pointer + "/"));
+    const message = field.querySelector(".field-error");
+    message.textContent = found.map((e) => e.detail).join(" ");
+    message.hidden = !found.length;
+    field.classList.toggle("invalid", found.length > 0);
+  }
+}
+
+function request(item) {
+  if (item.kind === "application") {
+    return fetch(`${INTAKE}/v1/applications`, {
+      method: "POST",
+      headers: headers({ "Content-Type": "application/json", "Idempotency-Key": item.key }),
+      body: JSON.stringify(item.body),
+    });
+  }
+  const caseUrl = `/v1/cases/${encodeURIComponent(item.case_id)}`;
+  if (item.kind === "plan") {
+    return fetch(`${caseUrl}/plan/draft`, {
+      method: "PUT",
+      headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify({ ...item.body, base_version: item.base_version }),
+    });
+  }
+  if (item.kind === "resolve") {
+    return fetch(`${caseUrl}/conflicts/${encodeURIComponent(item.conflict_id)}/resolve`, {
+      method: "POST",
+      headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify(item.body),
+    });
+  }
+  const path = `${caseUrl}/assessment/draft?base_revision=${item.base_revision}`;
+  return fetch(path, {
+    method: "PUT",
+    headers: headers({ "Content-Type": "application/json" }),
+    body: JSON.stringify(item.body),
+  });
+}
+
+// Sends the pending writes oldest first; stops at the first that does not get
+// through (no connection, expired token), so the order holds.
+async function flush() {
+  if (flushing || !navigator.onLine || !token()) return;
+  flushing = true;
+  const changed = new Set();
+  try {
+    for (const item of await store.all("outbox")) {
+      if (item.state !== "pending") continue;
+      const response = await request(item).catch(() => null);
+      if (response && response.status === 401) {
+        expired();
+        break;
+      }
+      if (!response || response.status >= 500) break;
+      if (item.case_id) changed.add(item.case_id);
+      if (response.ok) {
+        await store.remove("outbox", item.seq);
+        if (item.kind === "draft") {
+          const revision = Number(response.headers.get("X-Inson-Draft-Revision"));
+          await store.put("drafts", { case_id: item.case_id, draft: item.body, revision });
+        }
+        continue;
+      }
+      const problem = await response.json().catch(() => ({}));
+      if (problem.code === "edit.conflict_recorded") {
+        await keepConflict(item, problem);
+        continue;
+      }
+      await store.put("outbox", { ...item, state: response.status === 409 ? "conflict" : "refused", problem });
+    }
+  } finally {
+    flushing = false;
+  }
+  // What the server made of the sent writes (a new version, a merge) is read back.
+  for (const caseId of changed) if (navigator.onLine) await readFile(caseId).catch(() => null);
+  await render();
+}
+
+async function renderOutbox() {
+  const items = await store.all("outbox");
+  $("outbox-count").textContent = String(items.length);
+  fillList(
+    $("outbox-list"),
+    items.map((item) =>
+      el(
+        "li",
+        { class: `row ${item.state}`, "data-kind": item.kind },
+        el("strong", { text: t(`outbox.${item.kind}`) }),
+        el("span", { text: when(item.created_at) }),
+        item.state === "refused"
+          ? el("span", { class: "error", text: `${t("outbox.refused")}: ${(item.problem.errors || []).map((e) => e.detail).join(" ") || item.problem.detail || ""}` })
+          : null,
+        item.state === "conflict"
+          ? el("button", { type: "button", class: "primary", text: t("draft.conflict"), onclick: () => showConflict(item) })
+          : null,
+        item.state !== "pending"
+          ? el("button", { type: "button", class: "ghost", text: t("outbox.discard"), onclick: () => discard(item) })
+          : null,
+      ),
+    ),
+    t("outbox.none"),
+  );
+}
+
+async function discard(item) {
+  await store.remove("outbox", item.seq);
+  $("draft-conflict").hidden = true;
+  await render();
+}
+
+// A draft saved on another tablet since this one's revision: both side by side,
+// the worker keeps one; nothing is merged behind their back.
+function showConflict(item) {
+  const current = item.problem.current || {};
+  $("conflict-mine").textContent = JSON.stringify(item.body, null, 2);
+  $("conflict-theirs").textContent = JSON.stringify(current.draft, null, 2);
+  $("draft-conflict").hidden = false;
+  $("keep-mine").onclick = async () => {
+    await store.put("outbox", { ...item, state: "pending", base_revision: current.revision || 0, problem: undefined });
+    $("draft-conflict").hidden = true;
+    await flush();
+  };
+  $("keep-theirs").onclick = async () => {
+    await store.put("drafts", { case_id: item.case_id, draft: current.draft || {}, revision: current.revision || 0 });
+    await discard(item);
+  };
+}
+
+function fillMahallas() {
+  const select = $("f-mahalla");
+  const chosen = select.value;
+  const mahallas = (me && me.scope && me.scope.mahallas) || [];
+  select.replaceChildren(...mahallas.map((code) => el("option", { value: code, text: named(t, "mahalla", code) })));
+  if (chosen) select.value = chosen;
+}
+
+// --- start ---------------------------------------------------------------------
+async function start() {
+  lang = localStorage.getItem(LANG_KEY) || lang;
+  labels = await fetch(`${BASE}/labels.json`).then((r) => r.json()).catch(() => ({}));
+  relabel();
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(`${BASE}/sw.js`, { scope: `${BASE}/` }).catch(() => null);
+  }
+  for (const button of document.querySelectorAll(".lang")) button.addEventListener("click", () => switchLanguage(button.dataset.lang));
+  for (const button of document.querySelectorAll("[data-view]")) {
+    button.addEventListener("click", () => { openCase = null; show(button.dataset.view); });
+  }
+  $("signin-form").addEventListener("submit", (event) => { event.preventDefault(); signIn($("token").value.trim()); });
+  $("signout").addEventListener("click", signOut);
+  $("draft-form").addEventListener("submit", saveDraft);
+  $("draft-form").addEventListener("input", () => { draftTouched = true; });
+  $("apply-form").addEventListener("submit", submitApplication);
+  $("outbox-send").addEventListener("click", flush);
+  window.addEventListener("online", () => { showNetwork(); sync(); });
+  window.addEventListener("offline", () => { showNetwork(); render(); });
+  if (token()) await signIn(token());
+  await renderOutbox();
+}
+
+start();

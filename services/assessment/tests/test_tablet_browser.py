@@ -1,0 +1,407 @@
+"""The tablet app in a real headless Chromium against intake and assessment
+composed in process, serving HTTP on free ports, on the real Kafka and FerretDB:
+a worker signs in, goes offline, takes an application and saves a questionnaire
+draft, closes the tab, opens the app again with no connection (the service
+worker's shell), signs in, and goes online: the outbox is sent in order, and
+intake holds one case for the application, assessment one draft, nothing twice.
+Two tablets saving one draft offline see both drafts side by side; two editing
+one plan offline: the second's edit is a conflict, shown and settled.
+
+Chromium is Debian's (/usr/bin/chromium, `make browser-tools`). Screenshots in
+uz-Cyrl at tablet size go to .local/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from assessment.api.read_examples import AS_OF
+from assessment.main import compose as compose_assessment
+from assessment.settings import Settings as AssessmentSettings
+from inson_contracts.codes.mahallas import mahallas_of
+from inson_runtime.auth import AuthSettings, mint_dev_token
+from inson_runtime.mongo import connect
+from inson_runtime.testing import wait_for
+from inson_runtime.testing.browser import chromium, serving
+from inson_runtime.testing.kafka import start_groups_at_end
+from intake.main import compose as compose_intake
+from intake.settings import Settings as IntakeSettings
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+pytestmark = pytest.mark.integration
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
+DISTRICT = "1735207"
+# Covered by one worker only, so every case of the test is theirs.
+MAHALLA = mahallas_of(DISTRICT)[3].code
+WAIT_MS = 30_000
+TABLET_SIZES = {"landscape": (1024, 768), "portrait": (768, 1024)}
+
+
+@pytest.fixture
+def auth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AuthSettings:
+    settings = AuthSettings(dev_key_path=tmp_path / "key.pem")
+    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(settings.dev_key_path))
+    return settings
+
+
+@pytest.fixture
+async def services(
+    kafka_bootstrap: str, mongodb_url: str, auth: AuthSettings
+) -> AsyncIterator[dict[str, str]]:
+    """Assessment (serving the app) and intake (taking its applications), their URLs."""
+    suffix = uuid.uuid4().hex[:8]
+    common: dict[str, Any] = {
+        "kafka_bootstrap_servers": kafka_bootstrap,
+        "mongodb_url": mongodb_url,
+        "outbox_sweep_interval_s": 0.5,
+        "outbox_grace_s": 0.2,
+    }
+    assessment_settings = AssessmentSettings(service_name=f"assessment-tablet-{suffix}", **common)
+    assessment_runtime, assessment_app = compose_assessment(assessment_settings)
+    await start_groups_at_end(kafka_bootstrap, assessment_runtime.consumers)
+    async with AsyncExitStack() as stack:
+        assessment = await stack.enter_async_context(serving(assessment_app, lifespan="on"))
+        # The app's origin is known once it serves: intake allows it, and the page
+        # is told where intake is (both read per request).
+        intake_settings = IntakeSettings(
+            service_name=f"intake-tablet-{suffix}", cors_origins=assessment, **common
+        )
+        intake_runtime, intake_app = compose_intake(intake_settings)
+        await start_groups_at_end(kafka_bootstrap, intake_runtime.consumers)
+        intake = await stack.enter_async_context(serving(intake_app, lifespan="on"))
+        assessment_app.state.tablet_intake_url = intake
+        try:
+            yield {"assessment": assessment, "intake": intake}
+        finally:
+            await stack.aclose()
+            cleanup = connect(mongodb_url)
+            for name in (assessment_settings.database_name, intake_settings.database_name):
+                await cleanup.drop_database(name)
+            await cleanup.close()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
+
+
+def application(last_name: str) -> dict[str, Any]:
+    return {
+        "channel": "mahalla_tablet",
+        "applicant": {
+            "name": {"last_name": last_name, "first_name": "Dilnoza"},
+            "birth_date": "1985-01-30",
+            "sex": "female",
+            "language": "uz-Cyrl",
+        },
+        "address": {"region": DISTRICT[:4], "district": DISTRICT, "mahalla": MAHALLA},
+        "circumstances": ["low_income"],
+        "consent": {"given": True, "text_version": "2026-01"},
+    }
+
+
+async def shoot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    await page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+class Office:
+    """The API side of the test: applications taken, assessments completed, tokens."""
+
+    def __init__(self, services: dict[str, str], auth: AuthSettings, http: httpx.AsyncClient):
+        self.services = services
+        self.auth = auth
+        self.http = http
+        self.admin = self.bearer("admin", "admin-1")
+
+    def token(self, role: str, sub: str, **scope: Any) -> str:
+        return mint_dev_token(sub=sub, role=role, settings=self.auth, ttl="2d", **scope)
+
+    def bearer(self, role: str, sub: str, **scope: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, sub, **scope)}"}
+
+    async def assigned_case(self, last_name: str) -> tuple[str, str]:
+        """An application taken online; its case id and the worker it was assigned to."""
+        taken = await self.http.post(
+            f"{self.services['intake']}/v1/applications",
+            json=application(last_name),
+            headers={**self.admin, "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert taken.status_code == 201, taken.text
+        case_id = taken.json()["case_id"]
+        case_file = f"{self.services['assessment']}/v1/case-files/{case_id}"
+
+        async def assigned() -> bool:
+            return (await self.http.get(case_file, headers=self.admin)).status_code == 200
+
+        await wait_for(assigned, timeout_s=30, what="the case assigned to a worker")
+        return case_id, (await self.http.get(case_file, headers=self.admin)).json()["worker_id"]
+
+    async def assess(self, case_id: str, worker: str) -> None:
+        done = await self.http.post(
+            f"{self.services['assessment']}/v1/cases/{case_id}/assessment/complete",
+            json={"situation": AS_OF["assessment"]["situation"]},
+            headers=self.bearer("social_worker", worker, mahallas=[MAHALLA]),
+        )
+        assert done.status_code in (200, 201), done.text
+
+    async def count(self, what: str) -> int:
+        found = await self.http.get(
+            f"{self.services['intake']}/v1/{what}", params={"mahalla": MAHALLA}, headers=self.admin
+        )
+        return int(found.json()["total"])
+
+    async def plan_items(self, case_id: str) -> list[dict[str, Any]]:
+        """The drafted plan's items, from the event store (the as-of view of now)."""
+        found = await self.http.get(
+            f"{self.services['assessment']}/v1/cases/{case_id}/as-of",
+            params={"at": datetime.now(UTC).isoformat()},
+            headers=self.admin,
+        )
+        return list(found.json()["plan"]["items"])
+
+    async def visit_at(self, case_id: str) -> str:
+        found = await self.http.get(
+            f"{self.services['assessment']}/v1/case-files/{case_id}", headers=self.admin
+        )
+        return str(found.json()["visit_at"])
+
+    async def open_conflicts(self, case_id: str) -> list[Any]:
+        found = await self.http.get(
+            f"{self.services['assessment']}/v1/cases/{case_id}/conflicts", headers=self.admin
+        )
+        return list(found.json())
+
+    async def draft(self, case_id: str) -> dict[str, Any]:
+        found = await self.http.get(
+            f"{self.services['assessment']}/v1/cases/{case_id}/assessment/draft",
+            headers=self.admin,
+        )
+        return dict(found.json())
+
+
+@pytest.fixture
+async def office(services: dict[str, str], auth: AuthSettings) -> AsyncIterator[Office]:
+    async with httpx.AsyncClient(timeout=10) as http:
+        yield Office(services, auth, http)
+
+
+# How many records the app's IndexedDB holds, over all its stores.
+KEPT_RECORDS = """() => new Promise((resolve, reject) => {
+  const opened = indexedDB.open("inson-tablet");
+  opened.onerror = () => reject(opened.error);
+  opened.onsuccess = () => {
+    const db = opened.result;
+    const names = [...db.objectStoreNames];
+    if (!names.length) { db.close(); resolve(0); return; }
+    const tx = db.transaction(names);
+    const counts = names.map((name) => tx.objectStore(name).count());
+    tx.oncomplete = () => { db.close(); resolve(counts.reduce((n, c) => n + c.result, 0)); };
+  };
+})"""
+
+
+async def new_tablet(browser: Browser, width: int = 1024, height: int = 768) -> BrowserContext:
+    return await browser.new_context(
+        viewport={"width": width, "height": height}, timezone_id="Asia/Tashkent"
+    )
+
+
+async def sign_in(page: Page, base: str, token: str) -> None:
+    await page.goto(f"{base}/tablet/?lang=uz-Cyrl")
+    await page.fill("#token", token)
+    await page.click("#signin-form button[type=submit]")
+    await expect(page.locator("#work")).to_be_visible()
+
+
+async def test_an_offline_application_and_draft_survive_a_closed_tab(
+    services: dict[str, str], browser: Browser, office: Office
+) -> None:
+    visit_case, worker = await office.assigned_case("Karimova")
+    assessed_case, also = await office.assigned_case("Rahimova")
+    assert also == worker
+    await office.assess(assessed_case, worker)
+    token = office.token("social_worker", worker, mahallas=[MAHALLA])
+
+    context = await new_tablet(browser)
+    page = await context.new_page()
+    await sign_in(page, services["assessment"], token)
+    row = page.locator(f'#view-visits [data-case="{visit_case}"]')
+    await expect(row).to_contain_text("Karimova Dilnoza", timeout=WAIT_MS)
+    await page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
+    await shoot(page, "tablet-visits-uz-Cyrl-1024x768.png")
+
+    await page.click('.tab[data-view="cases"]')
+    await page.locator(f'#cases-list [data-case="{assessed_case}"]').click()
+    await expect(page.locator("#file-score table")).to_be_visible(timeout=WAIT_MS)
+    await expect(page.locator("#file-plan table")).to_be_visible()
+    await shoot(page, "tablet-case-file-uz-Cyrl-1024x768.png")
+    await page.set_viewport_size({"width": 768, "height": 1024})
+    await shoot(page, "tablet-case-file-uz-Cyrl-768x1024.png")
+    await page.click('.tab[data-view="visits"]')
+    await shoot(page, "tablet-visits-uz-Cyrl-768x1024.png")
+    await page.set_viewport_size({"width": 1024, "height": 768})
+
+    # Online, the API's problems land at their fields, in the worker's script.
+    await page.click('.tab[data-view="apply"]')
+    await page.click("#apply-form button[type=submit]")
+    missing_name = page.locator('[data-pointer="/body/applicant/name/last_name"] .field-error')
+    await expect(missing_name).to_be_visible(timeout=WAIT_MS)
+    await expect(missing_name).to_have_text(re.compile("[\u0400-\u04ff]"))
+    await expect(page.locator("#outbox-count")).to_have_text("0")
+    await shoot(page, "tablet-application-problems-uz-Cyrl-1024x768.png")
+
+    await context.set_offline(True)
+    await expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+    await page.fill("#f-last_name", "Toshmatova")
+    await page.fill("#f-first_name", "Malika")
+    await page.fill("#f-birth_date", "1990-03-04")
+    await page.select_option("#f-sex", "female")
+    await page.check('input[name=circumstances][value="low_income"]')
+    await page.check("#f-consent")
+    await page.click("#apply-form button[type=submit]")
+    await expect(page.locator("#outbox-count")).to_have_text("1")
+
+    await page.click('.tab[data-view="cases"]')
+    await page.locator(f'#cases-list [data-case="{visit_case}"]').click()
+    await page.select_option("#draft-housing", "needs_repair")
+    await page.fill("#draft-observations", "Tom yomgʻirda oqadi")
+    await page.click("#draft-form button[type=submit]")
+    await expect(page.locator("#outbox-count")).to_have_text("2")
+    await page.close()
+
+    # The tab is gone; the app opens again with no connection, from the service worker.
+    # Offline, a token merely claiming to be this worker's (its signature cannot be
+    # checked here) opens nothing; the one the server accepted does.
+    page = await context.new_page()
+    await page.goto(f"{services['assessment']}/tablet/?lang=uz-Cyrl")
+    header, claims, _ = token.split(".")
+    await page.fill("#token", f"{header}.{claims}.forged")
+    await page.click("#signin-form button[type=submit]")
+    await expect(page.locator("#signin-error")).to_be_visible()
+    await expect(page.locator("#work")).to_be_hidden()
+    await sign_in(page, services["assessment"], token)
+    await expect(page.locator("#outbox-count")).to_have_text("2")
+    await expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+
+    await context.set_offline(False)
+    await expect(page.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    await context.close()
+
+    # A day after the visit was due, it is overdue (the tablet's clock moved on).
+    visit_at = datetime.fromisoformat(await office.visit_at(visit_case))
+    later = await new_tablet(browser)
+    await later.clock.install(time=visit_at + timedelta(hours=22))
+    page = await later.new_page()
+    await sign_in(page, services["assessment"], token)
+    overdue = page.locator(f'#visits-overdue [data-case="{visit_case}"]')
+    await expect(overdue).to_contain_text("Karimova Dilnoza, 30.01.1985", timeout=WAIT_MS)
+    await shoot(page, "tablet-visits-overdue-uz-Cyrl-1024x768.png")
+    await page.set_viewport_size({"width": 768, "height": 1024})
+    await shoot(page, "tablet-visits-overdue-uz-Cyrl-768x1024.png")
+    await later.close()
+
+    # Three cases: two taken online, one offline, which was sent once.
+    assert await office.count("cases") == 3
+    assert await office.count("applications") == 3
+    draft = await office.draft(visit_case)
+    assert draft["revision"] == 1
+    assert draft["draft"] == {"housing": "needs_repair", "observations": "Tom yomgʻirda oqadi"}
+
+
+async def test_two_tablets_saving_one_draft_offline_meet_side_by_side(
+    services: dict[str, str], browser: Browser, office: Office
+) -> None:
+    case_id, worker = await office.assigned_case("Yusupova")
+    token = office.token("social_worker", worker, mahallas=[MAHALLA])
+    tablets = [await new_tablet(browser) for _ in range(2)]
+    pages = [await tablet.new_page() for tablet in tablets]
+    for page, housing in zip(pages, ("overcrowded", "unsafe"), strict=True):
+        await sign_in(page, services["assessment"], token)
+        await page.locator(f'#view-visits [data-case="{case_id}"]').click(timeout=WAIT_MS)
+        await expect(page.locator("#draft-revision")).to_have_text("0")
+        await page.context.set_offline(True)
+        await page.select_option("#draft-housing", housing)
+        await page.click("#draft-form button[type=submit]")
+        await expect(page.locator("#outbox-count")).to_have_text("1")
+
+    first, second = pages
+    await first.context.set_offline(False)
+    await expect(first.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    await second.context.set_offline(False)
+    await second.click('.tab[data-view="outbox"]')
+    conflict = second.locator("#outbox-list .row.conflict button.primary")
+    await expect(conflict).to_be_visible(timeout=WAIT_MS)
+    await conflict.click()
+    await expect(second.locator("#conflict-mine")).to_contain_text("unsafe")
+    await expect(second.locator("#conflict-theirs")).to_contain_text("overcrowded")
+    await shoot(second, "tablet-draft-conflict-uz-Cyrl-1024x768.png")
+    await second.click("#keep-mine")
+    await expect(second.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    for tablet in tablets:
+        await tablet.close()
+
+    draft = await office.draft(case_id)
+    assert draft["revision"] == 2
+    assert draft["draft"] == {"housing": "unsafe"}
+
+
+async def test_two_tablets_editing_one_plan_offline_settle_the_conflict(
+    services: dict[str, str], browser: Browser, office: Office
+) -> None:
+    case_id, worker = await office.assigned_case("Nazarova")
+    await office.assess(case_id, worker)
+    first_item = (await office.plan_items(case_id))[0]
+    theirs, mine = (p for p in ("routine", "urgent", "emergency") if p != first_item["priority"])
+    token = office.token("social_worker", worker, mahallas=[MAHALLA])
+    tablets = [await new_tablet(browser) for _ in range(2)]
+    pages = [await tablet.new_page() for tablet in tablets]
+    for page, priority in zip(pages, (theirs, mine), strict=True):
+        await sign_in(page, services["assessment"], token)
+        await page.click('.tab[data-view="cases"]')
+        await page.locator(f'#cases-list [data-case="{case_id}"]').click(timeout=WAIT_MS)
+        await expect(page.locator("#plan-save")).to_be_visible(timeout=WAIT_MS)
+        await page.context.set_offline(True)
+        await page.select_option(f'select[data-item="{first_item["item_id"]}"]', priority)
+        await page.click("#plan-save")
+        await expect(page.locator("#outbox-count")).to_have_text("1")
+
+    first, second = pages
+    await first.context.set_offline(False)
+    await expect(first.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    await second.context.set_offline(False)
+    await expect(second.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+    card = second.locator("#file-conflicts-card")
+    await expect(card).to_be_visible(timeout=WAIT_MS)
+    await expect(card).to_contain_text(f'priority: "{theirs}"')
+    await expect(card).to_contain_text(f'priority: "{mine}"')
+    await shoot(second, "tablet-plan-conflict-uz-Cyrl-1024x768.png")
+    await second.set_viewport_size({"width": 768, "height": 1024})
+    await shoot(second, "tablet-plan-conflict-uz-Cyrl-768x1024.png")
+    await card.locator('[data-resolution="take_submitted"]').click()
+    await expect(card).to_be_hidden(timeout=WAIT_MS)
+    await expect(second.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
+
+    # Signed out, the tablet keeps nothing of the worker's.
+    await second.click("#signout")
+    await expect(second.locator("#signin")).to_be_visible(timeout=WAIT_MS)
+    assert await second.evaluate(KEPT_RECORDS) == 0
+    for tablet in tablets:
+        await tablet.close()
+
+    settled = {item["item_id"]: item for item in await office.plan_items(case_id)}
+    assert settled[first_item["item_id"]]["priority"] == mine
+    assert await office.open_conflicts(case_id) == []
