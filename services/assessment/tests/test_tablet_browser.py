@@ -20,6 +20,7 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -37,6 +38,7 @@ from intake.settings import Settings as IntakeSettings
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 pytestmark = pytest.mark.integration
+TASHKENT = ZoneInfo("Asia/Tashkent")
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
 DISTRICT = "1735207"
@@ -214,10 +216,10 @@ KEPT_RECORDS = """() => new Promise((resolve, reject) => {
 })"""
 
 
-async def new_tablet(browser: Browser, width: int = 1024, height: int = 768) -> BrowserContext:
-    return await browser.new_context(
-        viewport={"width": width, "height": height}, timezone_id="Asia/Tashkent"
-    )
+async def new_tablet(
+    browser: Browser, width: int = 1024, height: int = 768, zone: str = "Asia/Tashkent"
+) -> BrowserContext:
+    return await browser.new_context(viewport={"width": width, "height": height}, timezone_id=zone)
 
 
 async def sign_in(page: Page, base: str, token: str) -> None:
@@ -236,11 +238,14 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     await office.assess(assessed_case, worker)
     token = office.token("social_worker", worker, mahallas=[MAHALLA])
 
-    context = await new_tablet(browser)
+    context = await new_tablet(browser, zone="UTC")  # a tablet whose clock is set wrong
     page = await context.new_page()
     await sign_in(page, services["assessment"], token)
     row = page.locator(f'#view-visits [data-case="{visit_case}"]')
     await expect(row).to_contain_text("Karimova Dilnoza", timeout=WAIT_MS)
+    # In Tashkent's time, as the citizen's SMS says it, whatever the tablet's zone.
+    visit = datetime.fromisoformat(await office.visit_at(visit_case)).astimezone(TASHKENT)
+    await expect(row).to_contain_text(visit.strftime("%d.%m.%Y %H:%M"))
     await page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
     await shoot(page, "tablet-visits-uz-Cyrl-1024x768.png")
 

@@ -13,11 +13,17 @@ export function el(tag, attrs = {}, ...children) {
 
 // dd.mm.yyyy hh:mm on the tablet's clock, as dates are written in Uzbekistan in
 // every script (the browsers' Uzbek locale data is thin).
+// Times in Tashkent's, whatever the tablet's clock is set to: the visit the
+// citizen was told of by SMS ("10:00") reads the same on the worker's screen.
+const TASHKENT = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Asia/Tashkent", year: "numeric", month: "2-digit", day: "2-digit",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+
 export function when(iso) {
   if (!iso) return "";
-  const d = new Date(iso);
-  const two = (n) => String(n).padStart(2, "0");
-  return `${two(d.getDate())}.${two(d.getMonth() + 1)}.${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  const part = Object.fromEntries(TASHKENT.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${part.day}.${part.month}.${part.year} ${part.hour}:${part.minute}`;
 }
 
 // A code from the API by its name in the worker's script, the code itself if unknown.
@@ -28,8 +34,14 @@ export function named(t, prefix, value) {
   return text === key ? String(value) : text;
 }
 
+// Uzbekistan keeps UTC+5 all year (no daylight saving since 1992).
+const TASHKENT_OFFSET_MS = 5 * 3_600_000;
+
+// Midnight in Tashkent of the day ``date`` falls on there.
 function startOfDay(date) {
-  return new Date(date.getFullYear(), date.getMonth(), date.getDate());
+  const there = new Date(date.getTime() + TASHKENT_OFFSET_MS);
+  const midnight = Date.UTC(there.getUTCFullYear(), there.getUTCMonth(), there.getUTCDate());
+  return new Date(midnight - TASHKENT_OFFSET_MS);
 }
 
 // Home visits not yet made: before today overdue, then today's, then the week's.
