@@ -30,6 +30,7 @@ function t(key) {
   return (labels[lang] && labels[lang][key]) || key;
 }
 const token = () => sessionStorage.getItem(TOKEN_KEY);
+const SYNC_EVERY_MS = 30_000;
 
 // A digest of the last token the server accepted: offline, only that very token
 // opens what the tablet keeps (a token's claims can be written by anyone).
@@ -520,6 +521,9 @@ async function start() {
   $("outbox-send").addEventListener("click", flush);
   window.addEventListener("online", () => { showNetwork(); sync(); });
   window.addEventListener("offline", () => { showNetwork(); render(); });
+  // New cases reach the worker without a reload: an application just taken is
+  // assigned within seconds, a supervisor's approval any time.
+  setInterval(() => { if (document.visibilityState === "visible") sync(); }, SYNC_EVERY_MS);
   if (token()) await signIn(token());
   await renderOutbox();
 }
