@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from inson_contracts.codes.names import Language
+from inson_runtime.pages import page_headers, page_language
 from starlette.responses import Response
 from starlette.types import Scope
 
@@ -45,44 +45,20 @@ SHELL = (
 )
 
 
-def content_security_policy(intake_url: str) -> str:
-    """Only the app's own files may run; the one other origin it talks to is intake's."""
-    return "; ".join(
-        (
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self'",
-            f"connect-src 'self' {intake_url}".strip(),
-            "worker-src 'self'",
-            "manifest-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'none'",
-            "frame-ancestors 'none'",
-        )
+def tablet_headers(intake_url: str) -> dict[str, str]:
+    """Only the app's own files may run; the one other origin it talks to is intake's.
+    Cached only after a check (the service worker serves it offline)."""
+    return page_headers(
+        connect_src=f"'self' {intake_url}".strip(),
+        directives=("worker-src 'self'", "manifest-src 'self'"),
+        form_action="'none'",
+        cache_control="no-cache",
     )
 
 
 router = APIRouter(tags=["tablet app"], include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
 LanguageTag = Annotated[str | None, Query(alias="lang", max_length=16)]
-
-
-def _language(tag: str | None) -> Language:
-    for language in Language:
-        if tag is not None and tag.strip().lower() == language.value.lower():
-            return language
-    return DEFAULT_LANGUAGE
-
-
-def _headers(request: Request) -> dict[str, str]:
-    return {
-        "Content-Security-Policy": content_security_policy(request.app.state.tablet_intake_url),
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-cache",
-    }
 
 
 @router.get(BASE)
@@ -92,7 +68,7 @@ async def to_app() -> RedirectResponse:
 
 @router.get(f"{BASE}/", response_class=HTMLResponse)
 async def page(request: Request, lang: LanguageTag = None) -> Response:
-    language = _language(lang)
+    language = page_language(lang, DEFAULT_LANGUAGE)
 
     def t(key: str) -> str:
         return label(key, language)
@@ -107,7 +83,9 @@ async def page(request: Request, lang: LanguageTag = None) -> Response:
         "static": STATIC_URL,
         "base": BASE,
     }
-    return templates.TemplateResponse(request, "tablet.html", context, headers=_headers(request))
+    return templates.TemplateResponse(
+        request, "tablet.html", context, headers=tablet_headers(request.app.state.tablet_intake_url)
+    )
 
 
 @router.get(f"{BASE}/labels.json")

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from inson_contracts.codes.names import Language
 from inson_runtime.apikit import Supervisor
+from inson_runtime.pages import page_headers, page_language
 from starlette.responses import Response
 from starlette.types import Scope
 
@@ -31,36 +32,11 @@ from insight.handlers.reports import Reports
 
 HERE = Path(__file__).parent
 STATIC_URL = "/kpi/static"
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
-PAGE_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
+PAGE_HEADERS = page_headers()
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
 LanguageTag = Annotated[str | None, Query(alias="lang", max_length=16)]
-
-
-def language_of(tag: str | None) -> Language:
-    for language in Language:
-        if tag is not None and tag.strip().lower() == language.value.lower():
-            return language
-    return DEFAULT_LANGUAGE
 
 
 def _labels(language: Language) -> dict[str, Any]:
@@ -74,7 +50,11 @@ def _labels(language: Language) -> dict[str, Any]:
 
 @router.get("/kpi", response_class=HTMLResponse)
 async def page(request: Request, lang: LanguageTag = None) -> Response:
-    context = {**_labels(language_of(lang)), "levels": list(Level), "periods": list(PeriodKind)}
+    context = {
+        **_labels(page_language(lang, DEFAULT_LANGUAGE)),
+        "levels": list(Level),
+        "periods": list(PeriodKind),
+    }
     return templates.TemplateResponse(request, "kpi.html", context, headers=PAGE_HEADERS)
 
 
@@ -87,7 +67,7 @@ async def report(
     period: PeriodKind = PeriodKind.MONTH,
     district: Annotated[str | None, Query(pattern=r"^[0-9]{7}$")] = None,
 ) -> Response:
-    language = language_of(lang)
+    language = page_language(lang, DEFAULT_LANGUAGE)
     reader = reader_of(principal)
     asked = known_district(district) or reader.district
     reports: Reports = request.app.state.reports

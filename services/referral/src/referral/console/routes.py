@@ -20,12 +20,13 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from inson_contracts.codes.errors import UnknownCode
-from inson_contracts.codes.names import Language, LocalizedName
+from inson_contracts.codes.names import LocalizedName
 from inson_contracts.codes.providers import provider
 from inson_contracts.codes.service_model import ProviderType
 from inson_contracts.events.referral import RejectionCode
 from inson_runtime.apikit import Problem, answer
 from inson_runtime.auth import Principal, Role, require_roles
+from inson_runtime.pages import page_headers, page_language
 from inson_runtime.problems import ProblemError, install_refusals
 from pydantic import BaseModel
 from starlette.responses import Response
@@ -38,29 +39,8 @@ from referral.reference.centers import Window, service_center
 HERE = Path(__file__).parent
 STATIC_URL = "/console/static"
 
-# Only the console's own files may run or style the page: no inline script or
-# style, no remote origin. The token lives in the page's sessionStorage, so a
-# script injected from anywhere else must not get to run next to it.
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
-PAGE_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    # The page is small; always fetching it means a release is seen at once.
-    "Cache-Control": "no-store",
-}
+# The console's own files only, and nothing cached: a release is seen at once.
+PAGE_HEADERS = page_headers()
 
 router = APIRouter(tags=["window console"])
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -93,16 +73,9 @@ class OperatorProviders(BaseModel):
     providers: list[OperatorProvider]
 
 
-def _language(tag: str | None) -> Language:
-    for language in Language:
-        if tag is not None and tag.strip().lower() == language.value.lower():
-            return language
-    return DEFAULT_LANGUAGE
-
-
 @router.get("/console", response_class=HTMLResponse, include_in_schema=False)
 async def console(request: Request, lang: LanguageTag = None) -> Response:
-    language = _language(lang)
+    language = page_language(lang, DEFAULT_LANGUAGE)
 
     def t(key: str) -> str:
         return label(key, language)
