@@ -4,14 +4,13 @@ read first (another partition), from one read of the item's referrals."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from assessment.adapters.referral_states import REFERRAL_ITEMS, ReferralStateStore
-from inson_runtime.mongo import Document, connect
+from inson_runtime.mongo import Document
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
 pytestmark = pytest.mark.integration
 
@@ -19,14 +18,9 @@ ISSUED = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db(mongodb_url: str) -> AsyncIterator[AsyncDatabase[Document]]:
-    client = connect(mongodb_url)
-    name = f"inson_assessment-states-{uuid.uuid4().hex[:8]}"
-    try:
-        yield client[name]
-    finally:
-        await client.drop_database(name)
-        await client.close()
+def db(mongo_client: AsyncMongoClient[Document], scratch_db: str) -> AsyncDatabase[Document]:
+    """A database of its own (the root conftest drops it afterwards)."""
+    return mongo_client[scratch_db]
 
 
 def referral(rid: str, item_id: str, hours: int) -> Document:

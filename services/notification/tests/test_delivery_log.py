@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +19,7 @@ from notification.adapters.deliveries import ADDRESSES, DELIVERIES, MongoDeliver
 from notification.domain.deliveries import Delivery, Outcome, Status
 from notification.domain.templates import Template
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.asynchronous.mongo_client import AsyncMongoClient
 
 from .conftest import fresh_phone
 
@@ -27,14 +27,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def db(mongodb_url: str) -> AsyncIterator[AsyncDatabase[Document]]:
-    client = connect(mongodb_url)
-    name = f"inson_notification-log-{uuid.uuid4().hex[:8]}"
-    try:
-        yield client[name]
-    finally:
-        await client.drop_database(name)
-        await client.close()
+def db(mongo_client: AsyncMongoClient[Document], scratch_db: str) -> AsyncDatabase[Document]:
+    """A database of its own (the root conftest drops it afterwards)."""
+    return mongo_client[scratch_db]
 
 
 def delivery(case_id: str, phone: str) -> Delivery:
