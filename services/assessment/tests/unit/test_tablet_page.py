@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from assessment.console import install
 from assessment.console.labels import catalogue_json
+from assessment.console.questionnaire import CODE_LISTS
 from assessment.console.routes import HERE, SHELL
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 INTAKE = "http://127.0.0.1:18101"
+RULES = HERE.parents[0] / "domain" / "rules"
 
 
 @pytest.fixture
@@ -56,9 +59,42 @@ def test_every_label_of_the_page_is_in_all_three_scripts() -> None:
     template = (HERE / "templates" / "tablet.html").read_text(encoding="utf-8")
     script = (HERE / "static" / "app.js").read_text(encoding="utf-8")
     views = (HERE / "static" / "views.js").read_text(encoding="utf-8")
+    form = (HERE / "static" / "questionnaire.js").read_text(encoding="utf-8")
     used = set(re.findall(r'data-i18n="([a-z_.]+)"', template))
     used |= set(re.findall(r'\bt\("([a-z_]+\.[a-z_.]+)"\)', template + script + views))
+    # The questionnaire names its labels as plain strings ("q.age", ...).
+    used |= set(re.findall(r'"(q\.[a-z_]+)"', form))
+    assert {"q.age", "q.add_member", "q.limitations"} <= used
     assert used - keys == set()
+
+
+def test_every_questionnaire_code_has_a_name_in_the_three_scripts() -> None:
+    # The form offers what contracts' enums allow; each by its name, never a bare code.
+    catalogue = catalogue_json()
+    for prefix, codes in CODE_LISTS.items():
+        assert codes, prefix
+        for code in codes:
+            for language in ("uz-Latn", "uz-Cyrl", "ru"):
+                assert f"{prefix}.{code}" in catalogue[language], (prefix, code, language)
+
+
+def test_every_scoring_factor_is_named_in_the_three_scripts() -> None:
+    # A contribution reads as its factor's name; the rules' English line is a fallback.
+    rules = json.loads((RULES / "scoring-v1.json").read_text(encoding="utf-8"))
+    factors = {factor["id"] for factor in rules["factors"]}
+    assert len(factors) > 20
+    catalogue = catalogue_json()
+    for language in ("uz-Latn", "uz-Cyrl", "ru"):
+        named = {k.removeprefix("factor.") for k in catalogue[language] if k.startswith("factor.")}
+        assert factors - named == set(), language
+
+
+def test_the_page_carries_the_code_lists_of_the_questionnaire(client: TestClient) -> None:
+    page = client.get("/tablet/", params={"lang": "ru"}).text
+    found = re.search(r'<script type="application/json" id="q-codes">(.*?)</script>', page, re.S)
+    assert found is not None
+    assert json.loads(found.group(1)) == {k: list(v) for k, v in CODE_LISTS.items()}
+    assert 'value="violence_at_home"' in page and "Домашнее насилие" in page
 
 
 def test_the_service_worker_caches_the_whole_shell(client: TestClient) -> None:

@@ -17,6 +17,8 @@ from inson_contracts.codes.names import Language, LocalizedName, name
 from inson_contracts.codes.services import SERVICES
 from inson_contracts.events.assessment import HousingCondition
 
+from assessment.console.questionnaire import CODES, FACTORS, WORDS
+
 DEFAULT_LANGUAGE = Language.UZ_LATN
 
 LANGUAGE_NAMES: Mapping[Language, str] = MappingProxyType(
@@ -211,6 +213,9 @@ _CODES: dict[str, LocalizedName] = {
     "attention.overdue": name("Kechikmoqda", "Кечикмоқда", "Просрочено"),
 }
 _UI.update(_CODES)
+_UI.update(WORDS)
+_UI.update(CODES)
+_UI.update(FACTORS)
 # Names of the service catalogue, so a service reads as a name. Mahallas are many
 # (every one's name would be most of the file): mahalla_names() gives a worker's.
 _UI.update({f"service.{found.code}": found.name for found in SERVICES})

@@ -29,6 +29,7 @@ from assessment.console.labels import (
     label,
     mahalla_names,
 )
+from assessment.console.questionnaire import CODE_LISTS
 
 HERE = Path(__file__).parent
 BASE = "/tablet"
@@ -40,7 +41,14 @@ SHELL = (
     f"{BASE}/manifest.webmanifest",
     *(
         f"{STATIC_URL}/{name}"
-        for name in ("app.js", "store.js", "views.js", "tablet.css", "icon.svg")
+        for name in (
+            "app.js",
+            "store.js",
+            "views.js",
+            "questionnaire.js",
+            "tablet.css",
+            "icon.svg",
+        )
     ),
 )
 
@@ -79,6 +87,7 @@ async def page(request: Request, lang: LanguageTag = None) -> Response:
         "languages": [(tag.value, text) for tag, text in LANGUAGE_NAMES.items()],
         "circumstances": CIRCUMSTANCES,
         "housing": HOUSING,
+        "codes": CODE_LISTS,
         "intake_url": request.app.state.tablet_intake_url,
         "static": STATIC_URL,
         "base": BASE,

@@ -3,6 +3,7 @@
 // Every write goes through the outbox (store.js), sent in order when online.
 import * as store from "./store.js";
 import { caseFile, caseRow, el, fillList, named, visits, when } from "./views.js";
+import * as questionnaire from "./questionnaire.js";
 
 const BASE = document.body.dataset.base;
 const INTAKE = document.body.dataset.intake;
@@ -226,7 +227,10 @@ async function readFile(caseId) {
   await store.put("files", { case_id: caseId, view, asOf, referrals, attention, conflicts, person });
   const pending = (await store.all("outbox")).some((i) => i.kind === "draft" && i.case_id === caseId);
   if (draft && !pending) {
-    await store.put("drafts", { case_id: caseId, draft: draft.draft || {}, revision: draft.revision || 0 });
+    const kept = (await store.get("drafts", caseId)) || {};
+    await store.put("drafts", {
+      case_id: caseId, draft: draft.draft || {}, revision: draft.revision || 0, refused: kept.refused,
+    });
   }
 }
 
@@ -249,11 +253,24 @@ async function renderFile(caseId) {
     resolve: (conflict, resolution) => resolveConflict(caseId, conflict, resolution),
   });
   const draft = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
+  const completion = (await store.all("outbox")).find((i) => i.kind === "complete" && i.case_id === caseId);
   // Checked after the last await: typing may have begun while the store answered.
   if (draftTouched || openCase !== caseId) return;
-  $("draft-housing").value = draft.draft.housing || "";
-  $("draft-observations").value = draft.draft.observations || "";
+  // Once assessed, the file shows the situation as recorded; the form is for the visit.
+  const assessed = Boolean(file.asOf && file.asOf.assessment) || Boolean(file.view && file.view.assessed);
+  $("questionnaire").hidden = assessed && !completion;
+  const form = $("draft-form");
+  const saved = Object.keys(draft.draft || {}).length ? draft.draft : questionnaire.startingDraft(file.person);
+  questionnaire.fill(form, saved, t, () => { draftTouched = true; });
   $("draft-revision").textContent = String(draft.revision);
+  // Refused when sent from the outbox, or at once (then kept with the draft).
+  const refused = completion && completion.state === "refused" ? completion.problem : draft.refused || null;
+  questionnaire.showProblems(form, (refused && refused.errors) || []);
+  if (completion || refused) {
+    $("draft-status").textContent = refused
+      ? [t("q.refused"), refused.errors ? "" : refused.detail].filter(Boolean).join(": ")
+      : t("q.waiting");
+  }
 }
 
 // --- writing: everything through the outbox ----------------------------------------
@@ -262,15 +279,10 @@ async function queue(item) {
   await renderOutbox();
 }
 
-async function saveDraft(event) {
-  event.preventDefault();
-  const caseId = openCase;
+// What the form holds, kept on the tablet and queued as the case's draft.
+async function keepDraft(caseId) {
   const known = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
-  const draft = { ...known.draft, housing: $("draft-housing").value || undefined };
-  const observations = $("draft-observations").value.trim();
-  if (observations) draft.observations = observations;
-  else delete draft.observations;
-  if (!draft.housing) delete draft.housing;
+  const draft = questionnaire.read($("draft-form"));
   // The local copy is what the worker sees next; the queued save keeps the
   // revision it was based on, so the server refuses it if another tablet saved since.
   await store.put("drafts", { case_id: caseId, draft, revision: known.revision });
@@ -278,8 +290,45 @@ async function saveDraft(event) {
   const waiting = (await store.all("outbox")).find((i) => i.kind === "draft" && i.case_id === caseId && i.state === "pending");
   if (waiting) await store.put("outbox", { ...waiting, body: draft });
   else await queue({ kind: "draft", case_id: caseId, base_revision: known.revision, body: draft });
+}
+
+async function saveDraft(event) {
+  event.preventDefault();
+  await keepDraft(openCase);
   $("draft-status").textContent = t(navigator.onLine ? "apply.sent" : "apply.queued");
   await flush();
+}
+
+// The visit done: the questionnaire is sent whole (not the saved draft: what
+// the form shows is what is scored), with the case file's version it was
+// filled against; refused, its problems come back to their fields.
+async function completeAssessment() {
+  const caseId = openCase;
+  if (!caseId || !confirm(t("q.confirm_complete"))) return;
+  const form = $("draft-form");
+  // Saved as the draft first: if the completion is refused, nothing typed is lost
+  // (the next read of the case brings back the server's draft, now this one).
+  await keepDraft(caseId);
+  questionnaire.showProblems(form, []);
+  for (const item of await store.all("outbox")) {
+    if (item.kind === "complete" && item.case_id === caseId) await store.remove("outbox", item.seq);
+  }
+  const file = await store.get("files", caseId);
+  const body = { situation: questionnaire.read(form, { keepEmpty: true }) };
+  const baseVersion = file && file.asOf ? file.asOf.version : undefined;
+  await queue({ kind: "complete", case_id: caseId, base_version: baseVersion, body });
+  $("draft-status").textContent = t("q.waiting");
+  await flush();
+  const left = (await store.all("outbox")).find((i) => i.kind === "complete" && i.case_id === caseId);
+  if (!left) {
+    $("draft-status").textContent = t("q.completed");
+  } else if (left.state === "refused") {
+    // Refused at once: back to the form, each problem at its field, not left in the outbox.
+    await store.remove("outbox", left.seq);
+    const kept = await store.get("drafts", caseId);
+    await store.put("drafts", { ...kept, refused: left.problem });
+    await render();
+  }
 }
 
 // A drafted plan edited here: queued with the stream version it was read at, so
@@ -382,6 +431,13 @@ function request(item) {
     });
   }
   const caseUrl = `/v1/cases/${encodeURIComponent(item.case_id)}`;
+  if (item.kind === "complete") {
+    return fetch(`${caseUrl}/assessment/complete`, {
+      method: "POST",
+      headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify({ ...item.body, base_version: item.base_version }),
+    });
+  }
   if (item.kind === "plan") {
     return fetch(`${caseUrl}/plan/draft`, {
       method: "PUT",
@@ -433,7 +489,9 @@ async function flush() {
         await keepConflict(item, problem);
         continue;
       }
-      await store.put("outbox", { ...item, state: response.status === 409 ? "conflict" : "refused", problem });
+      // Only a stale draft is settled side by side; anything else refused is shown as such.
+      const stale = item.kind === "draft" && response.status === 409;
+      await store.put("outbox", { ...item, state: stale ? "conflict" : "refused", problem });
     }
   } finally {
     flushing = false;
@@ -517,6 +575,9 @@ async function start() {
   $("signout").addEventListener("click", signOut);
   $("draft-form").addEventListener("submit", saveDraft);
   $("draft-form").addEventListener("input", () => { draftTouched = true; });
+  // A field the worker corrects no longer shows the problem it had.
+  $("draft-form").addEventListener("change", (event) => questionnaire.clearProblem(event.target));
+  $("q-complete").addEventListener("click", completeAssessment);
   $("apply-form").addEventListener("submit", submitApplication);
   $("outbox-send").addEventListener("click", flush);
   window.addEventListener("online", () => { showNetwork(); sync(); });

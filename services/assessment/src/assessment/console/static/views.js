@@ -112,7 +112,7 @@ function editablePlan(plan, t, edits, savePlan) {
   const body = el("tbody", {}, ...rows);
   const save = () => savePlan(plan.items.map((item) => ({ ...item, priority: edits[item.item_id] || item.priority })));
   return [
-    el("p", { text: named(t, "plan", plan.status) }),
+    el("p", { text: `${named(t, "plan", plan.status)} · ${t("plan.awaiting_approval")}` }),
     el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: t("file.service") }), el("th", { text: t("file.priority") }))), body),
     el("button", { type: "button", class: "primary", id: "plan-save", text: t("plan.save"), onclick: save }),
   ];
@@ -167,6 +167,14 @@ function conflicts(found, t, resolve) {
   );
 }
 
+// A factor by its name in the worker's script; the rules' own (English) words
+// for a factor this app does not know yet.
+function factorName(contribution, t) {
+  const key = `factor.${contribution.factor}`;
+  const text = t(key);
+  return text === key ? contribution.explanation || contribution.factor : text;
+}
+
 export function caseFile(file, t, actions) {
   const view = file.view || {};
   const assessment = file.asOf && file.asOf.assessment;
@@ -197,7 +205,7 @@ export function caseFile(file, t, actions) {
       el("p", { class: "score", text: `${assessment.need_score} · ${named(t, "need", assessment.need_level)}` }),
       table(
         [t("file.factor"), t("file.points")],
-        assessment.contributions.map((c) => [c.explanation || c.factor, c.points]),
+        assessment.contributions.map((c) => [factorName(c, t), c.points > 0 ? `+${c.points}` : c.points]),
       ),
     );
   } else {
