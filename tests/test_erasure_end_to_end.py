@@ -359,6 +359,12 @@ async def test_an_erased_person_is_unreadable_everywhere_and_the_statistics_stay
             ours = {case_id, kept_case}
             return {c["id"]: c["status"] for c in listed.json()["items"] if c["id"] in ours}
 
+        # The list is intake's projection alone; the waits above were on
+        # other services' consumers, not on it.
+        async def both_listed() -> bool:
+            return len(await district_counts()) == 2
+
+        await wait_for(both_listed, timeout_s=60, what="both cases in the district's list")
         stats_before = await district_counts()
         assert len(stats_before) == 2
 
@@ -371,7 +377,13 @@ async def test_an_erased_person_is_unreadable_everywhere_and_the_statistics_stay
                 assert secret.encode() not in value
         assert b'"sealed"' in b"".join(mine)
 
-        # ... and stored in the databases (the projections that need it).
+        # ... and stored in the databases (the projections that need it),
+        # which follow the topics, each at its own pace.
+        async def stored_in_clear() -> bool:
+            text = await stored_text(mongodb_url, databases)
+            return erased_name in text and erased_phone in text
+
+        await wait_for(stored_in_clear, timeout_s=60, what="the person in the projections")
         text = await stored_text(mongodb_url, databases)
         assert erased_name in text and erased_phone in text
 
@@ -424,9 +436,22 @@ async def test_an_erased_person_is_unreadable_everywhere_and_the_statistics_stay
         for kept in ("status", "district", "mahalla", "circumstances", "household_size"):
             assert after_case[kept] == before_case[kept], kept
         assert await district_counts() == stats_before
-        applications = (
-            await intake.get("/v1/applications", headers=admin, params={"mahalla": MAHALLA})
-        ).json()["items"]
+
+        async def mahalla_applications() -> list[dict[str, Any]]:
+            listed = await intake.get(
+                "/v1/applications", headers=admin, params={"mahalla": MAHALLA}
+            )
+            return list(listed.json()["items"])
+
+        # The erasure blanks intake's cases, then its applications, then its
+        # match index: one batch, one collection after the other. `blanked`
+        # waited for the case alone.
+        async def applications_blanked() -> bool:
+            found = await mahalla_applications()
+            return all(a["applicant"] is None for a in found if a["case_id"] == case_id)
+
+        await wait_for(applications_blanked, timeout_s=60, what="the applications blanked")
+        applications = await mahalla_applications()
         assert all(a["applicant"] is None for a in applications if a["case_id"] == case_id)
         kept_now = (await intake.get(f"/v1/cases/{kept_case}", headers=admin)).json()
         assert kept_now["applicant"]["last_name"] == kept_name
@@ -439,6 +464,14 @@ async def test_an_erased_person_is_unreadable_everywhere_and_the_statistics_stay
                 assert secret not in got.text
 
         # --- After: every collection of every service ---
+        # Each projection forgets the person as it reads the erasure: wait
+        # for the slowest (the checks above saw intake's cases and
+        # applications, notification's recipients).
+        async def nothing_in_clear() -> bool:
+            text = await stored_text(mongodb_url, databases)
+            return not any(secret in text for secret in erased_secrets)
+
+        await wait_for(nothing_in_clear, timeout_s=60, what="the person gone from every store")
         text = await stored_text(mongodb_url, databases)
         for secret in erased_secrets:
             assert secret not in text, secret

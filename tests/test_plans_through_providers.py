@@ -417,6 +417,16 @@ async def test_a_plan_is_completed_through_every_kind_of_provider(platform: Plat
 
     # The provider of care at home sees whom to visit and where (an audited read).
     nurse = referrals["health_facility"]
+
+    # The person comes from referral's copy of intake's application, kept by
+    # another consumer group than the referrals: it may follow them.
+    async def person_known() -> bool:
+        got = await platform.referral.get(
+            f"/v1/referrals/{nurse['id']}/person", headers=operator_of(platform, nurse)
+        )
+        return got.status_code == 200 and "name" in got.json()
+
+    await wait_for(person_known, timeout_s=30, what="the person read from intake's topic")
     person = await platform.referral.get(
         f"/v1/referrals/{nurse['id']}/person", headers=operator_of(platform, nurse)
     )

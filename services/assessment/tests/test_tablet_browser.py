@@ -339,7 +339,13 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     await shoot(page, "tablet-visits-overdue-uz-Cyrl-768x1024.png")
     await later.close()
 
-    # Three cases: two taken online, one offline, which was sent once.
+    # Three cases: two taken online, one offline, which was sent once. The
+    # lists are intake's projection alone, which follows its topic (the
+    # waits above were on assessment's case files and the tablet's outbox).
+    async def all_listed() -> bool:
+        return await office.count("cases") == await office.count("applications") == 3
+
+    await wait_for(all_listed, timeout_s=30, what="the three cases in intake's lists")
     assert await office.count("cases") == 3
     assert await office.count("applications") == 3
     draft = await office.draft(visit_case)

@@ -159,6 +159,13 @@ async def test_a_health_facility_serves_a_home_care_referral_and_sees_whom_for(
         return nursing in ids and medicines in ids
 
     await wait_for(both_queued, timeout_s=60, what="the hospital's referrals in its queue")
+
+    # The meals are issued by a commit of their own, after the hospital's two:
+    # the queue (the projection alone) may show them a moment later.
+    async def meals_queued() -> bool:
+        return meals in [i["id"] for i in (await queue(mahalla_staff))["items"]]
+
+    await wait_for(meals_queued, timeout_s=60, what="the mahalla's referral in its queue")
     mine = (await queue(nurse, provider=HOSPITAL))["items"]
     assert {i["id"] for i in mine} == {nursing, medicines}  # not the mahalla's meals
     codes = {i["id"]: i["referral_code"] for i in mine}
@@ -247,6 +254,14 @@ async def test_a_health_facility_serves_a_home_care_referral_and_sees_whom_for(
     assert outside.status_code == 403
     unknown = await http.get("/v1/providers/health-0000000/board", headers=nurse)
     assert unknown.status_code == 404
+
+    # The board waited for the acceptance only; the completion is a later
+    # commit, which the queue (the projection) shows a moment after.
+    async def completed_in_queue() -> bool:
+        found = (await queue(nurse, code=codes[nursing]))["items"]
+        return [i["status"] for i in found] == ["completed"]
+
+    await wait_for(completed_in_queue, what="the completed referral found by its code")
     done_found = (await queue(nurse, code=codes[nursing]))["items"]
     assert [(i["id"], i["status"]) for i in done_found] == [(nursing, "completed")]
 

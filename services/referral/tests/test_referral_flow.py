@@ -125,7 +125,13 @@ async def test_a_plan_item_reaches_the_window_and_is_served_through_the_api(
         assert got.status_code == 200, got.text
         return next((i for i in got.json()["items"] if i["id"] == window_ref), None)
 
-    await wait_for(lambda: _truthy(queued()), timeout_s=60, what="the referral in the queue")
+    # Issued and delivered are one commit but two records: the projection
+    # may apply the first before the second arrives.
+    async def delivered_in_queue() -> bool:
+        found = await queued()
+        return found is not None and found["status"] == "delivered"
+
+    await wait_for(delivered_in_queue, timeout_s=60, what="the referral delivered in the queue")
     entry = await queued()
     assert entry is not None
     assert entry["status"] == "delivered" and entry["priority"] == "urgent"
@@ -256,6 +262,15 @@ async def test_a_cases_referrals_as_of_a_past_moment(service, kafka_bootstrap) -
         return got.status_code == 200 and got.json()["status"] == "delivered"
 
     await wait_for(delivered, timeout_s=60, what="the referral delivered to the window")
+    inson_ref = referral_id(plan.plan_id, "item-home-01")
+
+    # The plan's second item is issued by a commit of its own, after the
+    # window's: the moment must come after both.
+    async def both_issued() -> bool:
+        got = await http.get(f"/v1/referrals/{inson_ref}", headers=supervisor)
+        return got.status_code == 200
+
+    await wait_for(both_issued, what="the inson center referral issued too")
     moment = datetime.now(UTC)
     await asyncio.sleep(0.01)
     for step in ("accept", "start"):
@@ -295,7 +310,3 @@ async def test_the_deadline_task_starts_and_stops_with_the_service(
     cleanup = connect(mongodb_url)
     await cleanup.drop_database(settings.database_name)
     await cleanup.close()
-
-
-async def _truthy(value: Any) -> bool:
-    return bool(await value)
