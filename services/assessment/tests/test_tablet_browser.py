@@ -368,6 +368,9 @@ async def test_two_tablets_saving_one_draft_offline_meet_side_by_side(
         await sign_in(page, services["assessment"], token)
         await page.locator(f'#view-visits [data-case="{case_id}"]').click(timeout=WAIT_MS)
         await expect(page.locator("#draft-revision")).to_have_text("0")
+        # The file read (the applicant's age from intake fills member 1) before the signal goes.
+        age = page.locator("#q-members .member [name=age]").first
+        await expect(age).to_have_value(str(applicant_age()), timeout=WAIT_MS)
         await page.context.set_offline(True)
         await page.select_option("#draft-housing", housing)
         await page.click("#draft-form button[type=submit]")
@@ -529,4 +532,31 @@ async def test_a_visit_is_assessed_in_the_app_and_its_plan_approved(
     await expect(page.locator("#file-plan")).to_contain_text("Тасдиқланган", timeout=WAIT_MS)
     await expect(page.locator("#plan-save")).to_be_hidden()
     await shoot(page, "tablet-plan-approved-uz-Cyrl-1024x768.png")
+
+    # A month on: one service dropped, one offered service added, a reason.
+    # Adding a service needs the supervisor: the revision is proposed (202).
+    in_force = (await office.as_of(case_id))["plan"]["items"]
+    dropped, kept = in_force[0], in_force[1]
+    await page.click("#plan-revise")
+    await page.check(f'[data-remove="{dropped["item_id"]}"]')
+    await page.select_option(f'select[data-item="{kept["item_id"]}"]', "emergency")
+    added = await page.locator("#plan-add").input_value()
+    await page.click("#plan-add-button")
+    await expect(page.locator(f'[data-added="{added}"]')).to_be_visible()
+    await page.fill("#plan-reason", "Uyga tashrifdan keyin: eri yotib qolgan")
+    await shoot(page, "tablet-plan-revision-uz-Cyrl-1024x768.png")
+    await page.click("#plan-revise-send")
+    notice = page.locator("#plan-notice")
+    await expect(notice).to_have_text("Ўзгартириш раҳбар тасдиғига юборилди", timeout=WAIT_MS)
+    await expect(page.locator("#outbox-count")).to_have_text("0")
+
+    approved = await office.http.post(
+        f"{services['assessment']}/v1/cases/{case_id}/plan/approve",
+        headers=office.bearer("supervisor", "sup-1", district=DISTRICT),
+    )
+    assert approved.status_code == 204, approved.text
+    revised = {i["service_code"]: i for i in (await office.as_of(case_id))["plan"]["items"]}
+    assert dropped["service_code"] not in revised
+    assert revised[kept["service_code"]]["priority"] == "emergency"
+    assert added in revised
     await context.close()

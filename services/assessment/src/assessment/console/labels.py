@@ -117,6 +117,37 @@ _UI: dict[str, LocalizedName] = {
     "draft.keep_mine": name("Menikini saqlash", "Меникини сақлаш", "Оставить мой"),
     "draft.keep_theirs": name("Serverdagini olish", "Сервердагини олиш", "Взять с сервера"),
     "plan.save": name("Rejani saqlash", "Режани сақлаш", "Сохранить план"),
+    "plan.revise": name("Rejani oʻzgartirish", "Режани ўзгартириш", "Изменить план"),
+    "plan.add_service": name("Xizmat qoʻshish", "Хизмат қўшиш", "Добавить услугу"),
+    "plan.reason": name("Oʻzgartirish sababi", "Ўзгартириш сабаби", "Причина изменения"),
+    "plan.revise_hint": name(
+        "Yangi xizmat qoʻshilsa, oʻzgartirish rahbar tasdigʻiga yuboriladi",
+        "Янги хизмат қўшилса, ўзгартириш раҳбар тасдиғига юборилади",
+        "Если добавлена услуга, изменение уходит на утверждение руководителю",
+    ),
+    "plan.send_revision": name(
+        "Oʻzgartirishni yuborish", "Ўзгартиришни юбориш", "Отправить изменение"
+    ),
+    "plan.cancel": name("Bekor qilish", "Бекор қилиш", "Отмена"),
+    "plan.revision_in_force": name(
+        "Oʻzgartirish kuchga kirdi", "Ўзгартириш кучга кирди", "Изменение вступило в силу"
+    ),
+    "plan.proposed_sent": name(
+        "Oʻzgartirish rahbar tasdigʻiga yuborildi",
+        "Ўзгартириш раҳбар тасдиғига юборилди",
+        "Изменение отправлено на утверждение руководителю",
+    ),
+    "plan.revision_queued": name(
+        "Oʻzgartirish tarmoq qaytganda yuboriladi",
+        "Ўзгартириш тармоқ қайтганда юборилади",
+        "Изменение будет отправлено при появлении сети",
+    ),
+    "plan.proposed": name(
+        "Rahbar tasdigʻini kutayotgan qoʻshimcha xizmatlar",
+        "Раҳбар тасдиғини кутаётган қўшимча хизматлар",
+        "Добавленные услуги ждут утверждения руководителем",
+    ),
+    "outbox.revise": name("Reja oʻzgartirishi", "Режа ўзгартириши", "Изменение плана"),
     "conflict.title": name(
         "Ziddiyat: reja boshqa joyda oʻzgargan",
         "Зиддият: режа бошқа жойда ўзгарган",

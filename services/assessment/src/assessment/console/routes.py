@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from inson_contracts.codes.services import SERVICES
 from inson_runtime.pages import page_headers, page_language
 from starlette.responses import Response
 from starlette.types import Scope
@@ -32,6 +33,8 @@ from assessment.console.labels import (
 from assessment.console.questionnaire import CODE_LISTS
 
 HERE = Path(__file__).parent
+# For a service a worker adds to a plan: the provider type the API requires with it.
+SERVICE_PROVIDERS = {found.code: found.provider.value for found in SERVICES}
 BASE = "/tablet"
 STATIC_URL = f"{BASE}/static"
 # What the service worker keeps for opening the app without a connection.
@@ -46,6 +49,7 @@ SHELL = (
             "store.js",
             "views.js",
             "questionnaire.js",
+            "plan.js",
             "tablet.css",
             "icon.svg",
         )
@@ -88,6 +92,7 @@ async def page(request: Request, lang: LanguageTag = None) -> Response:
         "circumstances": CIRCUMSTANCES,
         "housing": HOUSING,
         "codes": CODE_LISTS,
+        "service_providers": SERVICE_PROVIDERS,
         "intake_url": request.app.state.tablet_intake_url,
         "static": STATIC_URL,
         "base": BASE,

@@ -20,6 +20,11 @@ let flushing = false;
 let draftTouched = false;
 // The plan priorities chosen in the open case file and not saved yet.
 let planEdits = {};
+// A revision of the plan in force being made in the open case file.
+const closedRevision = () => ({ open: false, priorities: {}, removed: [], added: [], reason: "", problem: null });
+let revision = closedRevision();
+// What the server made of the last revision sent from the open file (in force, or proposed).
+let planNotice = null;
 
 let mahallaNames = {};
 
@@ -238,6 +243,8 @@ async function openFile(caseId) {
   openCase = caseId;
   draftTouched = false;
   planEdits = {};
+  revision = closedRevision();
+  planNotice = null;
   $("draft-status").textContent = "";
   show("file");
   await renderFile(caseId);
@@ -245,12 +252,22 @@ async function openFile(caseId) {
   await renderFile(caseId);
 }
 
-async function renderFile(caseId) {
+// ``ownEdit``: drawn for the plan editor's own action. Any other re-render (the
+// 30 s sync, a flush) leaves an open revision editor alone: replacing it would
+// take the text field from under the worker's fingers.
+async function renderFile(caseId, ownEdit = false) {
   const file = (await store.get("files", caseId)) || { view: await store.get("cases", caseId) };
   caseFile(file, t, {
     planEdits,
     savePlan: (items) => savePlan(caseId, items),
     resolve: (conflict, resolution) => resolveConflict(caseId, conflict, resolution),
+    revision,
+    notice: planNotice,
+    redrawPlan: ownEdit || !revision.open,
+    startRevision: () => { revision = { ...closedRevision(), open: true }; planNotice = null; renderFile(caseId, true); },
+    cancelRevision: () => { revision = closedRevision(); renderFile(caseId, true); },
+    sendRevision: (items, reason) => sendRevision(caseId, items, reason),
+    rerender: () => renderFile(caseId, true),
   });
   const draft = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
   const completion = (await store.all("outbox")).find((i) => i.kind === "complete" && i.case_id === caseId);
@@ -342,6 +359,25 @@ async function savePlan(caseId, items) {
   await store.put("files", file);
   planEdits = {};
   await flush();
+}
+
+// A revision of the plan in force, with the version it was made on: in force at
+// once (204), or, adding services, proposed to the supervisor (202). Refused at
+// once, it stays open with the problem; queued offline, it goes when online.
+async function sendRevision(caseId, items, reason) {
+  const file = await store.get("files", caseId);
+  await queue({ kind: "revise", case_id: caseId, base_version: file.asOf.version, body: { items, reason } });
+  await flush();
+  const left = (await store.all("outbox")).find((i) => i.kind === "revise" && i.case_id === caseId);
+  if (left && left.state === "refused") {
+    await store.remove("outbox", left.seq);
+    revision = { ...revision, problem: left.problem };
+    await renderFile(caseId, true);
+    return;
+  }
+  revision = closedRevision();
+  if (left) planNotice = "plan.revision_queued";
+  await renderFile(caseId, true);
 }
 
 async function resolveConflict(caseId, conflict, resolution) {
@@ -445,6 +481,13 @@ function request(item) {
       body: JSON.stringify({ ...item.body, base_version: item.base_version }),
     });
   }
+  if (item.kind === "revise") {
+    return fetch(`${caseUrl}/plan/revise`, {
+      method: "POST",
+      headers: headers({ "Content-Type": "application/json" }),
+      body: JSON.stringify({ ...item.body, base_version: item.base_version }),
+    });
+  }
   if (item.kind === "resolve") {
     return fetch(`${caseUrl}/conflicts/${encodeURIComponent(item.conflict_id)}/resolve`, {
       method: "POST",
@@ -478,6 +521,9 @@ async function flush() {
       if (item.case_id) changed.add(item.case_id);
       if (response.ok) {
         await store.remove("outbox", item.seq);
+        if (item.kind === "revise" && item.case_id === openCase) {
+          planNotice = response.status === 202 ? "plan.proposed_sent" : "plan.revision_in_force";
+        }
         if (item.kind === "draft") {
           const revision = Number(response.headers.get("X-Inson-Draft-Revision"));
           await store.put("drafts", { case_id: item.case_id, draft: item.body, revision });

@@ -1,5 +1,7 @@
 // Rendering of the lists and the case file. Data goes in as text only
 // (textContent), never as markup.
+import { planCard } from "./plan.js";
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -88,34 +90,13 @@ export function fillList(list, rows, emptyText) {
   list.replaceChildren(...(rows.length ? rows : [el("li", { class: "empty", text: emptyText })]));
 }
 
-function table(headers, rows) {
+export function table(headers, rows) {
   return el(
     "table",
     {},
     el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", { text: h })))),
     el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((v) => el("td", { text: String(v ?? "—") }))))),
   );
-}
-
-const PRIORITIES = ["routine", "urgent", "emergency"];
-
-// A drafted plan the worker may edit here: a priority per item, saved as a whole.
-// ``edits`` (item id -> priority) outlives a re-render while the worker chooses.
-function editablePlan(plan, t, edits, savePlan) {
-  const rows = plan.items.map((item) => {
-    const select = el("select", { "data-item": item.item_id, "aria-label": t("file.priority") });
-    for (const p of PRIORITIES) select.append(el("option", { value: p, text: named(t, "priority", p) }));
-    select.value = edits[item.item_id] || item.priority;
-    select.addEventListener("change", () => { edits[item.item_id] = select.value; });
-    return el("tr", {}, el("td", { text: named(t, "service", item.service_code) }), el("td", {}, select));
-  });
-  const body = el("tbody", {}, ...rows);
-  const save = () => savePlan(plan.items.map((item) => ({ ...item, priority: edits[item.item_id] || item.priority })));
-  return [
-    el("p", { text: `${named(t, "plan", plan.status)} · ${t("plan.awaiting_approval")}` }),
-    el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: t("file.service") }), el("th", { text: t("file.priority") }))), body),
-    el("button", { type: "button", class: "primary", id: "plan-save", text: t("plan.save"), onclick: save }),
-  ];
 }
 
 // A value of a clashing field; of an object, only the keys the three versions disagree on.
@@ -212,32 +193,12 @@ export function caseFile(file, t, actions) {
     score.replaceChildren(el("p", { class: "empty", text: t("file.not_assessed") }));
   }
 
-  const plan = document.getElementById("file-plan");
-  const items = view.items || [];
-  const drafted = file.asOf && file.asOf.plan && file.asOf.plan.status === "drafted" ? file.asOf.plan : null;
   const open = (file.conflicts || []).filter((c) => !(file.settled || []).includes(c.conflict_id));
   document.getElementById("file-conflicts-card").hidden = !open.length;
   document.getElementById("file-conflicts").replaceChildren(...conflicts(open, t, actions.resolve));
-  if (drafted) plan.replaceChildren(...editablePlan(drafted, t, actions.planEdits, actions.savePlan));
-  else plan.replaceChildren(
-    ...(items.length
-      ? [
-          el("p", {
-            text: [named(t, "plan", view.plan_status), view.plan_version ? `v${view.plan_version}` : ""]
-              .filter(Boolean)
-              .join(" · "),
-          }),
-          table(
-            [t("file.service"), t("file.priority"), t("file.status")],
-            items.map((i) => [
-              named(t, "service", i.service_code),
-              named(t, "priority", i.priority),
-              named(t, "referral", i.referral && i.referral.status),
-            ]),
-          ),
-        ]
-      : [el("p", { class: "empty", text: t("file.plan_none") })]),
-  );
+  if (actions.redrawPlan) {
+    document.getElementById("file-plan").replaceChildren(...planCard(file, t, actions).filter(Boolean));
+  }
 
   const referrals = document.getElementById("file-referrals");
   const known = file.referrals || [];
