@@ -171,6 +171,15 @@ class Office:
         )
         assert done.status_code in (200, 201), done.text
 
+    async def applications(self, last_name: str) -> list[dict[str, Any]]:
+        found = await self.http.get(
+            f"{self.services['intake']}/v1/applications",
+            params={"mahalla": MAHALLA, "page_size": 100},
+            headers=self.admin,
+        )
+        items = found.json()["items"]
+        return [a for a in items if (a.get("applicant") or {}).get("last_name") == last_name]
+
     async def count(self, what: str) -> int:
         found = await self.http.get(
             f"{self.services['intake']}/v1/{what}", params={"mahalla": MAHALLA}, headers=self.admin
@@ -280,12 +289,20 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     await shoot(page, "tablet-visits-uz-Cyrl-768x1024.png")
     await page.set_viewport_size({"width": 1024, "height": 768})
 
-    # Online, the API's problems land at their fields, in the worker's script.
+    # Online, the API's problems land at their fields, in the worker's script,
+    # a household member's at that member's row.
     await page.click('.tab[data-view="apply"]')
+    await page.click("#h-add")
+    son = page.locator("#household .household-member").first
+    await son.locator("[name=member_relation]").select_option("child")
+    await son.locator("[name=member_first_name]").fill("Sardor")
     await page.click("#apply-form button[type=submit]")
     missing_name = page.locator('[data-pointer="/body/applicant/name/last_name"] .field-error')
     await expect(missing_name).to_be_visible(timeout=WAIT_MS)
     await expect(missing_name).to_have_text(re.compile("[\u0400-\u04ff]"))
+    son_born = page.locator('[data-pointer="/body/household/0/birth_date"] .field-error')
+    await expect(son_born).to_be_visible()
+    await expect(son_born).to_have_text(re.compile("[\u0400-\u04ff]"))
     await expect(page.locator("#outbox-count")).to_have_text("0")
     await shoot(page, "tablet-application-problems-uz-Cyrl-1024x768.png")
 
@@ -295,6 +312,9 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     await page.fill("#f-first_name", "Malika")
     await page.fill("#f-birth_date", "1990-03-04")
     await page.select_option("#f-sex", "female")
+    await son.locator("[name=member_last_name]").fill("Toshmatov")
+    await son.locator("[name=member_birth_date]").fill("2014-09-01")
+    await son.locator("[name=member_sex]").select_option("male")
     await page.check('input[name=circumstances][value="low_income"]')
     await page.check("#f-consent")
     await page.click("#apply-form button[type=submit]")
@@ -321,6 +341,8 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     await sign_in(page, services["assessment"], token)
     await expect(page.locator("#outbox-count")).to_have_text("2")
     await expect(page.locator("#net")).to_have_attribute("data-state", "offline")
+    # In the script the address asks for, whichever the cached page was made in.
+    await expect(page.locator("#net")).to_have_text("Тармоқ йўқ")
 
     await context.set_offline(False)
     await expect(page.locator("#outbox-count")).to_have_text("0", timeout=WAIT_MS)
@@ -348,6 +370,8 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     await wait_for(all_listed, timeout_s=30, what="the three cases in intake's lists")
     assert await office.count("cases") == 3
     assert await office.count("applications") == 3
+    taken_offline = await office.applications(last_name="Toshmatova")
+    assert [a["household_size"] for a in taken_offline] == [2]  # Malika and her son
     draft = await office.draft(visit_case)
     assert draft["revision"] == 1
     assert draft["draft"] == {

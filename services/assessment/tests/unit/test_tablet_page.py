@@ -61,10 +61,11 @@ def test_every_label_of_the_page_is_in_all_three_scripts() -> None:
     views = (HERE / "static" / "views.js").read_text(encoding="utf-8")
     views += (HERE / "static" / "plan.js").read_text(encoding="utf-8")
     form = (HERE / "static" / "questionnaire.js").read_text(encoding="utf-8")
+    form += (HERE / "static" / "household.js").read_text(encoding="utf-8")
     used = set(re.findall(r'data-i18n="([a-z_.]+)"', template))
     used |= set(re.findall(r'\bt\("([a-z_]+\.[a-z_.]+)"\)', template + script + views))
     # The questionnaire names its labels as plain strings ("q.age", ...).
-    used |= set(re.findall(r'"(q\.[a-z_]+)"', form))
+    used |= set(re.findall(r'"((?:q|apply)\.[a-z_]+)"', form))
     assert {"q.age", "q.add_member", "q.limitations", "plan.send_revision"} <= used
     assert used - keys == set()
 

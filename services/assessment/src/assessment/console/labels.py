@@ -179,6 +179,14 @@ _UI: dict[str, LocalizedName] = {
     "apply.mahalla": name("Mahalla", "Маҳалла", "Махалля"),
     "apply.street": name("Koʻcha", "Кўча", "Улица"),
     "apply.house": name("Uy", "Уй", "Дом"),
+    "apply.household": name(
+        "Birga yashaydigan oila aʼzolari",
+        "Бирга яшайдиган оила аъзолари",
+        "Члены семьи, живущие вместе",
+    ),
+    "apply.add_household": name(
+        "Oila aʼzosini qoʻshish", "Оила аъзосини қўшиш", "Добавить члена семьи"
+    ),
     "apply.circumstances": name("Holatlar", "Ҳолатлар", "Обстоятельства"),
     "apply.note": name("Izoh", "Изоҳ", "Примечание"),
     "apply.consent": name(

@@ -50,6 +50,8 @@ SHELL = (
             "views.js",
             "questionnaire.js",
             "plan.js",
+            "fields.js",
+            "household.js",
             "tablet.css",
             "icon.svg",
         )

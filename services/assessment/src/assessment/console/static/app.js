@@ -4,6 +4,8 @@
 import * as store from "./store.js";
 import { caseFile, caseRow, el, fillList, named, visits, when } from "./views.js";
 import * as questionnaire from "./questionnaire.js";
+import { showProblems } from "./fields.js";
+import { fillHousehold, readHousehold } from "./household.js";
 
 const BASE = document.body.dataset.base;
 const INTAKE = document.body.dataset.intake;
@@ -417,17 +419,28 @@ function applicationBody(form) {
       street: value("street"),
       house: value("house"),
     },
-    household: [],
+    household: readHousehold($("household"), t, questionnaire.codes("relation")),
     circumstances: [...form.querySelectorAll("input[name=circumstances]:checked")].map((i) => i.value),
     circumstances_note: value("note"),
     consent: { given: form.elements.consent.checked || undefined, text_version: "2026-01" },
   };
 }
 
+function applicationProblems(errors) {
+  const unplaced = showProblems($("apply-form"), errors);
+  const details = unplaced.map((e) => e.detail).join(" ");
+  return details ? `${t("apply.refused")}: ${details}` : t("apply.refused");
+}
+
+function clearApplication(form) {
+  form.reset();
+  fillHousehold($("household"), [], t, questionnaire.codes("relation"));
+}
+
 async function submitApplication(event) {
   event.preventDefault();
   const form = $("apply-form");
-  showProblems([]);
+  showProblems(form, []);
   const key = crypto.randomUUID();
   await queue({ kind: "application", key, body: applicationBody(form) });
   $("apply-status").textContent = t("apply.queued");
@@ -435,26 +448,19 @@ async function submitApplication(event) {
   await flush();
   const left = seqs.length ? await store.get("outbox", seqs[0]) : null;
   if (!left) {
-    form.reset();
+    clearApplication(form);
     $("apply-status").textContent = t("apply.sent");
   } else if (left.state === "refused") {
-    // Refused at once: back into the form, each problem at its field.
+    // Refused at once: back into the form, each problem at its field (any
+    // other, such as a rule across fields, in the status line).
     await store.remove("outbox", left.seq);
     await renderOutbox();
-    $("apply-status").textContent = t("apply.refused");
-    showProblems(left.problem.errors || []);
+    const errors = left.problem.errors || [];
+    $("apply-status").textContent = errors.length
+      ? applicationProblems(errors)
+      : `${t("apply.refused")}: ${left.problem.detail || ""}`;
   } else {
-    form.reset();
-  }
-}
-
-function showProblems(errors) {
-  for (const field of document.querySelectorAll("#apply-form [data-pointer]")) {
-    const found = errors.filter((e) => e.pointer === field.dataset.pointer || e.pointer.startsWith(field.dataset.pointer + "/"));
-    const message = field.querySelector(".field-error");
-    message.textContent = found.map((e) => e.detail).join(" ");
-    message.hidden = !found.length;
-    field.classList.toggle("invalid", found.length > 0);
+    clearApplication(form);
   }
 }
 
@@ -609,6 +615,13 @@ function fillMahallas() {
 async function start() {
   lang = localStorage.getItem(LANG_KEY) || lang;
   labels = await fetch(`${BASE}/labels.json`).then((r) => r.json()).catch(() => ({}));
+  // A language in the address wins: offline, the page comes from the service
+  // worker's cache in whichever language it was last fetched.
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked && labels[asked]) {
+    lang = asked;
+    localStorage.setItem(LANG_KEY, lang);
+  }
   relabel();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(`${BASE}/sw.js`, { scope: `${BASE}/` }).catch(() => null);
@@ -625,6 +638,8 @@ async function start() {
   $("draft-form").addEventListener("change", (event) => questionnaire.clearProblem(event.target));
   $("q-complete").addEventListener("click", completeAssessment);
   $("apply-form").addEventListener("submit", submitApplication);
+  $("apply-form").addEventListener("change", (event) => questionnaire.clearProblem(event.target));
+  fillHousehold($("household"), [], t, questionnaire.codes("relation"));
   $("outbox-send").addEventListener("click", flush);
   window.addEventListener("online", () => { showNetwork(); sync(); });
   window.addEventListener("offline", () => { showNetwork(); render(); });

@@ -4,12 +4,14 @@
 // language switch re-labels a half-filled form without touching what is typed.
 import { el } from "./views.js";
 
+export { clearProblem, showProblems } from "./fields.js";
+
 const MEMBERS = "/body/situation/members";
 const INCOMES = "/body/situation/income_sources";
 
 // The code lists the form offers, as the server rendered them from contracts.
 let CODES = null;
-function codes(kind) {
+export function codes(kind) {
   if (!CODES) CODES = JSON.parse(document.getElementById("q-codes").textContent);
   return CODES[kind] || [];
 }
@@ -211,33 +213,3 @@ export function read(form, { keepEmpty = false } = {}) {
   return situation;
 }
 
-// Each problem at the field its pointer names, or the nearest enclosing one.
-export function showProblems(form, errors) {
-  const fields = [...form.querySelectorAll("[data-pointer]")];
-  const byPointer = new Map();
-  for (const error of errors) {
-    let pointer = error.pointer || "";
-    let found = null;
-    while (pointer && !(found = fields.find((f) => f.dataset.pointer === pointer && f.querySelector(":scope > .field-error")))) {
-      pointer = pointer.slice(0, pointer.lastIndexOf("/"));
-    }
-    if (!found) continue;
-    byPointer.set(found, [...(byPointer.get(found) || []), error.detail]);
-  }
-  for (const f of fields) {
-    const message = f.querySelector(":scope > .field-error");
-    if (!message) continue;
-    const found = byPointer.get(f) || [];
-    message.textContent = found.join(" ");
-    message.hidden = !found.length;
-    f.classList.toggle("invalid", found.length > 0);
-  }
-}
-
-export function clearProblem(control) {
-  const found = control.closest("[data-pointer].invalid");
-  if (!found) return;
-  found.classList.remove("invalid");
-  const message = found.querySelector(":scope > .field-error");
-  if (message) message.hidden = true;
-}
