@@ -5,7 +5,8 @@ draft, closes the tab, opens the app again with no connection (the service
 worker's shell), signs in, and goes online: the outbox is sent in order, and
 intake holds one case for the application, assessment one draft, nothing twice.
 Two tablets saving one draft offline see both drafts side by side; two editing
-one plan offline: the second's edit is a conflict, shown and settled.
+one plan offline: the second's edit is a conflict, shown and settled. A visit
+is assessed from the app's questionnaire and its plan approved and revised.
 
 Chromium is Debian's (/usr/bin/chromium, `make browser-tools`). Screenshots in
 uz-Cyrl at tablet size go to .local/screenshots/.
@@ -26,17 +27,19 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from assessment.api.read_examples import AS_OF
+from assessment.console import install as install_console
 from assessment.main import compose as compose_assessment
 from assessment.settings import Settings as AssessmentSettings
+from fastapi import FastAPI
 from inson_contracts.codes.mahallas import mahallas_of
 from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.mongo import connect
 from inson_runtime.testing import wait_for
-from inson_runtime.testing.browser import chromium, serving
+from inson_runtime.testing.browser import CHROMIUM, CHROMIUM_ARGS, chromium, serving
 from inson_runtime.testing.kafka import start_groups_at_end
 from intake.main import compose as compose_intake
 from intake.settings import Settings as IntakeSettings
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 pytestmark = pytest.mark.integration
 TASHKENT = ZoneInfo("Asia/Tashkent")
@@ -584,3 +587,27 @@ async def test_a_visit_is_assessed_in_the_app_and_its_plan_approved(
     assert revised[kept["service_code"]]["priority"] == "emergency"
     assert added in revised
     await context.close()
+
+
+async def test_chromium_finds_the_app_installable(tmp_path: Path) -> None:
+    # Installability is judged outside incognito, so a profile of its own; the
+    # page, manifest, icon and service worker need no store behind them.
+    app = FastAPI()
+    install_console(app, intake_url="http://127.0.0.1:9")
+    async with serving(app) as base, async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            tmp_path / "profile", executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            page = await context.new_page()
+            await page.goto(f"{base}/tablet/")
+            await page.wait_for_function(
+                "() => navigator.serviceWorker.controller !== null", timeout=WAIT_MS
+            )
+            cdp = await context.new_cdp_session(page)
+            found = await cdp.send("Page.getInstallabilityErrors")
+            assert found["installabilityErrors"] == []
+            manifest = await cdp.send("Page.getAppManifest")
+            assert manifest["errors"] == []
+        finally:
+            await context.close()
