@@ -508,9 +508,6 @@ async def test_a_visit_is_assessed_in_the_app_and_its_plan_approved(
     await husband.locator("[name=sex]").select_option("male")
     await husband.locator("[name=employment]").select_option("pensioner")
     await husband.locator('[name=functional_limitations][value="bedridden"]').check()
-    await page.click("#q-add-income")
-    await page.locator("#q-incomes .income [name=kind]").select_option("pension")
-    await page.locator("#q-incomes .income [name=monthly_amount_uzs]").fill("950000")
     await page.select_option("#draft-housing", "needs_repair")
     await page.check('input[name=resource][value="owns_home"]')
     await page.fill("#draft-observations", "Eri yotib qolgan, tom oqadi")
@@ -519,8 +516,13 @@ async def test_a_visit_is_assessed_in_the_app_and_its_plan_approved(
     await page.set_viewport_size({"width": 1024, "height": 768})
 
     # The visit ends without signal: the questionnaire (saved as the draft too,
-    # so nothing typed is lost if it is refused) and its completion wait.
+    # so nothing typed is lost if it is refused) and its completion wait. The
+    # pension typed last, as a worker does, then Complete at once: the tap
+    # must land (a number field committing on blur used to scroll it away).
     await context.set_offline(True)
+    await page.click("#q-add-income")
+    await page.locator("#q-incomes .income [name=kind]").select_option("pension")
+    await page.locator("#q-incomes .income [name=monthly_amount_uzs]").fill("950 000")
     await page.click("#q-complete")
     await expect(page.locator("#outbox-count")).to_have_text("2")
     await page.click('.tab[data-view="outbox"]')

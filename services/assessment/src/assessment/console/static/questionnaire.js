@@ -46,10 +46,21 @@ function check(t, name, value, key, checked) {
   return el("label", { class: "check" }, box, " ", labelled(t, key));
 }
 
+// A whole number typed on the numeric keypad. Not <input type=number>: it
+// drops what it cannot parse without a word (the API would say "required"
+// instead of what is wrong), and in Chromium committing it on blur scrolled
+// the page, so the tap on "Complete" that caused the blur landed elsewhere.
 function number(name, value, attrs) {
-  const node = el("input", { type: "number", name, inputmode: "numeric", min: "0", ...attrs });
+  const node = el("input", { type: "text", name, inputmode: "numeric", autocomplete: "off", ...attrs });
   if (value !== undefined && value !== null) node.value = String(value);
   return node;
+}
+
+// "950 000" is 950000; anything else not a whole number goes as typed, for the
+// API to say what is wrong with it at its field.
+function whole(text) {
+  const compact = text.replace(/[\s\u00a0]/g, "");
+  return /^\d{1,15}$/.test(compact) ? Number(compact) : text;
 }
 
 function memberBlock(t, member, index, onRemove) {
@@ -68,7 +79,7 @@ function memberBlock(t, member, index, onRemove) {
       "div",
       { class: "member-grid" },
       index === 0 ? null : field(t, at("relation"), "q.relation", select(t, "relation", "relation", codes("relation"), member.relation)),
-      field(t, at("age"), "q.age", number("age", member.age, { max: "130" })),
+      field(t, at("age"), "q.age", number("age", member.age, { maxlength: "3" })),
       field(t, at("sex"), "q.sex", select(t, "sex", "apply", ["female", "male"], member.sex)),
       field(t, at("employment"), "q.employment", select(t, "employment", "employment", codes("employment"), member.employment)),
       field(t, at("schooling"), "q.schooling", select(t, "schooling", "schooling", codes("schooling"), member.schooling)),
@@ -97,7 +108,7 @@ function incomeRow(t, income, index, onRemove) {
     "div",
     { class: "income", "data-pointer": `${INCOMES}/${index}` },
     field(t, at("kind"), "q.income_kind", select(t, "kind", "income", codes("income"), income.kind)),
-    field(t, at("monthly_amount_uzs"), "q.amount", number("monthly_amount_uzs", income.monthly_amount_uzs, { step: "1000" })),
+    field(t, at("monthly_amount_uzs"), "q.amount", number("monthly_amount_uzs", income.monthly_amount_uzs, { maxlength: "20" })),
     el("button", { type: "button", class: "ghost", "data-i18n": "q.remove", text: t("q.remove"), onclick: onRemove }),
   );
 }
@@ -171,7 +182,7 @@ function readMember(block) {
   for (const name of ["relation", "sex", "employment", "schooling", "disability_group"]) {
     if (value(name) !== undefined) member[name] = value(name);
   }
-  if (value("age") !== undefined) member.age = Number(value("age"));
+  if (value("age") !== undefined) member.age = whole(value("age"));
   for (const name of ["needs_help_with_daily_living", "chronic_illness"]) {
     if (block.querySelector(`[name=${name}]`).checked) member[name] = true;
   }
@@ -190,7 +201,7 @@ export function read(form, { keepEmpty = false } = {}) {
     const amount = row.querySelector("[name=monthly_amount_uzs]").value;
     const income = {};
     if (kind) income.kind = kind;
-    if (amount !== "") income.monthly_amount_uzs = Number(amount);
+    if (amount.trim() !== "") income.monthly_amount_uzs = whole(amount);
     return income;
   });
   const situation = {};
