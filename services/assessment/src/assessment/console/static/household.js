@@ -2,6 +2,7 @@
 // applicant, each with relation, name, birth date and sex, as intake takes them
 // (`household`). Rows come and go; each field carries its API pointer. Their
 // controls are named member_*: the form reads the applicant's by name.
+import { field, select } from "./fields.js";
 import { el } from "./views.js";
 
 const HOUSEHOLD = "/body/household";
@@ -12,34 +13,16 @@ function input(name, type, value) {
   return node;
 }
 
-function field(t, pointer, labelKey, control) {
-  control.id = `h-${pointer.replace(/[^a-z0-9]+/gi, "-")}`;
-  return el(
-    "div",
-    { class: "field", "data-pointer": pointer },
-    el("label", { for: control.id, "data-i18n": labelKey, text: t(labelKey) }),
-    control,
-    el("p", { class: "field-error", hidden: "" }),
-  );
-}
-
-function options(t, name, prefix, codes, chosen) {
-  const node = el("select", { name }, el("option", { value: "" }));
-  for (const code of codes) node.append(el("option", { value: code, "data-i18n": `${prefix}.${code}`, text: t(`${prefix}.${code}`) }));
-  node.value = chosen || "";
-  return node;
-}
-
 function row(t, member, index, relations, onRemove) {
   const at = (name) => `${HOUSEHOLD}/${index}/${name}`;
   return el(
     "div",
     { class: "household-member", "data-pointer": `${HOUSEHOLD}/${index}` },
-    field(t, at("relation"), "q.relation", options(t, "member_relation", "relation", relations, member.relation)),
+    field(t, at("relation"), "q.relation", select(t, "member_relation", "relation", relations, member.relation)),
     field(t, at("name/last_name"), "apply.last_name", input("member_last_name", "text", member.last_name)),
     field(t, at("name/first_name"), "apply.first_name", input("member_first_name", "text", member.first_name)),
     field(t, at("birth_date"), "apply.birth_date", input("member_birth_date", "date", member.birth_date)),
-    field(t, at("sex"), "apply.sex", options(t, "member_sex", "apply", ["female", "male"], member.sex)),
+    field(t, at("sex"), "apply.sex", select(t, "member_sex", "apply", ["female", "male"], member.sex)),
     el("button", { type: "button", class: "ghost", "data-i18n": "q.remove", text: t("q.remove"), onclick: onRemove }),
   );
 }

@@ -4,6 +4,8 @@
 // language switch re-labels a half-filled form without touching what is typed.
 import { el } from "./views.js";
 
+import { field, select } from "./fields.js";
+
 export { clearProblem, showProblems } from "./fields.js";
 
 const MEMBERS = "/body/situation/members";
@@ -18,26 +20,6 @@ export function codes(kind) {
 
 function labelled(t, key, attrs = {}) {
   return el("span", { "data-i18n": key, text: t(key), ...attrs });
-}
-
-function field(t, pointer, labelKey, control) {
-  const id = `q-${pointer.replace(/[^a-z0-9]+/gi, "-")}`;
-  control.id = id;
-  return el(
-    "div",
-    { class: "field", "data-pointer": pointer },
-    el("label", { for: id, "data-i18n": labelKey, text: t(labelKey) }),
-    control,
-    el("p", { class: "field-error", hidden: "" }),
-  );
-}
-
-function select(t, name, prefix, values, chosen, blankKey) {
-  const node = el("select", { name });
-  node.append(blankKey ? el("option", { value: "", "data-i18n": blankKey, text: t(blankKey) }) : el("option", { value: "" }));
-  for (const code of values) node.append(el("option", { value: code, "data-i18n": `${prefix}.${code}`, text: t(`${prefix}.${code}`) }));
-  node.value = chosen ?? "";
-  return node;
 }
 
 function check(t, name, value, key, checked) {
