@@ -335,7 +335,8 @@ async def test_an_offline_application_and_draft_survive_a_closed_tab(
     # Offline, a token merely claiming to be this worker's (its signature cannot be
     # checked here) opens nothing; the one the server accepted does.
     page = await context.new_page()
-    await page.goto(f"{services['assessment']}/tablet/?lang=uz-Cyrl")
+    reopened = await page.goto(f"{services['assessment']}/tablet/?lang=uz-Cyrl")
+    assert reopened is not None and reopened.from_service_worker
     header, claims, _ = token.split(".")
     await page.fill("#token", f"{header}.{claims}.forged")
     await page.click("#signin-form button[type=submit]")
