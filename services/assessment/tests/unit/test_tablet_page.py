@@ -61,7 +61,7 @@ def test_every_label_of_the_page_is_in_all_three_scripts() -> None:
     views = (HERE / "static" / "views.js").read_text(encoding="utf-8")
     views += (HERE / "static" / "plan.js").read_text(encoding="utf-8")
     form = (HERE / "static" / "questionnaire.js").read_text(encoding="utf-8")
-    form += (HERE / "static" / "household.js").read_text(encoding="utf-8")
+    form += (HERE / "static" / "apply.js").read_text(encoding="utf-8")
     used = set(re.findall(r'data-i18n="([a-z_.]+)"', template))
     used |= set(re.findall(r'\bt\("([a-z_]+\.[a-z_.]+)"\)', template + script + views))
     # The questionnaire names its labels as plain strings ("q.age", ...).

@@ -51,7 +51,7 @@ SHELL = (
             "questionnaire.js",
             "plan.js",
             "fields.js",
-            "household.js",
+            "apply.js",
             "tablet.css",
             "icon.svg",
         )

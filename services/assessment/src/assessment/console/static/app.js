@@ -5,7 +5,8 @@ import * as store from "./store.js";
 import { caseFile, caseRow, el, fillList, named, visits, when } from "./views.js";
 import * as questionnaire from "./questionnaire.js";
 import { showProblems } from "./fields.js";
-import { fillHousehold, readHousehold } from "./household.js";
+import * as applicationForm from "./apply.js";
+import { fillHousehold, readHousehold } from "./apply.js";
 
 const BASE = document.body.dataset.base;
 const INTAKE = document.body.dataset.intake;
@@ -154,7 +155,7 @@ async function signIn(candidate) {
   me = who;
   await store.put("meta", me, "me");
   mahallaNames = (await store.get("meta", "mahalla_names")) || {};
-  enter();
+  await enter();
 }
 
 function refuse(key) {
@@ -163,17 +164,20 @@ function refuse(key) {
   error.hidden = false;
 }
 
-function enter() {
+async function enter() {
   $("signin").hidden = true;
   $("work").hidden = false;
   $("signout").hidden = false;
   fillMahallas();
+  const typed = await store.get("meta", "application_typed");
+  if (typed) applicationForm.restore($("apply-form"), $("household"), typed, t, questionnaire.codes("relation"));
   show("visits");
   render().then(sync);
 }
 
 async function signOut() {
-  const unsent = (await store.all("outbox")).length;
+  const typed = (await store.all("drafts")).some((d) => d.unsaved) || Boolean(await store.get("meta", "application_typed"));
+  const unsent = (await store.all("outbox")).length + (typed ? 1 : 0);
   if (unsent && !confirm(t("session.signout_unsent"))) return;
   sessionStorage.removeItem(TOKEN_KEY);
   me = null;
@@ -233,8 +237,10 @@ async function readFile(caseId) {
   const conflicts = await api(`/v1/cases/${id}/conflicts`).catch(() => []);
   await store.put("files", { case_id: caseId, view, asOf, referrals, attention, conflicts, person });
   const pending = (await store.all("outbox")).some((i) => i.kind === "draft" && i.case_id === caseId);
-  if (draft && !pending) {
-    const kept = (await store.get("drafts", caseId)) || {};
+  const kept = (await store.get("drafts", caseId)) || {};
+  // What was typed here and not saved stays, on the revision it was typed over
+  // (saving it then meets any newer draft as a conflict, never overwrites it).
+  if (draft && !pending && !kept.unsaved) {
     await store.put("drafts", {
       case_id: caseId, draft: draft.draft || {}, revision: draft.revision || 0, refused: kept.refused,
     });
@@ -280,7 +286,7 @@ async function renderFile(caseId, ownEdit = false) {
   $("questionnaire").hidden = assessed && !completion;
   const form = $("draft-form");
   const saved = Object.keys(draft.draft || {}).length ? draft.draft : questionnaire.startingDraft(file.person);
-  questionnaire.fill(form, saved, t, () => { draftTouched = true; });
+  questionnaire.fill(form, saved, t, () => { draftTouched = true; keepTyping(); });
   $("draft-revision").textContent = String(draft.revision);
   // Refused when sent from the outbox, or at once (then kept with the draft).
   const refused = completion && completion.state === "refused" ? completion.problem : draft.refused || null;
@@ -298,8 +304,49 @@ async function queue(item) {
   await renderOutbox();
 }
 
+// Typing is kept on the tablet as it happens (not sent: that is Save), so
+// nothing typed is lost if the tab closes or the battery dies.
+// What is kept is read when typed (the case it belongs to included); only the
+// write waits for a pause in the typing.
+const autosaveTimers = new Map();
+const autosaveWrites = new Map();
+function autosave(what, write) {
+  clearTimeout(autosaveTimers.get(what));
+  autosaveWrites.set(what, write);
+  autosaveTimers.set(what, setTimeout(() => writeNow(what), 300));
+}
+
+function writeNow(what) {
+  clearTimeout(autosaveTimers.get(what));
+  const write = autosaveWrites.get(what);
+  autosaveWrites.delete(what);
+  if (write) write().catch(() => null);
+}
+
+// The tab closing or hidden: what waits for a pause in the typing is written now.
+function writeAllNow() {
+  for (const what of [...autosaveWrites.keys()]) writeNow(what);
+}
+
+function keepTyping() {
+  const caseId = openCase;
+  if (!caseId || $("questionnaire").hidden) return;
+  const typed = questionnaire.read($("draft-form"));
+  autosave(`draft:${caseId}`, async () => {
+    const known = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
+    await store.put("drafts", { ...known, case_id: caseId, draft: typed, unsaved: true });
+  });
+}
+
+function keepApplication() {
+  const typed = applicationForm.state($("apply-form"), $("household"));
+  autosave("application", () => store.put("meta", typed, "application_typed"));
+}
+
 // What the form holds, kept on the tablet and queued as the case's draft.
 async function keepDraft(caseId) {
+  clearTimeout(autosaveTimers.get(`draft:${caseId}`));
+  autosaveWrites.delete(`draft:${caseId}`);
   const known = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
   const draft = questionnaire.read($("draft-form"));
   // The local copy is what the worker sees next; the queued save keeps the
@@ -435,6 +482,9 @@ function applicationProblems(errors) {
 function clearApplication(form) {
   form.reset();
   fillHousehold($("household"), [], t, questionnaire.codes("relation"));
+  clearTimeout(autosaveTimers.get("application"));
+  autosaveWrites.delete("application");
+  store.remove("meta", "application_typed");
 }
 
 async function submitApplication(event) {
@@ -532,7 +582,10 @@ async function flush() {
         }
         if (item.kind === "draft") {
           const revision = Number(response.headers.get("X-Inson-Draft-Revision"));
-          await store.put("drafts", { case_id: item.case_id, draft: item.body, revision });
+          const kept = (await store.get("drafts", item.case_id)) || {};
+          // Typed since this save: kept, now over the revision just made.
+          const draft = kept.unsaved ? kept.draft : item.body;
+          await store.put("drafts", { case_id: item.case_id, draft, revision, unsaved: kept.unsaved });
         }
         continue;
       }
@@ -633,14 +686,19 @@ async function start() {
   $("signin-form").addEventListener("submit", (event) => { event.preventDefault(); signIn($("token").value.trim()); });
   $("signout").addEventListener("click", signOut);
   $("draft-form").addEventListener("submit", saveDraft);
-  $("draft-form").addEventListener("input", () => { draftTouched = true; });
+  $("draft-form").addEventListener("input", () => { draftTouched = true; keepTyping(); });
+  $("draft-form").addEventListener("change", keepTyping);
   // A field the worker corrects no longer shows the problem it had.
   $("draft-form").addEventListener("change", (event) => questionnaire.clearProblem(event.target));
   $("q-complete").addEventListener("click", completeAssessment);
   $("apply-form").addEventListener("submit", submitApplication);
   $("apply-form").addEventListener("change", (event) => questionnaire.clearProblem(event.target));
+  $("apply-form").addEventListener("input", keepApplication);
+  $("apply-form").addEventListener("change", keepApplication);
   fillHousehold($("household"), [], t, questionnaire.codes("relation"));
   $("outbox-send").addEventListener("click", flush);
+  window.addEventListener("pagehide", writeAllNow);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") writeAllNow(); });
   window.addEventListener("online", () => { showNetwork(); sync(); });
   window.addEventListener("offline", () => { showNetwork(); render(); });
   // New cases reach the worker without a reload: an application just taken is

@@ -1,7 +1,8 @@
-// The household members on the application form: whoever lives with the
-// applicant, each with relation, name, birth date and sex, as intake takes them
-// (`household`). Rows come and go; each field carries its API pointer. Their
-// controls are named member_*: the form reads the applicant's by name.
+// The application form beyond its fixed fields: the household members living
+// with the applicant, each with relation, name, birth date and sex, as intake
+// takes them (`household`), rows coming and going, each field carrying its API
+// pointer; and the form as typed, kept on the tablet until it is sent. The
+// members' controls are named member_*: the form reads the applicant's by name.
 import { field, select } from "./fields.js";
 import { el } from "./views.js";
 
@@ -58,4 +59,29 @@ export function readHousehold(container, t, relations) {
     birth_date: m.birth_date || undefined,
     sex: m.sex || undefined,
   }));
+}
+
+// The form as typed: every named control's value (checkboxes: the values
+// checked), and the household rows.
+export function state(form, container) {
+  const fields = {};
+  for (const control of form.elements) {
+    if (!control.name || control.name.startsWith("member_")) continue;
+    if (control.type === "checkbox") {
+      fields[control.name] = [...(fields[control.name] || []), ...(control.checked ? [control.value] : [])];
+    } else {
+      fields[control.name] = control.value;
+    }
+  }
+  return { fields, household: typed(container) };
+}
+
+export function restore(form, container, kept, t, relations) {
+  for (const control of form.elements) {
+    if (!control.name || !(control.name in kept.fields)) continue;
+    const value = kept.fields[control.name];
+    if (control.type === "checkbox") control.checked = value.includes(control.value);
+    else control.value = value;
+  }
+  fillHousehold(container, kept.household || [], t, relations);
 }
