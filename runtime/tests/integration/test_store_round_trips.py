@@ -106,15 +106,17 @@ async def test_an_append_is_one_insert_with_its_marker_and_a_load_one_query(
 async def test_a_hop_is_a_load_and_an_insert_and_markers_are_cleared_together(
     store: EventStore, relay: OutboxRelay, sample, commands: Commands, kafka_bootstrap, topic
 ) -> None:
+    # Longer than the test takes on a loaded machine: the markers wait for the
+    # flushes below, never for a timer. Set before the first publish: the
+    # clearing task the first round starts sleeps the linger it read then, and
+    # with the fixture's 0.05 s it woke mid-way through the hops below once (CI).
+    relay.clear_linger_s = 30.0
     streams = [f"case-{uuid.uuid4()}" for _ in range(3)]
     for stream in streams:
         first = await store.append(stream, 0, [sample(amount=1)], CAUSE)
         await relay.publish_stream(stream, first.stored)
     await relay.flush()
     commands.take()
-    # Longer than the three hops take on a loaded machine: the markers wait
-    # for the one flush below, not for a timer that may fire mid-way.
-    relay.clear_linger_s = 30.0
 
     for stream in streams:  # consume -> load -> append -> publish, three times
         version = len(await store.load(stream))
