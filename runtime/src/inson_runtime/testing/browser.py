@@ -61,7 +61,11 @@ async def serving(app: FastAPI, *, lifespan: Literal["on", "off"] = "off") -> As
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    http = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan=lifespan))
+    # Idle connections are kept longer than a client keeps them (httpx: 5 s),
+    # so a client never sends on one the server is closing at that instant
+    # ("Server disconnected without sending a response"; uvicorn's default is 5 s).
+    config = uvicorn.Config(app, log_config=None, lifespan=lifespan, timeout_keep_alive=30)
+    http = uvicorn.Server(config)
     task = asyncio.create_task(http.serve(sockets=[sock]))
     try:
         async with asyncio.timeout(30):
