@@ -522,6 +522,8 @@ async def test_a_visit_is_assessed_in_the_app_and_its_plan_approved(
     await sign_in(page, services["assessment"], token)
     await page.locator(f'#view-visits [data-case="{case_id}"]').click(timeout=WAIT_MS)
 
+    # The case's id shows, for the supervisor's API.
+    await expect(page.locator("#file-case-id")).to_have_text(case_id)
     # The applicant is member 1, her age from intake's birth date (30.01.1985).
     first = page.locator("#q-members .member").first
     age = applicant_age()

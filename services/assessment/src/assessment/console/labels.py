@@ -79,6 +79,7 @@ _UI: dict[str, LocalizedName] = {
     "case.need": name("Ehtiyoj", "Эҳтиёж", "Нуждаемость"),
     "case.plan": name("Reja", "Режа", "План"),
     "case.back": name("Orqaga", "Орқага", "Назад"),
+    "case.id": name("Ish raqami", "Иш рақами", "Номер дела"),
     "file.situation": name("Holat", "Ҳолат", "Положение"),
     "file.members": name("Oila aʼzolari", "Оила аъзолари", "Члены семьи"),
     "file.housing": name("Uy-joy", "Уй-жой", "Жильё"),

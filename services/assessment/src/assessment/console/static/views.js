@@ -159,6 +159,8 @@ function factorName(contribution, t) {
 export function caseFile(file, t, actions) {
   const view = file.view || {};
   const assessment = file.asOf && file.asOf.assessment;
+  // The case's id, for the supervisor's API and a call to support.
+  document.getElementById("file-case-id").textContent = view.case_id || file.case_id || "";
   document.getElementById("file-title").textContent = [
     personName(file.person),
     named(t, "mahalla", view.mahalla),
