@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from inson_contracts.codes.names import Language
-from inson_runtime.pages import page_headers, page_language
+from inson_runtime.pages import (
+    LANGUAGE_NAMES,
+    PageAssets,
+    page_context,
+    page_headers,
+    page_language,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +60,28 @@ def test_more_directives_go_before_the_closing_ones() -> None:
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
     assert policy["Cache-Control"] == "no-cache"
+
+
+def test_a_page_gets_its_language_its_labels_and_the_switch() -> None:
+    def label(key: str, language: Language) -> str:
+        return f"{key}/{language.value}"
+
+    context = page_context(Language.UZ_CYRL, label)
+    assert context["lang"] == "uz-Cyrl"
+    assert context["t"]("app.title") == "app.title/uz-Cyrl"
+    assert context["languages"] == [
+        ("uz-Latn", "Oʻzbekcha"),
+        ("uz-Cyrl", "Ўзбекча"),
+        ("ru", "Русский"),
+    ]
+    assert set(LANGUAGE_NAMES) == set(Language)
+
+
+def test_a_pages_files_are_never_sniffed_and_always_revalidated(tmp_path) -> None:
+    (tmp_path / "app.js").write_text("export {};", encoding="utf-8")
+    app = FastAPI()
+    app.mount("/static", PageAssets(directory=tmp_path), name="static")
+    served = TestClient(app).get("/static/app.js")
+    assert served.status_code == 200
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert served.headers["Cache-Control"] == "no-cache"

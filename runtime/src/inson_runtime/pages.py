@@ -9,9 +9,19 @@ else must not get to run next to it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
 
 from inson_contracts.codes.names import Language, language
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+# Each language is offered under its own name, whatever the page shows now.
+LANGUAGE_NAMES: Mapping[Language, str] = MappingProxyType(
+    {Language.UZ_LATN: "Oʻzbekcha", Language.UZ_CYRL: "Ўзбекча", Language.RU: "Русский"}
+)
 
 
 def page_language(tag: str | None, default: Language = Language.UZ_LATN) -> Language:
@@ -22,6 +32,16 @@ def page_language(tag: str | None, default: Language = Language.UZ_LATN) -> Lang
         return language(tag)
     except ValueError:
         return default
+
+
+def page_context(language: Language, label: Callable[[str, Language], str]) -> dict[str, Any]:
+    """What every page's template gets: its language (``lang``), its labels in
+    it (``t``) and the languages to switch to (``languages``)."""
+    return {
+        "lang": language.value,
+        "t": lambda key: label(key, language),
+        "languages": [(tag.value, text) for tag, text in LANGUAGE_NAMES.items()],
+    }
 
 
 def page_headers(
@@ -51,3 +71,15 @@ def page_headers(
         "Referrer-Policy": "no-referrer",
         "Cache-Control": cache_control,
     }
+
+
+class PageAssets(StaticFiles):
+    """A page's own files, never sniffed into another type and revalidated on
+    each load (ETag: cheap, and a new release's script is never mixed with an
+    old page)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "no-cache"
+        return response

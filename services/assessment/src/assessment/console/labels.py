@@ -8,9 +8,6 @@ language the app sends as ``Accept-Language``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-
 from inson_contracts.codes.circumstances import CIRCUMSTANCE_NAMES
 from inson_contracts.codes.mahallas import mahallas
 from inson_contracts.codes.names import Language, LocalizedName, name
@@ -21,9 +18,6 @@ from assessment.console.questionnaire import CODES, FACTORS, WORDS
 
 DEFAULT_LANGUAGE = Language.UZ_LATN
 
-LANGUAGE_NAMES: Mapping[Language, str] = MappingProxyType(
-    {Language.UZ_LATN: "Oʻzbekcha", Language.UZ_CYRL: "Ўзбекча", Language.RU: "Русский"}
-)
 
 _UI: dict[str, LocalizedName] = {
     "app.title": name(

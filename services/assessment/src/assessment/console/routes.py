@@ -14,18 +14,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from inson_contracts.codes.services import SERVICES
-from inson_runtime.pages import page_headers, page_language
+from inson_runtime.pages import PageAssets, page_context, page_headers, page_language
 from starlette.responses import Response
-from starlette.types import Scope
 
 from assessment.console.labels import (
     CIRCUMSTANCES,
     DEFAULT_LANGUAGE,
     HOUSING,
-    LANGUAGE_NAMES,
     catalogue_json,
     label,
     mahalla_names,
@@ -82,15 +79,8 @@ async def to_app() -> RedirectResponse:
 
 @router.get(f"{BASE}/", response_class=HTMLResponse)
 async def page(request: Request, lang: LanguageTag = None) -> Response:
-    language = page_language(lang, DEFAULT_LANGUAGE)
-
-    def t(key: str) -> str:
-        return label(key, language)
-
     context: dict[str, Any] = {
-        "lang": language.value,
-        "t": t,
-        "languages": [(tag.value, text) for tag, text in LANGUAGE_NAMES.items()],
+        **page_context(page_language(lang, DEFAULT_LANGUAGE), label),
         "circumstances": CIRCUMSTANCES,
         "housing": HOUSING,
         "codes": CODE_LISTS,
@@ -145,18 +135,8 @@ async def service_worker() -> Response:
     )
 
 
-class _Assets(StaticFiles):
-    """The app's files, never sniffed into another type, revalidated on each load."""
-
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "no-cache"
-        return response
-
-
 def install(app: FastAPI, *, intake_url: str) -> None:
     """Serve the tablet app at /tablet/; ``intake_url`` is where applications go."""
     app.state.tablet_intake_url = intake_url.rstrip("/")
     app.include_router(router)
-    app.mount(STATIC_URL, _Assets(directory=HERE / "static"), name="tablet-static")
+    app.mount(STATIC_URL, PageAssets(directory=HERE / "static"), name="tablet-static")

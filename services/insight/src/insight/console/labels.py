@@ -18,9 +18,6 @@ from inson_contracts.codes.names import Language, LocalizedName, name
 
 DEFAULT_LANGUAGE = Language.UZ_LATN
 
-LANGUAGE_NAMES: Mapping[Language, str] = MappingProxyType(
-    {Language.UZ_LATN: "Oʻzbekcha", Language.UZ_CYRL: "Ўзбекча", Language.RU: "Русский"}
-)
 
 _UI: dict[str, LocalizedName] = {
     "app.title": name("Koʻrsatkichlar", "Кўрсаткичлар", "Показатели"),

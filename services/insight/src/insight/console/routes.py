@@ -15,15 +15,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from inson_contracts.codes.names import Language
 from inson_runtime.apikit import Supervisor
-from inson_runtime.pages import page_headers, page_language
+from inson_runtime.pages import PageAssets, page_context, page_headers, page_language
 from starlette.responses import Response
-from starlette.types import Scope
 
-from insight.console.labels import DEFAULT_LANGUAGE, LANGUAGE_NAMES, label
+from insight.console.labels import DEFAULT_LANGUAGE, label
 from insight.console.report import report_context
 from insight.domain.indicators import Level
 from insight.domain.periods import PeriodKind
@@ -40,12 +38,7 @@ LanguageTag = Annotated[str | None, Query(alias="lang", max_length=16)]
 
 
 def _labels(language: Language) -> dict[str, Any]:
-    return {
-        "lang": language.value,
-        "t": lambda key: label(key, language),
-        "languages": [(tag.value, text) for tag, text in LANGUAGE_NAMES.items()],
-        "static": STATIC_URL,
-    }
+    return {**page_context(language, label), "static": STATIC_URL}
 
 
 @router.get("/kpi", response_class=HTMLResponse)
@@ -77,15 +70,7 @@ async def report(
     return templates.TemplateResponse(request, "report.html", context, headers=PAGE_HEADERS)
 
 
-class _Assets(StaticFiles):
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "no-cache"
-        return response
-
-
 def install(app: FastAPI) -> None:
     """Serve the page at /kpi, its report at /kpi/report and its files under /kpi/static/."""
     app.include_router(router)
-    app.mount(STATIC_URL, _Assets(directory=HERE / "static"), name="kpi-static")
+    app.mount(STATIC_URL, PageAssets(directory=HERE / "static"), name="kpi-static")

@@ -22,14 +22,6 @@ from referral.domain.referral import Status
 
 DEFAULT_LANGUAGE = Language.UZ_LATN
 
-# Each language is offered under its own name, whatever the page shows now.
-LANGUAGE_NAMES: Mapping[Language, str] = MappingProxyType(
-    {
-        Language.UZ_LATN: "Oʻzbekcha",
-        Language.UZ_CYRL: "Ўзбекча",
-        Language.RU: "Русский",
-    }
-)
 
 _UI: dict[str, LocalizedName] = {
     "app.title": name(

@@ -17,7 +17,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from inson_contracts.codes.errors import UnknownCode
 from inson_contracts.codes.names import LocalizedName
@@ -26,14 +25,13 @@ from inson_contracts.codes.service_model import ProviderType
 from inson_contracts.events.referral import RejectionCode
 from inson_runtime.apikit import Problem, answer
 from inson_runtime.auth import Principal, Role, require_roles
-from inson_runtime.pages import page_headers, page_language
+from inson_runtime.pages import PageAssets, page_context, page_headers, page_language
 from inson_runtime.problems import ProblemError, install_refusals
 from pydantic import BaseModel
 from starlette.responses import Response
-from starlette.types import Scope
 
 from referral.console import examples, problems
-from referral.console.labels import DEFAULT_LANGUAGE, LANGUAGE_NAMES, catalogue_json, label
+from referral.console.labels import DEFAULT_LANGUAGE, catalogue_json, label
 from referral.reference.centers import Window, service_center
 
 HERE = Path(__file__).parent
@@ -75,15 +73,8 @@ class OperatorProviders(BaseModel):
 
 @router.get("/console", response_class=HTMLResponse, include_in_schema=False)
 async def console(request: Request, lang: LanguageTag = None) -> Response:
-    language = page_language(lang, DEFAULT_LANGUAGE)
-
-    def t(key: str) -> str:
-        return label(key, language)
-
     context: dict[str, Any] = {
-        "lang": language.value,
-        "t": t,
-        "languages": [(tag.value, text) for tag, text in LANGUAGE_NAMES.items()],
+        **page_context(page_language(lang, DEFAULT_LANGUAGE), label),
         "rejection_codes": [code.value for code in RejectionCode],
         "static": STATIC_URL,
     }
@@ -169,20 +160,8 @@ async def operator_providers(principal: ProviderOperator) -> OperatorProviders:
     return OperatorProviders(providers=known)
 
 
-class _Assets(StaticFiles):
-    """The console's files, never sniffed into another type, revalidated on each load."""
-
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        # ETag revalidation: cheap, and a new release's script is never mixed
-        # with an old page.
-        response.headers["Cache-Control"] = "no-cache"
-        return response
-
-
 def install(app: FastAPI) -> None:
     """Serve the console at /console and its files under /console/static/."""
     app.include_router(router)
     install_refusals(app, problems.CATALOGUE, [])
-    app.mount(STATIC_URL, _Assets(directory=HERE / "static"), name="console-static")
+    app.mount(STATIC_URL, PageAssets(directory=HERE / "static"), name="console-static")
