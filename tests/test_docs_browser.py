@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from fastapi import FastAPI
-from inson_runtime.testing.browser import chromium, serving
-from playwright.async_api import Browser, Locator, Page, Route, expect
+from inson_runtime.testing.browser import chromium, serving, shoot
+from playwright.async_api import Browser, Page, Route, expect
 
 pytestmark = pytest.mark.integration
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / ".local" / "screenshots"
 SERVICES = ("intake", "assessment", "referral", "notification", "insight")
 # One operation per service, opened: text of its example request and of its answer.
 EXAMPLE_SHOWN = {
@@ -77,13 +75,6 @@ async def offline_page(browser: Browser, base: str, refused: list[str]) -> Page:
     return page
 
 
-async def shoot(shown: Page | Locator, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
-    await shown.screenshot(path=str(path))
-    print(f"screenshot: {path}")
-
-
 @pytest.mark.parametrize("service", SERVICES)
 async def test_swagger_ui_shows_every_operation_offline(browser: Browser, service: str) -> None:
     app = composed(service)
@@ -107,7 +98,7 @@ async def test_swagger_ui_shows_every_operation_offline(browser: Browser, servic
         await expect(page.locator(".opblock").first).to_be_visible()
         shown = await page.evaluate(SHOWN_OPERATIONS)
         assert len(set(shown)) == count, sorted(set(shown))
-        await shoot(page, f"swagger-{service}.png")
+        await shoot(page, f"swagger-{service}.png", full_page=False)
 
         method, path, request, answer = EXAMPLE_SHOWN[service]
         operation = page.locator(f".opblock-{method}").filter(

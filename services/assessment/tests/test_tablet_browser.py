@@ -35,7 +35,7 @@ from inson_contracts.codes.mahallas import mahallas_of
 from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.mongo import connect
 from inson_runtime.testing import wait_for
-from inson_runtime.testing.browser import CHROMIUM, CHROMIUM_ARGS, chromium, serving
+from inson_runtime.testing.browser import CHROMIUM, CHROMIUM_ARGS, chromium, serving, shoot
 from inson_runtime.testing.kafka import start_groups_at_end
 from intake.main import compose as compose_intake
 from intake.settings import Settings as IntakeSettings
@@ -44,7 +44,6 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 pytestmark = pytest.mark.integration
 TASHKENT = ZoneInfo("Asia/Tashkent")
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
 DISTRICT = "1735207"
 # Covered by one worker only, so every case of the test is theirs.
 MAHALLA = mahallas_of(DISTRICT)[3].code
@@ -124,14 +123,6 @@ def applicant_age() -> int:
 
 def applicant_only() -> list[dict[str, Any]]:
     return [{"member_ref": "m1", "age": applicant_age()}]
-
-
-async def shoot(page: Page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
-    await page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path
 
 
 class Office:

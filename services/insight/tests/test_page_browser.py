@@ -12,19 +12,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from inson_runtime.testing.browser import chromium, serving
-from playwright.async_api import Browser, Page, expect
+from inson_runtime.testing.browser import chromium, serving, shoot
+from playwright.async_api import Browser, expect
 
 from .journey import DISTRICT, CaseJourney
 
 pytestmark = pytest.mark.integration
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
 START = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
 
 
@@ -51,14 +49,6 @@ async def walkthrough(project: Callable[[list[Any]], Awaitable[None]]) -> None:
         if i % 2:
             case.registered(60).completed(150 + 10 * i)
         await project(case.envelopes)
-
-
-async def shoot(page: Page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
-    await page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path
 
 
 async def test_a_supervisor_reads_their_districts_kpis_in_three_scripts(

@@ -14,7 +14,6 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,11 +25,12 @@ from inson_contracts.events.values import Address
 from inson_contracts.topics import ASSESSMENT_PLANS, INTAKE_CASES, REFERRALS
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.testing import running_service, wait_for
+from inson_runtime.testing.browser import chromium, shoot
 from notification.domain.rules import short_ref
 from notification.main import compose
 from notification.reference.contacts import CONTACTS_FILE_ENV, reload_directory
 from notification.settings import Settings
-from playwright.async_api import Request, async_playwright, expect
+from playwright.async_api import Request, expect
 from pydantic import SecretStr
 
 from .conftest import Samples, fresh_phone
@@ -42,9 +42,6 @@ QARSHI, REGION = "1710224", "1710"
 MAHALLA = mahallas_of(QARSHI)[3].code
 WORKER, WINDOW = f"sw-{QARSHI}-01", f"psc-{QARSHI}-w1"
 WORKER_CHAT, WINDOW_MAIL = "7100001", f"darcha-{uuid.uuid4().hex[:6]}@staff.inson.example"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
 
 
 @dataclass
@@ -193,57 +190,38 @@ async def test_the_inbox_shows_who_each_message_was_for_its_channel_script_and_t
     assert all(m["accepted"] and m["notification_id"] for m in received)
 
 
-@pytest.fixture
-def chromium() -> Path:
-    """Debian's Chromium; a failure, not a skip, when it is missing."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-tools` (make test does)")
-    return CHROMIUM
-
-
-async def test_the_inbox_page_in_chromium(stack: Stack, chromium: Path) -> None:
+async def test_the_inbox_page_in_chromium(stack: Stack) -> None:
     await wait_for(lambda: _all_told(stack), timeout_s=60, what="six messages in the inbox")
     cyrillic = stack.families[0]
     requested: list[str] = []
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS
-        )
-        try:
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
 
-            def seen(request: Request) -> None:
-                requested.append(request.url)
+        def seen(request: Request) -> None:
+            requested.append(request.url)
 
-            page.on("request", seen)
-            await page.goto(stack.sinks.url + "/")
-            await expect(page).to_have_title("Inson dev inbox")
-            qarshi = page.locator(
-                'tr[data-kind="citizen"][data-channel="sms"][data-script="uz-Cyrl"]',
-                has_text=cyrillic.phone,
-            ).filter(has_text="аризангиз")
-            await expect(qarshi).to_contain_text("Инсон: аризангиз қабул қилинди")
-            await expect(qarshi).to_contain_text("uz-Cyrl · Cyrillic")
-            await expect(qarshi.locator("td.text")).to_have_attribute("lang", "uz-Cyrl")
-            worker = page.locator('tr[data-kind="social_worker"]', has_text=WORKER_CHAT).first
-            await expect(worker).to_contain_text("worker")
-            await expect(worker).to_contain_text("Telegram")
-            window = page.locator('tr[data-kind="window"]', has_text=WINDOW_MAIL).first
-            await expect(window).to_contain_text("e-mail")
-            latin = page.locator('tr[data-script="uz-Latn"]', has_text="bogʻlanadi").first
-            await expect(latin).to_be_visible()
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shot = SCREENSHOTS / "dev-inbox.png"
-            await page.screenshot(path=str(shot), full_page=True)
-            print(f"screenshot: {shot}")
+        page.on("request", seen)
+        await page.goto(stack.sinks.url + "/")
+        await expect(page).to_have_title("Inson dev inbox")
+        qarshi = page.locator(
+            'tr[data-kind="citizen"][data-channel="sms"][data-script="uz-Cyrl"]',
+            has_text=cyrillic.phone,
+        ).filter(has_text="аризангиз")
+        await expect(qarshi).to_contain_text("Инсон: аризангиз қабул қилинди")
+        await expect(qarshi).to_contain_text("uz-Cyrl · Cyrillic")
+        await expect(qarshi.locator("td.text")).to_have_attribute("lang", "uz-Cyrl")
+        worker = page.locator('tr[data-kind="social_worker"]', has_text=WORKER_CHAT).first
+        await expect(worker).to_contain_text("worker")
+        await expect(worker).to_contain_text("Telegram")
+        window = page.locator('tr[data-kind="window"]', has_text=WINDOW_MAIL).first
+        await expect(window).to_contain_text("e-mail")
+        latin = page.locator('tr[data-script="uz-Latn"]', has_text="bogʻlanadi").first
+        await expect(latin).to_be_visible()
+        await shoot(page, "dev-inbox.png")
 
-            await page.get_by_role("link", name="citizen", exact=True).click()
-            await expect(page).to_have_url(stack.sinks.url + "/?kind=citizen")
-            kinds = await page.locator("tbody tr").evaluate_all(
-                "rows => rows.map(r => r.dataset.kind)"
-            )
-            assert kinds and set(kinds) == {"citizen"}
-        finally:
-            await browser.close()
+        await page.get_by_role("link", name="citizen", exact=True).click()
+        await expect(page).to_have_url(stack.sinks.url + "/?kind=citizen")
+        kinds = await page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.kind)")
+        assert kinds and set(kinds) == {"citizen"}
     # Self-contained: the page and its filter, nothing from a CDN or elsewhere.
     assert requested and all(url.startswith(stack.sinks.url) for url in requested)

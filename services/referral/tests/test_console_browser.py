@@ -16,7 +16,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,8 +33,8 @@ from inson_runtime.auth import AuthSettings, mint_dev_token
 from inson_runtime.kafka import EventPublisher, make_broker
 from inson_runtime.mongo import connect
 from inson_runtime.service import Runtime
-from inson_runtime.testing.browser import chromium, serving
-from playwright.async_api import Browser, Page, Route, expect
+from inson_runtime.testing.browser import chromium, serving, shoot
+from playwright.async_api import Browser, Route, expect
 from referral.console import install as install_console
 from referral.console.labels import label
 from referral.console.routes import OperatorCenter
@@ -47,7 +46,6 @@ from referral.settings import Settings
 
 pytestmark = pytest.mark.integration
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / ".local" / "screenshots"
 
 DISTRICT = "1735207"  # Beruniy: one center, two windows
 MAHALLA = mahallas_of(DISTRICT)[7].code
@@ -121,14 +119,6 @@ async def publish(bootstrap: str, envelope: Envelope, topic: str = ASSESSMENT_PL
         await EventPublisher(broker, service="test").publish(topic, [envelope])
     finally:
         await broker.stop()
-
-
-async def shoot(page: Page, name: str, *, full_page: bool = True) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
-    await page.screenshot(path=str(path), full_page=full_page)
-    print(f"screenshot: {path}")
-    return path
 
 
 async def test_an_operator_serves_a_referral_from_the_console(

@@ -16,7 +16,7 @@ from typing import Literal
 
 import uvicorn
 from fastapi import FastAPI
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Locator, Page, async_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless in a container: no sandbox, no GPU, and nothing that calls home.
@@ -29,6 +29,23 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+# Where the browser tests leave what they saw, for a person to look at (git-ignored).
+SCREENSHOTS = Path(__file__).resolve().parents[4] / ".local" / "screenshots"
+
+
+async def shoot(shown: Page | Locator, name: str, *, full_page: bool = True) -> Path:
+    """A screenshot of a page (whole, or what the viewport shows) or of one
+    element, saved as ``name`` under SCREENSHOTS; its path is printed."""
+    await asyncio.to_thread(SCREENSHOTS.mkdir, parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    if isinstance(shown, Page):
+        await shown.screenshot(path=str(path), full_page=full_page)
+    else:
+        await shown.screenshot(path=str(path))
+    print(f"screenshot: {path}")
+    return path
 
 
 class ChromiumMissing(RuntimeError):
