@@ -236,7 +236,7 @@ async function readFile(caseId) {
   // From the event store, not the read model: a conflict just recorded is there at once.
   const conflicts = await api(`/v1/cases/${id}/conflicts`).catch(() => []);
   await store.put("files", { case_id: caseId, view, asOf, referrals, attention, conflicts, person });
-  const pending = (await store.all("outbox")).some((i) => i.kind === "draft" && i.case_id === caseId);
+  const pending = Boolean(await queued("draft", caseId));
   const kept = (await store.get("drafts", caseId)) || {};
   // What was typed here and not saved stays, on the revision it was typed over
   // (saving it then meets any newer draft as a conflict, never overwrites it).
@@ -278,7 +278,7 @@ async function renderFile(caseId, ownEdit = false) {
     rerender: () => renderFile(caseId, true),
   });
   const draft = (await store.get("drafts", caseId)) || { draft: {}, revision: 0 };
-  const completion = (await store.all("outbox")).find((i) => i.kind === "complete" && i.case_id === caseId);
+  const completion = await queued("complete", caseId);
   // Checked after the last await: typing may have begun while the store answered.
   if (draftTouched || openCase !== caseId) return;
   // Once assessed, the file shows the situation as recorded; the form is for the visit.
@@ -299,6 +299,13 @@ async function renderFile(caseId, ownEdit = false) {
 }
 
 // --- writing: everything through the outbox ----------------------------------------
+// The case's write of this kind waiting in the outbox (only a pending one if asked).
+async function queued(kind, caseId, { pending = false } = {}) {
+  return (await store.all("outbox")).find(
+    (i) => i.kind === kind && i.case_id === caseId && (!pending || i.state === "pending"),
+  );
+}
+
 async function queue(item) {
   await store.put("outbox", { ...item, state: "pending", created_at: new Date().toISOString() });
   await renderOutbox();
@@ -353,7 +360,7 @@ async function keepDraft(caseId) {
   // revision it was based on, so the server refuses it if another tablet saved since.
   await store.put("drafts", { case_id: caseId, draft, revision: known.revision });
   draftTouched = false;
-  const waiting = (await store.all("outbox")).find((i) => i.kind === "draft" && i.case_id === caseId && i.state === "pending");
+  const waiting = await queued("draft", caseId, { pending: true });
   if (waiting) await store.put("outbox", { ...waiting, body: draft });
   else await queue({ kind: "draft", case_id: caseId, base_revision: known.revision, body: draft });
 }
@@ -385,7 +392,7 @@ async function completeAssessment() {
   await queue({ kind: "complete", case_id: caseId, base_version: baseVersion, body });
   $("draft-status").textContent = t("q.waiting");
   await flush();
-  const left = (await store.all("outbox")).find((i) => i.kind === "complete" && i.case_id === caseId);
+  const left = await queued("complete", caseId);
   if (!left) {
     $("draft-status").textContent = t("q.completed");
   } else if (left.state === "refused") {
@@ -401,7 +408,7 @@ async function completeAssessment() {
 // the server merges it over newer changes or records a conflict, never overwrites.
 async function savePlan(caseId, items) {
   const file = await store.get("files", caseId);
-  const waiting = (await store.all("outbox")).find((i) => i.kind === "plan" && i.case_id === caseId && i.state === "pending");
+  const waiting = await queued("plan", caseId, { pending: true });
   if (waiting) await store.put("outbox", { ...waiting, body: { items } });
   else await queue({ kind: "plan", case_id: caseId, base_version: file.asOf.version, body: { items } });
   file.asOf.plan.items = items;
@@ -417,7 +424,7 @@ async function sendRevision(caseId, items, reason) {
   const file = await store.get("files", caseId);
   await queue({ kind: "revise", case_id: caseId, base_version: file.asOf.version, body: { items, reason } });
   await flush();
-  const left = (await store.all("outbox")).find((i) => i.kind === "revise" && i.case_id === caseId);
+  const left = await queued("revise", caseId);
   if (left && left.state === "refused") {
     await store.remove("outbox", left.seq);
     revision = { ...revision, problem: left.problem };
@@ -514,49 +521,27 @@ async function submitApplication(event) {
   }
 }
 
+// Each kind of queued write: where it goes, and how (the base version, when
+// the item has one, travels in the body).
+const WRITES = {
+  complete: ["POST", () => "assessment/complete"],
+  plan: ["PUT", () => "plan/draft"],
+  revise: ["POST", () => "plan/revise"],
+  resolve: ["POST", (item) => `conflicts/${encodeURIComponent(item.conflict_id)}/resolve`],
+  draft: ["PUT", (item) => `assessment/draft?base_revision=${item.base_revision}`],
+};
+
+function sendJson(method, url, body, extra = {}) {
+  return fetch(url, { method, headers: headers({ "Content-Type": "application/json", ...extra }), body: JSON.stringify(body) });
+}
+
 function request(item) {
   if (item.kind === "application") {
-    return fetch(`${INTAKE}/v1/applications`, {
-      method: "POST",
-      headers: headers({ "Content-Type": "application/json", "Idempotency-Key": item.key }),
-      body: JSON.stringify(item.body),
-    });
+    return sendJson("POST", `${INTAKE}/v1/applications`, item.body, { "Idempotency-Key": item.key });
   }
-  const caseUrl = `/v1/cases/${encodeURIComponent(item.case_id)}`;
-  if (item.kind === "complete") {
-    return fetch(`${caseUrl}/assessment/complete`, {
-      method: "POST",
-      headers: headers({ "Content-Type": "application/json" }),
-      body: JSON.stringify({ ...item.body, base_version: item.base_version }),
-    });
-  }
-  if (item.kind === "plan") {
-    return fetch(`${caseUrl}/plan/draft`, {
-      method: "PUT",
-      headers: headers({ "Content-Type": "application/json" }),
-      body: JSON.stringify({ ...item.body, base_version: item.base_version }),
-    });
-  }
-  if (item.kind === "revise") {
-    return fetch(`${caseUrl}/plan/revise`, {
-      method: "POST",
-      headers: headers({ "Content-Type": "application/json" }),
-      body: JSON.stringify({ ...item.body, base_version: item.base_version }),
-    });
-  }
-  if (item.kind === "resolve") {
-    return fetch(`${caseUrl}/conflicts/${encodeURIComponent(item.conflict_id)}/resolve`, {
-      method: "POST",
-      headers: headers({ "Content-Type": "application/json" }),
-      body: JSON.stringify(item.body),
-    });
-  }
-  const path = `${caseUrl}/assessment/draft?base_revision=${item.base_revision}`;
-  return fetch(path, {
-    method: "PUT",
-    headers: headers({ "Content-Type": "application/json" }),
-    body: JSON.stringify(item.body),
-  });
+  const [method, path] = WRITES[item.kind];
+  const body = "base_version" in item ? { ...item.body, base_version: item.base_version } : item.body;
+  return sendJson(method, `/v1/cases/${encodeURIComponent(item.case_id)}/${path(item)}`, body);
 }
 
 // Sends the pending writes oldest first; stops at the first that does not get
