@@ -4,7 +4,7 @@
 import * as store from "./store.js";
 import { caseFile, caseRow, el, fillList, named, visits, when } from "./views.js";
 import * as questionnaire from "./questionnaire.js";
-import { showProblems } from "./fields.js";
+import { clearProblem, showProblems } from "./fields.js";
 import * as applicationForm from "./apply.js";
 import { fillHousehold, readHousehold } from "./apply.js";
 
@@ -290,7 +290,7 @@ async function renderFile(caseId, ownEdit = false) {
   $("draft-revision").textContent = String(draft.revision);
   // Refused when sent from the outbox, or at once (then kept with the draft).
   const refused = completion && completion.state === "refused" ? completion.problem : draft.refused || null;
-  questionnaire.showProblems(form, (refused && refused.errors) || []);
+  showProblems(form, (refused && refused.errors) || []);
   if (completion || refused) {
     $("draft-status").textContent = refused
       ? [t("q.refused"), refused.errors ? "" : refused.detail].filter(Boolean).join(": ")
@@ -382,7 +382,7 @@ async function completeAssessment() {
   // Saved as the draft first: if the completion is refused, nothing typed is lost
   // (the next read of the case brings back the server's draft, now this one).
   await keepDraft(caseId);
-  questionnaire.showProblems(form, []);
+  showProblems(form, []);
   for (const item of await store.all("outbox")) {
     if (item.kind === "complete" && item.case_id === caseId) await store.remove("outbox", item.seq);
   }
@@ -674,10 +674,10 @@ async function start() {
   $("draft-form").addEventListener("input", () => { draftTouched = true; keepTyping(); });
   $("draft-form").addEventListener("change", keepTyping);
   // A field the worker corrects no longer shows the problem it had.
-  $("draft-form").addEventListener("change", (event) => questionnaire.clearProblem(event.target));
+  $("draft-form").addEventListener("change", (event) => clearProblem(event.target));
   $("q-complete").addEventListener("click", completeAssessment);
   $("apply-form").addEventListener("submit", submitApplication);
-  $("apply-form").addEventListener("change", (event) => questionnaire.clearProblem(event.target));
+  $("apply-form").addEventListener("change", (event) => clearProblem(event.target));
   $("apply-form").addEventListener("input", keepApplication);
   $("apply-form").addEventListener("change", keepApplication);
   fillHousehold($("household"), [], t, questionnaire.codes("relation"));

@@ -1,12 +1,10 @@
 // The home-visit questionnaire: drawn from a saved draft (or from who the case
 // is about), read back into the situation the API takes (HouseholdSituation),
-// and the API's problems shown at their fields. Labels carry data-i18n, so a
-// language switch re-labels a half-filled form without touching what is typed.
-import { el } from "./views.js";
-
+// its fields carrying the API's pointers (fields.js places the problems). Labels
+// carry data-i18n, so a language switch re-labels a half-filled form without
+// touching what is typed.
 import { field, select } from "./fields.js";
-
-export { clearProblem, showProblems } from "./fields.js";
+import { el } from "./views.js";
 
 const MEMBERS = "/body/situation/members";
 const INCOMES = "/body/situation/income_sources";
