@@ -1,4 +1,5 @@
-"""Fixtures shared by every test folder: the real local Kafka and FerretDB.
+"""Fixtures shared by every test folder: the real local Kafka and FerretDB, and
+a dev signing key of the test's own.
 
 Integration tests never skip: `make test` starts both servers first, and a
 missing server is a failure to be seen, not a silent pass. They are the
@@ -13,9 +14,11 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from inson_runtime.auth import AuthSettings
 from pymongo import AsyncMongoClient
 
 KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
@@ -67,3 +70,11 @@ async def scratch_db(mongo_client: AsyncMongoClient[dict[str, object]]) -> Async
     name = f"test_{uuid.uuid4().hex[:12]}"
     yield name
     await mongo_client.drop_database(name)
+
+
+@pytest.fixture
+def auth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AuthSettings:
+    """A dev signing key of the test's own, set before the app is composed."""
+    settings = AuthSettings(dev_key_path=tmp_path / "key.pem")
+    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(settings.dev_key_path))
+    return settings

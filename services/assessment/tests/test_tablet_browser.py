@@ -52,13 +52,6 @@ TABLET_SIZES = {"landscape": (1024, 768), "portrait": (768, 1024)}
 
 
 @pytest.fixture
-def auth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AuthSettings:
-    settings = AuthSettings(dev_key_path=tmp_path / "key.pem")
-    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(settings.dev_key_path))
-    return settings
-
-
-@pytest.fixture
 async def services(
     kafka_bootstrap: str, mongodb_url: str, auth: AuthSettings
 ) -> AsyncIterator[dict[str, str]]:

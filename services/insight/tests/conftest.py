@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,14 +22,6 @@ from inson_runtime.service import Runtime
 from inson_runtime.testing import MovableClock
 
 NOW = datetime(2026, 3, 20, 7, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def auth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AuthSettings:
-    """A dev signing key of the test's own, set before the app is composed."""
-    settings = AuthSettings(dev_key_path=tmp_path / "key.pem")
-    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(settings.dev_key_path))
-    return settings
 
 
 @pytest.fixture

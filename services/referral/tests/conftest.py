@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -290,14 +289,6 @@ def offline_settings(mongodb_url: str, database: str) -> Settings:
         inline_publish_timeout_s=0.05,
         expire_after_days=30,
     )
-
-
-@pytest.fixture
-def auth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AuthSettings:
-    """A dev signing key of the test's own, set before the app is composed."""
-    settings = AuthSettings(dev_key_path=tmp_path / "key.pem")
-    monkeypatch.setenv("INSON_AUTH_DEV_KEY_PATH", str(settings.dev_key_path))
-    return settings
 
 
 def bearer(auth: AuthSettings, role: str, sub: str, **scope: Any) -> dict[str, str]:
